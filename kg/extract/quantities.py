@@ -1,0 +1,165 @@
+"""Counts the text gives: 642名委员, 140余次“小微协商”, 参与人数1900余人次, 协商议事点760余个.
+
+    parse_number(text)                 -> int for Arabic (1900, 1.2万) or Chinese (十, 两千, 三百五十) numerals
+    find_counts(text, start, spans)    -> Count for every count in ``text`` whose counted thing is known
+
+A count is number + measure word (kg/data/quantity_units.tsv). What it counts is, in this order:
+an entity mention right after the unit (3次协商议事会), a noun of kg/data/quantity_counted.tsv right
+after it (642名委员), an entity mention right before the number (“小微协商”140余次), or a listed noun
+ending right before it (参与人数1900余人次). Counts with none of these, counts of one, and rates
+(每人每年1个) are skipped: a count nobody can name is noise.
+
+Qualifiers: 余, 多, 以上, 超过, 逾 mean "at least" (at_least=True); 近 and 约 mean "about" and are kept
+with at_least=False (the stated figure is the best value we have, but not a lower bound).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.errors import ConfigError
+from kg.lexicon import read_table
+from kg.model import Quantity
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_NUMERAL = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+_QUOTES = "“”\"'‘’「」『』《》〈〉"
+_BEFORE_GAP = re.compile(rf"[{_QUOTES}\s共计达约各类]*")
+_AFTER_GAP = re.compile(rf"[{_QUOTES}\s]*")
+_AT_LEAST_BEFORE = ("超过", "逾")
+_RATE_MARK = "每"
+
+
+def parse_number(text: str) -> int:
+    """The integer value of an Arabic or Chinese numeral; ``1.2万`` -> 12000, ``两千`` -> 2000.
+
+    Raises ValueError for text that is not a numeral.
+    """
+    s = text.strip().translate(_FULLWIDTH)
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([万亿]?)", s)
+    if match:
+        scale = _CN_BIG.get(match.group(2), 1)
+        return int(round(float(match.group(1)) * scale))
+    if not s or any(ch not in _CN_NUMERAL for ch in s) or s[0] in "百千万亿":
+        raise ValueError(f"not a numeral: {text!r}")
+    total = section = digit = 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            section += digit
+            total += (section or 1) * _CN_BIG[ch]
+            section = digit = 0
+    return total + section + digit
+
+
+@dataclass(frozen=True)
+class Count:
+    start: int
+    """Offset of the number in the text given to find_counts (plus its ``start``)."""
+    end: int
+    quantity: Quantity
+
+
+@dataclass(frozen=True)
+class _Counted:
+    after: dict[str, str]
+    before: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _count_pattern() -> re.Pattern[str]:
+    units = sorted({row[0] for row in read_table("quantity_units.tsv", 1, 1)}, key=lambda u: (-len(u), u))
+    if not units:
+        raise ConfigError("kg/data/quantity_units.tsv: no units listed")
+    return re.compile(
+        r"(?P<about>近|约)?"
+        rf"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?|[{_CN_NUMERAL}]+)"
+        r"(?P<more>余|多)?"
+        rf"(?P<unit>{'|'.join(map(re.escape, units))})"
+        r"(?P<above>以上)?"
+    )
+
+
+@lru_cache(maxsize=1)
+def _counted_nouns() -> _Counted:
+    after: dict[str, str] = {}
+    before: dict[str, str] = {}
+    for noun, label, side in read_table("quantity_counted.tsv", 3, 3):
+        if side not in ("after", "before", "both"):
+            raise ConfigError(
+                f"kg/data/quantity_counted.tsv: noun {noun!r} has side {side!r}; use after, before or both"
+            )
+        if side in ("after", "both"):
+            after[noun] = label
+        if side in ("before", "both"):
+            before[noun] = label
+    return _Counted(after, before)
+
+
+def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | None = None) -> list[Count]:
+    """Counts in ``text`` (which starts at offset ``start`` of the document).
+
+    ``spans`` are entity mentions as (start, end, canonical name) in document offsets; a count is not
+    looked for inside a mention (一个联络组、一名副主席挂点 is a mechanism's name, not a count).
+    """
+    spans = sorted(spans or [])
+    nouns = _counted_nouns()
+    counts: list[Count] = []
+    for match in _count_pattern().finditer(text):
+        begin, finish = start + match.start(), start + match.end()
+        if any(s < finish and begin < e for s, e, _ in spans):
+            continue
+        if _RATE_MARK in text[max(0, match.start() - 3) : match.start()]:
+            continue
+        try:
+            value = parse_number(match.group("num"))
+        except ValueError:
+            continue
+        if value < 2:
+            continue
+        counted = _counted_after(text, match.end(), start, spans, nouns) or _counted_before(
+            text, match.start(), start, spans, nouns
+        )
+        if counted is None:
+            continue
+        at_least = bool(match.group("more") or match.group("above")) or text[: match.start()].endswith(
+            _AT_LEAST_BEFORE
+        )
+        counts.append(Count(begin, finish, Quantity(value, counted, match.group("unit"), at_least)))
+    return counts
+
+
+def _counted_after(
+    text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
+) -> str | None:
+    pos += _AFTER_GAP.match(text, pos).end() - pos  # type: ignore[union-attr]
+    for s, _, name in spans:
+        if s == start + pos:
+            return name
+    return _longest(nouns.after, lambda noun: text.startswith(noun, pos))
+
+
+def _counted_before(
+    text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
+) -> str | None:
+    for s, e, name in reversed(spans):
+        if start <= e <= start + pos and _BEFORE_GAP.fullmatch(text, e - start, pos):
+            return name
+    return _longest(nouns.before, lambda noun: text.endswith(noun, 0, pos))
+
+
+def _longest(table: dict[str, str], fits: Callable[[str], bool]) -> str | None:
+    best = max((noun for noun in table if fits(noun)), key=lambda n: (len(n), n), default=None)
+    return None if best is None else table[best]
+
