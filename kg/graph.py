@@ -1,0 +1,277 @@
+"""From extractions to RDF.
+
+Each document's own triples (the Document node, its evidence sentences, which entities it mentions, and
+its relations with their evidence) are made by ``document_triples`` in the worker that extracted it.
+What needs every document (an entity's type, label and the union of its aliases) is made once at the end
+by ``entity_triples`` from the merged ``EntityTable``.
+
+Provenance design (see README, "The graph"):
+
+    body:成都市政协  cppcc:mentionedIn  doc:<id> ;  cppcc:mentionedInSentence  sent:<id>-s3 .
+    sent:<id>-s3  a cppcc:Sentence ; cppcc:text "…"@zh ; dcterms:isPartOf doc:<id> .
+    body:双流区政协  cppcc:runsPlatform  platform:有事来协商众事好商量 .            # the fact, asserted
+    stmt:<hash>  a rdf:Statement ; rdf:subject … ; rdf:predicate … ; rdf:object … ;  # its evidence
+        cppcc:evidence sent:<id>-s12 ; prov:wasDerivedFrom doc:<id> .
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.model import Document, EntityKey, Extraction, Quantity
+from kg.vocab import (
+    ONTOLOGY_NS,
+    PREFIXES,
+    QUANTITY_NS,
+    STATEMENT_NS,
+    digest,
+    document_iri,
+    entity_iri,
+    sentence_iri,
+)
+
+_N = ox.NamedNode
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+DCTERMS = PREFIXES["dcterms"]
+PROV = PREFIXES["prov"]
+
+A = _N(RDF + "type")
+LABEL = _N(RDFS + "label")
+ALT_LABEL = _N(SKOS + "altLabel")
+TITLE = _N(DCTERMS + "title")
+DATE = _N(DCTERMS + "date")
+IS_PART_OF = _N(DCTERMS + "isPartOf")
+DERIVED_FROM = _N(PROV + "wasDerivedFrom")
+STATEMENT = _N(RDF + "Statement")
+SUBJECT = _N(RDF + "subject")
+PREDICATE = _N(RDF + "predicate")
+OBJECT = _N(RDF + "object")
+XSD_INTEGER = _N(XSD + "integer")
+XSD_BOOLEAN = _N(XSD + "boolean")
+XSD_DATE = _N(XSD + "date")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Place levels (Entity.attrs["level"]) to ontology subclasses of Place.
+PLACE_LEVELS = {
+    "province": "Province",
+    "city": "City",
+    "county": "County",
+    "township": "Township",
+    "village": "Village",
+    "community": "Village",
+    "compound": "Compound",
+}
+
+
+@lru_cache(maxsize=None)
+def term(local: str) -> ox.NamedNode:
+    """An ontology term as a pyoxigraph node (the name is checked against kg.vocab.CPPCC)."""
+    from kg.vocab import CPPCC
+
+    return _N(str(getattr(CPPCC, local)))
+
+
+def zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def entity_node(key: EntityKey) -> ox.NamedNode:
+    return _N(entity_iri(*key))
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    """What one document says about an entity; merged across documents into the EntityTable."""
+
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    attrs: tuple[tuple[str, str], ...]
+    mentioned: bool
+
+
+@dataclass
+class EntityTable:
+    """The entities of the whole build, merged by (type, name) across documents."""
+
+    aliases: dict[EntityKey, set[str]] = field(default_factory=dict)
+    attrs: dict[EntityKey, dict[str, str]] = field(default_factory=dict)
+    mentioned: set[EntityKey] = field(default_factory=set)
+
+    def add(self, summary: EntitySummary) -> None:
+        key = (summary.type, summary.name)
+        self.aliases.setdefault(key, set()).update(summary.aliases)
+        attrs = self.attrs.setdefault(key, {})
+        for name, value in summary.attrs:
+            attrs.setdefault(name, value)
+        if summary.mentioned:
+            self.mentioned.add(key)
+
+    def __len__(self) -> int:
+        return len(self.aliases)
+
+
+def summarise(extraction: Extraction) -> list[EntitySummary]:
+    summaries = [
+        EntitySummary(
+            e.type,
+            e.name,
+            tuple(sorted(a for a in e.aliases if a != e.name)),
+            tuple(sorted(e.attrs.items())),
+            bool(e.mentions),
+        )
+        for e in extraction.entities
+    ]
+    doc = extraction.document
+    for type_, name in _metadata_entities(doc):
+        summaries.append(EntitySummary(type_, name, (), (), True))
+    return summaries
+
+
+def _metadata_entities(doc: Document) -> list[EntityKey]:
+    keys: list[EntityKey] = []
+    if doc.speaker:
+        keys.append(("CPPCCBody" if "政协" in doc.speaker else "PartyGovOrgan", doc.speaker))
+    if doc.publication:
+        keys.append(("Publication", doc.publication))
+    return keys
+
+
+def document_triples(extraction: Extraction, is_compilation: bool = False) -> list[ox.Triple]:
+    """The triples that one document contributes (everything except merged entity descriptions)."""
+    doc = extraction.document
+    d = _N(document_iri(doc.id))
+    out: list[ox.Triple] = [
+        ox.Triple(d, A, term("Compilation" if is_compilation else "Document")),
+        ox.Triple(d, term("sourceFile"), ox.Literal(doc.source)),
+    ]
+    if doc.title:
+        out.append(ox.Triple(d, TITLE, zh(doc.title)))
+    if doc.date:
+        out.append(ox.Triple(d, DATE, ox.Literal(doc.date, datatype=XSD_DATE) if _ISO_DATE.fullmatch(doc.date) else ox.Literal(doc.date)))
+    if doc.compilation:
+        out.append(ox.Triple(d, IS_PART_OF, _N(document_iri(doc.compilation))))
+    for key in _metadata_entities(doc):
+        node = entity_node(key)
+        out.append(ox.Triple(d, term("speaker" if key[0] != "Publication" else "publishedIn"), node))
+        out.append(ox.Triple(node, term("mentionedIn"), d))
+
+    used_sentences: set[int] = set()
+    mentioned_in, in_sentence = term("mentionedIn"), term("mentionedInSentence")
+    for entity in extraction.entities:
+        if not entity.mentions:
+            continue
+        node = entity_node(entity.key)
+        out.append(ox.Triple(node, mentioned_in, d))
+        for index in sorted({m.sentence for m in entity.mentions}):
+            used_sentences.add(index)
+            out.append(ox.Triple(node, in_sentence, _N(sentence_iri(doc.id, index))))
+
+    evidence = term("evidence")
+    for relation in extraction.relations:
+        s = entity_node(relation.subject)
+        p = term(relation.predicate)
+        if isinstance(relation.object, Quantity):
+            o: ox.NamedNode = _quantity_node(doc, relation.subject, relation.object, relation.sentence)
+            out.extend(_quantity_triples(o, relation.object))
+        else:
+            o = entity_node(relation.object)
+        out.append(ox.Triple(s, p, o))
+        if relation.sentence < 0:
+            continue
+        used_sentences.add(relation.sentence)
+        stmt = _N(STATEMENT_NS + digest(doc.id, str(relation.sentence), s.value, p.value, o.value))
+        out += [
+            ox.Triple(stmt, A, STATEMENT),
+            ox.Triple(stmt, SUBJECT, s),
+            ox.Triple(stmt, PREDICATE, p),
+            ox.Triple(stmt, OBJECT, o),
+            ox.Triple(stmt, evidence, _N(sentence_iri(doc.id, relation.sentence))),
+            ox.Triple(stmt, DERIVED_FROM, d),
+        ]
+
+    for sentence in extraction.sentences:
+        if sentence.index not in used_sentences:
+            continue
+        sn = _N(sentence_iri(doc.id, sentence.index))
+        out += [
+            ox.Triple(sn, A, term("Sentence")),
+            ox.Triple(sn, term("text"), zh(doc.text[sentence.start : sentence.end])),
+            ox.Triple(sn, IS_PART_OF, d),
+            ox.Triple(sn, term("sentenceIndex"), integer(sentence.index)),
+            ox.Triple(sn, term("startOffset"), integer(sentence.start)),
+            ox.Triple(sn, term("endOffset"), integer(sentence.end)),
+        ]
+    return out
+
+
+def _quantity_node(doc: Document, subject: EntityKey, q: Quantity, sentence: int) -> ox.NamedNode:
+    return _N(QUANTITY_NS + digest(doc.id, str(sentence), *subject, str(q.value), q.counted, q.unit, str(q.at_least)))
+
+
+def _quantity_triples(node: ox.NamedNode, q: Quantity) -> list[ox.Triple]:
+    out = [
+        ox.Triple(node, A, term("Quantity")),
+        ox.Triple(node, term("value"), integer(q.value)),
+        ox.Triple(node, term("atLeast"), ox.Literal("true" if q.at_least else "false", datatype=XSD_BOOLEAN)),
+        ox.Triple(node, term("counted"), zh(q.counted)),
+    ]
+    if q.unit:
+        out.append(ox.Triple(node, term("unit"), zh(q.unit)))
+    return out
+
+
+def entity_triples(table: EntityTable) -> Iterator[ox.Triple]:
+    """Type, label, aliases and reference attributes of every entity, merged across documents."""
+    for key in sorted(table.aliases):
+        type_, name = key
+        node = entity_node(key)
+        yield ox.Triple(node, A, term(type_))
+        attrs = table.attrs.get(key, {})
+        level = PLACE_LEVELS.get(attrs.get("level", ""))
+        if type_ == "Place" and level:
+            yield ox.Triple(node, A, term(level))
+        yield ox.Triple(node, LABEL, zh(name))
+        for alias in sorted(table.aliases[key] - {name}):
+            yield ox.Triple(node, ALT_LABEL, zh(alias))
+        if "code" in attrs:
+            yield ox.Triple(node, term("divisionCode"), ox.Literal(attrs["code"]))
+        if key not in table.mentioned:
+            yield ox.Triple(node, term("referenceSource"), ox.Literal(attrs.get("source", "gazetteer")))
+
+
+def sorted_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """The default graph of ``store``, subject by subject in IRI order: a stable, readable order."""
+    subjects = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())})
+    for subject in subjects:
+        node = _N(subject)
+        quads = store.quads_for_pattern(node, None, None, ox.DefaultGraph())
+        for q in sorted(quads, key=lambda q: (_rank(q.predicate.value), q.predicate.value, str(q.object))):
+            yield ox.Triple(q.subject, q.predicate, q.object)
+
+
+def _rank(predicate: str) -> int:
+    """rdf:type first, then labels, then the rest."""
+    if predicate == RDF + "type":
+        return 0
+    if predicate in (RDFS + "label", SKOS + "altLabel"):
+        return 1
+    return 2 if predicate.startswith(ONTOLOGY_NS) else 3
+
+
+def to_nquads(triples: Iterable[ox.Triple]) -> bytes:
+    """Triples as N-Quads bytes (default graph), the compact form sent from workers to the main process."""
+    return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=ox.RdfFormat.N_QUADS)

@@ -1,0 +1,136 @@
+"""The RDF graph seen as a property graph: entity nodes with attributes, relation edges with evidence.
+
+Shared by the exporters that are not RDF (HTML network, Neo4j/LadybugDB CSV, GraphML): they all draw
+from ``property_graph(store)`` so they agree on what a node and an edge are.
+
+    Node: iri, type (ontology class local name: CPPCCBody … Publication, Document, Quantity),
+          label, aliases, documents [(doc iri, title)], sentences [evidence text], attrs {code, value, …}
+    Edge: source iri, target iri, predicate (ontology property local name),
+          sentences [evidence text], documents [doc iri]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.model import ENTITY_TYPES
+from kg.vocab import ONTOLOGY_NS, PREFIXES
+
+_PREFIX_DECL = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+
+ENTITY_RELATIONS = (
+    "locatedIn within subOrganOf guidedBy runsPlatform adoptsMechanism consultsOn holdsEvent participatesIn "
+    "holdsPosition positionIn leads visits accompanies praises speaksAt hasQuantity"
+).split()
+DOCUMENT_RELATIONS = ("speaker", "publishedIn", "mentionedIn")
+
+
+@dataclass
+class Node:
+    iri: str
+    type: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    predicate: str
+    sentences: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PropertyGraph:
+    nodes: list[Node]
+    edges: list[Edge]
+
+    def to_networkx(self) -> "object":
+        """A networkx.MultiDiGraph with the same nodes, edges and attributes (lists joined by newlines)."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for n in self.nodes:
+            g.add_node(
+                n.iri,
+                type=n.type,
+                label=n.label,
+                aliases="\n".join(n.aliases),
+                documents="\n".join(d for d, _ in n.documents),
+                sentences="\n".join(n.sentences),
+                **n.attrs,
+            )
+        for e in self.edges:
+            g.add_edge(e.source, e.target, key=e.predicate, predicate=e.predicate, sentences="\n".join(e.sentences))
+        return g
+
+
+def property_graph(store: ox.Store, *, include_documents: bool = True, max_sentences: int = 20) -> PropertyGraph:
+    """Project the built graph in ``store`` to nodes and edges, in a stable order (by IRI)."""
+
+    def rows(query: str) -> list[list[str]]:
+        return [[t.value if t is not None else "" for t in row] for row in store.query(_PREFIX_DECL + "\n" + query)]
+
+    types = {f"cppcc:{t}" for t in ENTITY_TYPES}
+    kinds = " ".join(sorted(types | ({"cppcc:Document", "cppcc:Compilation"} if include_documents else set()) | {"cppcc:Quantity"}))
+    nodes: dict[str, Node] = {}
+    for iri, cls, label in rows(
+        f"SELECT ?s ?c (COALESCE(?l, ?t, '') AS ?name) WHERE {{ VALUES ?c {{ {kinds} }} ?s a ?c ."
+        " OPTIONAL { ?s rdfs:label ?l } OPTIONAL { ?s dcterms:title ?t } }"
+    ):
+        kind = cls.removeprefix(ONTOLOGY_NS)
+        nodes[iri] = Node(iri, "Document" if kind == "Compilation" else kind, label)
+
+    for iri, alias in rows("SELECT ?s ?a WHERE { ?s skos:altLabel ?a }"):
+        if iri in nodes:
+            nodes[iri].aliases.append(alias)
+    titles = dict(rows("SELECT ?d ?t WHERE { ?d dcterms:title ?t }"))
+    for iri, doc in rows("SELECT ?s ?d WHERE { ?s cppcc:mentionedIn ?d }"):
+        if iri in nodes:
+            nodes[iri].documents.append((doc, titles.get(doc, "")))
+    for iri, text in rows("SELECT ?s ?x WHERE { ?s cppcc:mentionedInSentence ?sn . ?sn cppcc:text ?x }"):
+        if iri in nodes:
+            nodes[iri].sentences.append(text)
+    for iri, code in rows("SELECT ?s ?c WHERE { ?s cppcc:divisionCode ?c }"):
+        nodes[iri].attrs["code"] = code
+    for iri, value, at_least, counted, unit in rows(
+        "SELECT ?q ?v ?a ?c ?u WHERE { ?q a cppcc:Quantity ; cppcc:value ?v ; cppcc:atLeast ?a ; cppcc:counted ?c . OPTIONAL { ?q cppcc:unit ?u } }"
+    ):
+        node = nodes[iri]
+        node.attrs.update(value=value, atLeast=at_least, counted=counted, unit=unit)
+        node.label = f"{value}{'余' if at_least == 'true' else ''}{unit}{counted}"
+    for iri, source in rows("SELECT ?s ?r WHERE { ?s cppcc:referenceSource ?r }"):
+        nodes[iri].attrs["referenceSource"] = source
+
+    evidence: dict[tuple[str, str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for s, p, o, text, doc in rows(
+        "SELECT ?s ?p ?o ?x ?d WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
+        " cppcc:evidence ?sn ; prov:wasDerivedFrom ?d . ?sn cppcc:text ?x }"
+    ):
+        texts, docs = evidence[(s, p.removeprefix(ONTOLOGY_NS), o)]
+        texts.append(text)
+        docs.append(doc)
+    wanted = ENTITY_RELATIONS + (list(DOCUMENT_RELATIONS) if include_documents else [])
+    values = " ".join(f"cppcc:{p}" for p in wanted)
+    edges = []
+    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"):
+        if s not in nodes or o not in nodes:
+            continue
+        predicate = p.removeprefix(ONTOLOGY_NS)
+        texts, docs = evidence.get((s, predicate, o), ([], []))
+        edges.append(Edge(s, o, predicate, sorted(set(texts))[:max_sentences], sorted(set(docs))))
+
+    for node in nodes.values():
+        node.aliases.sort()
+        node.documents.sort()
+        node.sentences = sorted(set(node.sentences))[:max_sentences]
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
+    return PropertyGraph([nodes[k] for k in sorted(nodes)], edges)

@@ -1,0 +1,125 @@
+"""Drop website debris around an article: navigation bars, breadcrumbs, publishing-metadata lines,
+font/print widgets, previous/next links, link lists (您可能感兴趣的文稿, 阅读排行 …) and footers.
+
+Markers are data (kg/data/boilerplate.tsv); matching uses the simplified form of each line. Debris lines
+inside the kept article are blanked with spaces (line breaks kept) rather than cut, so offsets into the
+kept text plus ``offset`` are offsets into the decoded file; debris before and after the article is cut.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.errors import InputError
+from kg.ingest import markers
+from kg.ingest.dates import parse_date
+from kg.ingest.lines import Line, is_list_item, is_prose, split_lines
+
+HEADER_LINES = 12
+"""Nav bars and breadcrumbs close the page header only within this many non-blank lines of the top."""
+METADATA_LENGTH = 120
+"""Metadata and widget lines are at most this long (whitespace aside); longer lines are text."""
+_NAV_SEPARATORS = re.compile(r"[|｜│¦>›»]")
+_NAV_ITEM = 10
+_WIDGETS = re.compile(r"(?:[【\[][^】\]]{1,12}[】\]])+")
+_SOURCE = re.compile(r"来源[:：]\s*(?P<source>[^\s|｜]+)")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    """The article in the original script, debris removed (inner debris blanked with spaces)."""
+    norm: str
+    offset: int
+    """Where ``text`` starts in the decoded file."""
+    date: str | None
+    """From a publishing-metadata line (发布时间 …), ISO."""
+    publication: str | None
+    """From a 来源 line or the site name in the page header, when it names a publication (simplified)."""
+
+
+def strip_debris(text: str, norm: str, source: str) -> Cleaned:
+    lines = split_lines(norm)
+    drop, date, publication = _classify(lines, norm)
+    kept = [line for line in lines if not drop[line.index] and not line.blank]
+    if not kept:
+        raise InputError(source, "no article text is left after removing website debris (menus, footers, link lists)")
+    first, last = kept[0].start, kept[-1].end
+    return Cleaned(
+        text=_blank(text, lines, drop, first, last),
+        norm=_blank(norm, lines, drop, first, last),
+        offset=first,
+        date=date,
+        publication=publication,
+    )
+
+
+def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None]:
+    found = markers.boilerplate()
+    suffixes = markers.structure()["publication_suffix"]
+    drop = [False] * len(lines)
+    date: str | None = None
+    publication: str | None = None
+    header_end = -1
+    non_blank = 0
+    mode = ""  # "list" while inside a link list, "footer" once the footer has started
+    for line in lines:
+        key = line.key
+        if not key:
+            continue
+        non_blank += 1
+        heading = key.rstrip(":：")
+        if heading in found["list"]:
+            drop[line.index], mode = True, "list"
+            continue
+        if any(marker in key for marker in found["footer"]) and len(key) <= METADATA_LENGTH:
+            drop[line.index], mode = True, "footer"
+            continue
+        if mode and (not is_prose(line) or is_list_item(line)):
+            drop[line.index] = True
+            continue
+        mode = ""
+        if _is_nav(key, found["nav"]) or (
+            len(key) <= METADATA_LENGTH and any(marker in key for marker in found["breadcrumb"])
+        ):
+            drop[line.index] = True
+            if non_blank <= HEADER_LINES:
+                header_end = line.index
+        elif len(key) <= METADATA_LENGTH and key.startswith(found["meta"]):
+            drop[line.index] = True
+            content = norm[line.start : line.end]
+            date = date or parse_date(content)
+            named = _SOURCE.search(content)
+            if publication is None and named and named["source"].endswith(suffixes):
+                publication = named["source"]
+        elif (
+            (len(key) <= METADATA_LENGTH and any(marker in key for marker in found["contains"]))
+            or key.startswith(found["prefix"])
+            or _WIDGETS.fullmatch(key)
+        ):
+            drop[line.index] = True
+    for line in lines[: max(header_end, 0)]:
+        if line.blank or is_prose(line):
+            continue
+        drop[line.index] = True
+        if publication is None and line.key.endswith(suffixes):
+            publication = line.key
+    return drop, date, publication
+
+
+def _is_nav(key: str, starts: tuple[str, ...]) -> bool:
+    items = [item for item in _NAV_SEPARATORS.split(key) if item]
+    if len(items) < 3 or any(len(item) > _NAV_ITEM for item in items):
+        return False
+    return key.startswith(starts) or len(items) >= 4
+
+
+def _blank(text: str, lines: list[Line], drop: list[bool], first: int, last: int) -> str:
+    parts: list[str] = []
+    for line in lines:
+        if line.end < first or line.start > last:
+            continue
+        start, end = max(line.start, first), min(line.end, last)
+        parts.append(" " * (end - start) if drop[line.index] else text[start:end])
+    return "\n".join(parts)

@@ -1,0 +1,51 @@
+"""Lines of a text with their offsets, and the line tests shared by the ingest steps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_LIST_ITEM = re.compile(r"^(?:[-–—•·●○◆◇▪■□►>*]|\d{1,4}[-/.]\d{1,2}|\d{1,3}[.、)）])")
+
+SHORT = 40
+"""A line of at most this many characters (whitespace aside) without a sentence end is not prose."""
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int
+    end: int
+    """``text[start:end]`` is the line without its line break."""
+    key: str
+    """The simplified-character line with all whitespace removed, for matching markers."""
+
+    @property
+    def blank(self) -> bool:
+        return not self.key
+
+
+def split_lines(norm: str) -> list[Line]:
+    lines: list[Line] = []
+    start = 0
+    for index, content in enumerate(norm.split("\n")):
+        end = start + len(content)
+        lines.append(Line(index, start, end, _SPACE.sub("", content)))
+        start = end + 1
+    return lines
+
+
+def is_prose(line: Line) -> bool:
+    """A line that reads as running text rather than a link, a label or a heading."""
+    return len(line.key) > SHORT or bool(_SENTENCE_END.search(line.key))
+
+
+def is_list_item(line: Line) -> bool:
+    return bool(_LIST_ITEM.match(line.key))
+
+
+def squeeze(text: str) -> str:
+    """``text`` with all whitespace removed."""
+    return _SPACE.sub("", text)

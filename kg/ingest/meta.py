@@ -1,0 +1,77 @@
+"""What a document says about itself: title, date and publication, read from its kept text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.ingest import markers
+from kg.ingest.dates import DATE, date_only, parse_date
+from kg.ingest.lines import Line, split_lines
+
+TOP_LINES = 8
+"""Dated lines and publication lines count only within this many non-blank lines of the top."""
+BYLINE_LINES = 3
+"""Bylines naming a publication (（湖州日报记者 潘悦）) count only within this many lines of the end."""
+_HEADING = re.compile(r"#(?!#)\s*(?P<title>\S.*)")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    found = markers.structure()
+    suffix = "|".join(re.escape(s) for s in sorted(found["publication_suffix"], key=len, reverse=True))
+    role = "|".join(re.escape(s) for s in sorted(found["byline_role"], key=len, reverse=True))
+    name = rf"(?P<publication>[^\s,，、:：（）()]{{1,20}}?(?:{suffix}))"
+    dated = re.compile(rf"[（(]\s*{name}\s*[,，、\s]\s*(?P<date>{DATE.pattern})\s*[）)]")
+    byline = re.compile(rf"[（(]\s*{name}(?:{role}|\s|[,，、）)])")
+    return dated, byline
+
+
+def title(text: str) -> str:
+    """A Markdown level-1 heading, else the first non-blank line."""
+    first = ""
+    for line in text.split("\n"):
+        heading = _HEADING.fullmatch(line.strip())
+        if heading:
+            return heading["title"].strip()
+        if not first and line.strip():
+            first = line.strip()
+    return first
+
+
+def dated_publication(norm: str, lines: list[Line]) -> tuple[str | None, str | None]:
+    """(publication, date) from a line such as (四川政协报,2021年6月2日) among ``lines``."""
+    dated, _ = _patterns()
+    for line in lines:
+        match = dated.fullmatch(norm[line.start : line.end].strip())
+        if match:
+            return match["publication"], parse_date(match["date"])
+    return None, None
+
+
+def top_date(norm: str, lines: list[Line]) -> str | None:
+    """A line among ``lines`` that is only a date: （2023年12月）."""
+    for line in lines:
+        iso = date_only(norm[line.start : line.end])
+        if iso:
+            return iso
+    return None
+
+
+def byline_publication(norm: str, lines: list[Line]) -> str | None:
+    _, byline = _patterns()
+    for line in lines:
+        match = byline.match(norm[line.start : line.end].strip())
+        if match:
+            return match["publication"]
+    return None
+
+
+def describe(text: str, norm: str) -> tuple[str, str | None, str | None]:
+    """(title, publication, date) of a single document's kept text."""
+    non_blank = [line for line in split_lines(norm) if not line.blank]
+    top = non_blank[:TOP_LINES]
+    publication, date = dated_publication(norm, top)
+    date = date or top_date(norm, top)
+    publication = publication or byline_publication(norm, non_blank[-BYLINE_LINES:])
+    return title(text), publication, date

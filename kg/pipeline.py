@@ -1,0 +1,218 @@
+"""The whole flow on one screen.
+
+    files ──kg.ingest──▶ Documents ──(worker processes: kg.extract → kg.graph.document_triples)──▶
+        N-Quads per document + entity summaries ──▶ pyoxigraph Store (+ merged EntityTable → entity_triples)
+        ──kg.validate──▶ SHACL report ──kg.export──▶ exports/
+
+Documents are independent, so extraction runs in a process pool (one worker per core, dictionaries loaded
+once per worker). The main process only loads each document's triples into the store and merges entity
+summaries, so memory stays flat as the corpus grows (the store lives on disk for CLI builds).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg import graph, ingest
+from kg.errors import InputError, KGError, StageError
+from kg.model import Document, Extraction, Quantity
+from kg.settings import Settings
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+@dataclass
+class BuildReport:
+    """What a build read, made and wrote; ``ok`` is False when files were skipped or shapes violated."""
+
+    files: int = 0
+    documents: int = 0
+    characters: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    entities: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)
+    triples: int = 0
+    seconds: float = 0.0
+    violations: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped and not self.violations
+
+
+@dataclass(frozen=True)
+class _DocResult:
+    nquads: bytes
+    summaries: list[graph.EntitySummary]
+    relations: list[tuple[str, str, str]]
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def build(paths: str | Path | Iterable[str | Path], *, settings: Settings | None = None) -> "rdflib.Graph":
+    """Build the graph of ``paths`` (files and folders) in memory and return it as an rdflib.Graph.
+
+    The graph is backed by pyoxigraph (oxrdflib's store), so SPARQL on it is fast. Files that cannot be
+    read raise InputError here (the CLI skips them instead and reports them at the end).
+    """
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    store = ox.Store()
+    report = build_store(_as_list(paths), store, settings or Settings(), progress=False)
+    if report.skipped:
+        path, reason = report.skipped[0]
+        raise InputError(path, reason)
+    return rdflib.Graph(store=OxigraphStore(store=store))
+
+
+def extract_text(text: str, *, settings: Settings | None = None) -> Extraction:
+    """Extract entities and relations from one text (no files involved)."""
+    from kg.extract import extract_text as _extract_text
+
+    return _extract_text(text, settings or Settings())
+
+
+def build_to(
+    paths: Sequence[str | Path],
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = ("turtle",),
+    settings: Settings | None = None,
+    progress: bool = True,
+) -> BuildReport:
+    """The CLI build: extract into an on-disk store, validate, write every format into ``out_dir``."""
+    from kg import export, validate
+
+    settings = settings or Settings()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    try:
+        store = ox.Store(str(workdir / "store"))
+        report = build_store(paths, store, settings, progress=progress)
+        if settings.validate:
+            report.violations = validate.validate_store(store)
+        for name in formats:
+            report.outputs.extend(export.write(name, store, out_dir))
+        store.flush()
+        del store
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings, *, progress: bool) -> BuildReport:
+    """Read, extract and load everything into ``store``; the heart of every build."""
+    started = time.perf_counter()
+    report = BuildReport()
+    files = ingest.discover(paths)
+    report.files = len(files)
+    documents = list(_read_all(files, report))
+    report.documents = len(documents)
+    report.characters = sum(len(d.text) for d in documents)
+    compilations = {d.compilation for d in documents if d.compilation}
+
+    table = graph.EntityTable()
+    relations: set[tuple[str, str, str]] = set()
+    batch: list[bytes] = []
+    for result in _progress(_extract_all(documents, compilations, settings), len(documents), progress):
+        for summary in result.summaries:
+            table.add(summary)
+        relations.update(result.relations)
+        batch.append(result.nquads)
+        if len(batch) >= 64:
+            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            batch.clear()
+    if batch:
+        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(graph.to_nquads(graph.entity_triples(table)), format=ox.RdfFormat.N_QUADS)
+
+    report.entities = Counter(type_ for type_, _ in table.aliases)
+    report.relations = Counter(p for _, p, _ in relations)
+    report.triples = len(store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ---------------------------------------------------------------------------- stages
+
+
+def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            docs = ingest.read_documents(path)
+        except InputError as exc:
+            report.skipped.append((exc.path, exc.reason))
+            continue
+        for doc in docs:
+            if doc.id in seen and seen[doc.id] != doc.source:
+                raise InputError(doc.source, f"document id {doc.id!r} clashes with {seen[doc.id]}; rename one file")
+            seen[doc.id] = doc.source
+            yield doc
+
+
+def _extract_all(documents: list[Document], compilations: set[str], settings: Settings) -> Iterator[_DocResult]:
+    jobs = [(doc, doc.id in compilations) for doc in documents]
+    workers = settings.workers or os.cpu_count() or 1
+    if workers <= 1 or len(jobs) < 8:
+        _init_worker(settings)
+        yield from map(_process, jobs)
+        return
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        yield from pool.imap(_process, jobs, chunksize=4)
+
+
+_settings: Settings = Settings()
+
+
+def _init_worker(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+
+
+def _process(job: tuple[Document, bool]) -> _DocResult:
+    from kg.extract import extract_document
+
+    doc, is_compilation = job
+    try:
+        extraction = extract_document(doc, _settings)
+        triples = graph.document_triples(extraction, is_compilation)
+    except KGError:
+        raise
+    except Exception as exc:  # an extractor bug: name the stage and document, keep the traceback
+        raise StageError("extract", f"{doc.id} ({doc.source})", f"{type(exc).__name__}: {exc}") from exc
+    relations = [
+        ("/".join(r.subject), r.predicate, repr(r.object) if isinstance(r.object, Quantity) else "/".join(r.object))
+        for r in extraction.relations
+    ]
+    return _DocResult(graph.to_nquads(triples), graph.summarise(extraction), relations)
+
+
+def _progress(items: Iterator[Any], total: int, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return iter(tqdm(items, total=total, unit="doc", desc="extracting", leave=False))
+
+
+def _as_list(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
+    if isinstance(paths, (str, Path)):
+        return [paths]
+    return list(paths)

@@ -1,0 +1,160 @@
+"""The project's vocabulary as code: every ontology term is an attribute of CPPCC, so a misspelt term
+fails loudly (tests/test_ontology.py checks this list against ontology/cppcc.ttl both ways).
+
+Also the IRI scheme for instance data:
+
+    entities   https://w3id.org/cppcc-kg/id/<Type>/<name>      e.g. body:成都市政协 (see PREFIXES)
+    documents  https://w3id.org/cppcc-kg/doc/<document id>
+    sentences  https://w3id.org/cppcc-kg/sentence/<document id>-s<index>
+    statements https://w3id.org/cppcc-kg/stmt/<hash>           reified relations with their evidence
+    quantities https://w3id.org/cppcc-kg/qty/<hash>
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+BASE = "https://w3id.org/cppcc-kg/"
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "cppcc.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+
+class CPPCC(DefinedNamespace):
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Entity: URIRef
+    CPPCCBody: URIRef
+    PartyGovOrgan: URIRef
+    Place: URIRef
+    Person: URIRef
+    Position: URIRef
+    Platform: URIRef
+    Mechanism: URIRef
+    Topic: URIRef
+    Event: URIRef
+    Publication: URIRef
+    Province: URIRef
+    City: URIRef
+    County: URIRef
+    Township: URIRef
+    Village: URIRef
+    Compound: URIRef
+    Document: URIRef
+    Compilation: URIRef
+    Sentence: URIRef
+    Quantity: URIRef
+    # relations between entities
+    locatedIn: URIRef
+    within: URIRef
+    subOrganOf: URIRef
+    guidedBy: URIRef
+    runsPlatform: URIRef
+    adoptsMechanism: URIRef
+    consultsOn: URIRef
+    holdsEvent: URIRef
+    participatesIn: URIRef
+    holdsPosition: URIRef
+    positionIn: URIRef
+    leads: URIRef
+    visits: URIRef
+    accompanies: URIRef
+    praises: URIRef
+    speaksAt: URIRef
+    hasQuantity: URIRef
+    # quantities
+    value: URIRef
+    atLeast: URIRef
+    counted: URIRef
+    unit: URIRef
+    # places
+    divisionCode: URIRef
+    # documents and provenance
+    speaker: URIRef
+    publishedIn: URIRef
+    sourceFile: URIRef
+    mentionedIn: URIRef
+    mentionedInSentence: URIRef
+    evidence: URIRef
+    text: URIRef
+    sentenceIndex: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    referenceSource: URIRef
+
+
+ONTOLOGY_NS = BASE + "ontology#"
+ENTITY_NS = BASE + "id/"
+DOC_NS = BASE + "doc/"
+SENTENCE_NS = BASE + "sentence/"
+STATEMENT_NS = BASE + "stmt/"
+QUANTITY_NS = BASE + "qty/"
+
+TYPE_PREFIXES: dict[str, str] = {
+    "CPPCCBody": "body",
+    "PartyGovOrgan": "organ",
+    "Place": "place",
+    "Person": "person",
+    "Position": "position",
+    "Platform": "platform",
+    "Mechanism": "mechanism",
+    "Topic": "topic",
+    "Event": "event",
+    "Publication": "pub",
+}
+
+PREFIXES: dict[str, str] = {
+    "cppcc": ONTOLOGY_NS,
+    **{prefix: f"{ENTITY_NS}{type_}/" for type_, prefix in TYPE_PREFIXES.items()},
+    "doc": DOC_NS,
+    "sent": SENTENCE_NS,
+    "stmt": STATEMENT_NS,
+    "qty": QUANTITY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+# Characters that may not appear raw in an IRI (RFC 3987) plus the ones with a meaning in a path.
+_UNSAFE = {c: f"%{ord(c):02X}" for c in '%<>"{}|\\^`#?/ '}
+_UNSAFE.update({chr(i): f"%{i:02X}" for i in range(0x21)})
+_UNSAFE[chr(0x7F)] = "%7F"
+_ESCAPE_TABLE = str.maketrans(_UNSAFE)
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as one IRI path segment: Chinese kept as is, unsafe ASCII percent-encoded."""
+    return text.translate(_ESCAPE_TABLE)
+
+
+def entity_iri(type_: str, name: str) -> str:
+    """The IRI of an entity: the same type and name give the same IRI on every run and in every document."""
+    if type_ not in TYPE_PREFIXES:
+        raise ValueError(f"unknown entity type {type_!r}")
+    return f"{ENTITY_NS}{type_}/{iri_segment(name)}"
+
+
+def document_iri(doc_id: str) -> str:
+    return DOC_NS + iri_segment(doc_id)
+
+
+def sentence_iri(doc_id: str, index: int) -> str:
+    return f"{SENTENCE_NS}{iri_segment(doc_id)}-s{index}"
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash for statement and quantity IRIs."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
