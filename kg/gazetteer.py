@@ -83,6 +83,8 @@ def short_form(name: str, level: str) -> str | None:
     if best is None:
         return None
     suffix, keep = best
+    if keep == "0":
+        return None
     short = name[: int(keep)] if keep else name[: -len(suffix)]
     return short if len(short) >= 2 else None
 
