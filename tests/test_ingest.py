@@ -465,3 +465,20 @@ def test_discover_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     with pytest.raises(EmptyInputError, match="no documents found"):
         discover([tmp_path])
+
+
+def test_permission_error_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "locked.txt", ARTICLE)
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match="cannot read: Permission denied") as caught:
+        read_documents(path)
+    assert str(path) in str(caught.value)
+
+
+def test_html_declared_charset_wrong_falls_back_to_detection(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="gbk"></head><body><p>某区政协召开协商会</p></body></html>'
+    assert only(write(tmp_path, "utf8.htm", page.encode("utf-8"))).text == "某区政协召开协商会"

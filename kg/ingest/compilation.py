@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.ingest import markers
 from kg.ingest.lines import Line, split_lines, squeeze
@@ -50,14 +51,23 @@ class Compilation:
 
 def find_compilation(norm: str) -> Compilation | None:
     """The compilation structure of ``norm`` (simplified text), or None when it has no table of contents."""
-    lines = split_lines(norm)
     headings = markers.structure()["toc_heading"]
+    if not _heading_pattern(headings).search(norm):
+        return None
+    lines = split_lines(norm)
     for line in lines:
         if line.key in headings:
             entries, toc_end = _entries(norm, lines[line.index + 1 :])
             if len(entries) >= MIN_ENTRIES:
                 return _split(norm, entries, (line.start, toc_end))
     return None
+
+
+@cache
+def _heading_pattern(headings: tuple[str, ...]) -> re.Pattern[str]:
+    """A quick test for a line holding only a TOC heading, before the text is split into lines."""
+    words = (r"[^\S\n]*".join(re.escape(c) for c in heading) for heading in headings)
+    return re.compile(r"^[^\S\n]*(?:" + "|".join(words) + r")[^\S\n]*$", re.MULTILINE)
 
 
 def _entries(norm: str, lines: list[Line]) -> tuple[list[Entry], int]:

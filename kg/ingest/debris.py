@@ -58,6 +58,7 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
 def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None]:
     found = markers.boilerplate()
     suffixes = markers.structure()["publication_suffix"]
+    footer, breadcrumb, contains = (markers.boilerplate_pattern(kind) for kind in ("footer", "breadcrumb", "contains"))
     drop = [False] * len(lines)
     date: str | None = None
     publication: str | None = None
@@ -73,7 +74,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         if heading in found["list"]:
             drop[line.index], mode = True, "list"
             continue
-        if any(marker in key for marker in found["footer"]) and len(key) <= METADATA_LENGTH:
+        if len(key) <= METADATA_LENGTH and footer.search(key):
             drop[line.index], mode = True, "footer"
             continue
         if mode and (not is_prose(line) or is_list_item(line)):
@@ -81,7 +82,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             continue
         mode = ""
         if _is_nav(key, found["nav"]) or (
-            len(key) <= METADATA_LENGTH and any(marker in key for marker in found["breadcrumb"])
+            len(key) <= METADATA_LENGTH and breadcrumb.search(key)
         ):
             drop[line.index] = True
             if non_blank <= HEADER_LINES:
@@ -94,7 +95,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             if publication is None and named and named["source"].endswith(suffixes):
                 publication = named["source"]
         elif (
-            (len(key) <= METADATA_LENGTH and any(marker in key for marker in found["contains"]))
+            (len(key) <= METADATA_LENGTH and contains.search(key))
             or key.startswith(found["prefix"])
             or _WIDGETS.fullmatch(key)
         ):

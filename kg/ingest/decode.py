@@ -54,13 +54,10 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
         zeros_odd = raw[1::2].count(0)
         encoding = "utf-16-le" if zeros_odd >= zeros_even else "utf-16-be"
         return _strict(raw, encoding, source, "it holds NUL bytes, which suggests"), encoding
-    if declared:
-        encoding = _known(declared)
-        if encoding is not None:
-            try:
-                return raw.decode(encoding), encoding
-            except UnicodeDecodeError:
-                pass  # the declaration is wrong; fall back to detection below
+    named = _known(declared) if declared else None
+    if named is not None and _decodes(raw, named):
+        return raw.decode(named), named
+    # no declaration, or a wrong one: detect
     failures: list[str] = []
     for encoding in _FALLBACKS:
         try:
@@ -81,6 +78,14 @@ def _strict(raw: bytes, encoding: str, source: str, why: str) -> str:
         raise InputError(
             source, f"cannot decode: {why} {encoding}, but byte offset {exc.start} is invalid there ({exc.reason})"
         ) from exc
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _known(name: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+import re
 from importlib import resources
 
 from kg.errors import ConfigError
@@ -39,3 +40,10 @@ def boilerplate() -> dict[str, tuple[str, ...]]:
 def structure() -> dict[str, tuple[str, ...]]:
     """Title, compilation and publication markers by kind (see kg/data/ingest_markers.tsv)."""
     return _load("ingest_markers.tsv", STRUCTURE_KINDS)
+
+
+@cache
+def boilerplate_pattern(kind: str) -> re.Pattern[str]:
+    """One regular expression matching any boilerplate marker of ``kind`` (faster than testing each)."""
+    found = boilerplate()[kind]
+    return re.compile("|".join(re.escape(marker) for marker in sorted(found, key=len, reverse=True)))

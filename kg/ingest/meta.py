@@ -13,6 +13,8 @@ TOP_LINES = 8
 """Dated lines and publication lines count only within this many non-blank lines of the top."""
 BYLINE_LINES = 3
 """Bylines naming a publication (（湖州日报记者 潘悦）) count only within this many lines of the end."""
+_WINDOW = 4000
+"""Only this many characters at each end of a text are searched for its title, date and publication."""
 _HEADING = re.compile(r"#(?!#)\s*(?P<title>\S.*)")
 
 
@@ -69,9 +71,10 @@ def byline_publication(norm: str, lines: list[Line]) -> str | None:
 
 def describe(text: str, norm: str) -> tuple[str, str | None, str | None]:
     """(title, publication, date) of a single document's kept text."""
-    non_blank = [line for line in split_lines(norm) if not line.blank]
-    top = non_blank[:TOP_LINES]
-    publication, date = dated_publication(norm, top)
-    date = date or top_date(norm, top)
-    publication = publication or byline_publication(norm, non_blank[-BYLINE_LINES:])
-    return title(text), publication, date
+    head, tail = norm[:_WINDOW], norm[-_WINDOW:]
+    top = [line for line in split_lines(head) if not line.blank][:TOP_LINES]
+    bottom = [line for line in split_lines(tail) if not line.blank][-BYLINE_LINES:]
+    publication, date = dated_publication(head, top)
+    date = date or top_date(head, top)
+    publication = publication or byline_publication(tail, bottom)
+    return title(text[:_WINDOW]), publication, date

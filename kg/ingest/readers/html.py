@@ -44,8 +44,7 @@ def extract_text(markup: str, source: str) -> str:
         root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(source, f"cannot parse as HTML: {exc}") from exc
-    for element in list(root.iter(*_INVISIBLE)):
-        element.drop_tree()
+    lxml.etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -62,6 +61,6 @@ def extract_text(markup: str, source: str) -> str:
             element.text = "\n" + (element.text or "")
             element.tail = "\n" + (element.tail or "")
     body = root.find("body")
-    text = (body if body is not None else root).text_content()
+    text = lxml.etree.tostring(body if body is not None else root, method="text", encoding="unicode")
     lines = [line.strip(" ") for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
