@@ -71,13 +71,14 @@ def build(paths: str | Path | Iterable[str | Path], *, settings: Settings | None
     """
     import rdflib
     from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     store = ox.Store()
     report = build_store(_as_list(paths), store, settings or Settings(), progress=False)
     if report.skipped:
         path, reason = report.skipped[0]
         raise InputError(path, reason)
-    return rdflib.Graph(store=OxigraphStore(store=store))
+    return rdflib.Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
 
 
 def extract_text(text: str, *, settings: Settings | None = None) -> Extraction:

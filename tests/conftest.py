@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
 
 from kg import export
 from kg.pipeline import BuildReport, build_to
+
+if TYPE_CHECKING:
+    import rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -29,6 +33,20 @@ class SampleBuild:
         store = ox.Store()
         store.bulk_load(path=str(self.turtle), format=ox.RdfFormat.TURTLE)
         return store
+
+
+def plain_strings(graph: "rdflib.Graph") -> "rdflib.Graph":
+    """A copy of ``graph`` with ``"x"^^xsd:string`` written as plain ``"x"`` (RDF 1.1 makes them the same
+    value, but rdflib keeps them apart while pyoxigraph always writes the plain form)."""
+    import rdflib
+    from rdflib.namespace import XSD
+
+    copy = rdflib.Graph()
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal) and o.datatype == XSD.string:
+            o = rdflib.Literal(str(o))
+        copy.add((s, p, o))
+    return copy
 
 
 @pytest.fixture(scope="session")

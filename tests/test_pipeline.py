@@ -1,0 +1,92 @@
+"""End to end: the sample corpus built the way `make run` builds it, checked by SPARQL."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib.compare import isomorphic
+
+import kg
+from kg.vocab import PREFIXES
+
+from .conftest import CORPUS, SampleBuild, plain_strings
+
+PREFIX = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
+
+SPEECHES = {
+    "成都市政协": "强化工作举措突出创新实践推进“有事来协商”工作向纵深发展",
+    "泸州市政协": "创建机制推进衔接 促进“有事来协商”工作落地见效",
+    "荣县政协": "细化完善协商机制推进政协协商向基层延伸",
+    "绵竹市政协": "“院坝协商”小平台协商为民大情怀",
+    "通江县政协": "发挥乡贤界别优势努力提升协商质效",
+}
+
+
+def test_build_reports_success(sample_build: SampleBuild) -> None:
+    report = sample_build.report
+    assert report.ok, (report.skipped, report.violations[:5])
+    assert report.documents == 6  # the compilation and its five speeches
+    assert report.triples > 0
+    assert sample_build.turtle.is_file()
+
+
+def test_chengdu_cppcc_with_label_sentence_and_document(sample_store) -> None:
+    rows = list(
+        sample_store.query(
+            PREFIX
+            + """SELECT ?label ?text ?title WHERE {
+                   ?b a cppcc:CPPCCBody ; rdfs:label ?label ;
+                      cppcc:mentionedInSentence ?s ; cppcc:mentionedIn ?d .
+                   ?s cppcc:text ?text ; dcterms:isPartOf ?d .
+                   ?d dcterms:title ?title .
+                   FILTER(STR(?label) = "成都市政协") }"""
+        )
+    )
+    assert rows, "成都市政协 is not a CPPCCBody with a provenance sentence"
+    assert all("成都" in row["text"].value or "市政协" in row["text"].value for row in rows)
+    assert {row["label"].language for row in rows} == {"zh"}
+
+
+def test_five_speeches_with_titles_and_speaking_bodies(sample_store) -> None:
+    rows = sample_store.query(
+        PREFIX
+        + """SELECT ?title ?speaker WHERE {
+               ?d a cppcc:Document ; dcterms:title ?title ; cppcc:speaker ?b ; dcterms:isPartOf ?c .
+               ?c a cppcc:Compilation .
+               ?b rdfs:label ?speaker }"""
+    )
+    found = {row["speaker"].value: row["title"].value for row in rows}
+    assert found == SPEECHES
+
+
+def test_turtle_parses_back_with_rdflib_and_pyoxigraph(sample_build: SampleBuild, sample_store) -> None:
+    graph = rdflib.Graph().parse(sample_build.turtle, format="turtle")
+    assert len(graph) == len(sample_store) == sample_build.report.triples
+
+
+def test_turtle_is_byte_identical_across_builds(sample_build: SampleBuild, tmp_path) -> None:
+    from kg.pipeline import build_to
+
+    build_to([CORPUS], tmp_path, formats=["turtle"], progress=False)
+    assert (tmp_path / "cppcc.ttl").read_bytes() == sample_build.turtle.read_bytes()
+
+
+def test_python_api_builds_the_same_graph(sample_build: SampleBuild) -> None:
+    graph = kg.build(CORPUS)
+    assert isinstance(graph, rdflib.Graph)
+    expected = rdflib.Graph().parse(sample_build.turtle, format="turtle")
+    assert isomorphic(plain_strings(graph), plain_strings(expected))
+
+
+def test_parallel_and_serial_builds_agree(tmp_path) -> None:
+    from kg.pipeline import build_to
+    from kg.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt").read_text(encoding="utf-8")
+    for i in range(10):  # enough documents to start the worker pool
+        (corpus / f"copy{i:02d}.txt").write_text(text.replace("成都", "成都" if i % 2 else "德阳"), encoding="utf-8")
+    serial = build_to([corpus], tmp_path / "serial", formats=["turtle"], settings=Settings(workers=1), progress=False)
+    parallel = build_to([corpus], tmp_path / "parallel", formats=["turtle"], settings=Settings(workers=2), progress=False)
+    assert serial.triples == parallel.triples
+    assert (tmp_path / "serial" / "cppcc.ttl").read_bytes() == (tmp_path / "parallel" / "cppcc.ttl").read_bytes()
