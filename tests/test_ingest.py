@@ -482,3 +482,22 @@ def test_permission_error_names_the_file(tmp_path: Path, monkeypatch: pytest.Mon
 def test_html_declared_charset_wrong_falls_back_to_detection(tmp_path: Path) -> None:
     page = '<html><head><meta charset="gbk"></head><body><p>某区政协召开协商会</p></body></html>'
     assert only(write(tmp_path, "utf8.htm", page.encode("utf-8"))).text == "某区政协召开协商会"
+
+
+def test_html_declared_big5_is_honoured(tmp_path: Path) -> None:
+    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=big5"></head>'
+    page += "<body><p>崑山市政協舉行協商會</p></body></html>"
+    document = only(write(tmp_path, "big5.html", page.encode("big5")))
+    assert document.text == "崑山市政協舉行協商會"
+    assert document.norm == "昆山市政协举行协商会"
+
+
+def test_footer_words_and_tables_inside_the_article_are_kept(tmp_path: Path) -> None:
+    text = (
+        "某市政协举办协商活动\n\n本次活动由市政协主办，委员们围绕社区养老开展协商，提出建议多条。\n"
+        "主办单位：某市政协\n| 项目 | 数量 | 单位 | 备注 |\n"
+        "活动现场，委员们与居民代表面对面交流，形成了一批务实管用的意见建议。\n"
+    )
+    document = only(write(tmp_path, "event.txt", text))
+    assert "主办单位：某市政协" in document.text
+    assert "| 项目 | 数量 |" in document.text

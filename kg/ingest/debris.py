@@ -17,7 +17,8 @@ from kg.ingest.dates import parse_date
 from kg.ingest.lines import Line, is_list_item, is_prose, split_lines
 
 HEADER_LINES = 12
-"""Nav bars and breadcrumbs close the page header only within this many non-blank lines of the top."""
+"""Nav bars and breadcrumbs close the page header only within this many non-blank lines of the top
+(and before the first line of running text)."""
 METADATA_LENGTH = 120
 """Metadata and widget lines are at most this long (whitespace aside); longer lines are text."""
 _NAV_SEPARATORS = re.compile(r"[|｜│¦>›»]")
@@ -62,30 +63,32 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
     drop = [False] * len(lines)
     date: str | None = None
     publication: str | None = None
+    # footers and bare menus count only after the last line of running text (so a 主办单位 or a table row
+    # inside the article is kept), menus also before the first; the page header ends at its last menu
+    prose = [line.index for line in lines if is_prose(line) and not footer.search(line.key)]
+    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
     header_end = -1
     non_blank = 0
-    mode = ""  # "list" while inside a link list, "footer" once the footer has started
+    in_list = False  # inside a link list (您可能感兴趣的文稿 …) or the footer: drop until running text
     for line in lines:
         key = line.key
         if not key:
             continue
         non_blank += 1
-        heading = key.rstrip(":：")
-        if heading in found["list"]:
-            drop[line.index], mode = True, "list"
-            continue
-        if len(key) <= METADATA_LENGTH and footer.search(key):
-            drop[line.index], mode = True, "footer"
-            continue
-        if mode and (not is_prose(line) or is_list_item(line)):
-            drop[line.index] = True
-            continue
-        mode = ""
-        if _is_nav(key, found["nav"]) or (
-            len(key) <= METADATA_LENGTH and breadcrumb.search(key)
+        in_header = non_blank <= HEADER_LINES and line.index < first_prose
+        at_edge = in_header or line.index > last_prose
+        if key.rstrip(":：") in found["list"] or (
+            line.index > last_prose and len(key) <= METADATA_LENGTH and footer.search(key)
         ):
+            drop[line.index], in_list = True, True
+            continue
+        if in_list and (not is_prose(line) or is_list_item(line)):
             drop[line.index] = True
-            if non_blank <= HEADER_LINES:
+            continue
+        in_list = False
+        if _is_nav(key, found["nav"], at_edge) or (len(key) <= METADATA_LENGTH and breadcrumb.search(key)):
+            drop[line.index] = True
+            if in_header:
                 header_end = line.index
         elif len(key) <= METADATA_LENGTH and key.startswith(found["meta"]):
             drop[line.index] = True
@@ -109,11 +112,13 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
     return drop, date, publication
 
 
-def _is_nav(key: str, starts: tuple[str, ...]) -> bool:
+def _is_nav(key: str, starts: tuple[str, ...], at_edge: bool) -> bool:
+    """A menu: short items between separators, starting with a nav marker (首页) or, at the top or
+    bottom of the page, at least four items."""
     items = [item for item in _NAV_SEPARATORS.split(key) if item]
     if len(items) < 3 or any(len(item) > _NAV_ITEM for item in items):
         return False
-    return key.startswith(starts) or len(items) >= 4
+    return key.startswith(starts) or (at_edge and len(items) >= 4)
 
 
 def _blank(text: str, lines: list[Line], drop: list[bool], first: int, last: int) -> str:

@@ -5,8 +5,9 @@ Detection is by strict trial decoding, not by guessing, so short texts are read 
     1. a byte-order mark decides;
     2. NUL bytes mean UTF-16 without BOM (text in UTF-8 or GB18030 never contains them); the side of each
        byte pair that holds the zeros gives the byte order;
-    3. otherwise UTF-8 if the bytes are valid UTF-8 (GBK text almost never is), else GB18030 (a superset
-       of GBK and GB2312).
+    3. otherwise UTF-8 if the bytes are valid UTF-8 (GBK text almost never is), else the encoding the file
+       declares (an HTML page's <meta charset>, e.g. Big5) if the bytes decode with it, else GB18030 (a
+       superset of GBK and GB2312).
 Line breaks are normalised to "\\n" (as Python's text mode does); offsets refer to the decoded text.
 """
 
@@ -54,10 +55,12 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
         zeros_odd = raw[1::2].count(0)
         encoding = "utf-16-le" if zeros_odd >= zeros_even else "utf-16-be"
         return _strict(raw, encoding, source, "it holds NUL bytes, which suggests"), encoding
+    if _decodes(raw, "utf-8"):
+        return raw.decode("utf-8"), "utf-8"
     named = _known(declared) if declared else None
     if named is not None and _decodes(raw, named):
         return raw.decode(named), named
-    # no declaration, or a wrong one: detect
+    # no declaration, or a wrong one: try the fallbacks and say why each failed
     failures: list[str] = []
     for encoding in _FALLBACKS:
         try:
