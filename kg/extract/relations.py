@@ -1,0 +1,531 @@
+"""Typed relations between a document's entities, and the counts it gives.
+
+    find_relations(doc, sentences, entities) -> list[Relation]
+
+Three mechanisms, all precise rather than greedy (a wrong edge is worse than a missing one):
+
+1. Names. An organ whose name starts with the name of another body of the same type is a sub-organ
+   of it (湖州市政协党组 -> 湖州市政协); a position belongs to the longest body its name starts with
+   (中央统战部部长 -> 中央统战部); a platform, event or mechanism named after a body is run, held or
+   adopted by it (湖南省政协关于…的实施意见).
+2. Sentence patterns (kg/data/relation_patterns.tsv) over a skeleton of each sentence in which every
+   entity mention is one placeholder character. A pattern names its trigger and where its object (and
+   maybe its subject) stands; a missing subject is the subject of the clause, carried over from an
+   earlier clause (Chinese drops subjects), else the document's speaker body.
+3. Code for what patterns cannot say: titles before names (湖州市政协党组书记、主席沈国良 ->
+   holdsPosition twice), 陪同 (accompanies the person who led), and counts (kg.extract.quantities)
+   attached to the clause's subject.
+
+Relations are deduplicated on (subject, predicate, object), keeping the earliest evidence sentence, and
+returned in a stable order. ``within`` and the locatedIn of a body to the place in its own name are
+left to the entity extractor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.errors import ConfigError
+from kg.extract.quantities import find_counts
+from kg.lexicon import DATA_DIR
+from kg.model import ENTITY_TYPES, Document, Entity, EntityKey, Quantity, Relation, Sentence
+
+BODY_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan"})
+AGENT_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Platform", "Event"})
+"""Types that can be the subject of a clause (do something)."""
+COUNT_OWNER_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Platform", "Event"})
+
+_PH_FIRST = 0xE000
+_PH_LAST = 0xF8FF
+_PH = "[\ue000-\uf8ff]"
+_QUOTES = frozenset("“”\"'‘’「」『』《》〈〉")
+_CLAUSE_MARKS = frozenset("，,；;：:")
+_LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
+_GAP = f"(?:[^\ue000-\uf8ff，,；;：:。！？!?]{{0,10}}?)"
+_SUBJECT = f"(?P<S>{_PH}(?:(?:以及|、|和|及|与){_PH})*)"
+_OBJECT = f"(?P<O>{_PH}(?:(?:以及|、|和|及|与)?{_PH})*)"
+_BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]")
+
+PATTERNS_FILE = "relation_patterns.tsv"
+WORDS_FILE = "relation_words.tsv"
+_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "accompany", "report_genre", "not_report"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Data files
+
+
+@dataclass(frozen=True)
+class Pattern:
+    predicate: str
+    subject_types: frozenset[str]
+    object_types: frozenset[str]
+    regex: re.Pattern[str]
+    source: str
+    """File and line, for debugging."""
+
+    @property
+    def has_subject(self) -> bool:
+        return "S" in self.regex.groupindex
+
+    @property
+    def has_object(self) -> bool:
+        return "O" in self.regex.groupindex
+
+
+@dataclass(frozen=True)
+class _Words:
+    subject_prefix: re.Pattern[str]
+    local_subject: tuple[str, ...]
+    accompany: tuple[str, ...]
+    report_genre: tuple[str, ...]
+    not_report: tuple[str, ...]
+
+
+def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
+    path = DATA_DIR / name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read data file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: data file is not UTF-8 (byte {exc.start})") from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, [c.strip() for c in line.split("\t")]
+
+
+def _types(value: str, where: str) -> frozenset[str]:
+    types = frozenset(t.strip() for t in value.split(",") if t.strip())
+    unknown = sorted(types - set(ENTITY_TYPES))
+    if not types or unknown:
+        raise ConfigError(f"{where}: unknown entity type(s) {unknown or [value]}; use {', '.join(ENTITY_TYPES)}")
+    return types
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple[Pattern, ...]:
+    """The sentence patterns of kg/data/relation_patterns.tsv, compiled (read once per process)."""
+    loaded: list[Pattern] = []
+    for number, cols in _data_lines(PATTERNS_FILE):
+        where = f"kg/data/{PATTERNS_FILE}, line {number}"
+        if len(cols) != 4 or not all(cols):
+            raise ConfigError(f"{where}: expected 4 tab-separated columns (predicate, subject types, "
+                              f"object types, pattern), got {len(cols)}")
+        predicate, subject_types, object_types, source = cols
+        if "{S}" not in source and "{O}" not in source:
+            raise ConfigError(f"{where}: the pattern needs {{S}} or {{O}}: {source!r}")
+        expression = source.replace("{S}", _SUBJECT).replace("{O}", _OBJECT).replace("…", _GAP)
+        try:
+            regex = re.compile(expression)
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
+        loaded.append(Pattern(predicate, _types(subject_types, where), _types(object_types, where), regex, where))
+    return tuple(loaded)
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    found: dict[str, list[str]] = {kind: [] for kind in _WORD_KINDS}
+    for number, cols in _data_lines(WORDS_FILE):
+        where = f"kg/data/{WORDS_FILE}, line {number}"
+        if len(cols) != 2 or cols[0] not in _WORD_KINDS or not cols[1]:
+            raise ConfigError(f"{where}: expected 'kind<TAB>value' with kind one of {', '.join(sorted(_WORD_KINDS))}")
+        if cols[0] == "subject_prefix":
+            try:
+                re.compile(cols[1])
+            except re.error as exc:
+                raise ConfigError(f"{where}: bad expression {cols[1]!r}: {exc}") from exc
+        found[cols[0]].append(cols[1])
+    prefix = re.compile("(?:" + "|".join(f"(?:{p})" for p in found["subject_prefix"]) + ")*")
+    return _Words(
+        prefix,
+        tuple(found["local_subject"]),
+        tuple(found["accompany"]),
+        tuple(found["report_genre"]),
+        tuple(found["not_report"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentence skeletons
+
+
+@dataclass
+class _Chain:
+    """Titles written before one or more names: 湖州市政协党组书记、主席沈国良; 市政协副主席钱晓梅、欧阳建华."""
+
+    positions: list[Entity]
+    persons: list[Entity]
+
+
+@dataclass
+class _Skeleton:
+    index: int
+    text: str
+    """The sentence with quotes and spaces removed and each mention replaced by a placeholder."""
+    entities: list[Entity]
+    """Entity of placeholder k (character chr(_PH_FIRST + k))."""
+    offsets: list[int]
+    """Document offset of each skeleton character."""
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+    subjects: list[list[int]] = field(default_factory=list)
+    """Per clause, the skeleton positions of its subject mentions (empty when it has none)."""
+    chains: list[_Chain] = field(default_factory=list)
+
+    def entity_at(self, pos: int) -> Entity | None:
+        code = ord(self.text[pos])
+        return self.entities[code - _PH_FIRST] if _PH_FIRST <= code <= _PH_LAST else None
+
+    def clause_of(self, pos: int) -> int:
+        for number, (start, end) in enumerate(self.clauses):
+            if start <= pos < end:
+                return number
+        return len(self.clauses) - 1
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    entity: Entity
+
+
+def _top_level_spans(entities: Sequence[Entity]) -> list[_Span]:
+    """Mentions with nested and overlapping ones dropped (the longest, then earliest, wins)."""
+    spans = sorted(
+        (_Span(m.start, m.end, e) for e in entities for m in e.mentions if m.end > m.start),
+        key=lambda s: (s.start, -(s.end - s.start), s.entity.type, s.entity.name),
+    )
+    kept: list[_Span] = []
+    for span in spans:
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def _skeleton(doc: Document, sentence: Sentence, spans: list[_Span]) -> _Skeleton:
+    tokens: list[tuple[int, Entity | None, str]] = []  # (doc offset, entity or None, character)
+    inside = [s for s in spans if sentence.start <= s.start < sentence.end]
+    pos = sentence.start
+    for span in inside:
+        tokens.extend((i, None, doc.norm[i]) for i in range(pos, span.start))
+        tokens.append((span.start, span.entity, ""))
+        pos = max(pos, span.end)
+    tokens.extend((i, None, doc.norm[i]) for i in range(pos, sentence.end))
+    tokens = [t for t in tokens if t[1] is not None or (t[2] not in _QUOTES and not t[2].isspace())]
+    tokens, chains = _fold_titles(tokens)
+    entities: list[Entity] = []
+    chars: list[str] = []
+    for _, entity, char in tokens:
+        if entity is None:
+            chars.append(char)
+        else:
+            chars.append(chr(_PH_FIRST + len(entities)))
+            entities.append(entity)
+    skeleton = _Skeleton(sentence.index, "".join(chars), entities, [t[0] for t in tokens], chains=chains)
+    _mark_clauses(skeleton)
+    return skeleton
+
+
+def _fold_titles(
+    tokens: list[tuple[int, Entity | None, str]],
+) -> tuple[list[tuple[int, Entity | None, str]], list[_Chain]]:
+    """Drop titles written right before a person's name, remembering which person holds which title."""
+    out: list[tuple[int, Entity | None, str]] = []
+    chains: list[_Chain] = []
+    i = 0
+    while i < len(tokens):
+        j, positions = i, []
+        while j < len(tokens) and tokens[j][1] is not None and tokens[j][1].type == "Position":  # type: ignore[union-attr]
+            positions.append(tokens[j][1])
+            j += 1
+            if j + 1 < len(tokens) and tokens[j][2] == "、" and tokens[j + 1][1] is not None and tokens[j + 1][1].type == "Position":  # type: ignore[union-attr]
+                j += 1
+        if positions and j < len(tokens) and tokens[j][1] is not None and tokens[j][1].type == "Person":  # type: ignore[union-attr]
+            persons = [tokens[j][1]]
+            out.append(tokens[j])
+            k = j + 1
+            while k + 1 < len(tokens) and tokens[k][2] == "、" and tokens[k + 1][1] is not None and tokens[k + 1][1].type == "Person":  # type: ignore[union-attr]
+                persons.append(tokens[k + 1][1])
+                out.extend(tokens[k : k + 2])
+                k += 2
+            chains.append(_Chain([p for p in positions if p is not None], [p for p in persons if p is not None]))
+            i = k
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out, chains
+
+
+def _mark_clauses(skeleton: _Skeleton) -> None:
+    start = 0
+    text = skeleton.text
+    for pos, char in enumerate(text):
+        if char in _CLAUSE_MARKS:
+            skeleton.clauses.append((start, pos))
+            start = pos + 1
+    skeleton.clauses.append((start, len(text)))
+    for start, end in skeleton.clauses:
+        skeleton.subjects.append(_clause_subject(skeleton, start, end))
+
+
+def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int]:
+    """The mention(s) in subject position of the clause: preceded only by time phrases and the like."""
+    for pos in range(start, end):
+        entity = skeleton.entity_at(pos)
+        if entity is None or entity.type not in AGENT_TYPES:
+            continue
+        if not _in_subject_position(skeleton, start, pos):
+            return []
+        group = [pos]
+        while True:
+            nxt = _after_separator(skeleton.text, group[-1] + 1, end)
+            following = skeleton.entity_at(nxt) if nxt is not None else None
+            if nxt is None or following is None or following.type != entity.type:
+                return group
+            group.append(nxt)
+    return []
+
+
+def _after_separator(text: str, pos: int, end: int) -> int | None:
+    for sep in _LIST_SEPARATORS:
+        if text.startswith(sep, pos) and pos + len(sep) < end:
+            return pos + len(sep)
+    return None
+
+
+def _in_subject_position(skeleton: _Skeleton, start: int, pos: int) -> bool:
+    prefix = skeleton.text[start:pos]
+    previous = None
+    while previous != prefix:
+        previous, prefix = prefix, _BRACKETS.sub("", prefix)
+    while prefix and (entity := _placeholder_entity(skeleton, prefix[-1])) is not None and entity.type == "Place":
+        prefix = prefix[:-1]
+    if any(_PH_FIRST <= ord(c) <= _PH_LAST for c in prefix):
+        return False
+    return _words().subject_prefix.fullmatch(prefix) is not None
+
+
+def _placeholder_entity(skeleton: _Skeleton, char: str) -> Entity | None:
+    code = ord(char)
+    return skeleton.entities[code - _PH_FIRST] if _PH_FIRST <= code <= _PH_LAST else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Subjects
+
+
+@dataclass(frozen=True)
+class _Context:
+    doc_body: Entity | None
+
+
+def _implicit(skeleton: _Skeleton, pos: int, context: _Context) -> list[Entity]:
+    """Who does what the clause at ``pos`` says: local subject, clause subject, carried, speaker body."""
+    clause = skeleton.clause_of(pos)
+    start, _ = skeleton.clauses[clause]
+    for at in range(pos - 1, start - 1, -1):
+        entity = skeleton.entity_at(at)
+        if entity is not None and entity.type in AGENT_TYPES:
+            if skeleton.text.startswith(_words().local_subject, at + 1):
+                return [entity]
+    own = skeleton.subjects[clause]
+    if own and own[0] < pos:
+        return [e for e in (skeleton.entity_at(p) for p in own) if e is not None]
+    for earlier in range(clause - 1, -1, -1):
+        if skeleton.subjects[earlier]:
+            return [e for e in (skeleton.entity_at(p) for p in skeleton.subjects[earlier]) if e is not None]
+    return [context.doc_body] if context.doc_body is not None else []
+
+
+def _group(skeleton: _Skeleton, start: int, end: int) -> list[Entity]:
+    """The entities of a matched {S} or {O} list; of places written side by side only the last."""
+    members: list[tuple[Entity, bool]] = []
+    pos = start
+    joined = True
+    while pos < end:
+        entity = skeleton.entity_at(pos)
+        if entity is None:
+            joined = True
+            pos += 1
+            continue
+        members.append((entity, joined))
+        joined = False
+        pos += 1
+    kept: list[Entity] = []
+    for number, (entity, _) in enumerate(members):
+        nxt = members[number + 1] if number + 1 < len(members) else None
+        if entity.type == "Place" and nxt is not None and nxt[0].type == "Place" and not nxt[1]:
+            continue
+        kept.append(entity)
+    return kept
+
+
+def _doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[_Skeleton]) -> Entity | None:
+    """The body the document speaks for: ingest's speaker, else the one body named in a report's opening."""
+    bodies = [e for e in entities if e.type in BODY_TYPES]
+    if doc.speaker:
+        for entity in sorted(bodies, key=lambda e: (e.type != "CPPCCBody", e.name)):
+            if doc.speaker == entity.name or doc.speaker in entity.aliases:
+                return entity
+        return None
+    words = _words()
+    opening = skeletons[:3]
+    plain = "".join(s.text for s in opening)
+    if not any(w in plain for w in words.report_genre) or any(w in plain for w in words.not_report):
+        return None
+    named = {e.key: e for s in opening for e in s.entities if e.type == "CPPCCBody"}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------------
+# The three mechanisms
+
+
+def find_relations(doc: Document, sentences: list[Sentence], entities: list[Entity]) -> list[Relation]:
+    """Every relation the text states between ``entities`` (and the counts it gives), deduplicated."""
+    spans = _top_level_spans(entities)
+    skeletons = [_skeleton(doc, sentence, spans) for sentence in sentences]
+    context = _Context(_doc_body(doc, entities, skeletons))
+    found: list[Relation] = []
+    found.extend(_from_names(entities))
+    for skeleton in skeletons:
+        found.extend(_from_patterns(skeleton, context))
+        found.extend(_from_titles(skeleton))
+    found.extend(_accompanies(skeletons, found))
+    for skeleton, sentence in zip(skeletons, sentences):
+        found.extend(_counts(doc, sentence, skeleton, spans, context))
+    return _dedupe(found)
+
+
+def _first_sentence(entity: Entity) -> int | None:
+    return min((m.sentence for m in entity.mentions), default=None)
+
+
+def _from_names(entities: Sequence[Entity]) -> list[Relation]:
+    bodies = sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (-len(e.name), e.type, e.name))
+    named = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "holdsEvent", "Mechanism": "adoptsMechanism"}
+    relations: list[Relation] = []
+    for entity in entities:
+        sentence = _first_sentence(entity)
+        if sentence is None:
+            continue
+        for body in bodies:
+            if body is entity or not entity.name.startswith(body.name) or len(entity.name) == len(body.name):
+                continue
+            if entity.type in BODY_TYPES:
+                if body.type == entity.type:
+                    relations.append(Relation(entity.key, "subOrganOf", body.key, sentence))
+                    break
+            elif entity.type == "Position":
+                relations.append(Relation(entity.key, "positionIn", body.key, sentence))
+                break
+            elif entity.type in named:
+                relations.append(Relation(body.key, named[entity.type], entity.key, sentence))
+                break
+    return relations
+
+
+def _from_patterns(skeleton: _Skeleton, context: _Context) -> list[Relation]:
+    relations: list[Relation] = []
+    for pattern in patterns():
+        for match in pattern.regex.finditer(skeleton.text):
+            if pattern.has_subject:
+                subjects = _group(skeleton, match.start("S"), match.end("S"))
+            else:
+                subjects = _implicit(skeleton, match.start(), context)
+            if pattern.has_object:
+                objects = _group(skeleton, match.start("O"), match.end("O"))
+            else:
+                objects = _implicit(skeleton, match.start(), context)
+            for subject in subjects:
+                if subject.type not in pattern.subject_types:
+                    continue
+                if pattern.predicate == "locatedIn" and subject.type == "Platform" and not _has_own_name(subject):
+                    continue
+                for obj in objects:
+                    if obj.type in pattern.object_types and obj.key != subject.key:
+                        relations.append(Relation(subject.key, pattern.predicate, obj.key, skeleton.index))
+    return relations
+
+
+def _has_own_name(platform: Entity) -> bool:
+    """A platform with a proper name (“知心大姐”委员工作室, 有事来协商·乐事好商量), not a kind of venue."""
+    return "·" in platform.name or any(
+        any(q in m.text for q in "”」』") and not m.text.endswith(("”", "」", "』")) for m in platform.mentions
+    )
+
+
+def _from_titles(skeleton: _Skeleton) -> list[Relation]:
+    return [
+        Relation(person.key, "holdsPosition", position.key, skeleton.index)
+        for chain in skeleton.chains
+        for person in chain.persons
+        for position in chain.positions
+    ]
+
+
+def _accompanies(skeletons: Sequence[_Skeleton], found: Sequence[Relation]) -> list[Relation]:
+    """Persons listed before 陪同 accompany the person named after it, else the last one who led a visit."""
+    leaders: dict[int, EntityKey] = {}
+    for relation in found:
+        if relation.predicate == "leads" and relation.sentence not in leaders:
+            leaders[relation.sentence] = relation.subject
+    relations: list[Relation] = []
+    for skeleton in skeletons:
+        for verb in _words().accompany:
+            at = skeleton.text.find(verb)
+            if at < 0:
+                continue
+            before = skeleton.text[:at]
+            persons = [skeleton.entity_at(p) for p in range(len(before)) if skeleton.entity_at(p) is not None]
+            rest = "".join(c for c in before if not _PH_FIRST <= ord(c) <= _PH_LAST)
+            if not persons or any(p.type != "Person" for p in persons if p) or rest.strip("，,、和及") != "":
+                continue
+            after = skeleton.entity_at(at + len(verb)) if at + len(verb) < len(skeleton.text) else None
+            if after is not None and after.type == "Person":
+                leader: EntityKey | None = after.key
+            else:
+                earlier = [s for s in leaders if s <= skeleton.index]
+                leader = leaders[max(earlier)] if earlier else None
+            if leader is None:
+                continue
+            relations.extend(
+                Relation(p.key, "accompanies", leader, skeleton.index) for p in persons if p and p.key != leader
+            )
+    return relations
+
+
+def _counts(
+    doc: Document, sentence: Sentence, skeleton: _Skeleton, spans: list[_Span], context: _Context
+) -> list[Relation]:
+    inside = [(s.start, s.end, s.entity.name) for s in spans if sentence.start <= s.start < sentence.end]
+    relations: list[Relation] = []
+    for count in find_counts(doc.norm[sentence.start : sentence.end], sentence.start, inside):
+        pos = next((i for i, offset in enumerate(skeleton.offsets) if offset >= count.start), len(skeleton.text))
+        owners = [e for e in _implicit(skeleton, pos, context) if e.type in COUNT_OWNER_TYPES]
+        if owners:
+            relations.append(Relation(owners[0].key, "hasQuantity", count.quantity, sentence.index))
+    return relations
+
+
+def _object_key(obj: EntityKey | Quantity) -> tuple[str, ...]:
+    if isinstance(obj, Quantity):
+        return ("~", obj.counted, f"{obj.value:012d}", obj.unit, str(obj.at_least))
+    return obj
+
+
+def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    ordered = sorted(relations, key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))
+    seen: set[tuple[EntityKey, str, EntityKey | Quantity]] = set()
+    unique: list[Relation] = []
+    for relation in ordered:
+        identity = (relation.subject, relation.predicate, relation.object)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(relation)
+    return unique
