@@ -1,0 +1,73 @@
+"""The `kg` command run the way a user runs it: a real process on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CORPUS, ROOT
+
+SAMPLE = CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt"
+
+
+def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_build_writes_turtle_and_prints_summary(tmp_path: Path) -> None:
+    done = kg("build", str(CORPUS), "--out", str(tmp_path), "--formats", "turtle", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "cppcc.ttl").is_file()
+    for word in ("documents", "CPPCCBody", "triples", "time (s)"):
+        assert word in done.stdout
+    assert not list(tmp_path.glob(".*tmp")), "temporary files left behind"
+
+
+def test_unreadable_file_is_skipped_by_name_and_build_exits_nonzero(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x00\xd8" * 3 + b"\x81")  # no encoding reads this
+    done = kg("build", str(corpus), "--out", str(tmp_path / "out"), "--formats", "turtle", "--quiet")
+    assert done.returncode == 1
+    assert "broken.txt" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "out" / "cppcc.ttl").is_file(), "the readable file is still built"
+
+
+def test_empty_input_gives_a_clear_message(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = kg("build", str(empty), "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 2
+    assert "no documents found" in done.stderr
+    assert "Traceback" not in done.stderr
+    missing = kg("build", str(tmp_path / "nope"), "--quiet")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_extract_prints_one_json_object_per_document() -> None:
+    done = kg("extract", str(SAMPLE), "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 6
+    first = next(d for d in lines if d["speaker"] == "成都市政协")
+    assert first["document"] == str(SAMPLE)
+    assert first["title"].startswith("强化工作举措")
+    entity = next(e for e in first["entities"] if e["name"] == "成都市政协")
+    assert entity["type"] == "CPPCCBody"
+    mention = entity["mentions"][0]
+    assert mention["start"] < mention["end"] and mention["sentence"]
+    for relation in first["relations"]:
+        assert {"subject", "predicate", "object", "evidence"} <= set(relation)
+
+
+def test_stats_reads_the_built_graph(tmp_path: Path) -> None:
+    assert kg("build", str(CORPUS), "--out", str(tmp_path), "--formats", "turtle", "-q").returncode == 0
+    done = kg("stats", "--graph", str(tmp_path / "cppcc.ttl"))
+    assert done.returncode == 0, done.stderr
+    assert "CPPCCBody" in done.stdout and "triples" in done.stdout
+    missing = kg("stats", "--graph", str(tmp_path / "missing.ttl"))
+    assert missing.returncode == 2 and "missing.ttl" in missing.stderr
