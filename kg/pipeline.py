@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from kg import graph, ingest
 from kg.errors import InputError, KGError, StageError
 from kg.model import Document, Extraction, Quantity
 from kg.settings import Settings
+from kg.vocab import digest
 
 if TYPE_CHECKING:
     import rdflib
@@ -153,18 +154,26 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
 
 
 def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
-    seen: dict[str, str] = {}
+    """Every document of every readable file; unreadable files go to ``report.skipped``.
+
+    Ids come from file names, so two files with one name in different folders would clash: the later
+    file's ids then get a suffix made from its path (stable across runs).
+    """
+    seen: set[str] = set()
     for path in files:
         try:
             docs = ingest.read_documents(path)
         except InputError as exc:
             report.skipped.append((exc.path, exc.reason))
             continue
-        for doc in docs:
-            if doc.id in seen and seen[doc.id] != doc.source:
-                raise InputError(doc.source, f"document id {doc.id!r} clashes with {seen[doc.id]}; rename one file")
-            seen[doc.id] = doc.source
-            yield doc
+        if any(doc.id in seen for doc in docs):
+            suffix = "-" + digest(str(path))[:6]
+            docs = [
+                replace(doc, id=doc.id + suffix, compilation=doc.compilation and doc.compilation + suffix)
+                for doc in docs
+            ]
+        seen.update(doc.id for doc in docs)
+        yield from docs
 
 
 def _extract_all(documents: list[Document], compilations: set[str], settings: Settings) -> Iterator[_DocResult]:

@@ -90,3 +90,19 @@ def test_parallel_and_serial_builds_agree(tmp_path) -> None:
     parallel = build_to([corpus], tmp_path / "parallel", formats=["turtle"], settings=Settings(workers=2), progress=False)
     assert serial.triples == parallel.triples
     assert (tmp_path / "serial" / "cppcc.ttl").read_bytes() == (tmp_path / "parallel" / "cppcc.ttl").read_bytes()
+
+
+def test_files_with_one_name_in_two_folders_stay_apart(tmp_path) -> None:
+    from kg.pipeline import build_to
+
+    text = (CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt").read_text(encoding="utf-8")
+    for year in ("2021", "2022"):
+        (tmp_path / "corpus" / year).mkdir(parents=True)
+        (tmp_path / "corpus" / year / "index.txt").write_text(text, encoding="utf-8")
+    report = build_to([tmp_path / "corpus"], tmp_path / "out", formats=["turtle"], progress=False)
+    assert report.ok and report.documents == 12
+    store = SampleBuild(tmp_path / "out", report).store()
+    files = {row[0].value for row in store.query(PREFIX + "SELECT DISTINCT ?f WHERE { ?d cppcc:sourceFile ?f }")}
+    assert len(files) == 2
+    docs = list(store.query(PREFIX + "SELECT ?d WHERE { ?d a cppcc:Document }"))
+    assert len(docs) == 10
