@@ -35,6 +35,8 @@ _BEFORE_GAP = re.compile(rf"[{_QUOTES}\s共计达约各类]*")
 _AFTER_GAP = re.compile(rf"[{_QUOTES}\s]*")
 _AT_LEAST_BEFORE = ("超过", "逾")
 _RATE_MARK = "每"
+_NOT_COUNTED = "-"
+_CLAUSE_END = re.compile(r"[，,；;：:。]")
 
 
 def parse_number(text: str) -> int:
@@ -111,7 +113,8 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
     """Counts in ``text`` (which starts at offset ``start`` of the document).
 
     ``spans`` are entity mentions as (start, end, canonical name) in document offsets; a count is not
-    looked for inside a mention (一个联络组、一名副主席挂点 is a mechanism's name, not a count).
+    looked for inside a mention (一个联络组、一名副主席挂点 is a mechanism's name, not a count). A span
+    with an empty name is no countable thing (a body, a place): it only blocks.
     """
     spans = sorted(spans or [])
     nouns = _counted_nouns()
@@ -120,7 +123,7 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
         begin, finish = start + match.start(), start + match.end()
         if any(s < finish and begin < e for s, e, _ in spans):
             continue
-        if _RATE_MARK in text[max(0, match.start() - 3) : match.start()]:
+        if _RATE_MARK in _CLAUSE_END.split(text[: match.start()])[-1]:
             continue
         try:
             value = parse_number(match.group("num"))
@@ -144,10 +147,14 @@ def _counted_after(
     text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
 ) -> str | None:
     pos += _AFTER_GAP.match(text, pos).end() - pos  # type: ignore[union-attr]
-    for s, _, name in spans:
+    noun = _longest(nouns.after, lambda noun: text.startswith(noun, pos))
+    for s, e, name in spans:
         if s == start + pos:
-            return name
-    return _longest(nouns.after, lambda noun: text.startswith(noun, pos))
+            # 286名县政协委员: the listed noun is longer than the mention inside it
+            if noun is not None and len(noun[0]) > e - s:
+                return None if noun[1] == _NOT_COUNTED else noun[1]
+            return name or None
+    return None if noun is None or noun[1] == _NOT_COUNTED else noun[1]
 
 
 def _counted_before(
@@ -155,11 +162,13 @@ def _counted_before(
 ) -> str | None:
     for s, e, name in reversed(spans):
         if start <= e <= start + pos and _BEFORE_GAP.fullmatch(text, e - start, pos):
-            return name
-    return _longest(nouns.before, lambda noun: text.endswith(noun, 0, pos))
+            return name or None
+    noun = _longest(nouns.before, lambda noun: text.endswith(noun, 0, pos))
+    return None if noun is None or noun[1] == _NOT_COUNTED else noun[1]
 
 
-def _longest(table: dict[str, str], fits: Callable[[str], bool]) -> str | None:
+def _longest(table: dict[str, str], fits: Callable[[str], bool]) -> tuple[str, str] | None:
+    """The longest noun of ``table`` that fits, with its label."""
     best = max((noun for noun in table if fits(noun)), key=lambda n: (len(n), n), default=None)
-    return None if best is None else table[best]
+    return None if best is None else (best, table[best])
 

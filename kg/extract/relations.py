@@ -37,6 +37,8 @@ BODY_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan"})
 AGENT_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Platform", "Event"})
 """Types that can be the subject of a clause (do something)."""
 COUNT_OWNER_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Platform", "Event"})
+COUNTED_TYPES = frozenset({"Platform", "Event", "Mechanism", "Topic"})
+"""Types of entity a count may count (“小微协商”140余次); 20个县政协 counts no particular body."""
 
 _PH_FIRST = 0xE000
 _PH_LAST = 0xF8FF
@@ -51,7 +53,7 @@ _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*
 
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
-_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "accompany", "report_genre", "not_report"})
+_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report"})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -80,6 +82,7 @@ class Pattern:
 class _Words:
     subject_prefix: re.Pattern[str]
     local_subject: tuple[str, ...]
+    people_noun: tuple[str, ...]
     accompany: tuple[str, ...]
     report_genre: tuple[str, ...]
     not_report: tuple[str, ...]
@@ -144,6 +147,7 @@ def _words() -> _Words:
     return _Words(
         prefix,
         tuple(found["local_subject"]),
+        tuple(found["people_noun"]),
         tuple(found["accompany"]),
         tuple(found["report_genre"]),
         tuple(found["not_report"]),
@@ -172,13 +176,17 @@ class _Skeleton:
     offsets: list[int]
     """Document offset of each skeleton character."""
     clauses: list[tuple[int, int]] = field(default_factory=list)
-    subjects: list[list[int]] = field(default_factory=list)
-    """Per clause, the skeleton positions of its subject mentions (empty when it has none)."""
+    subjects: list[list[int] | None] = field(default_factory=list)
+    """Per clause, the skeleton positions of its subject mentions (empty when it has none; None when its
+    subject is something that is not an entity, such as the officials of an organ)."""
     chains: list[_Chain] = field(default_factory=list)
 
     def entity_at(self, pos: int) -> Entity | None:
         code = ord(self.text[pos])
         return self.entities[code - _PH_FIRST] if _PH_FIRST <= code <= _PH_LAST else None
+
+    def entities_at(self, positions: Iterable[int]) -> list[Entity]:
+        return [e for e in (self.entity_at(p) for p in positions) if e is not None]
 
     def clause_of(self, pos: int) -> int:
         for number, (start, end) in enumerate(self.clauses):
@@ -273,10 +281,20 @@ def _mark_clauses(skeleton: _Skeleton) -> None:
         skeleton.subjects.append(_clause_subject(skeleton, start, end))
 
 
-def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int]:
-    """The mention(s) in subject position of the clause: preceded only by time phrases and the like."""
+def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int] | None:
+    """The mention(s) in subject position of the clause: preceded only by time phrases and the like.
+
+    None when the subject position holds the people of an organ (区交通局负责人) rather than an entity.
+    """
     for pos in range(start, end):
         entity = skeleton.entity_at(pos)
+        if entity is not None and entity.type == "Place" and _in_subject_position(skeleton, start, pos):
+            # 普雄乡古井社区围绕…召开“板凳会”: a place is the subject, unless a body follows (昆山市政协)
+            after = pos + 1
+            while (nxt := skeleton.entity_at(after) if after < end else None) is not None and nxt.type == "Place":
+                after += 1
+            if nxt is None or nxt.type not in AGENT_TYPES:
+                return None
         if entity is None or entity.type not in AGENT_TYPES:
             continue
         if not _in_subject_position(skeleton, start, pos):
@@ -286,8 +304,11 @@ def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int]:
             nxt = _after_separator(skeleton.text, group[-1] + 1, end)
             following = skeleton.entity_at(nxt) if nxt is not None else None
             if nxt is None or following is None or following.type != entity.type:
-                return group
+                break
             group.append(nxt)
+        if skeleton.text.startswith(_words().people_noun, group[-1] + 1):
+            return None
+        return group
     return []
 
 
@@ -334,11 +355,23 @@ def _implicit(skeleton: _Skeleton, pos: int, context: _Context) -> list[Entity]:
             if skeleton.text.startswith(_words().local_subject, at + 1):
                 return [entity]
     own = skeleton.subjects[clause]
+    if own is None:
+        return []
     if own and own[0] < pos:
-        return [e for e in (skeleton.entity_at(p) for p in own) if e is not None]
+        return skeleton.entities_at(own)
     for earlier in range(clause - 1, -1, -1):
-        if skeleton.subjects[earlier]:
-            return [e for e in (skeleton.entity_at(p) for p in skeleton.subjects[earlier]) if e is not None]
+        subject = skeleton.subjects[earlier]
+        if subject is None:
+            return []
+        if subject:
+            return skeleton.entities_at(subject)
+    # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
+    for later in range(clause + 1, len(skeleton.clauses)):
+        subject = skeleton.subjects[later]
+        if subject is None:
+            return []
+        if subject:
+            return skeleton.entities_at(subject)
     return [context.doc_body] if context.doc_body is not None else []
 
 
@@ -375,11 +408,21 @@ def _doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[_Sk
         return None
     words = _words()
     opening = skeletons[:3]
-    plain = "".join(s.text for s in opening)
-    if not any(w in plain for w in words.report_genre) or any(w in plain for w in words.not_report):
+    if any(w in s.text for s in opening for w in words.not_report):
         return None
-    named = {e.key: e for s in opening for e in s.entities if e.type == "CPPCCBody"}
-    return next(iter(named.values())) if len(named) == 1 else None
+    for number, skeleton in enumerate(opening):
+        if not any(w in skeleton.text for w in words.report_genre):
+            continue
+        named = {e.key: e for e in skeleton.entities if e.type == "CPPCCBody"}
+        if len(named) == 1:
+            return next(iter(named.values()))
+        # a byline on the next line: "——在…交流会上的发言" then "沂南县政协"
+        if not named and number + 1 < len(skeletons):
+            byline = skeletons[number + 1]
+            if len(byline.text) == 1 and byline.entities[0].type == "CPPCCBody":
+                return byline.entities[0]
+        return None
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -433,7 +476,7 @@ def _from_names(entities: Sequence[Entity]) -> list[Relation]:
 def _from_patterns(skeleton: _Skeleton, context: _Context) -> list[Relation]:
     relations: list[Relation] = []
     for pattern in patterns():
-        for match in pattern.regex.finditer(skeleton.text):
+        for match in _overlapping(pattern.regex, skeleton.text):
             if pattern.has_subject:
                 subjects = _group(skeleton, match.start("S"), match.end("S"))
             else:
@@ -451,6 +494,14 @@ def _from_patterns(skeleton: _Skeleton, context: _Context) -> list[Relation]:
                     if obj.type in pattern.object_types and obj.key != subject.key:
                         relations.append(Relation(subject.key, pattern.predicate, obj.key, skeleton.index))
     return relations
+
+
+def _overlapping(regex: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Matches starting at every position (重庆市荣昌区政协“…”: {S}{O} must also be tried from 荣昌区政协)."""
+    pos = 0
+    while (match := regex.search(text, pos)) is not None:
+        yield match
+        pos = match.start() + 1
 
 
 def _has_own_name(platform: Entity) -> bool:
@@ -503,7 +554,11 @@ def _accompanies(skeletons: Sequence[_Skeleton], found: Sequence[Relation]) -> l
 def _counts(
     doc: Document, sentence: Sentence, skeleton: _Skeleton, spans: list[_Span], context: _Context
 ) -> list[Relation]:
-    inside = [(s.start, s.end, s.entity.name) for s in spans if sentence.start <= s.start < sentence.end]
+    inside = [
+        (s.start, s.end, s.entity.name if s.entity.type in COUNTED_TYPES else "")
+        for s in spans
+        if sentence.start <= s.start < sentence.end
+    ]
     relations: list[Relation] = []
     for count in find_counts(doc.norm[sentence.start : sentence.end], sentence.start, inside):
         pos = next((i for i, offset in enumerate(skeleton.offsets) if offset >= count.start), len(skeleton.text))
