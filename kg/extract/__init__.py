@@ -1,28 +1,96 @@
 """Extraction: a Document in, its entities (with mentions and aliases) and relations out.
 
     extract_document(doc, settings) -> Extraction
+    extract_text(text, settings)    -> Extraction of a text wrapped in a Document (id "text")
 
-Placeholder mechanism (to be replaced by the lexicon/pattern extractor): CPPCC bodies by pattern.
+Stages, each in its own module, all working on ``doc.norm`` (simplified characters, same offsets as
+``doc.text``):
+
+    places.find_places    gazetteer divisions and pattern places (街道, 镇, 村, 社区, 小区)
+    organs.find_organs    [place | level word] + 政协/委/政府/局 [+ sub-organ]
+    terms.find_terms      lexicon terms, quoted names, names by ending, by-lines, topics after 围绕/聚焦
+    people.find_people    names after titles and role words, posts with their organs
+    resolve.Resolver      canonical names from context (市政协 -> 成都市政协), gazetteer chain, aliases
+    relations.find_relations  text-pattern relations (another stage, called last)
 """
 
 from __future__ import annotations
 
-import re
-
-from kg.model import Document, Entity, Extraction, Mention
+from kg import lexicon
+from kg.extract.organs import OrganHit, find_organs
+from kg.extract.people import find_people
+from kg.extract.places import find_places
+from kg.extract.resolve import Resolver
+from kg.extract.terms import find_terms
+from kg.model import Document, Extraction
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
-_BODY = re.compile(r"[\u4e00-\u9fff]{2,4}?[省市县区]政协")
+_ORGAN_TYPES = ("CPPCCBody", "PartyGovOrgan")
+_MERGE_BY_ENDING = ("议事点", "议事室", "议事坊", "议事厅")
 
 
 def extract_document(doc: Document, settings: Settings | None = None) -> Extraction:
-    sentences = split_sentences(doc.norm)
-    entities: dict[tuple[str, str], Entity] = {}
-    for sentence in sentences:
-        for match in _BODY.finditer(sentence.text):
-            start = sentence.start + match.start()
-            name = match.group()
-            entity = entities.setdefault(("CPPCCBody", name), Entity("CPPCCBody", name))
-            entity.mentions.append(Mention(start, start + len(name), doc.text[start : start + len(name)], sentence.index))
-    return Extraction(doc, sentences, list(entities.values()), [])
+    from kg.extract.relations import find_relations
+
+    settings = settings or Settings()
+    norm = doc.norm
+    sentences = split_sentences(norm)
+    entries = lexicon.entries(settings.user_lexicons)
+    places = find_places(norm)
+    organs = find_organs(norm, places)
+    terms = find_terms(norm, entries, [(p.start, p.end) for p in places])
+    organ_spans = [(o.start, o.end) for o in organs]
+    publications = [(t.start, t.end) for t in terms if t.type == "Publication"]
+    organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
+    for term in terms:
+        if term.type in _ORGAN_TYPES and not any(a < term.end and term.start < b for a, b in organ_spans):
+            organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
+    organs.sort(key=lambda o: o.start)
+    persons, positions = find_people(norm, sentences, organs)
+    person_spans = [(p.start, p.end) for p in persons]
+    places = [p for p in places if not any(a < p.end and p.start < b for a, b in person_spans)]
+
+    resolver = Resolver(doc, sentences, places)
+    for place in places:
+        resolver.place_entity(place)
+    organ_names: dict[int, str] = {}
+    for organ in organs:
+        name, place = resolver.organ_name(organ, organ_names)
+        organ_names[organ.start] = name
+        key = resolver.add(organ.type, name, organ.start, organ.end)
+        if organ.base_end < organ.end:
+            base = name[: len(name) - (organ.end - organ.base_end)]
+            resolver.add(organ.type, base, organ.start, organ.base_end)
+        if place is not None:
+            resolver.located_in(key, place, organ.start)
+    for person in persons:
+        resolver.add("Person", person.name, person.start, person.end)
+    for position in positions:
+        resolver.add("Position", resolver.position_name(position, organ_names), position.start, position.end)
+    for term in terms:
+        if term.type in _ORGAN_TYPES:
+            continue
+        name = term.name
+        if term.type == "Topic":
+            longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]
+            if longer:
+                name = min(longer, key=len)
+        if term.type == "Platform" and term.surface in _MERGE_BY_ENDING:
+            longer = [k for k in resolver.entities if k[0] == "Platform" and k[1].endswith(term.surface) and k[1] != term.surface]
+            if longer:
+                name = longer[0][1]
+        resolver.add(term.type, name, term.start, term.end)
+    entities = list(resolver.entities.values())
+    relations = list(resolver.relations)
+    relations.extend(find_relations(doc, sentences, entities))
+    return Extraction(doc, sentences, entities, relations)
+
+
+def extract_text(text: str, settings: Settings | None = None) -> Extraction:
+    """Extract from a plain string (simplified with kg.ingest's normalisation)."""
+    from kg.ingest.script import simplify
+
+    norm = simplify(text)
+    doc = Document(id="text", source="text", text=text, norm=norm, title=text.strip().split("\n", 1)[0])
+    return extract_document(doc, settings)

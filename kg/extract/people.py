@@ -1,0 +1,184 @@
+"""People and the posts they hold.
+
+    find_people(norm, sentences, organs) -> (persons, positions)
+
+A name is recognised where a title or a role word announces it (省委书记彭清华, 记者 黄思婷, 居民代表刘桂芳)
+and in enumerations after it (副主席钱晓梅、欧阳建华); a name then counts everywhere it recurs in the
+document. Names start with a surname from kg/data/surnames.txt (compound surnames included) or are
+written with a middle dot (阿依古丽·买买提). Where a name ends is decided by punctuation or by a word that
+usually follows names (kg/data/name_followers.txt: 说, 表示, 陪同…).
+
+A post is the organ written before the title plus the title (市政协 + 副主席); a title written after
+、 or ， in the same sentence belongs to the organ of the post before it (市政协副主席、秘书长陈思远: 秘书长
+of 市政协; 党组书记、主席: 主席 of the body, not of its 党组). Posts are kept only when a person holds them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract.organs import OrganHit
+from kg.lexicon import read_table, word_set
+from kg.model import Sentence
+
+_SKIP = " \u3000：:"
+_SEPARATORS = "、，,。；;）)\n 　"
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
+
+
+@dataclass
+class PersonHit:
+    start: int
+    end: int
+    name: str
+
+
+@dataclass
+class PositionHit:
+    start: int
+    end: int
+    title: str
+    organ: OrganHit
+    base: bool
+    """True when the post is of the organ's base (the body, not its 党组) through an enumeration."""
+    surface: str
+    """The post as written (副主席, 市政协副主席)."""
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple["re.Pattern[str]", dict[str, str]]:
+    kinds = {title: kind for title, kind in read_table("titles.tsv", 2, 2)}
+    alternation = "|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))
+    return re.compile(alternation), kinds
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    names = word_set("surnames.txt")
+    return frozenset(n for n in names if len(n) == 1), frozenset(n for n in names if len(n) == 2)
+
+
+@lru_cache(maxsize=1)
+def _followers() -> tuple[str, ...]:
+    return tuple(sorted(word_set("name_followers.txt"), key=len, reverse=True))
+
+
+def _follower_at(norm: str, i: int) -> bool:
+    return any(norm.startswith(w, i) for w in _followers())
+
+
+def parse_name(norm: str, p: int) -> tuple[int, int] | None:
+    """The span of a person's name starting at ``p`` (after spaces or a colon), or None."""
+    while p < len(norm) and norm[p] in _SKIP:
+        p += 1
+    dot = _DOT_NAME.match(norm, p)
+    if dot:
+        end = dot.end()
+        second = norm.index("·", p) + 1
+        for i in range(second + 1, end):
+            if _follower_at(norm, i):
+                return p, i
+        return p, end
+    run_end = p
+    while run_end < len(norm) and run_end - p < 6 and _CJK_RE.match(norm[run_end]):
+        run_end += 1
+    single, compound = _surnames()
+    if norm[p : p + 2] in compound:
+        s = 2
+    elif p < len(norm) and norm[p] in single:
+        s = 1
+    else:
+        return None
+    given = run_end - p - s
+    if given < 1:
+        return None
+    if given == 1 or _follower_at(norm, p + s + 1):
+        return p, p + s + 1
+    if given == 2 or _follower_at(norm, p + s + 2):
+        return p, p + s + 2
+    bounded = run_end < len(norm) and norm[run_end] in _SEPARATORS
+    if given == 3 and s == 1 and bounded:
+        return p, run_end
+    return p, p + s + 2
+
+
+def find_people(
+    norm: str, sentences: list[Sentence], organs: list[OrganHit]
+) -> tuple[list[PersonHit], list[PositionHit]]:
+    pattern, kinds = _titles()
+    organ_by_end = {o.end: o for o in organs}
+    organ_spans = [(o.start, o.end) for o in organs]
+    persons: list[PersonHit] = []
+    positions: list[PositionHit] = []
+    sentence_of = _sentence_index(norm, sentences)
+    last_organ: OrganHit | None = None
+    last_sentence = -1
+    pending: list[PositionHit] = []
+    for match in pattern.finditer(norm):
+        ts, te = match.span()
+        title = match.group()
+        if any(a < te and ts < b for a, b in organ_spans):
+            continue
+        sentence = sentence_of[ts]
+        if sentence != last_sentence:
+            last_organ, pending, last_sentence = None, [], sentence
+        before = norm[ts - 1] if ts > 0 else "\n"
+        if kinds[title] == "position":
+            organ = organ_by_end.get(ts)
+            if organ is not None:
+                position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
+                last_organ = organ
+            elif before in "、，," and last_organ is not None:
+                position = PositionHit(ts, te, title, last_organ, True, title)
+            else:
+                pending = []
+                continue
+            pending = [p for p in pending if p.end <= position.start and _joined(norm, p.end, position.start)]
+            pending.append(position)
+        else:
+            pending = []
+        span = parse_name(norm, te)
+        if span is None:
+            continue
+        names = [span]
+        while names[-1][1] < len(norm) and norm[names[-1][1]] == "、":
+            nxt = parse_name(norm, names[-1][1] + 1)
+            if nxt is None or pattern.match(norm, names[-1][1] + 1):
+                break
+            names.append(nxt)
+        persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
+        positions.extend(pending)
+        pending = []
+    return _recurrences(norm, persons), positions
+
+
+def _joined(norm: str, end: int, start: int) -> bool:
+    return norm[end:start] in ("、", "")
+
+
+def _recurrences(norm: str, persons: list[PersonHit]) -> list[PersonHit]:
+    names = {p.name for p in persons if len(p.name) >= 2}
+    found: dict[tuple[int, int], PersonHit] = {(p.start, p.end): p for p in persons}
+    for name in names:
+        start = norm.find(name)
+        while start >= 0:
+            found.setdefault((start, start + len(name)), PersonHit(start, start + len(name), name))
+            start = norm.find(name, start + 1)
+    return sorted(found.values(), key=lambda p: p.start)
+
+
+def _sentence_index(norm: str, sentences: list[Sentence]) -> list[int]:
+    index = [-1] * (len(norm) + 1)
+    for s in sentences:
+        for i in range(s.start, s.end + 1):
+            index[i] = s.index
+    current = -1
+    for i, v in enumerate(index):
+        if v == -1:
+            index[i] = current
+        else:
+            current = v
+    return index

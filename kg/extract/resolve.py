@@ -1,0 +1,169 @@
+"""In-document resolution: hits in, entities (canonical names, aliases, mentions) and gazetteer relations out.
+
+    Resolver(doc, sentences, places).place_entity / organ_name / position_name / add
+
+Short forms are completed from what the document says: a bare level word (市 of 市政协, 区 of 区委) stands
+for, in order, a place of that kind in the speaker's name, the first place of that kind in the text
+(county level and above) or the nearest one before it (towns, streets, communities), and finally the
+gazetteer parent of the document's places (市政协 in a 顺德区 text -> 佛山市政协). Where none applies the
+short form stays the name. A name shared by several divisions (市中区) takes the division that lies with
+the document's other places; without such evidence it gets no code.
+"""
+
+from __future__ import annotations
+
+from kg.extract.organs import OrganHit
+from kg.extract.people import PositionHit
+from kg.extract.places import PlaceHit, find_places, levels_of
+from kg.gazetteer import Division, gazetteer
+from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
+
+_SUB_COUNTY = ("town", "street", "village", "community", "compound")
+
+
+class Resolver:
+    def __init__(self, doc: Document, sentences: list[Sentence], places: list[PlaceHit]) -> None:
+        self.doc = doc
+        self.sentences = sentences
+        self.places = places
+        self.entities: dict[EntityKey, Entity] = {}
+        self.relations: list[Relation] = []
+        self._sentence_starts = [s.start for s in sentences]
+        self._choose_divisions()
+        self._speaker_places = find_places(doc.speaker) if doc.speaker else []
+        for p in self._speaker_places:
+            p.candidates = self._pick(p.candidates)
+
+    # -- places ---------------------------------------------------------------------------------
+
+    def _choose_divisions(self) -> None:
+        known = [p.candidates[0] for p in self.places if len(p.candidates) == 1]
+        for place in self.places:
+            place.candidates = self._pick(place.candidates, known)
+            if len(place.candidates) == 1:
+                place.name = place.candidates[0].name
+                place.level = place.candidates[0].level
+
+    def _pick(self, candidates: list[Division], known: list[Division] | None = None) -> list[Division]:
+        if len(candidates) <= 1:
+            return candidates
+        g = gazetteer()
+        known = known if known is not None else []
+        scores = []
+        for c in candidates:
+            chain = {d.code for d in g.chain(c.code)[1:]}
+            scores.append(sum(1 for k in known if k.code in chain or c.code in {d.code for d in g.chain(k.code)[1:]}))
+        best = max(scores)
+        winners = [c for c, s in zip(candidates, scores) if s == best]
+        return winners if best > 0 and len(winners) == 1 else candidates
+
+    def sentence_of(self, offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def place_entity(self, place: PlaceHit) -> EntityKey:
+        attrs: dict[str, str] = {"level": place.level} if place.level else {}
+        if len(place.candidates) == 1:
+            division = place.candidates[0]
+            attrs = {"code": division.code, "level": division.level}
+            key = self.add("Place", division.name, place.start, place.end, attrs)
+            self._chain(division)
+            return key
+        return self.add("Place", place.name, place.start, place.end, attrs)
+
+    def _chain(self, division: Division) -> None:
+        chain = gazetteer().chain(division.code)
+        for child, parent in zip(chain, chain[1:]):
+            child_key = ("Place", child.name)
+            parent_key = self.reference("Place", parent.name, {"code": parent.code, "level": parent.level})
+            relation = Relation(child_key, "within", parent_key, -1)
+            if relation not in self.relations:
+                self.relations.append(relation)
+
+    def home(self, level_word: str, offset: int) -> PlaceHit | Division | None:
+        """The place a bare level word stands for at ``offset``."""
+        levels = levels_of(level_word)
+        def fits(p: PlaceHit) -> bool:
+            return p.name.endswith(level_word) and (not p.level or p.level in levels)
+        for p in self._speaker_places:
+            if fits(p):
+                return p
+        if set(levels) & set(_SUB_COUNTY):
+            before = [p for p in self.places if p.end <= offset and fits(p)]
+            return before[-1] if before else None
+        for p in self.places:
+            if fits(p):
+                return p
+        g = gazetteer()
+        for p in self._speaker_places + self.places:
+            if len(p.candidates) == 1:
+                for d in g.chain(p.candidates[0].code)[1:]:
+                    if d.level in levels and d.name.endswith(level_word):
+                        return d
+        return None
+
+    # -- organs and posts -----------------------------------------------------------------------
+
+    def organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
+        """Canonical name of an organ and the place it belongs to."""
+        if organ.place is not None:
+            return organ.place.name + organ.tail, organ.place
+        if organ.level:
+            place = self.home(organ.level, organ.start)
+            if place is not None:
+                return place.name + organ.tail, place
+            return organ.surface, None
+        if organ.needs_parent:
+            parents = [
+                (start, name) for start, name in resolved.items()
+                if start < organ.start and name.endswith("委") and not name.endswith("政协")
+            ]
+            if parents:
+                return max(parents)[1] + organ.tail, None
+        return organ.tail, None
+
+    def position_name(self, position: PositionHit, organ_names: dict[int, str]) -> str:
+        organ = position.organ
+        name = organ_names.get(organ.start, organ.surface)
+        if position.base:
+            name = name[: len(name) - (organ.end - organ.base_end)]
+        return name + position.title
+
+    # -- entities -------------------------------------------------------------------------------
+
+    def add(self, type_: str, name: str, start: int, end: int, attrs: dict[str, str] | None = None) -> EntityKey:
+        key = (type_, name)
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = self.entities[key] = Entity(type_, name)
+        if attrs:
+            for k, v in attrs.items():
+                entity.attrs.setdefault(k, v)
+        text = self.doc.text[start:end]
+        mention = Mention(start, end, text, self.sentence_of(start))
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
+        for alias in (text, self.doc.norm[start:end]):
+            if alias != name:
+                entity.aliases.add(alias)
+        return key
+
+    def reference(self, type_: str, name: str, attrs: dict[str, str]) -> EntityKey:
+        key = (type_, name)
+        entity = self.entities.setdefault(key, Entity(type_, name))
+        for k, v in attrs.items():
+            entity.attrs.setdefault(k, v)
+        return key
+
+    def located_in(self, body: EntityKey, place: PlaceHit | Division, offset: int) -> None:
+        if isinstance(place, PlaceHit):
+            place_key = ("Place", place.name)
+            if place_key not in self.entities:
+                return
+        else:
+            place_key = self.reference("Place", place.name, {"code": place.code, "level": place.level})
+            self._chain(place)
+        relation = Relation(body, "locatedIn", place_key, self.sentence_of(offset))
+        if not any(r.subject == body and r.predicate == "locatedIn" for r in self.relations):
+            self.relations.append(relation)
