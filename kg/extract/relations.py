@@ -366,8 +366,8 @@ def _implicit(skeleton: _Skeleton, pos: int, context: _Context) -> list[Entity]:
         if subject:
             return skeleton.entities_at(subject)
     # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
-    for later in range(clause + 1, len(skeleton.clauses)):
-        subject = skeleton.subjects[later]
+    if clause == 0 and len(skeleton.clauses) > 1:
+        subject = skeleton.subjects[clause + 1]
         if subject is None:
             return []
         if subject:
