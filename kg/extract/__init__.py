@@ -71,6 +71,8 @@ def extract_document(doc: Document, settings: Settings | None = None) -> Extract
     for term in terms:
         if term.type in _ORGAN_TYPES:
             continue
+        if term.type in ("Event", "Mechanism") and any(a <= term.start and term.end <= b for a, b in organ_spans):
+            continue
         name = term.name
         if term.type == "Topic":
             longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]

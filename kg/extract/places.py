@@ -143,13 +143,14 @@ def name_start(norm: str, end: int, floor: int, max_len: int) -> int:
     start = end
     while start > floor and end - start < max_len and _CJK.match(norm[start - 1]) and norm[start - 1] not in chars:
         start -= 1
-    window = norm[start:end]
-    cut = 0
+    reach = max(floor, start - 3)
+    window = norm[reach:end]
+    cut = start
     for word in words:
         index = window.rfind(word)
         if index >= 0:
-            cut = max(cut, index + len(word))
-    return start + cut
+            cut = max(cut, reach + index + len(word))
+    return min(cut, end)
 
 
 def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:

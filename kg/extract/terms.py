@@ -99,7 +99,9 @@ def _quoted(norm: str) -> list[TermHit]:
         inner_clean = re.sub(r"（[^）]*）$", "", inner)
         if best is not None:
             k, (ending, type_, keep) = best
-            if keep == "in":
+            if keep == "in" and type_ == "Platform" and "·" in inner:
+                hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
+            elif keep == "in":
                 hits.append(TermHit(qs, qe + k, type_, strip_quotes(inner) + tail[:k], norm[qs : qe + k]))
             else:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
@@ -116,7 +118,11 @@ def _quoted(norm: str) -> list[TermHit]:
 
 @lru_cache(maxsize=1)
 def _suffix_pattern() -> "re.Pattern[str]":
-    endings = [e for e, t, keep in _classes() if keep == "in" and len(e) >= 2 and t in ("Mechanism", "Event")]
+    loose = _UNQUOTED_TOO_LOOSE
+    endings = [
+        e for e, t, keep in _classes()
+        if keep == "in" and len(e) >= 2 and t in ("Mechanism", "Event") and e not in loose
+    ]
     return re.compile("(" + "|".join(map(re.escape, sorted(endings, key=len, reverse=True))) + ")")
 
 
@@ -141,6 +147,12 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
         hits.append(TermHit(start, me, type_, name, norm[start:me]))
     return hits
 
+
+_UNQUOTED_TOO_LOOSE = frozenset(
+    {"活动", "行动", "主题活动", "工程", "试点", "管理", "标准", "方案", "意见", "模式", "工作流程", "思路", "会议",
+     "评选活动", "主题协商活动", "建设试点", "提质工程", "深化年", "提质年"}
+)
+"""Endings that name a thing only after a quoted name (“委员进村居”活动), not in running text."""
 
 _BYLINE = re.compile(f"(?:(?<=[（(【《\\n、])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网))(?=记者|[）)，,】》 　等\\n]|讯)", re.M)
 
