@@ -21,9 +21,13 @@ class GraphStats:
 
 def load(path: Path) -> ox.Store:
     """An in-memory store with the RDF file at ``path`` (format from its suffix)."""
+    return load_into(ox.Store(), path)
+
+
+def load_into(store: ox.Store, path: Path) -> ox.Store:
+    """Bulk-load the RDF file at ``path`` (format from its suffix) into ``store`` (in memory or on disk)."""
     if not path.is_file():
         raise InputError(str(path), "no such graph file; run `kg build` first or pass --graph")
-    store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE)
     except (SyntaxError, ValueError, OSError) as exc:

@@ -1,0 +1,170 @@
+"""The reusable on-disk store: an RDF file parsed once into pyoxigraph (RocksDB) and reused by every query.
+
+    exports/cppcc.ttl ──(first query, or `kg build` through the "store" exporter)──▶ exports/cppcc.oxigraph/
+                                                                                        manifest.json
+                                                                                        db/  (RocksDB)
+
+The store is a cache keyed by its source file. ``manifest.json`` records the file's name, size, mtime and
+SHA-256: when size and mtime match, the store is used as it is; when only the mtime differs, the hash decides
+(a touched but unchanged file keeps its store); otherwise the store is rebuilt. So a query never sees a stale
+graph, whoever rewrote the file, and a large graph is parsed once, not on every query.
+
+A rebuild loads the file into a temporary folder beside the store, then swaps it in by two renames, holding
+a lock file so that two processes never build the same store at once. Readers open ``db/`` read-only (RocksDB
+allows any number of read-only openers); a reader that opened the old store keeps reading its snapshot
+(its files stay open after the swap removes them). When the file's folder is not writable, the store lives
+under ``$XDG_CACHE_HOME/cppcc-kg/`` instead.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import ExportError, InputError
+from kg.export import BASENAME, _umask, atomic_path
+
+SUFFIX = ".oxigraph"
+MANIFEST = "manifest.json"
+DB = "db"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the store was built from; compared with the source file on every open."""
+
+    source: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    triples: int
+    version: int = FORMAT_VERSION
+
+
+def write_store(store: ox.Store, out_dir: Path) -> list[Path]:
+    """Exporter ``store``: the on-disk store of ``out_dir/cppcc.ttl``, so the first query after a build is fast.
+
+    It is built from the Turtle file just written (not from ``store``), so the cache key always describes
+    exactly what is in it; list the ``turtle`` format before ``store``.
+    """
+    turtle = out_dir / f"{BASENAME}.ttl"
+    if not turtle.is_file():
+        raise ExportError(f"{turtle}: the store export is made from the Turtle file; build with --formats turtle,store")
+    return [ensure(turtle)]
+
+
+def store_dir(source: Path) -> Path:
+    """Where the store of ``source`` lives: beside it when that folder is writable, else in the user cache."""
+    source = source.resolve()
+    name = source.stem + SUFFIX
+    if os.access(source.parent, os.W_OK):
+        return source.parent / name
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cppcc-kg"
+    return cache / hashlib.sha1(str(source).encode("utf-8")).hexdigest()[:16] / name
+
+
+def ensure(source: Path) -> Path:
+    """The folder of an up-to-date store of the RDF file ``source``, built or rebuilt if needed."""
+    if not source.is_file():
+        raise InputError(str(source), "no such graph file; run `kg build` first or pass --graph FILE")
+    dest = store_dir(source)
+    if _fresh(source, dest):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(dest):
+        if not _fresh(source, dest):  # another process may have built it while we waited
+            _rebuild(source, dest)
+    return dest
+
+
+def open_store(path: Path) -> ox.Store:
+    """A read-only store for ``path``: an RDF file (through its cached store) or a store folder itself."""
+    folder = path if (path / MANIFEST).is_file() else ensure(path)
+    try:
+        return ox.Store.read_only(str(folder / DB))
+    except OSError as exc:
+        raise InputError(str(folder), f"cannot open the store ({exc}); delete the folder to have it rebuilt") from exc
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError) as exc:
+        raise InputError(str(folder / MANIFEST), f"unreadable store manifest ({exc}); delete {folder} to rebuild it") from exc
+    return manifest if manifest.version == FORMAT_VERSION else None
+
+
+def _fresh(source: Path, dest: Path) -> bool:
+    manifest = read_manifest(dest)
+    if manifest is None or manifest.source != source.name or not (dest / DB).is_dir():
+        return False
+    stat = source.stat()
+    if manifest.size != stat.st_size:
+        return False
+    if manifest.mtime_ns == stat.st_mtime_ns:
+        return True
+    if manifest.sha256 != _sha256(source):
+        return False
+    _write_manifest(dest, Manifest(source.name, stat.st_size, stat.st_mtime_ns, manifest.sha256, manifest.triples))
+    return True
+
+
+def _rebuild(source: Path, dest: Path) -> None:
+    from kg.stats import load_into
+
+    stat = source.stat()
+    digest = _sha256(source)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    os.chmod(work, 0o777 & ~_umask())
+    try:
+        store = ox.Store(str(work / DB))
+        load_into(store, source)
+        triples = len(store)
+        store.flush()
+        del store  # closes RocksDB (releases its LOCK) before the folder moves
+        _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
+        old = dest.with_name(f".{dest.name}.{os.urandom(6).hex()}.old")
+        if dest.exists():
+            os.rename(dest, old)
+        os.rename(work, dest)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _write_manifest(folder: Path, manifest: Manifest) -> None:
+    with atomic_path(folder / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _lock(dest: Path) -> Iterator[None]:
+    with open(dest.with_name(f".{dest.name}.lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
