@@ -83,9 +83,27 @@ def lexicon_hits(norm: str, entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
     return result
 
 
-def _quoted(norm: str) -> list[TermHit]:
+def _titles(norm: str) -> list[TermHit]:
+    """《…》 titles (which may hold “…” inside): documents are mechanisms, periodicals publications."""
     hits: list[TermHit] = []
+    for match in re.finditer("《([^《》\n]{2,60})》", norm):
+        inner = match.group(1)
+        qs, qe = match.span()
+        cls = _class_of_ending(re.sub(r"[（(][^）)]*[）)]$", "", inner))
+        after = norm[qe : qe + 2]
+        if cls is not None and cls[1] in ("Mechanism", "Publication", "Event"):
+            hits.append(TermHit(qs, qe, cls[1], strip_quotes(inner), norm[qs:qe]))
+        elif after in ("杂志", "刊物", "期刊") or norm[qs - 2 : qs] in ("刊物",):
+            hits.append(TermHit(qs, qe, "Publication", strip_quotes(inner), norm[qs:qe]))
+    return hits
+
+
+def _quoted(norm: str) -> list[TermHit]:
+    hits: list[TermHit] = _titles(norm)
+    titled = [(h.start, h.end) for h in hits]
     for match in re.finditer("[“「《‘『]([^“”「」《》‘’『』\n]{2,40})[”」》’』]", norm):
+        if any(a < match.start() and match.end() <= b for a, b in titled) or match.group().startswith("《") and any(a == match.start() for a, _ in titled):
+            continue
         inner = match.group(1)
         qs, qe = match.span()
         after = re.match(f"[{_CJK}]{{1,8}}", norm[qe:])
