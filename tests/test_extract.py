@@ -1,0 +1,130 @@
+"""Entity extraction, table driven: a sentence in, the entities (type, name) it must and must not give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract_text
+from kg.settings import Settings
+
+FOUND = [
+    # CPPCC bodies and organs
+    ("成都市政协召开会议。", "CPPCCBody", "成都市政协"),
+    ("双流区政协东升街道工委组织协商。", "CPPCCBody", "双流区政协东升街道工委"),
+    ("巴州区政协召开会议。经区政协主席会议研究确定。", "CPPCCBody", "巴州区政协主席会议"),
+    ("全国政协委员参加。", "CPPCCBody", "全国政协"),
+    # Party and government organs
+    ("郫都区政协报请区委同意，将区委组织部纳入。", "PartyGovOrgan", "郫都区委组织部"),
+    ("中共中央书记处书记尤权出席。", "PartyGovOrgan", "中共中央书记处"),
+    ("广元市住建局负责同志到场。", "PartyGovOrgan", "广元市住建局"),
+    # places
+    ("成都市郫都区开展试点。", "Place", "郫都区"),
+    ("他们来到桂溪街道青云社区。", "Place", "青云社区"),
+    ("会议在石桥镇白果村召开。", "Place", "白果村"),
+    ("走进锦绣花园小区。", "Place", "锦绣花园小区"),
+    ("组织委员赴成都学习。", "Place", "成都市"),
+    # people and posts
+    ("省委书记彭清华对此给予高度评价。", "Person", "彭清华"),
+    ("区政协副主席令狐敏出席。", "Person", "令狐敏"),
+    ("市政协副主席钱一鸣、欧阳明华参加。", "Person", "欧阳明华"),
+    ("伊宁市政协主席阿依古丽·买买提表示。", "Person", "阿依古丽·买买提"),
+    ("绵竹市政协主席张三丰，副主席李四海陪同。", "Position", "绵竹市政协副主席"),
+    ("区委常委、统战部部长王小红参加。吴兴区……", "Position", "吴兴区委统战部部长"),
+    # platforms, mechanisms, topics, events, publications
+    ("依托“有事来协商·巴事好商量”平台开展协商。", "Platform", "有事来协商·巴事好商量"),
+    ("组织开展坝坝会、楼栋会等形式小微协商。", "Platform", "坝坝会"),
+    ("一是优化精准选题机制。", "Mechanism", "精准选题机制"),
+    ("推动“一梯一议”机制落地。", "Mechanism", "一梯一议机制"),
+    ("围绕老旧院落改造、背街小巷整治等开展协商。", "Topic", "背街小巷整治"),
+    ("此次调研是市政协“民生议事进社区”专项行动的内容。", "Event", "民生议事进社区专项行动"),
+    ("（巴中日报记者 张晓）", "Publication", "巴中日报"),
+]
+
+NOT_FOUND = [
+    ("开展小微协商，解决“老大难”问题，受到高度赞扬。", "Platform", "小微"),
+    ("解决了许多“老大难”问题。", "Topic", "老大难"),
+    ("组织委员以楼栋为单元开展协商。", "Place", "楼栋"),
+    ("各县(市、区)政协分别成立领导小组。", "CPPCCBody", "县政协"),
+    ("推动基层群众参与协商。", "Person", "基层群众"),
+    ("调研组先后来到老旧小区。", "Place", "老旧小区"),
+]
+
+
+def _names(text: str, settings: Settings | None = None) -> set[tuple[str, str]]:
+    return {(e.type, e.name) for e in extract_text(text, settings).entities if e.mentions}
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), FOUND)
+def test_entity_found(text: str, type_: str, name: str) -> None:
+    assert (type_, name) in _names(text)
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), NOT_FOUND)
+def test_near_miss_not_an_entity(text: str, type_: str, name: str) -> None:
+    assert (type_, name) not in _names(text)
+
+
+SHORT_FORMS = [
+    # (text, type, canonical name, alias written)
+    ("成都市政协召开会议。市政协主席会议成员出席。", "CPPCCBody", "成都市政协", "市政协"),
+    ("通江县开展协商。我县委员积极参与，县政协主席出席。", "CPPCCBody", "通江县政协", "县政协"),
+    ("郫都区政协组织协商。区委组织部参加。", "PartyGovOrgan", "郫都区委组织部", "区委组织部"),
+    ("绵竹市政协主席刘一，副主席王二参加。", "Position", "绵竹市政协副主席", "副主席"),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "name", "alias"), SHORT_FORMS)
+def test_short_form_resolved_from_context(text: str, type_: str, name: str, alias: str) -> None:
+    entity = next(e for e in extract_text(text).entities if (e.type, e.name) == (type_, name))
+    assert alias in entity.aliases
+
+
+def test_short_form_kept_when_text_never_says_which() -> None:
+    assert ("CPPCCBody", "市政协") in _names("市政协召开常委会议。")
+
+
+def test_place_gets_code_and_parent_chain() -> None:
+    extraction = extract_text("郫都区政协开展协商。")
+    places = {e.name: e for e in extraction.entities if e.type == "Place"}
+    assert places["郫都区"].attrs == {"code": "510117", "level": "county"}
+    assert not places["成都市"].mentions and places["四川省"].attrs["code"] == "510000"
+    chain = {(r.subject[1], r.object[1]) for r in extraction.relations if r.predicate == "within"}
+    assert {("郫都区", "成都市"), ("成都市", "四川省")} <= chain
+    located = [r for r in extraction.relations if r.predicate == "locatedIn"]
+    assert (("CPPCCBody", "郫都区政协"), ("Place", "郫都区")) in {(r.subject, r.object) for r in located}
+
+
+def test_ambiguous_county_resolved_by_other_places() -> None:
+    places = {e.name: e for e in extract_text("乐山市市中区开展协商。").entities if e.type == "Place"}
+    assert places["市中区"].attrs["code"] == "511102"
+
+
+def test_traditional_text_gives_simplified_names_with_aliases() -> None:
+    entity = next(e for e in extract_text("崑山市政協召開會議。").entities if e.type == "CPPCCBody")
+    assert entity.name == "昆山市政协" and "崑山市政協" in entity.aliases
+
+
+def test_mentions_point_into_the_text() -> None:
+    text = "成都市政协召开会议。"
+    for entity in extract_text(text).entities:
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text
+
+
+def test_user_lexicon_adds_a_term(tmp_path: Path) -> None:
+    lexicon = tmp_path / "mine.tsv"
+    lexicon.write_text("# my terms\n茶馆夜话\tPlatform\n", encoding="utf-8")
+    text = "村里办起茶馆夜话。"
+    assert ("Platform", "茶馆夜话") not in _names(text)
+    assert ("Platform", "茶馆夜话") in _names(text, Settings(user_lexicons=(lexicon,)))
+
+
+def test_bad_user_lexicon_names_file_and_line(tmp_path: Path) -> None:
+    from kg.errors import ConfigError
+
+    lexicon = tmp_path / "bad.tsv"
+    lexicon.write_text("茶馆夜话\tGadget\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.tsv, line 1"):
+        extract_text("茶馆夜话", Settings(user_lexicons=(lexicon,)))
