@@ -435,7 +435,7 @@ def find_relations(doc: Document, sentences: list[Sentence], entities: list[Enti
     skeletons = [_skeleton(doc, sentence, spans) for sentence in sentences]
     context = _Context(_doc_body(doc, entities, skeletons))
     found: list[Relation] = []
-    found.extend(_from_names(entities))
+    found.extend(_from_names(doc, sentences, entities))
     for skeleton in skeletons:
         found.extend(_from_patterns(skeleton, context))
         found.extend(_from_titles(skeleton))
@@ -445,16 +445,25 @@ def find_relations(doc: Document, sentences: list[Sentence], entities: list[Enti
     return _dedupe(found)
 
 
-def _first_sentence(entity: Entity) -> int | None:
-    return min((m.sentence for m in entity.mentions), default=None)
+def _first_sentence(entity: Entity, doc: Document, sentences: Sequence[Sentence]) -> int | None:
+    """Where the entity is first mentioned; for an organ named only inside a title (湖州市政协党组 in
+    湖州市政协党组书记), where its name first occurs in the text."""
+    mentioned = min((m.sentence for m in entity.mentions), default=None)
+    if mentioned is not None:
+        return mentioned
+    found = [at for form in sorted({entity.name, *entity.aliases}) if form and (at := doc.norm.find(form)) >= 0]
+    if not found:
+        return None
+    first = min(found)
+    return next((s.index for s in sentences if s.start <= first < s.end), None)
 
 
-def _from_names(entities: Sequence[Entity]) -> list[Relation]:
+def _from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[Entity]) -> list[Relation]:
     bodies = sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (-len(e.name), e.type, e.name))
     named = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "holdsEvent", "Mechanism": "adoptsMechanism"}
     relations: list[Relation] = []
     for entity in entities:
-        sentence = _first_sentence(entity)
+        sentence = _first_sentence(entity, doc, sentences)
         if sentence is None:
             continue
         for body in bodies:

@@ -1,0 +1,431 @@
+"""Typed relations and counts (kg.extract.relations, kg.extract.quantities).
+
+Table-driven: each row is a sentence, the entities in it given as (type, name, surface), and triples
+that must (or must not) come out. Entities are built by hand so these tests do not depend on the
+entity extractor; one end-to-end test at the bottom runs the real pipeline on the seed sample.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ConfigError
+from kg.extract import quantities, relations
+from kg.extract.quantities import find_counts, parse_number
+from kg.extract.relations import find_relations
+from kg.model import Document, Entity, Mention, Quantity, Relation
+from kg.nlp import split_sentences
+
+Spec = tuple[str, str, str]  # (type, canonical name, surface written in the sentence)
+Triple = tuple[str, str, object]  # (subject name, predicate, object name or Quantity)
+
+
+def build(text: str, specs: list[Spec], speaker: str | None = None) -> list[Relation]:
+    """Find every occurrence of each surface (longest first, no overlaps) and run find_relations.
+
+    An empty surface gives an entity without mentions (a speaker body named only in the byline).
+    """
+    doc = Document(id="t", source="t", text=text, norm=text, speaker=speaker)
+    sentences = split_sentences(text)
+    entities: dict[tuple[str, str], Entity] = {}
+    taken = [False] * len(text)
+    for type_, name, surface in sorted(specs, key=lambda s: -len(s[2])):
+        entity = entities.setdefault((type_, name), Entity(type_, name))
+        if not surface:
+            continue
+        entity.aliases.add(surface)
+        start = text.find(surface)
+        assert start >= 0, f"{surface!r} is not in the test sentence"
+        while start >= 0:
+            end = start + len(surface)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(surface)
+                index = next(s.index for s in sentences if s.start <= start < s.end)
+                entity.mentions.append(Mention(start, end, surface, index))
+            start = text.find(surface, start + 1)
+    return find_relations(doc, sentences, list(entities.values()))
+
+
+def triples(found: list[Relation]) -> set[Triple]:
+    return {(r.subject[1], r.predicate, r.object if isinstance(r.object, Quantity) else r.object[1]) for r in found}
+
+
+B, O, P, N, T = "CPPCCBody", "PartyGovOrgan", "Place", "Person", "Position"
+F, M, TP, E, PB = "Platform", "Mechanism", "Topic", "Event", "Publication"
+
+CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
+    (
+        "runsPlatform: 搭建",
+        "双流区政协搭建“众人好商量”协商平台，推动协商向基层延伸。",
+        [(B, "双流区政协", "双流区政协"), (F, "众人好商量", "众人好商量")],
+        {("双流区政协", "runsPlatform", "众人好商量")},
+        set(),
+    ),
+    (
+        "runsPlatform: 挂牌建立",
+        "崇州市政协挂牌建立“小微协商”阵地。",
+        [(B, "崇州市政协", "崇州市政协"), (F, "小微协商", "小微协商")],
+        {("崇州市政协", "runsPlatform", "小微协商")},
+        set(),
+    ),
+    (
+        "runsPlatform: 以…为载体, subject carried from the first clause",
+        "今年以来，区政协在区委的领导下，以“河畔议事”平台为载体，推动协商议事向村居延伸。",
+        [(B, "甲区政协", "区政协"), (O, "甲区委", "区委"), (F, "河畔议事", "河畔议事")],
+        {("甲区政协", "runsPlatform", "河畔议事")},
+        {("甲区委", "runsPlatform", "河畔议事")},
+    ),
+    (
+        "runsPlatform: X是Y打造的品牌",
+        "他说，“山谷议事会”是旗政协打造的基层协商品牌。",
+        [(B, "乙旗政协", "旗政协"), (F, "山谷议事会", "山谷议事会")],
+        {("乙旗政协", "runsPlatform", "山谷议事会")},
+        set(),
+    ),
+    (
+        "runsPlatform: body written right before its platform; list of platforms",
+        "丙区政协“事事好商量”院坝协商会近日在丁村召开。",
+        [(B, "丙区政协", "丙区政协"), (F, "事事好商量", "事事好商量"), (F, "院坝协商会", "院坝协商会"), (P, "丁村", "丁村")],
+        {("丙区政协", "runsPlatform", "事事好商量"), ("丙区政协", "runsPlatform", "院坝协商会")},
+        set(),
+    ),
+    (
+        "runsPlatform: a person is no subject for it",
+        "县政协副主席张某带领委员们在戊村召开火塘议事会。",
+        [(T, "县政协副主席", "县政协副主席"), (N, "张某", "张某"), (F, "火塘议事会", "火塘议事会"), (P, "戊村", "戊村")],
+        {("张某", "holdsPosition", "县政协副主席")},
+        {("张某", "runsPlatform", "火塘议事会")},
+    ),
+    (
+        "runsPlatform: a place as subject blocks the speaker body",
+        "己镇庚村围绕古桥保护召开“板凳会”。辛县政协表示支持。",
+        [(P, "己镇", "己镇"), (P, "庚村", "庚村"), (TP, "古桥保护", "古桥保护"), (F, "板凳会", "板凳会"),
+         (B, "辛县政协", "辛县政协")],
+        set(),
+        {("辛县政协", "runsPlatform", "板凳会"), ("辛县政协", "consultsOn", "古桥保护")},
+    ),
+    (
+        "adoptsMechanism: 建立; enumerated subjects for 联合印发",
+        "县委办公室、县政府办公室联合印发《关于推进院坝议事的实施意见》。",
+        [(O, "壬县委办公室", "县委办公室"), (O, "壬县政府办公室", "县政府办公室"), (M, "关于推进院坝议事的实施意见", "关于推进院坝议事的实施意见")],
+        {
+            ("壬县委办公室", "adoptsMechanism", "关于推进院坝议事的实施意见"),
+            ("壬县政府办公室", "adoptsMechanism", "关于推进院坝议事的实施意见"),
+        },
+        set(),
+    ),
+    (
+        "adoptsMechanism: subject dropped, the document's speaker body",
+        "二是优化精准选题机制。",
+        [(M, "精准选题机制", "精准选题机制"), (B, "癸市政协", "")],
+        {("癸市政协", "adoptsMechanism", "精准选题机制")},
+        set(),
+    ),
+    (
+        "consultsOn: 围绕 with a list",
+        "甲市政协委员工作室在乙社区召开协商议事会，围绕停车难和垃圾分类开展协商。",
+        [(F, "甲市政协委员工作室", "甲市政协委员工作室"), (P, "乙社区", "乙社区"), (F, "协商议事会", "协商议事会"),
+         (TP, "停车难", "停车难"), (TP, "垃圾分类", "垃圾分类")],
+        {("甲市政协委员工作室", "consultsOn", "停车难"), ("甲市政协委员工作室", "consultsOn", "垃圾分类")},
+        {("协商议事会", "consultsOn", "停车难")},
+    ),
+    (
+        "consultsOn: 以…为切入点",
+        "丙市政协确定以城乡融合为切入点开展协商。",
+        [(B, "丙市政协", "丙市政协"), (TP, "城乡融合", "城乡融合")],
+        {("丙市政协", "consultsOn", "城乡融合")},
+        set(),
+    ),
+    (
+        "consultsOn: officials of an organ are not the organ",
+        "区交通局相关负责人与村民代表围坐一起，就村道拓宽开展协商。",
+        [(O, "丁区交通局", "区交通局"), (TP, "村道拓宽", "村道拓宽")],
+        set(),
+        {("丁区交通局", "consultsOn", "村道拓宽")},
+    ),
+    (
+        "holdsEvent: body before the event; 关于开展 gives the embedded subject",
+        "兰州市政协认真落实省政协关于开展“协商在一线”专项行动的部署要求。",
+        [(B, "兰州市政协", "兰州市政协"), (B, "甘肃省政协", "省政协"), (E, "协商在一线专项行动", "协商在一线”专项行动")],
+        {("甘肃省政协", "holdsEvent", "协商在一线专项行动")},
+        {("兰州市政协", "holdsEvent", "协商在一线专项行动")},
+    ),
+    (
+        "holdsEvent: 此次调研是市政协…专项行动",
+        "此次调研是市政协“民生议事进社区”专项行动的一项内容。",
+        [(B, "湖州市政协", "市政协"), (E, "民生议事进社区专项行动", "民生议事进社区”专项行动")],
+        {("湖州市政协", "holdsEvent", "民生议事进社区专项行动")},
+        set(),
+    ),
+    (
+        "holdsPosition: two titles for one person, one title for two persons; positionIn from names",
+        "湖州市政协党组书记、主席沈甲带队赴吴兴区调研。市政协副主席钱乙、欧阳丙参加调研。",
+        [(B, "湖州市政协", "湖州市政协"), (B, "湖州市政协党组", "湖州市政协党组"),
+         (T, "湖州市政协党组书记", "湖州市政协党组书记"), (T, "湖州市政协主席", "主席"), (N, "沈甲", "沈甲"),
+         (P, "吴兴区", "吴兴区"), (T, "湖州市政协副主席", "市政协副主席"), (N, "钱乙", "钱乙"), (N, "欧阳丙", "欧阳丙")],
+        {
+            ("沈甲", "holdsPosition", "湖州市政协党组书记"),
+            ("沈甲", "holdsPosition", "湖州市政协主席"),
+            ("钱乙", "holdsPosition", "湖州市政协副主席"),
+            ("欧阳丙", "holdsPosition", "湖州市政协副主席"),
+            ("湖州市政协党组书记", "positionIn", "湖州市政协党组"),
+            ("湖州市政协主席", "positionIn", "湖州市政协"),
+            ("湖州市政协党组", "subOrganOf", "湖州市政协"),
+            ("沈甲", "leads", "吴兴区"),
+            ("沈甲", "visits", "吴兴区"),
+        },
+        {("湖州市政协党组书记", "positionIn", "湖州市政协")},
+    ),
+    (
+        "accompanies: persons before 陪同 accompany the one who led",
+        "副主席谭甲率调研组来株洲调研。市政协主席刘乙，秘书长陈丙陪同调研。",
+        [(T, "省政协副主席", "副主席"), (N, "谭甲", "谭甲"), (P, "株洲市", "株洲"), (T, "株洲市政协主席", "市政协主席"),
+         (N, "刘乙", "刘乙"), (T, "株洲市政协秘书长", "秘书长"), (N, "陈丙", "陈丙")],
+        {("谭甲", "leads", "株洲市"), ("刘乙", "accompanies", "谭甲"), ("陈丙", "accompanies", "谭甲")},
+        set(),
+    ),
+    (
+        "subOrganOf and positionIn for Party organs",
+        "郫都区委组织部部长王甲出席。",
+        [(O, "郫都区委", "郫都区委"), (O, "郫都区委组织部", "郫都区委组织部"), (T, "郫都区委组织部部长", "郫都区委组织部部长"),
+         (N, "王甲", "王甲")],
+        {("郫都区委组织部", "subOrganOf", "郫都区委"), ("郫都区委组织部部长", "positionIn", "郫都区委组织部"),
+         ("王甲", "holdsPosition", "郫都区委组织部部长")},
+        set(),
+    ),
+    (
+        "guidedBy: 在…的有力指导下, with a list",
+        "沂水县政协在县委的领导和省政协、临沂市政协的指导下，搭建“有事来拉家常”平台。",
+        [(B, "沂水县政协", "沂水县政协"), (O, "沂水县委", "县委"), (B, "山东省政协", "省政协"), (B, "临沂市政协", "临沂市政协"),
+         (F, "有事来拉家常", "有事来拉家常")],
+        {("沂水县政协", "guidedBy", "山东省政协"), ("沂水县政协", "guidedBy", "临沂市政协"),
+         ("沂水县政协", "runsPlatform", "有事来拉家常")},
+        {("沂水县政协", "guidedBy", "沂水县委")},
+    ),
+    (
+        "praises: passive 受到…的高度赞扬, titles folded into the person",
+        "东升街道工委组织开展“坝坝会”，受到中央统战部部长尤甲的高度赞扬。",
+        [(B, "双流区政协东升街道工委", "东升街道工委"), (F, "坝坝会", "坝坝会"), (O, "中央统战部", "中央统战部"),
+         (T, "中央统战部部长", "中央统战部部长"), (N, "尤甲", "尤甲")],
+        {("尤甲", "praises", "双流区政协东升街道工委"), ("双流区政协东升街道工委", "runsPlatform", "坝坝会"),
+         ("尤甲", "holdsPosition", "中央统战部部长")},
+        set(),
+    ),
+    (
+        "praises: 对…给予充分肯定",
+        "市政协对我县的做法给予充分肯定。",
+        [(B, "信阳市政协", "市政协"), (P, "光山县", "我县")],
+        {("信阳市政协", "praises", "光山县")},
+        set(),
+    ),
+    (
+        "locatedIn: an event where it is held; a named platform where it is set up",
+        "七里河区政协在西津街道开展“委员议事厅里话养老”活动。市中区政协在青衣坝社区设立“知心大姐”委员工作室。",
+        [(B, "七里河区政协", "七里河区政协"), (P, "西津街道", "西津街道"), (E, "委员议事厅里话养老活动", "委员议事厅里话养老”活动"),
+         (B, "市中区政协", "市中区政协"), (P, "青衣坝社区", "青衣坝社区"), (F, "知心大姐委员工作室", "知心大姐”委员工作室")],
+        {("委员议事厅里话养老活动", "locatedIn", "西津街道"), ("七里河区政协", "holdsEvent", "委员议事厅里话养老活动"),
+         ("知心大姐委员工作室", "locatedIn", "青衣坝社区"), ("市中区政协", "runsPlatform", "知心大姐委员工作室")},
+        set(),
+    ),
+    (
+        "locatedIn: a kind of venue gets no place",
+        "县政协在阿村设立委员工作室。",
+        [(B, "建水县政协", "县政协"), (P, "阿村", "阿村"), (F, "委员工作室", "委员工作室")],
+        {("建水县政协", "runsPlatform", "委员工作室")},
+        {("委员工作室", "locatedIn", "阿村")},
+    ),
+    (
+        "speaksAt and publishedIn",
+        "相关做法被《云南政协报》、云南网等媒体报道，并在全州政协工作现场会上作交流发言。",
+        [(PB, "云南政协报", "云南政协报"), (PB, "云南网", "云南网"), (E, "全州政协工作现场会", "全州政协工作现场会"),
+         (B, "建水县政协", "")],
+        {("建水县政协", "publishedIn", "云南政协报"), ("建水县政协", "publishedIn", "云南网"),
+         ("建水县政协", "speaksAt", "全州政协工作现场会")},
+        set(),
+    ),
+    (
+        "visits: the more specific of two places written together",
+        "县政协组织联络组负责人赴驻马店市驿城区学习考察。",
+        [(B, "光山县政协", "县政协"), (P, "驻马店市", "驻马店市"), (P, "驿城区", "驿城区")],
+        {("光山县政协", "visits", "驿城区")},
+        {("光山县政协", "visits", "驻马店市")},
+    ),
+    (
+        "hasQuantity: count after the unit, the speaker body owns it",
+        "通过642名委员联系2000余名基层群众，精准选择题目。",
+        [(B, "成都市政协", "")],
+        {("成都市政协", "hasQuantity", Quantity(642, "委员", "名", False)),
+         ("成都市政协", "hasQuantity", Quantity(2000, "群众", "名", True))},
+        set(),
+    ),
+    (
+        "hasQuantity: count of the platform before the number; the clause subject owns it",
+        "伊宁市政协已建成“石榴籽”委员工作室12个，开展“小微协商”140余次，参与人数1900余人次。",
+        [(B, "伊宁市政协", "伊宁市政协"), (F, "石榴籽委员工作室", "石榴籽”委员工作室"), (F, "小微协商", "小微协商")],
+        {("伊宁市政协", "hasQuantity", Quantity(12, "石榴籽委员工作室", "个", False)),
+         ("伊宁市政协", "hasQuantity", Quantity(140, "小微协商", "次", True)),
+         ("伊宁市政协", "hasQuantity", Quantity(1900, "参与人次", "人次", True))},
+        set(),
+    ),
+    (
+        "hasQuantity: rates and counts nobody can name are skipped",
+        "每个议事厅至少安排5名委员，经过两个多小时的讨论。",
+        [(B, "兰州市政协", "")],
+        set(),
+        {("兰州市政协", "hasQuantity", Quantity(5, "委员", "名", False))},
+    ),
+]
+
+SPEAKERS = {"adoptsMechanism: subject dropped, the document's speaker body": "癸市政协",
+            "hasQuantity: count after the unit, the speaker body owns it": "成都市政协",
+            "hasQuantity: rates and counts nobody can name are skipped": "兰州市政协",
+            "runsPlatform: a place as subject blocks the speaker body": "辛县政协",
+            "speaksAt and publishedIn": "建水县政协"}
+
+
+@pytest.mark.parametrize(("name", "text", "specs", "expected", "unexpected"), CASES, ids=[c[0] for c in CASES])
+def test_relation_patterns(name: str, text: str, specs: list[Spec], expected: set[Triple], unexpected: set[Triple]) -> None:
+    found = triples(build(text, specs, speaker=SPEAKERS.get(name)))
+    assert expected <= found, f"missing {expected - found}; got {sorted(map(str, found))}"
+    assert not (unexpected & found), f"unexpected {unexpected & found}"
+
+
+def test_speaker_must_be_an_entity_of_the_document() -> None:
+    found = triples(build("二是优化精准选题机制。", [(M, "精准选题机制", "精准选题机制")], speaker="某市政协"))
+    assert found == set()
+
+
+def test_report_opening_names_the_speaker_body() -> None:
+    text = "丙县政协2023年基层协商工作总结\n全年开展各类协商活动150余次。"
+    found = triples(build(text, [(B, "丙县政协", "丙县政协")]))
+    assert ("丙县政协", "hasQuantity", Quantity(150, "协商活动", "次", True)) in found
+
+
+def test_dedupe_keeps_the_first_evidence_and_order_is_stable() -> None:
+    text = "丁市政协搭建“好商量”平台。丁市政协依托“好商量”平台开展协商。"
+    specs = [(B, "丁市政协", "丁市政协"), (F, "好商量", "好商量")]
+    first = build(text, specs)
+    runs = [r for r in first if r.predicate == "runsPlatform"]
+    assert len(runs) == 1 and runs[0].sentence == 0
+    assert first == build(text, specs)
+
+
+def test_no_within_and_no_locatedIn_of_a_body_to_its_own_place() -> None:
+    found = triples(build("成都市政协在成都市召开会议。", [(B, "成都市政协", "成都市政协"), (P, "成都市", "成都市")]))
+    assert not {t for t in found if t[1] in ("within", "locatedIn")}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Numbers and counts
+
+NUMBERS = [("1900", 1900), ("1.2万", 12000), ("两千", 2000), ("十", 10), ("十二", 12), ("三百五十", 350),
+           ("一万二千", 12000), ("２０", 20), ("三", 3)]
+
+
+@pytest.mark.parametrize(("text", "value"), NUMBERS)
+def test_parse_number(text: str, value: int) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["万", "千", "abc", ""])
+def test_parse_number_rejects_non_numerals(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+COUNTS = [
+    ("开展十余次协商活动", Quantity(10, "协商活动", "次", True)),
+    ("收集意见建议400余条", Quantity(400, "意见建议", "条", True)),
+    ("近30名村民代表参加", Quantity(30, "村民代表", "名", False)),
+    ("参与群众1.2万人次", Quantity(12000, "参与人次", "人次", False)),
+    ("共有860名以上政协委员", Quantity(860, "委员", "名", True)),
+    ("全县286名县政协委员", Quantity(286, "委员", "名", False)),
+]
+
+
+@pytest.mark.parametrize(("text", "quantity"), COUNTS)
+def test_find_counts(text: str, quantity: Quantity) -> None:
+    assert [c.quantity for c in find_counts(text)] == [quantity]
+
+
+@pytest.mark.parametrize("text", ["编入14个委员工作小组", "经过两个多小时", "2023年", "宽3.5米", "每人每年至少领办2个议题"])
+def test_find_counts_skips_non_counts(text: str) -> None:
+    assert find_counts(text) == []
+
+
+def test_count_inside_a_mention_is_no_count() -> None:
+    text = "按照“一个联络组、三名副主席挂点”的要求"
+    start = text.index("一个")
+    assert find_counts(text, 0, [(start, start + 15, "一个联络组、三名副主席挂点")]) == []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Data files
+
+
+def test_every_pattern_compiles_and_names_known_types() -> None:
+    loaded = relations.patterns()
+    assert loaded and all(p.has_subject or p.has_object for p in loaded)
+
+
+def test_bad_pattern_file_names_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / relations.PATTERNS_FILE).write_text("# header\nrunsPlatform\tCPPCCBody\tPlatform\t搭建({O}\n", "utf-8")
+    monkeypatch.setattr(relations, "DATA_DIR", tmp_path)
+    relations.patterns.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"relation_patterns.tsv, line 2"):
+            relations.patterns()
+    finally:
+        relations.patterns.cache_clear()
+
+
+def test_unknown_type_in_pattern_file_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / relations.PATTERNS_FILE).write_text("runsPlatform\tBody\tPlatform\t搭建{O}\n", "utf-8")
+    monkeypatch.setattr(relations, "DATA_DIR", tmp_path)
+    relations.patterns.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="unknown entity type"):
+            relations.patterns()
+    finally:
+        relations.patterns.cache_clear()
+
+
+def test_counted_side_must_be_known() -> None:
+    assert quantities._counted_nouns().after["委员"] == "委员"
+
+
+# ---------------------------------------------------------------------------------------------------
+# End to end on the seed sample (real ingest + entity extraction)
+
+SEED = Path("/work/shared/seed/000_724802fa2598fd73.txt")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared seed sample not available")
+def test_seed_sample_end_to_end() -> None:
+    from kg.extract import extract_document
+    from kg.ingest import read_documents
+
+    found: set[Triple] = set()
+    names: set[tuple[str, str]] = set()
+    for doc in read_documents(SEED):
+        extraction = extract_document(doc)
+        found |= triples(extraction.relations)
+        names |= {e.key for e in extraction.entities}
+    position = next((n for t, n in names if t == "Position" and n.endswith("省委书记")), "四川省委书记")
+    for needed in [("CPPCCBody", "双流区政协"), ("Platform", "有事来协商众事好商量"), ("CPPCCBody", "崇州市政协"),
+                   ("Platform", "小微协商"), ("Person", "彭清华"), ("Person", "尤权"),
+                   ("CPPCCBody", "双流区政协东升街道工委"), ("CPPCCBody", "成都市政协")]:
+        assert needed in names, f"entity extraction does not give {needed}"
+    assert ("双流区政协", "runsPlatform", "有事来协商众事好商量") in found
+    assert ("崇州市政协", "runsPlatform", "小微协商") in found
+    assert ("彭清华", "holdsPosition", position) in found
+    assert ("尤权", "praises", "双流区政协东升街道工委") in found
+    assert ("双流区政协东升街道工委", "subOrganOf", "双流区政协") in found
+    assert ("成都市政协", "hasQuantity", Quantity(642, "委员", "名", False)) in found
+    assert any(
+        t[1] == "hasQuantity" and isinstance(t[2], Quantity) and t[2].counted == "小微协商"
+        and t[2].value == 140 and t[2].at_least
+        for t in found
+    )
