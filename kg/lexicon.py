@@ -115,5 +115,4 @@ def entries(user_lexicons: Iterable[Path] = ()) -> tuple[LexiconEntry, ...]:
 def jieba_words() -> list[tuple[str, int]]:
     """Domain terms for jieba's dictionary, so that segmentation keeps them whole."""
     words = {e.term for e in _builtin()} | {e.canonical for e in _builtin()}
-    words |= word_set("topic_heads.txt")
     return [(w, 50000) for w in sorted(words) if len(w) > 1]
