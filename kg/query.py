@@ -1,0 +1,295 @@
+"""SPARQL over the graph: ad-hoc queries, ready-made questions, results as tables or standard formats.
+
+    store = kg.export.store.open_store(Path("exports/cppcc.ttl"))   # parsed once, reused (read-only)
+    result = run_query(store, "SELECT ?b WHERE { ?b a cppcc:CPPCCBody }")
+    print(format_table(result))
+    serialize(execute(store, question("cooccurring").text, {"name": "成都市政协"}), "csv", sys.stdout.buffer)
+
+Queries run on pyoxigraph with every prefix of kg.vocab.PREFIXES predeclared. Ready-made questions are the
+``.rq`` files in ontology/queries/; each starts with comment lines::
+
+    # zh: 与给定实体在同一句中共同出现的实体
+    # en: Entities mentioned in the same sentences as a given entity
+    # param: name | 成都市政协 | 实体名称 / entity name
+
+A parameter is bound to one plain literal by SPARQL substitution (SEP-0007, pyoxigraph's ``substitutions``),
+never pasted into the query text, so a value cannot change the query; the variable must be projected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal, TypeAlias
+
+import pyoxigraph as ox
+
+from kg.errors import ConfigError, QueryError
+from kg.report import _pad, _width
+from kg.vocab import ONTOLOGY_DIR, PREFIXES
+
+QUERIES_DIR = ONTOLOGY_DIR / "queries"
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+LiveResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+_UPDATE_START = re.compile(
+    r"^(?:\s|#[^\n]*\n)*(?:(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s+<[^>]*>)(?:\s|#[^\n]*\n)*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+_HEADER = re.compile(r"#\s*(zh|en|param)\s*:\s*(.*)")
+_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+# ---------------------------------------------------------------------------- ready-made questions
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    example: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A ready-made query shipped as ``ontology/queries/<name>.rq``."""
+
+    name: str
+    path: Path
+    zh: str
+    en: str
+    params: tuple[Param, ...]
+    text: str
+
+    def examples(self) -> dict[str, str]:
+        return {p.name: p.example for p in self.params}
+
+
+def parse_question(path: Path) -> Question:
+    """Read one ``.rq`` file and its header comments (zh, en, and any param lines)."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            parts = [part.strip() for part in value.split("|")]
+            if len(parts) != 3 or not parts[0].isidentifier():
+                raise ConfigError(f"{path}: bad param line {line!r}; write `# param: NAME | EXAMPLE | DESCRIPTION`")
+            params.append(Param(*parts))
+        else:
+            fields[key] = value.strip()
+    missing = [key for key in ("zh", "en") if not fields.get(key)]
+    if missing:
+        raise ConfigError(f"{path}: the header lacks {' and '.join(f'`# {k}: …`' for k in missing)}; add a description")
+    if not _NAME.fullmatch(path.stem):
+        raise ConfigError(f"{path}: name queries in lower case with hyphens (e.g. topics-by-place.rq)")
+    return Question(path.stem, path, fields["zh"], fields["en"], tuple(params), text)
+
+
+def questions(folder: Path = QUERIES_DIR) -> list[Question]:
+    """Every ready-made question, by name."""
+    return [parse_question(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def question(name: str, folder: Path = QUERIES_DIR) -> Question:
+    path = folder / f"{name}.rq"
+    if not _NAME.fullmatch(name) or not path.is_file():
+        known = ", ".join(q.name for q in questions(folder))
+        raise QueryError(f"no ready-made query {name!r} in {folder}; choose from: {known} (or see `kg query --list`)")
+    return parse_question(path)
+
+
+def resolve(spec: str, folder: Path = QUERIES_DIR) -> tuple[str, Question | None]:
+    """What ``kg query SPEC`` runs: a ready-made question's name, a ``.rq`` file, or SPARQL text itself."""
+    if _NAME.fullmatch(spec) and (folder / f"{spec}.rq").is_file():
+        q = question(spec, folder)
+        return q.text, q
+    if spec.endswith((".rq", ".sparql")) or ("\n" not in spec and Path(spec).is_file()):
+        path = Path(spec)
+        try:
+            return path.read_text(encoding="utf-8"), None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"{path}: cannot read the query file ({exc}); check the path") from exc
+    if _NAME.fullmatch(spec):
+        raise QueryError(f"{spec!r} is neither SPARQL nor a ready-made query; see `kg query --list`")
+    return spec, None
+
+
+def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Variable, ox.Literal]:
+    """Parameter values as plain literals for SPARQL substitution, checked against the question's params."""
+    if q is not None:
+        declared = {p.name: p for p in q.params}
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            usable = ", ".join(declared) or "none"
+            raise QueryError(f"query {q.name!r} has no parameter {', '.join(unknown)}; its parameters: {usable}")
+        missing = [p for p in q.params if p.name not in params]
+        if missing:
+            hint = " ".join(f"--param {p.name}={p.example}" for p in missing)
+            raise QueryError(f"query {q.name!r} needs {', '.join(p.name for p in missing)}: e.g. {hint}")
+    out: dict[ox.Variable, ox.Literal] = {}
+    for name, value in params.items():
+        if not name.isidentifier():
+            raise QueryError(f"parameter name {name!r} is not a SPARQL variable name; use letters, digits and _")
+        out[ox.Variable(name)] = ox.Literal(value)
+    return out
+
+
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """``["name=成都市政协"]`` → ``{"name": "成都市政协"}`` (the CLI's repeated ``--param``)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {item!r}: write NAME=VALUE, e.g. --param name=成都市政协")
+        out[name.strip()] = value
+    return out
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` is a SPARQL Update (INSERT, DELETE, LOAD …), to refuse it with a clear message."""
+    return bool(_UPDATE_START.match(text))
+
+
+def execute(store: ox.Store, text: str, params: Mapping[str, str] | None = None) -> LiveResult:
+    """Run a query and return pyoxigraph's (lazy) result; a malformed or refused query raises QueryError."""
+    if is_update(text):
+        raise QueryError("SPARQL Update is refused: the graph is read-only; rebuild it with `kg build` to change it")
+    try:
+        result: LiveResult = store.query(text, prefixes=PREFIXES, substitutions=bindings(params or {}) or None)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query: {exc}") from exc
+    except RuntimeError as exc:  # e.g. a substituted variable that the query does not project
+        raise QueryError(f"query refused: {exc}") from exc
+    return result
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query result held in memory: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    kind: Literal["select", "ask", "graph"]
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+    def values(self) -> list[dict[str, str]]:
+        """Rows as {variable: lexical value} (unbound variables left out): handy in notebooks and tests."""
+        return [{v: t.value for v, t in zip(self.variables, row) if t is not None and hasattr(t, "value")} for row in self.rows]
+
+
+def run_query(store: ox.Store, text: str, params: Mapping[str, str] | None = None) -> Result:
+    """Run a query and hold its whole result in memory (for Python callers and the terminal table)."""
+    return materialize(execute(store, text, params))
+
+
+def materialize(live: LiveResult) -> Result:
+    if isinstance(live, ox.QueryBoolean):
+        return Result("ask", boolean=bool(live))
+    if isinstance(live, ox.QueryTriples):
+        return Result("graph", triples=tuple(live))
+    names = tuple(v.value for v in live.variables)
+    rows = tuple(tuple(solution[name] for name in names) for solution in live)
+    return Result("select", variables=names, rows=rows)
+
+
+def serialize(live: LiveResult, fmt: str, output: IO[bytes]) -> None:
+    """Write a result in a standard format: json/xml/csv/tsv for SELECT and ASK, turtle/ntriples/rdfxml/jsonld
+    for CONSTRUCT and DESCRIBE (Turtle with the project's prefixes)."""
+    if isinstance(live, ox.QueryTriples):
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"CONSTRUCT/DESCRIBE give a graph: choose --format from {', '.join(GRAPH_FORMATS)}")
+        prefixes = PREFIXES if GRAPH_FORMATS[fmt] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        ox.serialize(live, output, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+        return
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"SELECT/ASK give result rows: choose --format from {', '.join(RESULT_FORMATS)}")
+    live.serialize(output, format=RESULT_FORMATS[fmt])
+
+
+# ---------------------------------------------------------------------------- terminal tables
+
+
+def short(term: Term | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """A term as a reader wants it in a table: prefixed names, literals by their text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+        if best is not None:
+            prefix = next(p for p, ns in prefixes.items() if ns == best)
+            return f"{prefix}:{iri[len(best):]}"
+        return f"<{iri}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def format_rows(header: Sequence[str], rows: Iterable[Sequence[str]], *, max_width: int = 0) -> str:
+    """An aligned plain-text table; CJK characters count two columns. Cells wider than ``max_width``
+    (0: no limit) are cut with an ellipsis."""
+    cells = [[_cell(c, max_width) for c in row] for row in rows]
+    head = [_cell(h, max_width) for h in header]
+    widths = [max([_width(h)] + [_width(row[i]) for row in cells]) for i, h in enumerate(head)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def format_table(result: Result, *, max_width: int = 60) -> str:
+    """A result for the terminal: a table for SELECT, true/false for ASK, Turtle for a graph."""
+    if result.kind == "ask":
+        return "true" if result.boolean else "false"
+    if result.kind == "graph":
+        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8").rstrip()
+    table = format_rows(result.variables, ([short(t) for t in row] for row in result.rows), max_width=max_width)
+    count = len(result.rows)
+    return f"{table}\n({count} row{'' if count == 1 else 's'})"
+
+
+def format_questions(items: Sequence[Question]) -> str:
+    rows = [(q.name, " ".join(f"{p.name}={p.example}" for p in q.params), q.zh, q.en) for q in items]
+    return format_rows(("name", "params (example)", "问题", "question"), rows)
+
+
+def _cell(text: str, max_width: int) -> str:
+    text = " ".join(text.split())
+    if max_width <= 0 or _width(text) <= max_width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += _width(ch)
+        if used > max_width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
