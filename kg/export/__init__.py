@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,14 @@ from kg.errors import ExportError
 # name -> "module:function"
 EXPORTERS: dict[str, str] = {
     "turtle": "kg.export.rdf:write_turtle",
+    "ntriples": "kg.export.rdf:write_ntriples",
+    "nquads": "kg.export.rdf:write_nquads",
+    "trig": "kg.export.rdf:write_trig",
+    "jsonld": "kg.export.jsonld:write_jsonld",
+    "neo4j": "kg.export.neo4j:write_neo4j",
+    "graphml": "kg.export.graphml:write_graphml",
+    "gexf": "kg.export.graphml:write_gexf",
+    "store": "kg.export.store:write_store",  # after turtle: the query store is made from cppcc.ttl
 }
 
 DEFAULT_FORMATS = ("turtle",)
@@ -56,6 +65,31 @@ def atomic_path(dest: Path) -> Iterator[Path]:
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_dir(dest: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``dest``; on success it replaces ``dest``, on error it is removed.
+
+    A folder cannot be swapped in one rename, so an existing ``dest`` is first renamed aside and removed
+    after the new one is in place: readers see the old folder or the new one, never a half-written one
+    (for an instant there may be neither).
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        old = None
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+            os.replace(dest, old / dest.name)
+        os.replace(tmp, dest)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.export import BASENAME, atomic_path
+from kg.export.datasets import document_quads
 from kg.graph import sorted_triples
 from kg.vocab import PREFIXES
 
@@ -16,4 +17,28 @@ def write_turtle(store: ox.Store, out_dir: Path) -> list[Path]:
     dest = out_dir / f"{BASENAME}.ttl"
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
         ox.serialize(sorted_triples(store), fh, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return [dest]
+
+
+def write_ntriples(store: ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.nt``: one triple a line, in the same order as the Turtle."""
+    dest = out_dir / f"{BASENAME}.nt"
+    with atomic_path(dest) as tmp, tmp.open("wb") as fh:
+        ox.serialize(sorted_triples(store), fh, format=ox.RdfFormat.N_TRIPLES)
+    return [dest]
+
+
+def write_nquads(store: ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.nq``: the dataset with one named graph per document (kg.export.datasets)."""
+    dest = out_dir / f"{BASENAME}.nq"
+    with atomic_path(dest) as tmp, tmp.open("wb") as fh:
+        ox.serialize(document_quads(store), fh, format=ox.RdfFormat.N_QUADS)
+    return [dest]
+
+
+def write_trig(store: ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.trig``: the same dataset as ``cppcc.nq`` in TriG, with prefixes."""
+    dest = out_dir / f"{BASENAME}.trig"
+    with atomic_path(dest) as tmp, tmp.open("wb") as fh:
+        ox.serialize(document_quads(store), fh, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     return [dest]

@@ -1,0 +1,336 @@
+"""The property graph as CSV files for Neo4j (``neo4j-admin database import`` and ``LOAD CSV``) and LadybugDB.
+
+``exports/neo4j/`` holds:
+
+    nodes_<Label>.csv     one file per node label: id:ID, name, aliases:string[], type, type_zh, …
+    rels_<TYPE>.csv       one file per relationship type: :START_ID, :END_ID, :TYPE, predicate, type_zh, …
+    schema.cypher         uniqueness constraints on ids (Neo4j)
+    load.cypher           constraints + LOAD CSV statements (Neo4j 5, cypher-shell)
+    import.sh             the neo4j-admin database import command for the same files
+    load.ladybug.cypher   schema + COPY statements for LadybugDB (run with the folder as working directory)
+
+Labels and relationship types are the ontology's English names (kg.export.names); every node also has
+the label ``Resource`` in Neo4j, with a uniqueness constraint on ``id`` (the node's IRI), so the
+relationship loaders match both ends through one index. Array properties are joined with U+001F (the
+ASCII unit separator), a control character that never occurs in text; it is passed to neo4j-admin as
+``--array-delimiter=U+001F`` and split with ``split(…, '\\u001F')`` in Cypher. A value that contains it
+is refused (ExportError) rather than silently split.
+
+The folder is written into a temporary folder that then replaces ``exports/neo4j`` (kg.export.atomic_dir).
+"""
+
+from __future__ import annotations
+
+import csv
+import shlex
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import ExportError
+from kg.export import atomic_dir
+from kg.export.names import cypher_name, cypher_string, term_names
+from kg.graphview import Edge, Node, PropertyGraph, property_graph
+from kg.vocab import ONTOLOGY_NS
+
+FOLDER = "neo4j"
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_NAME = "U+001F"
+COMMON_LABEL = "Resource"
+BATCH = 1000
+
+# Typed node attributes (kg.graphview Node.attrs); every other attribute is a string.
+ATTR_TYPES = {"value": "long", "atLeast": "boolean"}
+_LADYBUG_TYPES = {"string": "STRING", "long": "INT64", "boolean": "BOOLEAN", "string[]": "STRING[]"}
+_CYPHER_CASTS = {"long": "toInteger({})", "boolean": "toBoolean({})"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: the property name, its neo4j-admin type ('' for string) and the header it gets."""
+
+    name: str
+    type: str = "string"
+    header: str = ""
+
+    @property
+    def csv_header(self) -> str:
+        if self.header:
+            return self.header
+        return self.name if self.type == "string" else f"{self.name}:{self.type}"
+
+
+NODE_COLUMNS = (
+    Column("id", header="id:ID"),
+    Column("name"),
+    Column("aliases", "string[]"),
+    Column("type"),
+    Column("type_zh"),
+    Column("documents", "string[]"),
+    Column("sentences", "string[]"),
+)
+REL_COLUMNS = (
+    Column("start", header=":START_ID"),
+    Column("end", header=":END_ID"),
+    Column("rel_type", header=":TYPE"),
+    Column("predicate"),
+    Column("type_zh"),
+    Column("sentences", "string[]"),
+    Column("documents", "string[]"),
+)
+
+
+@dataclass
+class _Table:
+    name: str
+    filename: str
+    columns: tuple[Column, ...]
+    rows: list[list[str]]
+
+
+def write_neo4j(store: ox.Store, out_dir: Path) -> list[Path]:
+    """``neo4j/``: CSV files per label and type, Cypher loaders for Neo4j and LadybugDB, import.sh."""
+    graph = property_graph(store)
+    nodes, rels, pairs = tables(graph)
+    files: dict[str, bytes] = {}
+    for table in nodes + rels:
+        files[table.filename] = _csv_bytes(table)
+    files["schema.cypher"] = schema_cypher(nodes).encode()
+    files["load.cypher"] = load_cypher(nodes, rels).encode()
+    files["import.sh"] = import_sh(nodes, rels).encode()
+    files["load.ladybug.cypher"] = ladybug_cypher(nodes, rels, pairs).encode()
+    dest = out_dir / FOLDER
+    with atomic_dir(dest) as tmp:
+        for name in sorted(files):
+            (tmp / name).write_bytes(files[name])
+        (tmp / "import.sh").chmod(0o755)
+    return [dest / name for name in sorted(files)]
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, set[tuple[str, str]]]]:
+    """Node tables per label, relationship tables per type, and the (start, end) label pairs of each type."""
+    by_label: dict[str, list[Node]] = defaultdict(list)
+    label_of: dict[str, str] = {}
+    for node in graph.nodes:
+        label = _identifier(term_names(node.type).graph_name, f"class cppcc:{node.type}")
+        by_label[label].append(node)
+        label_of[node.iri] = label
+
+    node_tables = []
+    for label in sorted(by_label):
+        members = by_label[label]
+        attrs = sorted({a for n in members for a in n.attrs})
+        columns = NODE_COLUMNS + tuple(Column(_identifier(a, f"attribute {a!r}"), ATTR_TYPES.get(a, "string")) for a in attrs)
+        rows = [_node_row(n, attrs) for n in members]
+        node_tables.append(_Table(label, f"nodes_{label}.csv", columns, rows))
+
+    by_type: dict[str, list[Edge]] = defaultdict(list)
+    pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for edge in graph.edges:
+        rel_type = _identifier(term_names(edge.predicate).graph_name, f"property cppcc:{edge.predicate}")
+        by_type[rel_type].append(edge)
+        pairs[rel_type].add((label_of[edge.source], label_of[edge.target]))
+    rel_tables = [
+        _Table(t, f"rels_{t}.csv", REL_COLUMNS, [_rel_row(e, t) for e in by_type[t]]) for t in sorted(by_type)
+    ]
+    return node_tables, rel_tables, dict(pairs)
+
+
+def _node_row(node: Node, attrs: Sequence[str]) -> list[str]:
+    where = f"node {node.iri}"
+    row = [
+        node.iri,
+        node.label,
+        _array(node.aliases, where),
+        node.type,
+        term_names(node.type).zh,
+        _array([d for d, _ in node.documents], where),
+        _array(node.sentences, where),
+    ]
+    return row + [node.attrs.get(a, "") for a in attrs]
+
+
+def _rel_row(edge: Edge, rel_type: str) -> list[str]:
+    where = f"relationship {edge.source} {edge.predicate} {edge.target}"
+    return [
+        edge.source,
+        edge.target,
+        rel_type,
+        ONTOLOGY_NS + edge.predicate,
+        term_names(edge.predicate).zh,
+        _array(edge.sentences, where),
+        _array(edge.documents, where),
+    ]
+
+
+def _array(values: Sequence[str], where: str) -> str:
+    for value in values:
+        if ARRAY_DELIMITER in value:
+            raise ExportError(
+                f"{where}: value {value!r} contains {ARRAY_DELIMITER_NAME}, the array delimiter of the Neo4j "
+                "export; remove control characters from the input document"
+            )
+    return ARRAY_DELIMITER.join(values)
+
+
+def _identifier(name: str, what: str) -> str:
+    """Labels, types and property names are file names and bare identifiers: plain ASCII only."""
+    if not name or not name.isascii() or not (name[0].isalpha() or name[0] == "_") or not name.replace("_", "").isalnum():
+        raise ExportError(f"{what} gives the graph-database name {name!r}, which is not [A-Za-z_][A-Za-z0-9_]*; "
+                          "give the term a plain English rdfs:label in ontology/cppcc.ttl")
+    return name
+
+
+def _csv_bytes(table: _Table) -> bytes:
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.csv_header for c in table.columns])
+    writer.writerows(table.rows)
+    return buf.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- Neo4j
+
+
+def schema_cypher(nodes: Sequence[_Table]) -> str:
+    lines = [
+        "// Uniqueness constraints (and so indexes) on node ids; run after neo4j-admin import:",
+        "//   cypher-shell -d <database> -f schema.cypher",
+        _constraint(COMMON_LABEL),
+    ]
+    lines += [_constraint(t.name) for t in nodes]
+    return "\n".join(lines) + "\n"
+
+
+def _constraint(label: str) -> str:
+    name = cypher_name(f"{label.lower()}_id")
+    return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{cypher_name(label)}) REQUIRE n.id IS UNIQUE;"
+
+
+def load_cypher(nodes: Sequence[_Table], rels: Sequence[_Table]) -> str:
+    """LOAD CSV statements; the CSV files go into the database's import folder (file:/// URLs)."""
+    out = [
+        "// Load the cppcc-kg property graph into Neo4j 5 with LOAD CSV.",
+        "// Copy the nodes_*.csv and rels_*.csv files of this folder into the database's import folder, then:",
+        "//   cypher-shell -d <database> -f load.cypher",
+        "// (in Neo4j Browser, prefix each LOAD CSV statement with :auto).",
+        "",
+        schema_cypher(nodes),
+    ]
+    for table in nodes:
+        props = ", ".join(f"{cypher_name(c.name)}: {_cypher_value(c)}" for c in table.columns)
+        out += [
+            f"LOAD CSV WITH HEADERS FROM {cypher_string('file:///' + table.filename)} AS row",
+            "CALL { WITH row",
+            f"  CREATE (:{cypher_name(COMMON_LABEL)}:{cypher_name(table.name)} {{{props}}})",
+            f"}} IN TRANSACTIONS OF {BATCH} ROWS;",
+            "",
+        ]
+    for table in rels:
+        props = ", ".join(f"{cypher_name(c.name)}: {_cypher_value(c)}" for c in table.columns[3:])
+        common = cypher_name(COMMON_LABEL)
+        out += [
+            f"LOAD CSV WITH HEADERS FROM {cypher_string('file:///' + table.filename)} AS row",
+            "CALL { WITH row",
+            f"  MATCH (a:{common} {{id: row.{cypher_name(':START_ID')}}}), (b:{common} {{id: row.{cypher_name(':END_ID')}}})",
+            f"  CREATE (a)-[:{cypher_name(table.name)} {{{props}}}]->(b)",
+            f"}} IN TRANSACTIONS OF {BATCH} ROWS;",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def _cypher_value(column: Column) -> str:
+    field = f"row.{cypher_name(column.csv_header)}"
+    if column.type == "string[]":
+        return f"CASE WHEN coalesce({field}, '') = '' THEN [] ELSE split({field}, '\\u001F') END"
+    cast = _CYPHER_CASTS.get(column.type)
+    return cast.format(field) if cast else field
+
+
+def import_sh(nodes: Sequence[_Table], rels: Sequence[_Table]) -> str:
+    args = [f"--nodes={COMMON_LABEL}:{t.name}={t.filename}" for t in nodes]
+    args += [f"--relationships={t.filename}" for t in rels]
+    options = [
+        "--overwrite-destination=true",
+        "--id-type=string",
+        "--multiline-fields=true",
+        f"--array-delimiter={ARRAY_DELIMITER_NAME}",
+    ]
+    body = " \\\n  ".join(shlex.quote(a) for a in options + args)
+    return (
+        "#!/bin/sh\n"
+        "# Import the cppcc-kg property graph into a new Neo4j 5 database with neo4j-admin (the DBMS stopped).\n"
+        "#   NEO4J_HOME=/opt/neo4j DATABASE=cppcc sh import.sh\n"
+        "# then start Neo4j, run `CREATE DATABASE cppcc` (Enterprise) or use the default database, and\n"
+        "#   cypher-shell -d cppcc -f schema.cypher\n"
+        "set -eu\n"
+        'cd "$(dirname "$0")"\n'
+        'ADMIN="${NEO4J_HOME:+$NEO4J_HOME/bin/}neo4j-admin"\n'
+        f'"$ADMIN" database import full "${{DATABASE:-neo4j}}" \\\n  {body}\n'
+    )
+
+
+# ---------------------------------------------------------------------------- LadybugDB
+
+
+def ladybug_cypher(nodes: Sequence[_Table], rels: Sequence[_Table], pairs: dict[str, set[tuple[str, str]]]) -> str:
+    """Schema and COPY statements for LadybugDB (Kùzu's successor); file paths are relative to this folder."""
+    out = [
+        "// Load the cppcc-kg property graph into LadybugDB. With this folder as the working directory:",
+        "//   python -c \"import ladybug; ladybug.Connection(ladybug.Database('cppcc.lbug'))"
+        ".execute(open('load.ladybug.cypher').read())\"",
+        "",
+    ]
+    for table in nodes:
+        cols = ", ".join(
+            f"{_lb(c.name)} {_LADYBUG_TYPES[c.type]}" + (" PRIMARY KEY" if c.name == "id" else "") for c in table.columns
+        )
+        out.append(f"CREATE NODE TABLE {_lb(table.name)}({cols});")
+    for table in rels:
+        ends = ", ".join(f"FROM {_lb(a)} TO {_lb(b)}" for a, b in sorted(pairs[table.name]))
+        cols = ", ".join(f"{_lb(c.name)} {_LADYBUG_TYPES[c.type]}" for c in table.columns[3:])
+        out.append(f"CREATE REL TABLE {_lb(table.name)}({ends}, {cols});")
+    for table in nodes:
+        out.append(f"COPY {_lb(table.name)} FROM ({_ladybug_load(table)} RETURN {_ladybug_returns(table.columns)});")
+    for table in rels:
+        for a, b in sorted(pairs[table.name]):
+            start, end = (_lb(c.name) for c in table.columns[:2])
+            returns = _ladybug_returns(table.columns[:2] + table.columns[3:])
+            out.append(
+                f"COPY {_lb(table.name)} FROM ({_ladybug_load(table)} WITH * MATCH (a:{_lb(a)}), (b:{_lb(b)})"
+                f" WHERE a.id = {start} AND b.id = {end} RETURN {returns}) (from={cypher_string(a)}, to={cypher_string(b)});"
+            )
+    return "\n".join(out) + "\n"
+
+
+def _lb(name: str) -> str:
+    """Always backtick-quoted: LadybugDB reserves words (end, type, …) that are fine as Neo4j property keys."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _ladybug_load(table: _Table) -> str:
+    headers = ", ".join(f"{_lb(c.name)} {'INT64' if c.type == 'long' else 'BOOLEAN' if c.type == 'boolean' else 'STRING'}"
+                        for c in table.columns)
+    return f"LOAD WITH HEADERS ({headers}) FROM {cypher_string(table.filename)} (HEADER=true, PARALLEL=false)"
+
+
+def _ladybug_returns(columns: Sequence[Column]) -> str:
+    parts = []
+    for c in columns:
+        name = _lb(c.name)
+        if c.type == "string[]":
+            parts.append(
+                f"CASE WHEN {name} IS NULL OR {name} = '' THEN CAST([] AS STRING[]) ELSE string_split({name}, '\\u001F') END"
+            )
+        else:
+            parts.append(name)
+    return ", ".join(parts)
