@@ -291,9 +291,9 @@ def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int] | No
         if entity is not None and entity.type == "Place" and _in_subject_position(skeleton, start, pos):
             # 普雄乡古井社区围绕…召开“板凳会”: a place is the subject, unless a body follows (昆山市政协)
             after = pos + 1
-            while (nxt := skeleton.entity_at(after) if after < end else None) is not None and nxt.type == "Place":
+            while (beside := skeleton.entity_at(after) if after < end else None) is not None and beside.type == "Place":
                 after += 1
-            if nxt is None or nxt.type not in AGENT_TYPES:
+            if beside is None or beside.type not in AGENT_TYPES:
                 return None
         if entity is None or entity.type not in AGENT_TYPES:
             continue
