@@ -303,6 +303,15 @@ def test_report_opening_names_the_speaker_body() -> None:
     assert ("丙县政协", "hasQuantity", Quantity(150, "协商活动", "次", True)) in found
 
 
+def test_report_byline_after_the_speech_title() -> None:
+    text = "搭建“有事来拉家常”平台\n——在山东省政协基层协商工作经验交流会上的发言\n沂水县政协\n全年开展协商活动300余场次。"
+    specs = [(B, "山东省政协", "山东省政协"), (E, "基层协商工作经验交流会", "基层协商工作经验交流会"), (B, "沂水县政协", "沂水县政协")]
+    found = triples(build(text, specs))
+    assert ("沂水县政协", "hasQuantity", Quantity(300, "协商活动", "场次", True)) in found
+    assert ("沂水县政协", "speaksAt", "基层协商工作经验交流会") in found
+    assert not [t for t in found if t[0] == "山东省政协" and t[1] != "holdsEvent"]
+
+
 def test_dedupe_keeps_the_first_evidence_and_order_is_stable() -> None:
     text = "丁市政协搭建“好商量”平台。丁市政协依托“好商量”平台开展协商。"
     specs = [(B, "丁市政协", "丁市政协"), (F, "好商量", "好商量")]

@@ -413,7 +413,7 @@ def _doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[_Sk
     for number, skeleton in enumerate(opening):
         if not any(w in skeleton.text for w in words.report_genre):
             continue
-        named = {e.key: e for e in skeleton.entities if e.type == "CPPCCBody"}
+        named = {e.key: e for e in _authors(skeleton)}
         if len(named) == 1:
             return next(iter(named.values()))
         # a byline on the next line: "——在…交流会上的发言" then "沂南县政协"
@@ -423,6 +423,21 @@ def _doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[_Sk
                 return byline.entities[0]
         return None
     return None
+
+
+def _authors(skeleton: _Skeleton) -> list[Entity]:
+    """CPPCC bodies in an opening line that may be its author: not 在X…上 (the host of a meeting) and not
+    written right before an event (山东省政协基层协商工作经验交流会)."""
+    authors: list[Entity] = []
+    for pos, char in enumerate(skeleton.text):
+        entity = _placeholder_entity(skeleton, char)
+        if entity is None or entity.type != "CPPCCBody":
+            continue
+        following = skeleton.entity_at(pos + 1) if pos + 1 < len(skeleton.text) else None
+        if skeleton.text[:pos].endswith("在") or (following is not None and following.type == "Event"):
+            continue
+        authors.append(entity)
+    return authors
 
 
 # --------------------------------------------------------------------------------------------------
