@@ -29,6 +29,7 @@ EXPORTERS: dict[str, str] = {
     "neo4j": "kg.export.neo4j:write_neo4j",
     "graphml": "kg.export.graphml:write_graphml",
     "gexf": "kg.export.graphml:write_gexf",
+    "html": "kg.export.html:write_html",
     "store": "kg.export.store:write_store",  # after turtle: the query store is made from cppcc.ttl
 }
 
