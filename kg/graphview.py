@@ -12,6 +12,7 @@ from ``property_graph(store)`` so they agree on what a node and an edge are.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -53,8 +54,12 @@ class PropertyGraph:
     nodes: list[Node]
     edges: list[Edge]
 
-    def to_networkx(self) -> "object":
-        """A networkx.MultiDiGraph with the same nodes, edges and attributes (lists joined by newlines)."""
+    def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> "object":
+        """A networkx.MultiDiGraph with the same nodes, edges and attributes.
+
+        List attributes (aliases, documents, sentences) become one string each, made by ``join``: lines by
+        default; the GraphML export passes ``json.dumps`` of the list so values with newlines survive.
+        """
         import networkx as nx
 
         g = nx.MultiDiGraph()
@@ -63,13 +68,20 @@ class PropertyGraph:
                 n.iri,
                 type=n.type,
                 label=n.label,
-                aliases="\n".join(n.aliases),
-                documents="\n".join(d for d, _ in n.documents),
-                sentences="\n".join(n.sentences),
+                aliases=join(n.aliases),
+                documents=join([d for d, _ in n.documents]),
+                sentences=join(n.sentences),
                 **n.attrs,
             )
         for e in self.edges:
-            g.add_edge(e.source, e.target, key=e.predicate, predicate=e.predicate, sentences="\n".join(e.sentences))
+            g.add_edge(
+                e.source,
+                e.target,
+                key=e.predicate,
+                predicate=e.predicate,
+                sentences=join(e.sentences),
+                documents=join(e.documents),
+            )
         return g
 
 
