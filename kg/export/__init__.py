@@ -73,22 +73,31 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def atomic_dir(dest: Path) -> Iterator[Path]:
     """Yield a temporary folder beside ``dest``; on success it replaces ``dest``, on error it is removed.
 
-    A folder cannot be swapped in one rename, so an existing ``dest`` is first renamed aside and removed
-    after the new one is in place: readers see the old folder or the new one, never a half-written one
-    (for an instant there may be neither).
+    A folder cannot be swapped in one rename, so an existing ``dest`` is first renamed aside (and put
+    back if the second rename fails), then removed: readers see the old folder or the new one, never a
+    half-written one (for an instant there may be neither).
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
-        old = None
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
-            os.replace(dest, old / dest.name)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old)
+        if not dest.exists():
+            os.replace(tmp, dest)
+            return
+        aside = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+        try:
+            os.replace(dest, aside / dest.name)
+        except BaseException:
+            aside.rmdir()
+            raise
+        try:
+            os.replace(tmp, dest)
+        except BaseException:
+            os.replace(aside / dest.name, dest)
+            aside.rmdir()
+            raise
+        shutil.rmtree(aside)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
