@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from kg import __version__
 from kg.errors import KGError
 
-COMMANDS = ("build", "extract", "stats", "eval", "query", "html", "export")
+COMMANDS = ("build", "extract", "stats", "eval", "query", "serve", "html", "export")
 
 EXIT_ERROR = 2
 
