@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import BASENAME, atomic_path
-from kg.export.names import term_names
+from kg.export.naming import term_names
 from kg.graphview import property_graph
 
 # Characters XML 1.0 cannot hold, even escaped.

@@ -9,7 +9,7 @@
     import.sh             the neo4j-admin database import command for the same files
     load.ladybug.cypher   schema + COPY statements for LadybugDB (run with the folder as working directory)
 
-Labels and relationship types are the ontology's English names (kg.export.names); every node also has
+Labels and relationship types are the ontology's English names (kg.export.naming); every node also has
 the label ``Resource`` in Neo4j, with a uniqueness constraint on ``id`` (the node's IRI), so the
 relationship loaders match both ends through one index. Array properties are joined with U+001F (the
 ASCII unit separator), a control character that never occurs in text; it is passed to neo4j-admin as
@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import atomic_dir
-from kg.export.names import cypher_name, cypher_string, term_names
+from kg.export.naming import cypher_name, cypher_string, term_names
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.vocab import ONTOLOGY_NS
 
