@@ -184,7 +184,7 @@ def execute(store: ox.Store, text: str, params: Mapping[str, str] | None = None)
     try:
         result: LiveResult = store.query(text, prefixes=PREFIXES, substitutions=bindings(params or {}) or None)
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from exc
+        raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
     except RuntimeError as exc:  # e.g. a substituted variable that the query does not project
         raise QueryError(f"query refused: {exc}") from exc
     return result
@@ -293,3 +293,9 @@ def _cell(text: str, max_width: int) -> str:
             break
         out.append(ch)
     return "".join(out) + "…"
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """A parser message on one line, its long lists of expected characters cut."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"

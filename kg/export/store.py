@@ -9,7 +9,7 @@ SHA-256: when size and mtime match, the store is used as it is; when only the mt
 (a touched but unchanged file keeps its store); otherwise the store is rebuilt. So a query never sees a stale
 graph, whoever rewrote the file, and a large graph is parsed once, not on every query.
 
-A rebuild loads the file into a temporary folder beside the store, then swaps it in by two renames, holding
+A rebuild loads the file into a temporary folder beside the store, then swaps it in (kg.export.atomic_dir), holding
 a lock file so that two processes never build the same store at once. Readers open ``db/`` read-only (RocksDB
 allows any number of read-only openers); a reader that opened the old store keeps reading its snapshot
 (its files stay open after the swap removes them). When the file's folder is not writable, the store lives
@@ -22,8 +22,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -32,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ExportError, InputError
-from kg.export import BASENAME, _umask, atomic_path
+from kg.export import BASENAME, atomic_dir, atomic_path
 
 SUFFIX = ".oxigraph"
 MANIFEST = "manifest.json"
@@ -128,23 +126,13 @@ def _rebuild(source: Path, dest: Path) -> None:
 
     stat = source.stat()
     digest = _sha256(source)
-    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    os.chmod(work, 0o777 & ~_umask())
-    try:
+    with atomic_dir(dest) as work:
         store = ox.Store(str(work / DB))
         load_into(store, source)
         triples = len(store)
         store.flush()
         del store  # closes RocksDB (releases its LOCK) before the folder moves
         _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
-        old = dest.with_name(f".{dest.name}.{os.urandom(6).hex()}.old")
-        if dest.exists():
-            os.rename(dest, old)
-        os.rename(work, dest)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:

@@ -1,0 +1,256 @@
+"""kg.query, the ready-made questions in ontology/queries/, the query store and `kg query`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import query
+from kg.cli import main
+from kg.errors import QueryError
+from kg.export import store as query_store
+from kg.report import _width
+
+from .conftest import SampleBuild
+
+Rows = list[dict[str, str]]
+
+
+def _has(**wanted: str) -> Callable[[Rows], bool]:
+    return lambda rows: any(all(row.get(k) == v for k, v in wanted.items()) for row in rows)
+
+
+def _position_of(person: str, name: str) -> Callable[[Rows], bool]:
+    """The person holds a position whose label or one of its aliases is ``name``."""
+    return lambda rows: any(
+        row["person"] == person and (row["position"] == name or name in row.get("aliases", "").split("、")) for row in rows
+    )
+
+
+def _evidence(relation_local: str, text_part: str) -> Callable[[Rows], bool]:
+    return lambda rows: any(
+        row.get("relation", "").endswith("#" + relation_local) and text_part in row["text"] for row in rows
+    )
+
+
+# name -> (parameters, what the answer must contain, in words, and the check)
+EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
+    "platforms": ({}, "双流区政协 runs 有事来协商众事好商量", _has(body="双流区政协", platform="有事来协商众事好商量")),
+    "positions": ({}, "彭清华 holds 省委书记 (label or alias)", _position_of("彭清华", "省委书记")),
+    "bodies-in-place": (
+        {"place": "成都市"},
+        "双流区政协东升街道工委 is in 成都市 (through 双流区) under 双流区政协",
+        _has(place="成都市", body="双流区政协东升街道工委", located="双流区", parent="双流区政协"),
+    ),
+    "topics-by-place": (
+        {},
+        "老旧院落改造 is consulted on in 成都市 and, through within+, in 四川省",
+        lambda rows: _has(place="成都市", topic="老旧院落改造")(rows) and _has(place="四川省", topic="老旧院落改造")(rows),
+    ),
+    "cooccurring": (
+        {"name": "成都市政协"},
+        "成都市政协 shares sentences with the platform 有事来协商",
+        _has(name="成都市政协", other="有事来协商", type="https://w3id.org/cppcc-kg/ontology#Platform"),
+    ),
+    "evidence": (
+        {"name": "双流区政协"},
+        "the sentence stating 双流区政协 runsPlatform 有事来协商众事好商量",
+        _evidence("runsPlatform", "双流区政协搭建“有事来协商众事好商量”协商平台"),
+    ),
+    "counts": ({}, "a count for CPPCCBody", lambda rows: any(r["type"].endswith("#CPPCCBody") for r in rows)),
+}
+
+
+@pytest.fixture(scope="module")
+def store(sample_build: SampleBuild) -> ox.Store:
+    return query_store.open_store(sample_build.turtle)
+
+
+# ---------------------------------------------------------------------------- ready-made questions
+
+
+def test_every_shipped_query_is_checked_here() -> None:
+    assert {q.name for q in query.questions()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_shipped_query_answers(store: ox.Store, name: str) -> None:
+    params, meaning, check = EXPECTED[name]
+    q = query.question(name)
+    assert q.zh and q.en
+    assert q.examples() == params, "the header's example parameters are the ones tested"
+    rows = query.run_query(store, q.text, params).values()
+    assert rows, f"{name} gave no rows"
+    assert check(rows), f"{name}: expected {meaning}; got {rows[:20]}"
+
+
+def test_counts_agree_with_the_store(store: ox.Store) -> None:
+    rows = query.run_query(store, query.question("counts").text).values()
+    body = next(int(r["count"]) for r in rows if r["type"].endswith("#CPPCCBody"))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    bodies = {q.subject for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(query.PREFIXES["cppcc"] + "CPPCCBody"))}
+    assert body == len(bodies)
+
+
+def test_a_parameter_is_a_literal_never_query_text(store: ox.Store) -> None:
+    q = query.question("cooccurring")
+    hostile = '成都市政协" . } } UNION { ?e ?p ?o } #'
+    assert query.run_query(store, q.text, {"name": hostile}).rows == ()
+    assert query.run_query(store, q.text, {"name": "市政协"}).rows, "an alias (skos:altLabel) finds the entity too"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({}, "needs name: e.g. --param name=成都市政协"), ({"name": "x", "city": "y"}, "has no parameter city")],
+)
+def test_parameters_are_checked(params: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        query.bindings(params, query.question("cooccurring"))
+
+
+def test_header_problems_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "no-english.rq"
+    bad.write_text("# zh: 说明\nSELECT * { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(Exception, match="no-english.rq.*# en:"):
+        query.parse_question(bad)
+
+
+# ---------------------------------------------------------------------------- running and formats
+
+
+def test_resolve_name_file_and_text(tmp_path: Path) -> None:
+    assert query.resolve("platforms")[1] == query.question("platforms")
+    rq = tmp_path / "mine.rq"
+    rq.write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    assert query.resolve(str(rq)) == ("ASK { ?s ?p ?o }", None)
+    assert query.resolve("SELECT * { ?s ?p ?o }") == ("SELECT * { ?s ?p ?o }", None)
+    with pytest.raises(QueryError, match="kg query --list"):
+        query.resolve("no-such-question")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELEC ?x", "malformed query: error at 1:"),
+        ("PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }", "read-only"),
+        ("DELETE WHERE { ?s ?p ?o }", "read-only"),
+    ],
+)
+def test_refused_queries(store: ox.Store, text: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        query.execute(store, text)
+
+
+PLATFORMS = "SELECT ?b ?p WHERE { ?b cppcc:runsPlatform ?p } ORDER BY ?b ?p"
+
+
+def _serialized(store: ox.Store, text: str, fmt: str) -> bytes:
+    out = io.BytesIO()
+    query.serialize(query.execute(store, text), fmt, out)
+    return out.getvalue()
+
+
+def test_result_formats_carry_the_same_rows(store: ox.Store) -> None:
+    expected = [(r["b"], r["p"]) for r in query.run_query(store, PLATFORMS).values()]
+    assert ("https://w3id.org/cppcc-kg/id/CPPCCBody/双流区政协", "https://w3id.org/cppcc-kg/id/Platform/有事来协商众事好商量") in expected
+
+    data = json.loads(_serialized(store, PLATFORMS, "json"))
+    assert [(b["b"]["value"], b["p"]["value"]) for b in data["results"]["bindings"]] == expected
+
+    rows = list(csv.reader(io.StringIO(_serialized(store, PLATFORMS, "csv").decode("utf-8"))))
+    assert rows[0] == ["b", "p"] and [tuple(r) for r in rows[1:]] == expected
+
+    tsv = _serialized(store, PLATFORMS, "tsv").decode("utf-8").splitlines()
+    assert tsv[0] == "?b\t?p" and [tuple(c.strip("<>") for c in line.split("\t")) for line in tsv[1:]] == expected
+
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(_serialized(store, PLATFORMS, "xml"))
+    got = [tuple(b.find("r:uri", ns).text for b in result.findall("r:binding", ns)) for result in root.iterfind(".//r:result", ns)]  # type: ignore[union-attr]
+    assert got == expected
+
+
+def test_construct_gives_turtle_with_our_prefixes(store: ox.Store) -> None:
+    turtle = _serialized(store, "CONSTRUCT WHERE { ?b cppcc:runsPlatform ?p }", "turtle")
+    assert b"body:\xe5\x8f\x8c\xe6\xb5\x81\xe5\x8c\xba\xe6\x94\xbf\xe5\x8d\x8f cppcc:runsPlatform" in turtle  # body:双流区政协
+    triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    assert len(triples) == len(query.run_query(store, PLATFORMS).rows)
+    with pytest.raises(QueryError, match="choose --format from turtle"):
+        _serialized(store, "CONSTRUCT WHERE { ?b cppcc:runsPlatform ?p }", "csv")
+
+
+def test_table_aligns_chinese_by_display_width() -> None:
+    table = query.format_rows(("名称", "n"), [("成都市政协", "1"), ("abc", "22")])
+    lines = table.splitlines()
+    starts = {_width(line[: line.rindex(" ") + 1]) for line in (lines[0], lines[2], lines[3])}
+    assert len(starts) == 1, table
+    assert query.format_rows(("x",), [("一二三四五六",)], max_width=7).splitlines()[2] == "一二三…"
+
+
+# ---------------------------------------------------------------------------- the query store
+
+
+def test_store_is_built_once_and_rebuilt_when_the_file_changes(tmp_path: Path, sample_build: SampleBuild) -> None:
+    ttl = tmp_path / "g.ttl"
+    ttl.write_bytes(sample_build.turtle.read_bytes())
+    folder = query_store.ensure(ttl)
+    db_inode = (folder / query_store.DB).stat().st_ino
+    assert query_store.ensure(ttl) == folder and (folder / query_store.DB).stat().st_ino == db_inode
+
+    os.utime(ttl, ns=(1, 1))  # touched, same content: the hash keeps the store
+    query_store.ensure(ttl)
+    assert (folder / query_store.DB).stat().st_ino == db_inode
+
+    with ttl.open("a", encoding="utf-8") as fh:
+        fh.write("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    before = len(query_store.open_store(sample_build.turtle))
+    assert len(query_store.open_store(ttl)) == before + 1
+    manifest = query_store.read_manifest(folder)
+    assert manifest is not None and manifest.triples == before + 1 and manifest.size == ttl.stat().st_size
+
+
+def test_store_export_is_written_by_the_build(sample_build: SampleBuild) -> None:
+    folder = sample_build.out / "cppcc.oxigraph"
+    manifest = query_store.read_manifest(folder)
+    assert manifest is not None and manifest.source == "cppcc.ttl"
+    assert len(ox.Store.read_only(str(folder / query_store.DB))) == manifest.triples == len(sample_build.store())
+
+
+def test_missing_graph_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="run `kg build` first"):
+        query_store.open_store(tmp_path / "none.ttl")
+
+
+# ---------------------------------------------------------------------------- kg query
+
+
+def test_cli_runs_a_question_as_a_table(sample_build: SampleBuild, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--graph", str(sample_build.turtle), "platforms"]) == 0
+    out = capsys.readouterr().out
+    assert "有事来协商众事好商量" in out and out.rstrip().endswith("rows)")
+
+
+def test_cli_param_and_csv(sample_build: SampleBuild, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    args = ["query", "--graph", str(sample_build.turtle), "cooccurring", "--param", "name=成都市政协", "--format", "csv"]
+    assert main(args) == 0
+    rows = list(csv.DictReader(io.StringIO(capfdbinary.readouterr().out.decode("utf-8"))))
+    assert rows and {r["name"] for r in rows} == {"成都市政协"}
+
+
+def test_cli_lists_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in EXPECTED) and "name=成都市政协" in out
+
+
+def test_cli_error_is_one_line(sample_build: SampleBuild, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--graph", str(sample_build.turtle), "SELECT ?x WHERE {"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kg query: error: malformed query") and err.count("\n") == 1
