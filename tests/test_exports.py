@@ -1,0 +1,506 @@
+"""Every export loads into a real consumer and gives back the graph it came from.
+
+RDF formats go back into rdflib and pyoxigraph (isomorphic / equal to the built graph), the Neo4j CSV into
+LadybugDB through the exported load script, GraphML and GEXF into networkx. Each runs on the sample
+corpus and on a hand-made graph whose names hold quotes, backslashes, <>&, commas, semicolons, backticks
+and newlines. One test loops over every registered exporter for determinism and atomicity.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg import export, graph
+from kg.cli import main as cli_main
+from kg.errors import ExportError
+from kg.export.graphml import to_networkx
+from kg.export.jsonld import context
+from kg.export.naming import cypher_name, cypher_string, term_names
+from kg.graphview import DOCUMENT_RELATIONS, ENTITY_RELATIONS, property_graph
+from kg.model import ENTITY_TYPES, Document, Entity, Extraction, Mention, Quantity, Relation, Sentence
+from kg.vocab import ONTOLOGY_NS, PREFIXES, document_iri, entity_iri
+
+MINE = ("turtle", "ntriples", "nquads", "trig", "jsonld", "neo4j", "graphml", "gexf")
+RDF_FILES = {  # format name -> (file, rdflib format, pyoxigraph format)
+    "turtle": ("cppcc.ttl", "turtle", ox.RdfFormat.TURTLE),
+    "ntriples": ("cppcc.nt", "nt", ox.RdfFormat.N_TRIPLES),
+    "nquads": ("cppcc.nq", "nquads", ox.RdfFormat.N_QUADS),
+    "trig": ("cppcc.trig", "trig", ox.RdfFormat.TRIG),
+    "jsonld": ("cppcc.jsonld", "json-ld", ox.RdfFormat.JSON_LD),
+}
+XSD_STRING = PREFIXES["xsd"] + "string"
+
+WEIRD = "双流 \"引号\" 'single' “弯引号” back\\slash <tag> & amp, comma; semi `tick`\nnew line"
+BODY = "测试政协" + WEIRD
+PLATFORM = "有事来协商" + WEIRD
+ALIASES = {"别名;一", "别名,二 \"q\"", WEIRD}
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+def weird_extraction() -> Extraction:
+    text = f"{BODY}搭建{PLATFORM}平台，642名委员参加。"
+    doc = Document(
+        id="weird doc;1",
+        source="corpus/weird \"doc\",1.txt",
+        text=text,
+        norm=text,
+        title=WEIRD,
+        speaker="另一个政协, \"发言\"",
+        publication="报纸<&>",
+        date="2021-06-02",
+    )
+    body = Entity("CPPCCBody", BODY, set(ALIASES), [Mention(0, len(BODY), BODY, 0)])
+    start = text.index(PLATFORM)
+    platform = Entity("Platform", PLATFORM, set(), [Mention(start, start + len(PLATFORM), PLATFORM, 0)])
+    relations = [
+        Relation(body.key, "runsPlatform", platform.key, 0),
+        Relation(body.key, "hasQuantity", Quantity(642, "委员;\"x\"", "名", True), 0),
+    ]
+    return Extraction(doc, [Sentence(0, 0, len(text), text)], [body, platform], relations)
+
+
+@pytest.fixture(scope="module")
+def weird_store() -> ox.Store:
+    extraction = weird_extraction()
+    table = graph.EntityTable()
+    for summary in graph.summarise(extraction):
+        table.add(summary)
+    store = ox.Store()
+    store.bulk_load(graph.to_nquads(graph.document_triples(extraction)), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(graph.to_nquads(graph.entity_triples(table)), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.fixture(scope="module")
+def weird_out(weird_store: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("weird-exports")
+    for name in MINE:
+        export.write(name, weird_store, out)
+    return out
+
+
+@pytest.fixture(params=["sample", "weird"])
+def case(request: pytest.FixtureRequest) -> tuple[ox.Store, Path]:
+    if request.param == "sample":
+        build = request.getfixturevalue("sample_build")
+        return request.getfixturevalue("sample_store"), build.out
+    return request.getfixturevalue("weird_store"), request.getfixturevalue("weird_out")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def triples(store: ox.Store) -> set[tuple[Any, Any, Any]]:
+    return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def to_rdflib(store: ox.Store) -> rdflib.Graph:
+    """The store as an rdflib graph, term by term (no serialiser involved); xsd:string as plain literals."""
+    g = rdflib.Graph()
+
+    def conv(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return rdflib.URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return rdflib.BNode(term.value)
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+    for s, p, o in triples(store):
+        g.add((conv(s), conv(p), conv(o)))
+    return g
+
+
+def rdflib_parse(path: Path, fmt: str) -> rdflib.Graph:
+    if fmt in ("nquads", "trig"):
+        ds = rdflib.Dataset()
+        ds.parse(path, format=fmt)
+        merged = rdflib.Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        return merged
+    return rdflib.Graph().parse(path, format=fmt)
+
+
+def node_labels(store: ox.Store) -> Counter[str]:
+    """Nodes per Neo4j label, counted with SPARQL on the store."""
+    counts: Counter[str] = Counter()
+    for cls in (*ENTITY_TYPES, "Quantity", "Document"):
+        classes = "cppcc:Document cppcc:Compilation" if cls == "Document" else f"cppcc:{cls}"
+        query = f"PREFIX cppcc: <{ONTOLOGY_NS}> SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}"
+        n = int(next(iter(store.query(query)))["n"].value)
+        if n:
+            counts[term_names(cls).graph_name] = n
+    return counts
+
+
+def rel_types(store: ox.Store) -> Counter[str]:
+    """Relationships per type: triples of each property whose both ends are nodes of the property graph."""
+    kinds = " ".join(f"cppcc:{c}" for c in (*ENTITY_TYPES, "Quantity", "Document", "Compilation"))
+    counts: Counter[str] = Counter()
+    for predicate in (*ENTITY_RELATIONS, *DOCUMENT_RELATIONS):
+        query = (
+            f"PREFIX cppcc: <{ONTOLOGY_NS}> SELECT (COUNT(*) AS ?n) WHERE {{ ?s cppcc:{predicate} ?o ."
+            f" FILTER EXISTS {{ VALUES ?a {{ {kinds} }} ?s a ?a }} FILTER EXISTS {{ VALUES ?b {{ {kinds} }} ?o a ?b }} }}"
+        )
+        n = int(next(iter(store.query(query)))["n"].value)
+        if n:
+            counts[term_names(predicate).graph_name] = n
+    return counts
+
+
+def ladybug_rows(conn: Any, query: str) -> list[list[Any]]:
+    result = conn.execute(query)
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return rows
+
+
+@pytest.fixture
+def ladybug(case: tuple[ox.Store, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A LadybugDB database loaded with the exported script, run as a user would, from the export folder."""
+    lb = pytest.importorskip("ladybug")
+    _, out = case
+    monkeypatch.chdir(out / "neo4j")
+    db = lb.Database(str(tmp_path / "cppcc.lbug"))
+    conn = lb.Connection(db)
+    conn.execute(Path("load.ladybug.cypher").read_text(encoding="utf-8"))
+    yield conn
+    conn.close()
+    db.close()
+
+
+# ---------------------------------------------------------------------------- RDF
+
+
+@pytest.mark.parametrize("name", list(RDF_FILES))
+def test_rdf_export_loads_back_into_rdflib(case: tuple[ox.Store, Path], name: str) -> None:
+    store, out = case
+    filename, rdflib_format, _ = RDF_FILES[name]
+    assert isomorphic(rdflib_parse(out / filename, rdflib_format), to_rdflib(store))
+
+
+@pytest.mark.parametrize("name", list(RDF_FILES))
+def test_rdf_export_loads_back_into_pyoxigraph(case: tuple[ox.Store, Path], name: str) -> None:
+    store, out = case
+    filename, _, fmt = RDF_FILES[name]
+    parsed = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(out / filename), format=fmt)}
+    assert parsed == triples(store)
+
+
+def test_nquads_has_one_named_graph_per_document_holding_its_provenance(case: tuple[ox.Store, Path]) -> None:
+    store, out = case
+    quads = list(ox.parse(path=str(out / "cppcc.nq"), format=ox.RdfFormat.N_QUADS))
+    documents = {
+        s.value
+        for s, p, o in triples(store)
+        if p.value == PREFIXES["rdf"] + "type" and o.value in (ONTOLOGY_NS + "Document", ONTOLOGY_NS + "Compilation")
+    }
+    named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert named == documents
+    where = {}
+    for q in quads:
+        where.setdefault((q.subject, q.predicate, q.object), set()).add(
+            q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        )
+    for (s, p, o), graphs in where.items():
+        if p.value == ONTOLOGY_NS + "mentionedIn":
+            assert graphs == {o.value}  # a mention lives in the graph of the document that mentions
+        if p.value == PREFIXES["prov"] + "wasDerivedFrom":
+            assert graphs == {o.value}  # a statement lives in the graph of its document
+        if p.value in (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel") and s.value not in documents:
+            assert graphs == {""}  # entity descriptions are in the default graph
+    trig = {(q.subject, q.predicate, q.object, q.graph_name) for q in ox.parse(path=str(out / "cppcc.trig"), format=ox.RdfFormat.TRIG)}
+    assert trig == {(q.subject, q.predicate, q.object, q.graph_name) for q in quads}
+
+
+def test_asserted_relation_sits_in_the_graph_of_the_document_that_gave_evidence(weird_out: Path) -> None:
+    doc = document_iri("weird doc;1")
+    runs = (entity_iri("CPPCCBody", BODY), ONTOLOGY_NS + "runsPlatform", entity_iri("Platform", PLATFORM))
+    graphs = {
+        q.graph_name.value
+        for q in ox.parse(path=str(weird_out / "cppcc.nq"), format=ox.RdfFormat.N_QUADS)
+        if (q.subject.value, q.predicate.value, q.object.value) == runs
+    }
+    assert graphs == {doc}
+
+
+def test_jsonld_uses_short_keys_from_the_context_file(case: tuple[ox.Store, Path]) -> None:
+    _, out = case
+    ctx = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert ctx == context()
+    assert ctx["runsPlatform"] == {"@id": "cppcc:runsPlatform", "@type": "@id"}
+    assert ctx["label"] == "rdfs:label" and ctx["body"] == PREFIXES["body"]
+    data = json.loads((out / "cppcc.jsonld").read_text(encoding="utf-8"))
+    assert data["@context"] == ctx
+    keys = {k for node in data["@graph"] for k in node}
+    assert "label" in keys and "mentionedIn" in keys
+    assert not any(k.startswith("http") for k in keys)
+
+
+# ---------------------------------------------------------------------------- Neo4j / LadybugDB
+
+
+def test_ladybug_loads_every_node_and_relationship(case: tuple[ox.Store, Path], ladybug: Any) -> None:
+    store, _ = case
+    nodes = Counter({label: n for label, n in ladybug_rows(ladybug, "MATCH (n) RETURN label(n), count(*)")})
+    rels = Counter({t: n for t, n in ladybug_rows(ladybug, "MATCH ()-[r]->() RETURN label(r), count(*)")})
+    assert nodes == node_labels(store)
+    assert rels == rel_types(store)
+
+
+@pytest.mark.parametrize("case", ["sample"], indirect=True)
+def test_ladybug_finds_shuangliu_platform(ladybug: Any) -> None:
+    rows = ladybug_rows(
+        ladybug,
+        "MATCH (b:CPPCCBody)-[r:RUNS_PLATFORM]->(p:ConsultationPlatform) WHERE b.name = '双流区政协'"
+        " RETURN p.name, r.type_zh, size(r.sentences)",
+    )
+    assert rows, "双流区政协 runs no platform in the sample graph"
+    assert all(type_zh == "搭建平台" and sentences > 0 for _, type_zh, sentences in rows)
+
+
+@pytest.mark.parametrize("case", ["weird"], indirect=True)
+def test_ladybug_keeps_awkward_text_intact(ladybug: Any) -> None:
+    rows = ladybug_rows(
+        ladybug,
+        "MATCH (b:CPPCCBody)-[r:RUNS_PLATFORM]->(p:ConsultationPlatform) RETURN b.name, b.aliases, p.name, r.sentences",
+    )
+    assert len(rows) == 1
+    name, aliases, platform, sentences = rows[0]
+    assert name == BODY and platform == PLATFORM and set(aliases) == ALIASES
+    assert sentences == [weird_extraction().document.text]
+    (quantity,) = ladybug_rows(ladybug, "MATCH (q:Quantity) RETURN q.value, q.atLeast, q.counted")
+    assert quantity == [642, True, "委员;\"x\""]
+
+
+def test_neo4j_csv_layout_and_arrays(case: tuple[ox.Store, Path]) -> None:
+    store, out = case
+    folder = out / "neo4j"
+    pg = property_graph(store)
+    aliases = {n.iri: sorted(n.aliases) for n in pg.nodes}
+    seen = 0
+    for path in sorted(folder.glob("nodes_*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0][:3] == ["id:ID", "name", "aliases:string[]"]
+        for row in rows[1:]:
+            got = row[2].split("\x1f") if row[2] else []
+            assert sorted(got) == aliases[row[0]]
+            seen += 1
+    assert seen == len(pg.nodes)
+    for path in sorted(folder.glob("rels_*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh))
+        assert header[:3] == [":START_ID", ":END_ID", ":TYPE"]
+    script = (folder / "import.sh").read_text(encoding="utf-8")
+    load = (folder / "load.cypher").read_text(encoding="utf-8")
+    for path in folder.glob("*.csv"):
+        assert path.name in script and f"'file:///{path.name}'" in load
+    assert "--array-delimiter=U+001F" in script
+    assert "CREATE CONSTRAINT resource_id IF NOT EXISTS FOR (n:Resource) REQUIRE n.id IS UNIQUE;" in load
+
+
+def _outside_literals(cypher: str) -> str:
+    code = re.sub(r"^//.*$", "", cypher, flags=re.M)
+    return re.sub(r"'(?:[^'\\]|\\.)*'", "''", code)
+
+
+def test_cypher_scripts_keep_document_text_out_of_identifiers(case: tuple[ox.Store, Path]) -> None:
+    _, out = case
+    for name in ("load.cypher", "load.ladybug.cypher", "schema.cypher"):
+        code = _outside_literals((out / "neo4j" / name).read_text(encoding="utf-8"))
+        assert code.isascii(), name
+        for quoted in re.findall(r"`((?:[^`]|``)*)`", code):
+            assert re.fullmatch(r"[A-Za-z_:][A-Za-z0-9_:\[\]]*", quoted), quoted
+
+
+CYPHER_NAMES = [
+    ("RUNS_PLATFORM", "RUNS_PLATFORM"),
+    ("_x1", "_x1"),
+    ("1abc", "`1abc`"),
+    ("id:ID", "`id:ID`"),
+    ("双流区政协", "`双流区政协`"),
+    ("a`b", "`a``b`"),
+    ("a b", "`a b`"),
+]
+
+
+@pytest.mark.parametrize(("name", "quoted"), CYPHER_NAMES)
+def test_cypher_name(name: str, quoted: str) -> None:
+    assert cypher_name(name) == quoted
+
+
+def test_cypher_string_escapes_quotes_backslashes_and_newlines() -> None:
+    assert cypher_string("a'b\\c\nd\x1f") == "'a\\'b\\\\c\\nd\\u001F'"
+
+
+def test_array_delimiter_in_a_value_is_refused(tmp_path: Path) -> None:
+    store = ox.Store()
+    node = ox.NamedNode(entity_iri("Topic", "议题"))
+    store.add(ox.Quad(node, graph.A, graph.term("Topic")))
+    store.add(ox.Quad(node, graph.LABEL, graph.zh("议题")))
+    store.add(ox.Quad(node, graph.ALT_LABEL, graph.zh("bad\x1falias")))
+    with pytest.raises(ExportError, match="U\\+001F"):
+        export.write("neo4j", store, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- GraphML / GEXF
+
+
+def test_graphml_loads_back_into_networkx(case: tuple[ox.Store, Path]) -> None:
+    store, out = case
+    expected = to_networkx(store)
+    got = nx.read_graphml(out / "cppcc.graphml", force_multigraph=True)
+    assert dict(got.nodes(data=True)) == dict(expected.nodes(data=True))
+    edges = lambda g: sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))  # noqa: E731
+    assert edges(got) == edges(expected)
+    for node in property_graph(store).nodes:
+        assert got.nodes[node.iri]["label"] == node.label
+        assert json.loads(got.nodes[node.iri]["aliases"]) == node.aliases
+        assert got.nodes[node.iri]["type"] == node.type
+
+
+def test_gexf_loads_back_into_networkx(case: tuple[ox.Store, Path]) -> None:
+    store, out = case
+    pg = property_graph(store)
+    got = nx.read_gexf(out / "cppcc.gexf")
+    assert set(got.nodes) == {n.iri for n in pg.nodes}
+    assert got.number_of_edges() == len(pg.edges)
+    for node in pg.nodes:
+        assert got.nodes[node.iri]["label"] == node.label
+        assert json.loads(got.nodes[node.iri]["aliases"]) == node.aliases
+
+
+@pytest.mark.parametrize("case", ["weird"], indirect=True)
+def test_graphml_keeps_awkward_text_intact(case: tuple[ox.Store, Path]) -> None:
+    _, out = case
+    got = nx.read_graphml(out / "cppcc.graphml", force_multigraph=True)
+    body = got.nodes[entity_iri("CPPCCBody", BODY)]
+    assert body["label"] == BODY and set(json.loads(body["aliases"])) == ALIASES
+
+
+# ---------------------------------------------------------------------------- every exporter
+
+
+# Exporters whose output is a database rather than a file: RocksDB writes a random IDENTITY and the
+# manifest records the source's mtime, so two builds cannot be byte-identical. Their atomicity is still tested.
+NOT_BYTE_DETERMINISTIC = {"store": "an on-disk RocksDB cache keyed by the Turtle file's mtime"}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    """Temporary files and folders of kg.export.atomic_path / atomic_dir."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith((".tmp", ".old"))]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but lock files (empty, kept for flock by the store cache)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not (p.name.startswith(".") and p.name.endswith(".lock"))
+    }
+
+
+@pytest.mark.parametrize("name", export.names())
+def test_exporter_is_deterministic_and_atomic(
+    name: str, sample_store: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Exporters run after the Turtle in a build (some read it), so every folder starts with it.
+    first, second, fresh = tmp_path / "a", tmp_path / "b", tmp_path / "fresh"
+    for folder in (first, second, fresh):
+        export.write("turtle", sample_store, folder)
+    baseline = _snapshot(fresh)
+    paths = export.write(name, sample_store, first)
+    assert paths and all(p.exists() for p in paths)
+    export.write(name, sample_store, second)
+    before = _snapshot(first)
+    if name not in NOT_BYTE_DETERMINISTIC:
+        assert before == _snapshot(second), f"{name}: two writes differ"
+    assert not _leftovers(first), f"{name}: temporary files left"
+
+    def failing_replace(src: Any, dst: Any) -> None:
+        raise OSError(f"disk full while renaming {src} to {dst}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", failing_replace)
+        with pytest.raises(OSError, match="disk full"):
+            export.write(name, sample_store, fresh)
+        try:  # over an existing export: a cache may find nothing to rewrite; either way the old one stays
+            export.write(name, sample_store, first)
+        except OSError as exc:
+            assert "disk full" in str(exc)
+    assert _snapshot(first) == before, f"{name}: a failed write changed the previous export"
+    assert _snapshot(fresh) == baseline, f"{name}: a failed write left files"
+    assert not _leftovers(fresh), f"{name}: temporary files left"
+
+
+class _FailingStore:
+    """A store whose iterators break after a few items: an exporter dying half-way through."""
+
+    def __init__(self, store: ox.Store, after: int = 5) -> None:
+        self._store, self._after = store, after
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._broken(iter(self._store))
+
+    def _broken(self, items: Iterator[Any]) -> Iterator[Any]:
+        for i, item in enumerate(items):
+            if i == self._after:
+                raise RuntimeError("store failed mid-export")
+            yield item
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            result = attr(*args, **kwargs)
+            return self._broken(iter(result)) if hasattr(result, "__next__") else result
+
+        return call
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_failing_midway_leaves_no_partial_file(name: str, sample_store: ox.Store, tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="mid-export"):
+        export.write(name, _FailingStore(sample_store), tmp_path)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def test_kg_export_writes_formats_from_a_built_graph(sample_build: Any, tmp_path: Path) -> None:
+    assert cli_main(["export", "nquads,graphml", "--graph", str(sample_build.turtle), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "cppcc.nq").read_bytes() == (sample_build.out / "cppcc.nq").read_bytes()
+    assert (tmp_path / "cppcc.graphml").read_bytes() == (sample_build.out / "cppcc.graphml").read_bytes()
+
+
+def test_kg_export_rejects_an_unknown_format(sample_build: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["export", "excel", "--graph", str(sample_build.turtle), "--out", str(tmp_path)]) == 2
+    assert "unknown export format excel" in capsys.readouterr().err
