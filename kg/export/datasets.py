@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.graph import A, DERIVED_FROM, IS_PART_OF, OBJECT, PREDICATE, STATEMENT, SUBJECT, sorted_triples, term
 
-Key = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+Term = Any  # a pyoxigraph term, used as a dictionary key
 
 
 def document_quads(store: ox.Store) -> Iterator[ox.Quad]:
@@ -36,23 +37,23 @@ def document_quads(store: ox.Store) -> Iterator[ox.Quad]:
     documents = {q.subject for c in ("Document", "Compilation") for q in objects(A, term(c))}
     sentences = {q.subject for q in objects(A, term("Sentence"))}
     statements = {q.subject for q in objects(A, STATEMENT)}
-    sentence_doc = {q.subject: q.object for q in objects(IS_PART_OF) if q.subject in sentences}
-    statement_docs: dict[object, set[object]] = defaultdict(set)
+    sentence_doc: dict[Term, Term] = {q.subject: q.object for q in objects(IS_PART_OF) if q.subject in sentences}
+    statement_docs: dict[Term, set[Term]] = defaultdict(set)
     for q in objects(DERIVED_FROM):
         if q.subject in statements:
             statement_docs[q.subject].add(q.object)
 
-    parts: dict[object, dict[ox.NamedNode, object]] = defaultdict(dict)
+    parts: dict[Term, dict[Term, Term]] = defaultdict(dict)
     for predicate in (SUBJECT, PREDICATE, OBJECT):
         for q in objects(predicate):
             if q.subject in statements:
                 parts[q.subject][predicate] = q.object
-    relation_docs: dict[Key, set[object]] = defaultdict(set)
-    object_docs: dict[object, set[object]] = defaultdict(set)
+    relation_docs: dict[tuple[Term, Term, Term], set[Term]] = defaultdict(set)
+    object_docs: dict[Term, set[Term]] = defaultdict(set)
     for stmt, spo in parts.items():
         if len(spo) == 3:
             key = (spo[SUBJECT], spo[PREDICATE], spo[OBJECT])
-            relation_docs[key] |= statement_docs[stmt]  # type: ignore[index]
+            relation_docs[key] |= statement_docs[stmt]
             object_docs[spo[OBJECT]] |= statement_docs[stmt]
     quantities = {q.subject for q in objects(A, term("Quantity"))}
     mentioned_in, in_sentence = term("mentionedIn"), term("mentionedInSentence")
@@ -61,7 +62,7 @@ def document_quads(store: ox.Store) -> Iterator[ox.Quad]:
     for t in sorted_triples(store):
         s, p, o = t.subject, t.predicate, t.object
         if s in documents:
-            graphs: set[object] = {s}
+            graphs: set[Term] = {s}
         elif s in sentence_doc:
             graphs = {sentence_doc[s]}
         elif s in statement_docs:
@@ -79,7 +80,7 @@ def document_quads(store: ox.Store) -> Iterator[ox.Quad]:
         if not graphs:
             yield ox.Quad(s, p, o, default)
         for g in graphs:
-            named[g.value].append(t)  # type: ignore[attr-defined]
+            named[g.value].append(t)
     for name in sorted(named):
         graph = ox.NamedNode(name)
         for t in named[name]:

@@ -35,7 +35,7 @@ def json_list(values: Any) -> str:
 
 def to_networkx(store: ox.Store) -> Any:
     """The property graph as a networkx.MultiDiGraph with the attributes written to GraphML and GEXF."""
-    g = property_graph(store).to_networkx(join=json_list)
+    g: Any = property_graph(store).to_networkx(join=json_list)
     for node, data in g.nodes(data=True):
         data["type_zh"] = term_names(data["type"]).zh
         if "value" in data:

@@ -64,7 +64,7 @@ def context() -> dict[str, Any]:
     terms: dict[str, str] = {}
     for kind, role in kinds.items():
         for q in store.quads_for_pattern(None, ox.NamedNode(_TYPE), ox.NamedNode(owl + kind), None):
-            if q.subject.value.startswith(ONTOLOGY_NS):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ONTOLOGY_NS):
                 terms[q.subject.value.removeprefix(ONTOLOGY_NS)] = role
     ctx: dict[str, Any] = {"@language": "zh"}
     ctx.update(PREFIXES)

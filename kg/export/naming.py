@@ -84,6 +84,8 @@ def ontology_names() -> dict[str, TermNames]:
         " FILTER(langMatches(lang(?en), 'en') && langMatches(lang(?zh), 'zh')) }"
     )
     names: dict[str, TermNames] = {}
+    if not isinstance(rows, ox.QuerySolutions):
+        raise ExportError("the ontology label query returned no solutions; this is a bug in kg.export.naming")
     for row in rows:
         iri, kind, en, zh = (row[i].value for i in range(4))  # type: ignore[union-attr]
         if not iri.startswith(ONTOLOGY_NS):
