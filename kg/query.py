@@ -127,7 +127,7 @@ def resolve(spec: str, folder: Path = QUERIES_DIR) -> tuple[str, Question | None
     if _NAME.fullmatch(spec) and (folder / f"{spec}.rq").is_file():
         q = question(spec, folder)
         return q.text, q
-    if spec.endswith((".rq", ".sparql")) or ("\n" not in spec and Path(spec).is_file()):
+    if spec.endswith((".rq", ".sparql")) or ("{" not in spec and _is_file(spec)):
         path = Path(spec)
         try:
             return path.read_text(encoding="utf-8"), None
@@ -138,7 +138,14 @@ def resolve(spec: str, folder: Path = QUERIES_DIR) -> tuple[str, Question | None
     return spec, None
 
 
-def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Variable, ox.Literal]:
+def _is_file(spec: str) -> bool:
+    try:
+        return Path(spec).is_file()
+    except OSError:  # e.g. a name too long for the file system: then it is query text, not a path
+        return False
+
+
+def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Variable, Term]:
     """Parameter values as plain literals for SPARQL substitution, checked against the question's params."""
     if q is not None:
         declared = {p.name: p for p in q.params}
@@ -150,7 +157,7 @@ def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Va
         if missing:
             hint = " ".join(f"--param {p.name}={p.example}" for p in missing)
             raise QueryError(f"query {q.name!r} needs {', '.join(p.name for p in missing)}: e.g. {hint}")
-    out: dict[ox.Variable, ox.Literal] = {}
+    out: dict[ox.Variable, Term] = {}
     for name, value in params.items():
         if not name.isidentifier():
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name; use letters, digits and _")
@@ -216,7 +223,7 @@ def materialize(live: LiveResult) -> Result:
     if isinstance(live, ox.QueryTriples):
         return Result("graph", triples=tuple(live))
     names = tuple(v.value for v in live.variables)
-    rows = tuple(tuple(solution[name] for name in names) for solution in live)
+    rows = tuple(tuple(solution) for solution in live)  # terms in projection order, None when unbound
     return Result("select", variables=names, rows=rows)
 
 
@@ -271,7 +278,8 @@ def format_table(result: Result, *, max_width: int = 60) -> str:
     if result.kind == "ask":
         return "true" if result.boolean else "false"
     if result.kind == "graph":
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8").rstrip()
+        turtle = ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        return turtle.decode("utf-8").rstrip()
     table = format_rows(result.variables, ([short(t) for t in row] for row in result.rows), max_width=max_width)
     count = len(result.rows)
     return f"{table}\n({count} row{'' if count == 1 else 's'})"

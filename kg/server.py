@@ -132,26 +132,19 @@ def choose_format(accepts: list[str], kind: str) -> tuple[str, str] | None:
 # ---------------------------------------------------------------------------- worker processes
 
 
-class _Capped(io.RawIOBase):
-    """A write-only buffer that refuses to grow past ``limit`` bytes (stops serialisation of huge results)."""
+class _Capped(io.BytesIO):
+    """An in-memory file that refuses to grow past ``limit`` bytes (stops the serialisation of huge results)."""
 
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
         self.overflow = False
 
-    def writable(self) -> bool:
-        return True
-
     def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self.size += len(chunk)
-        if self.size > self.limit:
+        if self.tell() + len(data) > self.limit:
             self.overflow = True
             raise OSError(f"result larger than {self.limit} bytes")
-        self.parts.append(chunk)
-        return len(chunk)
+        return super().write(data)
 
 
 def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: int) -> tuple[str, int, str, bytes]:
@@ -182,7 +175,7 @@ def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: i
         return "error", HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}", b""
     except (RuntimeError, ValueError) as exc:  # evaluation errors pyoxigraph raises while iterating
         return "error", HTTPStatus.BAD_REQUEST, f"query failed: {exc}", b""
-    return "ok", HTTPStatus.OK, media, b"".join(sink.parts)
+    return "ok", HTTPStatus.OK, media, sink.getvalue()
 
 
 def _worker_main(conn: Connection, store_dir: str, max_bytes: int) -> None:
@@ -257,7 +250,11 @@ class QueryPool:
         )
         process.start()
         child.close()
-        if not parent.poll(60) or parent.recv()[0] != "ready":
+        try:
+            ready = parent.poll(60) and parent.recv()[0] == "ready"
+        except EOFError:  # the worker died opening the store; its traceback is on stderr
+            ready = False
+        if not ready:
             process.kill()
             raise QueryError(f"{self.store_dir}: a query worker could not open the store; delete the folder to have it rebuilt")
         worker = _Worker(process, parent)

@@ -132,6 +132,8 @@ def test_resolve_name_file_and_text(tmp_path: Path) -> None:
     rq.write_text("ASK { ?s ?p ?o }", encoding="utf-8")
     assert query.resolve(str(rq)) == ("ASK { ?s ?p ?o }", None)
     assert query.resolve("SELECT * { ?s ?p ?o }") == ("SELECT * { ?s ?p ?o }", None)
+    long_text = "DESCRIBE <urn:" + "x" * 400 + ">"  # no braces, and longer than a file name may be
+    assert query.resolve(long_text) == (long_text, None)
     with pytest.raises(QueryError, match="kg query --list"):
         query.resolve("no-such-question")
 

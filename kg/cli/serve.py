@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from kg.server import Limits, make_server
@@ -31,11 +32,16 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits(args.timeout, args.max_query_bytes, args.max_result_bytes, args.workers)
     page = args.page or args.graph.parent / "cppcc.html"
     server, pool = make_server(args.graph, host=args.host, port=args.port, page=page, limits=limits, quiet=args.quiet)
-    host, port = server.server_address[:2]
-    print(f"kg serve: SPARQL endpoint at http://{host}:{port}/sparql (Ctrl-C to stop)", flush=True)
+    port = server.server_address[1]
+    print(f"kg serve: SPARQL endpoint at http://{args.host}:{port}/sparql (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the workers too, like Ctrl-C
     try:
         server.serve_forever()
     finally:
         server.server_close()
         pool.close()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -130,6 +130,7 @@ def _rebuild(source: Path, dest: Path) -> None:
         store = ox.Store(str(work / DB))
         load_into(store, source)
         triples = len(store)
+        store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
         store.flush()
         del store  # closes RocksDB (releases its LOCK) before the folder moves
         _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
