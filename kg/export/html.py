@@ -64,6 +64,8 @@ GRID_LAYOUT_MIN_NODES = 1000
 EDGE_LABELS_MAX_EDGES = 300
 """Relation names are drawn on edges only up to this many edges (otherwise they are in the panel)."""
 DEFAULT_MAX_NODES = 10_000
+EDGE_PIXELS = 120.0
+SPREAD_PIXELS = 110.0
 LABEL_MAX_CHARS = 14
 HIDDEN_PREDICATES = frozenset({"mentionedIn"})
 """Edges not drawn: every node's documents are listed in its panel instead."""
@@ -174,6 +176,7 @@ def page_data(graph: PropertyGraph, options: HtmlOptions) -> dict[str, Any]:
     net.add_edges(pairs)
     for i, (vis_edge, edge) in enumerate(zip(net.edges, edges, strict=True)):
         vis_edge["id"] = i
+        del vis_edge["arrows"]  # pyvis sets it on every edge; the global edge options say it once
         if edge_labels:
             vis_edge["label"] = labels.get(edge.predicate, (edge.predicate, ""))[0]
 
@@ -234,7 +237,9 @@ def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple
 
     igraph's Fruchterman-Reingold in C; from GRID_LAYOUT_MIN_NODES on, its grid variant, which only repels
     nearby nodes, so 10,000 nodes take about a second (networkx's spring_layout takes minutes).
-    Scaled so that the median edge is about 120 px long.
+    Scaled so that the median edge is at least EDGE_PIXELS long and the drawing at least SPREAD_PIXELS·√count
+    wide: the overview of a large graph is then zoomed out far enough that vis-network skips the labels
+    (drawn again as one zooms in), which keeps its redraws fast.
     """
     if count == 0:
         return []
@@ -253,7 +258,8 @@ def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple
     cy = sum(y for _, y in coords) / count
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in g.get_edgelist())
     median = lengths[len(lengths) // 2] if lengths else 0.0
-    scale = 120.0 / median if median > 1e-9 else 60.0
+    extent = max(max(abs(x - cx), abs(y - cy)) for x, y in coords) or 1.0
+    scale = max(EDGE_PIXELS / median if median > 1e-9 else 0.0, SPREAD_PIXELS * math.sqrt(count) / 2 / extent)
     return [(round((x - cx) * scale), round((y - cy) * scale)) for x, y in coords]
 
 

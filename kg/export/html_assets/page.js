@@ -5,7 +5,10 @@
 (function () {
   "use strict";
 
+  var timings = { start: performance.now() };
+  window.kgTimings = timings;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  timings.parsed = performance.now();
   var info = data.info;
   var types = data.types;
   var SVG = "http://www.w3.org/2000/svg";
@@ -58,7 +61,9 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("network");
+  timings.datasets = performance.now();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  timings.network = performance.now();
 
   var ready = false;
   function markReady() {
@@ -114,8 +119,10 @@
     var label = el("label");
     label.appendChild(box);
     label.appendChild(swatch(t));
-    label.appendChild(el("span", t.zh));
-    label.appendChild(el("span", t.en, "en"));
+    var names = el("span", null, "names");
+    names.appendChild(el("span", t.zh));
+    names.appendChild(el("span", t.en, "en"));
+    label.appendChild(names);
     label.appendChild(el("span", t.count, "count"));
     var item = el("li");
     item.appendChild(label);
