@@ -408,3 +408,11 @@ def test_large_graph_is_drawn_without_physics(open_page: Any, tmp_path: Path) ->
     assert view.js("kg.network.physics.physicsEnabled") is False
     assert view.js("window.kgReadyMs") < 30_000
     assert view.attempts == [] and view.errors == []
+
+
+def test_physics_on_is_bounded_then_frozen_on_large_graphs(open_page: Any, tmp_path: Path) -> None:
+    page_file = write_page(_synthetic(600), tmp_path / "on.html", HtmlOptions(physics="on"))
+    view = open_page(page_file)
+    assert view.js("kg.data.meta.bounded") is True
+    assert view.js("kg.network.physics.physicsEnabled") is False
+    assert view.js("kg.network.body.nodeIndices.length") == 600

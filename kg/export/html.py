@@ -33,7 +33,7 @@ from kg.errors import ConfigError, ExportError, InputError
 from kg.export import BASENAME, atomic_path
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.model import ENTITY_TYPES
-from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_NS
+from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_NS, PREFIXES
 
 Physics = Literal["auto", "on", "off"]
 
@@ -264,7 +264,11 @@ def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple
 
 
 def vis_options(count: int, live: bool, edge_labels: bool) -> dict[str, Any]:
-    """vis-network options: live physics (bounded stabilisation) for small graphs, fixed positions otherwise."""
+    """vis-network options: live physics for small graphs, fixed positions otherwise.
+
+    With ``physics="on"`` on a large graph the stabilisation is bounded (fewer iterations the larger the graph,
+    the layout is already computed) and the page freezes physics afterwards.
+    """
     big = count > LIVE_PHYSICS_MAX_NODES
     physics: dict[str, Any] = {"enabled": False}
     if live:
@@ -274,7 +278,7 @@ def vis_options(count: int, live: bool, edge_labels: bool) -> dict[str, Any]:
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
             "maxVelocity": 40,
             "minVelocity": 1,
-            "stabilization": {"enabled": True, "iterations": 100 if big else 200, "updateInterval": 50, "fit": True},
+            "stabilization": {"enabled": True, "iterations": max(10, min(100, 50_000 // count)) if big else 200, "updateInterval": 50, "fit": True},
         }
     return {
         "autoResize": True,
@@ -377,8 +381,7 @@ def ontology_labels() -> dict[str, tuple[str, str]]:
     store = ox.Store()
     store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     found: dict[str, dict[str, str]] = {}
-    for row in store.query("SELECT ?t ?l WHERE { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l }"):
-        term, label = row[0], row[1]
+    for term, _, label, _ in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "label"), None):
         if isinstance(term, ox.NamedNode) and term.value.startswith(ONTOLOGY_NS) and isinstance(label, ox.Literal):
             found.setdefault(term.value.removeprefix(ONTOLOGY_NS), {})[label.language or ""] = label.value
     return {name: (by_lang.get("zh", name), by_lang.get("en", name)) for name, by_lang in sorted(found.items())}
