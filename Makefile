@@ -31,4 +31,5 @@ bench: install system-deps
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) exports/cppcc.* benchmarks/work
+	rm -rf $(VENV) benchmarks/work
+	find exports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

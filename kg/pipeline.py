@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,8 @@ class BuildReport:
     relations: Counter[str] = field(default_factory=Counter)
     triples: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage (extract, validate, export:<format>); ``seconds`` is the whole build."""
     violations: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
 
@@ -100,6 +103,7 @@ def build_to(
     """The CLI build: extract into an on-disk store, validate, write every format into ``out_dir``."""
     from kg import export, validate
 
+    started = time.perf_counter()
     settings = settings or Settings()
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
@@ -107,14 +111,24 @@ def build_to(
         store = ox.Store(str(workdir / "store"))
         report = build_store(paths, store, settings, progress=progress)
         if settings.validate:
-            report.violations = validate.validate_store(store)
+            with _timed(report, "validate"):
+                report.violations = validate.validate_store(store)
         for name in formats:
-            report.outputs.extend(export.write(name, store, out_dir))
+            with _timed(report, f"export:{name}"):
+                report.outputs.extend(export.write(name, store, out_dir))
         store.flush()
         del store
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    report.stages[stage] = time.perf_counter() - started
 
 
 def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings, *, progress: bool) -> BuildReport:
@@ -146,7 +160,7 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
     report.entities = Counter(type_ for type_, _ in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
     report.triples = len(store)
-    report.seconds = time.perf_counter() - started
+    report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
 
 
