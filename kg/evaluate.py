@@ -1,9 +1,12 @@
 """Evaluation against gold annotations.
 
-    evaluate(paths)                -> Report (per-type and micro precision/recall/F1, misses per document)
+    evaluate(paths, texts)         -> Report (per-type and micro precision/recall/F1, misses per document,
+                                      gold files whose text was not found)
     format_report(report, verbose) -> a printable table; verbose adds misses and false hits per document
 
-Each path is a folder holding ``X.gold.json`` files with ``X.txt`` beside them. ``X.txt`` is read with
+Each path is a folder holding ``X.gold.json`` files. The text ``X.txt`` is looked up beside the gold
+file, then in each folder of ``texts`` in order; a gold file whose text is found nowhere is listed in
+``Report.missing`` (and counted in the printed report), never silently dropped. ``X.txt`` is read with
 kg.ingest.read_documents (a compilation gives several documents: their entities are pooled) and
 extracted. A predicted entity matches a gold one when the types agree and their name sets (name plus
 aliases, quote marks removed, traditional characters simplified) intersect; matching is one-to-one.
@@ -54,6 +57,8 @@ class DocumentResult:
 class Report:
     by_type: dict[str, Counts]
     documents: list[DocumentResult]
+    missing: list[Path] = field(default_factory=list)
+    """Gold files for which no text was found (beside them or in the text folders)."""
 
     @property
     def micro(self) -> Counts:
@@ -89,19 +94,34 @@ def _load_gold(path: Path) -> list[tuple[str, str, set[str]]]:
     return gold
 
 
-def evaluate(paths: Sequence[Path]) -> Report:
+def find_text(gold_path: Path, texts: Sequence[Path] = ()) -> Path | None:
+    """The text of ``gold_path`` (X.gold.json -> X.txt): beside it, else in the first of ``texts`` holding it."""
+    name = gold_path.name[: -len(".gold.json")] + ".txt"
+    for folder in (gold_path.parent, *map(Path, texts)):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def evaluate(paths: Sequence[Path], texts: Sequence[Path] = ()) -> Report:
     from kg.extract import extract_document
     from kg.ingest import read_documents
 
+    for folder in texts:
+        if not Path(folder).is_dir():
+            raise InputError(str(folder), "not a folder of texts")
     by_type = {t: Counts() for t in ENTITY_TYPES}
     documents: list[DocumentResult] = []
+    missing: list[Path] = []
     for folder in paths:
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError(str(folder), "not a folder of gold annotations")
         for gold_path in sorted(folder.glob("*.gold.json")):
-            text_path = gold_path.with_name(gold_path.name[: -len(".gold.json")] + ".txt")
-            if not text_path.is_file():
+            text_path = find_text(gold_path, texts)
+            if text_path is None:
+                missing.append(gold_path)
                 continue
             gold = _load_gold(gold_path)
             predicted: list[tuple[str, str, set[str]]] = []
@@ -110,7 +130,7 @@ def evaluate(paths: Sequence[Path]) -> Report:
                     if entity.mentions:
                         predicted.append((entity.type, entity.name, _names(entity.name, entity.aliases)))
             documents.append(_compare(text_path.stem, gold, predicted, by_type))
-    return Report(by_type, documents)
+    return Report(by_type, documents, missing)
 
 
 def _compare(
@@ -149,6 +169,7 @@ def format_report(report: Report, verbose: bool = False) -> str:
         lines.append(f"{t:<14}{c.precision:7.3f}{c.recall:7.3f}{c.f1:7.3f}{c.tp + c.fn:7d}{c.tp + c.fp:7d}")
     m = report.micro
     lines.append(f"{'micro':<14}{m.precision:7.3f}{m.recall:7.3f}{m.f1:7.3f}{m.tp + m.fn:7d}{m.tp + m.fp:7d}")
+    lines.append(f"documents scored: {len(report.documents)}; gold files without a text: {len(report.missing)}")
     if verbose:
         for d in report.documents:
             lines.append(f"\n== {d.doc}")

@@ -1,14 +1,22 @@
-"""`kg eval GOLD_DIR... [-v]`: precision, recall and F1 per entity type against hand-made gold files."""
+"""`kg eval GOLD_DIR... [--texts DIR...] [-v]`: precision, recall and F1 per entity type against hand-made
+gold files."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("eval", help="score extraction against gold annotations (X.txt beside X.gold.json)")
-    p.add_argument("gold_dirs", nargs="+", type=Path, metavar="GOLD_DIR", help="folders of X.txt + X.gold.json")
+    p = sub.add_parser(
+        "eval", help="score extraction against gold annotations (X.gold.json with X.txt beside it or in --texts)"
+    )
+    p.add_argument("gold_dirs", nargs="+", type=Path, metavar="GOLD_DIR", help="folders of X.gold.json (+ X.txt)")
+    p.add_argument(
+        "--texts", nargs="+", type=Path, default=[], metavar="DIR",
+        help="folders searched, in order, for X.txt when it is not beside X.gold.json",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits per document")
     p.set_defaults(run=run)
 
@@ -16,5 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, format_report
 
-    print(format_report(evaluate(args.gold_dirs), verbose=args.verbose))
+    report = evaluate(args.gold_dirs, args.texts)
+    if report.missing:
+        listed = "\n".join(f"  {path}" for path in report.missing)
+        print(f"kg eval: warning: no text found for {len(report.missing)} gold file(s):\n{listed}", file=sys.stderr)
+    print(format_report(report, verbose=args.verbose))
     return 0
