@@ -53,6 +53,13 @@ _UPDATE_START = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
+# Strings, IRIs and comments (whose text is not SPARQL keywords), and the SERVICE keyword itself.
+_OPAQUE = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _HEADER = re.compile(r"#\s*(zh|en|param)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 
@@ -184,10 +191,30 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE_START.match(text))
 
 
+def uses_service(text: str) -> bool:
+    """True when ``text`` has a SERVICE clause (a federated query would make pyoxigraph fetch over HTTP).
+
+    \\u escapes are decoded first, as the SPARQL parser does; strings, IRIs and comments are ignored."""
+    decoded = _CODEPOINT.sub(_decode_codepoint, text)
+    return bool(_SERVICE.search(_OPAQUE.sub(" ", decoded)))
+
+
+def _decode_codepoint(match: re.Match[str]) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value <= 0x10FFFF else match.group(0)
+
+
+def is_refused(text: str) -> bool:
+    """True for what a read-only, offline graph refuses: updates and SERVICE clauses."""
+    return is_update(text) or uses_service(text)
+
+
 def execute(store: ox.Store, text: str, params: Mapping[str, str] | None = None) -> LiveResult:
     """Run a query and return pyoxigraph's (lazy) result; a malformed or refused query raises QueryError."""
     if is_update(text):
         raise QueryError("SPARQL Update is refused: the graph is read-only; rebuild it with `kg build` to change it")
+    if uses_service(text):
+        raise QueryError("SERVICE (federated query) is refused: queries run on the local graph only, without network access")
     try:
         result: LiveResult = store.query(text, prefixes=PREFIXES, substitutions=bindings(params or {}) or None)
     except SyntaxError as exc:

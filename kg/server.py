@@ -14,7 +14,7 @@ second whatever the graph size, and memory is shared through the page cache rath
 Size limits. A query longer than ``max_query_bytes`` gets 413. A result is serialised by pyoxigraph into a
 buffer that refuses to grow past ``max_result_bytes``: the query is stopped and the client gets 422 with the
 limit and a hint to add LIMIT. Updates (the ``update`` parameter, application/sparql-update, or an update
-sent as a query) get 403; a malformed query gets 400 with the parser's message; an Accept header that
+sent as a query) and SERVICE clauses (pyoxigraph would fetch them over HTTP) get 403; a malformed query gets 400 with the parser's message; an Accept header that
 names no format we can write for that query form gets 406.
 """
 
@@ -157,7 +157,7 @@ def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: i
     try:
         live = query.execute(store, text, params)
     except QueryError as exc:
-        status = HTTPStatus.FORBIDDEN if query.is_update(text) else HTTPStatus.BAD_REQUEST
+        status = HTTPStatus.FORBIDDEN if query.is_refused(text) else HTTPStatus.BAD_REQUEST
         return "error", status, str(exc), b""
     kind = "graph" if isinstance(live, ox.QueryTriples) else "results"
     chosen = choose_format(accepts, kind)

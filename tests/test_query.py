@@ -144,6 +144,8 @@ def test_resolve_name_file_and_text(tmp_path: Path) -> None:
         ("SELEC ?x", "malformed query: error at 1:"),
         ("PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }", "read-only"),
         ("DELETE WHERE { ?s ?p ?o }", "read-only"),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE .* refused"),
+        ("select * { \\u0053ERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "without network access"),
     ],
 )
 def test_refused_queries(store: ox.Store, text: str, message: str) -> None:
@@ -158,6 +160,14 @@ def _serialized(store: ox.Store, text: str, fmt: str) -> bytes:
     out = io.BytesIO()
     query.serialize(query.execute(store, text), fmt, out)
     return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['SELECT ?service WHERE { ?service rdfs:label "SERVICE" } # SERVICE <http://x/>', "SELECT * { <http://a/SERVICE> ?p ?o }"],
+)
+def test_the_word_service_elsewhere_is_fine(text: str) -> None:
+    assert not query.uses_service(text)
 
 
 def test_result_formats_carry_the_same_rows(store: ox.Store) -> None:

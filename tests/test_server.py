@@ -155,6 +155,12 @@ def test_update_is_refused_and_changes_nothing(endpoint: Endpoint) -> None:
     assert ask == {"head": {}, "boolean": False}
 
 
+def test_service_clause_is_refused(endpoint: Endpoint) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        _client(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", JSON).query()
+    assert caught.value.code == 403 and b"without network access" in caught.value.read()
+
+
 def test_malformed_query_gets_400_with_the_parser_message(endpoint: Endpoint) -> None:
     with pytest.raises(QueryBadFormed) as caught:
         _client(endpoint, "SELECT ?x WHERE { ?x ", JSON).query()
