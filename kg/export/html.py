@@ -365,12 +365,15 @@ def _short(label: str) -> str:
 # ---------------------------------------------------------------------------- text, assets, ontology labels
 
 
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def script_json(value: Any) -> str:
     """JSON safe inside an HTML ``<script>`` block: ``</script>``, ``<!--`` and line separators cannot appear."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in _JSON_ESCAPES:  # str.replace runs in C; str.translate with a dict is ten times slower
+        text = text.replace(raw, escaped)
+    return text
 
 
 @lru_cache(maxsize=1)
