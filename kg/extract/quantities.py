@@ -2,6 +2,7 @@
 
     parse_number(text)                 -> int for Arabic (1900, 1.2万) or Chinese (十, 两千, 三百五十) numerals
     find_counts(text, start, spans)    -> Count for every count in ``text`` whose counted thing is known
+    may_count(text, start, end)        -> False when ``text[start:end]`` holds no number + measure word
 
 A count is number + measure word (kg/data/quantity_units.tsv). What it counts is, in this order:
 an entity mention right after the unit (3次协商议事会), a noun of kg/data/quantity_counted.tsv right
@@ -77,6 +78,9 @@ class Count:
 class _Counted:
     after: dict[str, str]
     before: dict[str, str]
+    after_lengths: tuple[int, ...] = ()
+    """The lengths of the ``after`` nouns, longest first (the longest noun that fits wins)."""
+    before_lengths: tuple[int, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +110,16 @@ def _counted_nouns() -> _Counted:
             after[noun] = label
         if side in ("before", "both"):
             before[noun] = label
-    return _Counted(after, before)
+    return _Counted(after, before, _lengths(after), _lengths(before))
+
+
+def _lengths(nouns: dict[str, str]) -> tuple[int, ...]:
+    return tuple(sorted({len(noun) for noun in nouns}, reverse=True))
+
+
+def may_count(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a number with a measure word (a quick test before find_counts)."""
+    return _count_pattern().search(text, start, len(text) if end is None else end) is not None
 
 
 def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | None = None) -> list[Count]:
@@ -147,7 +160,7 @@ def _counted_after(
     text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
 ) -> str | None:
     pos += _AFTER_GAP.match(text, pos).end() - pos  # type: ignore[union-attr]
-    noun = _longest(nouns.after, lambda noun: text.startswith(noun, pos))
+    noun = _longest(nouns.after, nouns.after_lengths, lambda length: text[pos : pos + length])
     for s, e, name in spans:
         if s == start + pos:
             # 286名县政协委员: the listed noun is longer than the mention inside it
@@ -163,12 +176,17 @@ def _counted_before(
     for s, e, name in reversed(spans):
         if start <= e <= start + pos and _BEFORE_GAP.fullmatch(text, e - start, pos):
             return name or None
-    noun = _longest(nouns.before, lambda noun: text.endswith(noun, 0, pos))
+    noun = _longest(nouns.before, nouns.before_lengths, lambda length: text[pos - length : pos] if length <= pos else "")
     return None if noun is None or noun[1] == _NOT_COUNTED else noun[1]
 
 
-def _longest(table: dict[str, str], fits: Callable[[str], bool]) -> tuple[str, str] | None:
-    """The longest noun of ``table`` that fits, with its label."""
-    best = max((noun for noun in table if fits(noun)), key=lambda n: (len(n), n), default=None)
-    return None if best is None else (best, table[best])
+def _longest(table: dict[str, str], lengths: tuple[int, ...], piece: Callable[[int], str]) -> tuple[str, str] | None:
+    """The longest noun of ``table`` that is the text's ``piece`` of its length, with its label (at one
+    place in the text at most one noun of each length fits)."""
+    for length in lengths:
+        noun = piece(length)
+        label = table.get(noun)
+        if label is not None:
+            return noun, label
+    return None
 

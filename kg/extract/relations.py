@@ -23,13 +23,16 @@ left to the entity extractor.
 
 from __future__ import annotations
 
+import importlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from kg.errors import ConfigError
-from kg.extract.quantities import find_counts
+from kg.extract.quantities import find_counts, may_count
 from kg.lexicon import DATA_DIR
 from kg.model import ENTITY_TYPES, Document, Entity, EntityKey, Quantity, Relation, Sentence
 
@@ -45,6 +48,10 @@ _PH_LAST = 0xF8FF
 _PH = "[\ue000-\uf8ff]"
 _QUOTES = frozenset("“”\"'‘’「」『』《》〈〉")
 _CLAUSE_MARKS = frozenset("，,；;：:")
+_KEPT_RUN = re.compile(r"[^\s" + "".join(re.escape(q) for q in sorted(_QUOTES)) + "]+")
+"""A run of sentence text kept in a skeleton (quote marks and whitespace are dropped; ``\\s`` is str.isspace)."""
+_CLAUSE_MARK = re.compile("[" + "".join(re.escape(c) for c in sorted(_CLAUSE_MARKS)) + "]")
+_PLACEHOLDER = re.compile(_PH)
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
 _GAP = f"(?:[^\ue000-\uf8ff，,；;：:。！？!?]{{0,10}}?)"
 _SUBJECT = f"(?P<S>{_PH}(?:(?:以及|、|和|及|与){_PH})*)"
@@ -68,6 +75,9 @@ class Pattern:
     regex: re.Pattern[str]
     source: str
     """File and line, for debugging."""
+    triggers: frozenset[str] | None = None
+    """Characters of which every match holds at least one (None: no such set is known); a skeleton with
+    none of them is not searched."""
 
     @property
     def has_subject(self) -> bool:
@@ -126,8 +136,74 @@ def patterns() -> tuple[Pattern, ...]:
             regex = re.compile(expression)
         except re.error as exc:
             raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
-        loaded.append(Pattern(predicate, _types(subject_types, where), _types(object_types, where), regex, where))
+        triggers = _necessary_chars(_regex_parser().parse(expression, regex.flags))
+        loaded.append(
+            Pattern(predicate, _types(subject_types, where), _types(object_types, where), regex, where, triggers)
+        )
     return tuple(loaded)
+
+
+@dataclass(frozen=True)
+class _PatternIndex:
+    """The patterns grouped for a quick choice of the ones worth trying on a skeleton."""
+
+    patterns: tuple[Pattern, ...]
+    always: frozenset[int]
+    """Patterns without trigger characters (tried on every skeleton that has a mention)."""
+    by_char: dict[str, frozenset[int]]
+    """Trigger character -> the patterns it may start."""
+
+
+@lru_cache(maxsize=1)
+def _pattern_index() -> _PatternIndex:
+    loaded = patterns()
+    by_char: dict[str, set[int]] = {}
+    for number, pattern in enumerate(loaded):
+        for char in pattern.triggers or ():
+            by_char.setdefault(char, set()).add(number)
+    always = frozenset(number for number, pattern in enumerate(loaded) if pattern.triggers is None)
+    return _PatternIndex(loaded, always, {char: frozenset(numbers) for char, numbers in by_char.items()})
+
+
+def _regex_parser() -> Any:
+    """The standard library's regular expression parser (``re._parser``; ``sre_parse`` before 3.11)."""
+    return importlib.import_module("re._parser")
+
+
+def _necessary_chars(items: Any) -> frozenset[str] | None:
+    """Characters of which any text matched by the parsed expression ``items`` holds at least one.
+
+    Every item of a sequence must match, so the smallest set known for any one item will do; a branch
+    needs a set for each alternative; a repeat only when it must match at least once. Anything else
+    (ranges, classes, case-insensitive parts, look-arounds) gives no set, which is always safe.
+    """
+    parser = _regex_parser()
+    constants = parser  # re._parser re-exports the opcode constants
+    if getattr(items, "state", None) is not None and items.state.flags & re.IGNORECASE:
+        return None
+    best: frozenset[str] | None = None
+    for op, arg in items:
+        found: frozenset[str] | None = None
+        if op is constants.LITERAL:
+            found = frozenset(chr(arg))
+        elif op is constants.IN:
+            if all(kind is constants.LITERAL for kind, _ in arg):
+                found = frozenset(chr(code) for _, code in arg)
+        elif op is constants.SUBPATTERN:
+            _, add_flags, _, inner = arg
+            if not add_flags & re.IGNORECASE:
+                found = _necessary_chars(inner)
+        elif op is constants.BRANCH:
+            alternatives = [_necessary_chars(branch) for branch in arg[1]]
+            if all(a is not None for a in alternatives):
+                found = frozenset().union(*(a for a in alternatives if a is not None))
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT):
+            low, _, inner = arg
+            if low >= 1:
+                found = _necessary_chars(inner)
+        if found is not None and (best is None or len(found) < len(best)):
+            best = found
+    return best
 
 
 @lru_cache(maxsize=1)
@@ -174,12 +250,14 @@ class _Skeleton:
     entities: list[Entity]
     """Entity of placeholder k (character chr(_PH_FIRST + k))."""
     offsets: list[int]
-    """Document offset of each skeleton character."""
-    clauses: list[tuple[int, int]] = field(default_factory=list)
-    subjects: list[list[int] | None] = field(default_factory=list)
-    """Per clause, the skeleton positions of its subject mentions (empty when it has none; None when its
-    subject is something that is not an entity, such as the officials of an organ)."""
+    """Document offset of each skeleton character (increasing)."""
     chains: list[_Chain] = field(default_factory=list)
+    marks: list[int] = field(default_factory=list)
+    """Positions of the placeholder characters, in order."""
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+    clause_starts: list[int] = field(default_factory=list)
+    subjects: dict[int, list[int] | None] = field(default_factory=dict)
+    """Per clause, once asked for (see ``subject``)."""
 
     def entity_at(self, pos: int) -> Entity | None:
         code = ord(self.text[pos])
@@ -188,11 +266,23 @@ class _Skeleton:
     def entities_at(self, positions: Iterable[int]) -> list[Entity]:
         return [e for e in (self.entity_at(p) for p in positions) if e is not None]
 
+    def marks_between(self, start: int, end: int) -> list[int]:
+        """Placeholder positions p with start <= p < end."""
+        return self.marks[bisect_left(self.marks, start) : bisect_left(self.marks, end)]
+
     def clause_of(self, pos: int) -> int:
-        for number, (start, end) in enumerate(self.clauses):
-            if start <= pos < end:
-                return number
+        number = bisect_right(self.clause_starts, pos) - 1
+        if number >= 0 and pos < self.clauses[number][1]:
+            return number
         return len(self.clauses) - 1
+
+    def subject(self, clause: int) -> list[int] | None:
+        """The skeleton positions of the clause's subject mentions (empty when it has none; None when its
+        subject is something that is not an entity, such as the officials of an organ)."""
+        if clause not in self.subjects:
+            start, end = self.clauses[clause]
+            self.subjects[clause] = _clause_subject(self, start, end)
+        return self.subjects[clause]
 
 
 @dataclass(frozen=True)
@@ -215,28 +305,59 @@ def _top_level_spans(entities: Sequence[Entity]) -> list[_Span]:
     return kept
 
 
-def _skeleton(doc: Document, sentence: Sentence, spans: list[_Span]) -> _Skeleton:
-    tokens: list[tuple[int, Entity | None, str]] = []  # (doc offset, entity or None, character)
-    inside = [s for s in spans if sentence.start <= s.start < sentence.end]
+def _skeleton(doc: Document, sentence: Sentence, inside: Sequence[_Span]) -> _Skeleton:
+    """The skeleton of ``sentence``; ``inside`` are the top-level spans starting in it, in order."""
+    norm = doc.norm
+    pieces: list[str] = []
+    offsets: list[int] = []
+    entities: list[Entity] = []
+    placeholders: list[int] = []
+    titled = False
     pos = sentence.start
     for span in inside:
-        tokens.extend((i, None, doc.norm[i]) for i in range(pos, span.start))
-        tokens.append((span.start, span.entity, ""))
+        _keep(norm, pos, span.start, pieces, offsets)
+        placeholders.append(len(offsets))
+        offsets.append(span.start)
+        pieces.append(chr(_PH_FIRST + len(entities)))
+        entities.append(span.entity)
+        titled = titled or span.entity.type == "Position"
         pos = max(pos, span.end)
-    tokens.extend((i, None, doc.norm[i]) for i in range(pos, sentence.end))
-    tokens = [t for t in tokens if t[1] is not None or (t[2] not in _QUOTES and not t[2].isspace())]
+    _keep(norm, pos, sentence.end, pieces, offsets)
+    text = "".join(pieces)
+    chains: list[_Chain] = []
+    if titled:
+        text, entities, offsets, chains = _fold(text, entities, offsets, placeholders)
+    skeleton = _Skeleton(sentence.index, text, entities, offsets, chains)
+    skeleton.marks = [m.start() for m in _PLACEHOLDER.finditer(text)]
+    _mark_clauses(skeleton)
+    return skeleton
+
+
+def _keep(norm: str, start: int, end: int, pieces: list[str], offsets: list[int]) -> None:
+    """Add the text between mentions with quote marks and whitespace dropped."""
+    if start >= end:
+        return
+    for run in _KEPT_RUN.finditer(norm, start, end):
+        pieces.append(run.group())
+        offsets.extend(range(run.start(), run.end()))
+
+
+def _fold(
+    text: str, entities: list[Entity], offsets: list[int], placeholders: list[int]
+) -> tuple[str, list[Entity], list[int], list[_Chain]]:
+    """The skeleton with titles folded into the persons they precede (see _fold_titles), renumbered."""
+    mentioned = dict(zip(placeholders, entities))
+    tokens = [(offset, mentioned.get(i), "" if i in mentioned else text[i]) for i, offset in enumerate(offsets)]
     tokens, chains = _fold_titles(tokens)
-    entities: list[Entity] = []
+    kept: list[Entity] = []
     chars: list[str] = []
     for _, entity, char in tokens:
         if entity is None:
             chars.append(char)
         else:
-            chars.append(chr(_PH_FIRST + len(entities)))
-            entities.append(entity)
-    skeleton = _Skeleton(sentence.index, "".join(chars), entities, [t[0] for t in tokens], chains=chains)
-    _mark_clauses(skeleton)
-    return skeleton
+            chars.append(chr(_PH_FIRST + len(kept)))
+            kept.append(entity)
+    return "".join(chars), kept, [t[0] for t in tokens], chains
 
 
 def _fold_titles(
@@ -272,13 +393,12 @@ def _fold_titles(
 def _mark_clauses(skeleton: _Skeleton) -> None:
     start = 0
     text = skeleton.text
-    for pos, char in enumerate(text):
-        if char in _CLAUSE_MARKS:
-            skeleton.clauses.append((start, pos))
-            start = pos + 1
+    for mark in _CLAUSE_MARK.finditer(text):
+        skeleton.clauses.append((start, mark.start()))
+        skeleton.clause_starts.append(start)
+        start = mark.end()
     skeleton.clauses.append((start, len(text)))
-    for start, end in skeleton.clauses:
-        skeleton.subjects.append(_clause_subject(skeleton, start, end))
+    skeleton.clause_starts.append(start)
 
 
 def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int] | None:
@@ -286,7 +406,7 @@ def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int] | No
 
     None when the subject position holds the people of an organ (区交通局负责人) rather than an entity.
     """
-    for pos in range(start, end):
+    for pos in skeleton.marks_between(start, end):
         entity = skeleton.entity_at(pos)
         if entity is not None and entity.type == "Place" and _in_subject_position(skeleton, start, pos):
             # 普雄乡古井社区围绕…召开“板凳会”: a place is the subject, unless a body follows (昆山市政协)
@@ -320,6 +440,8 @@ def _after_separator(text: str, pos: int, end: int) -> int | None:
 
 
 def _in_subject_position(skeleton: _Skeleton, start: int, pos: int) -> bool:
+    if pos == start:  # nothing before it (subject_prefix is a repetition, so it matches the empty text)
+        return True
     prefix = skeleton.text[start:pos]
     previous = None
     while previous != prefix:
@@ -349,25 +471,25 @@ def _implicit(skeleton: _Skeleton, pos: int, context: _Context) -> list[Entity]:
     """Who does what the clause at ``pos`` says: local subject, clause subject, carried, speaker body."""
     clause = skeleton.clause_of(pos)
     start, _ = skeleton.clauses[clause]
-    for at in range(pos - 1, start - 1, -1):
+    for at in reversed(skeleton.marks_between(start, pos)):
         entity = skeleton.entity_at(at)
         if entity is not None and entity.type in AGENT_TYPES:
             if skeleton.text.startswith(_words().local_subject, at + 1):
                 return [entity]
-    own = skeleton.subjects[clause]
+    own = skeleton.subject(clause)
     if own is None:
         return []
     if own and own[0] < pos:
         return skeleton.entities_at(own)
     for earlier in range(clause - 1, -1, -1):
-        subject = skeleton.subjects[earlier]
+        subject = skeleton.subject(earlier)
         if subject is None:
             return []
         if subject:
             return skeleton.entities_at(subject)
     # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
     if clause == 0 and len(skeleton.clauses) > 1:
-        subject = skeleton.subjects[clause + 1]
+        subject = skeleton.subject(clause + 1)
         if subject is None:
             return []
         if subject:
@@ -377,18 +499,13 @@ def _implicit(skeleton: _Skeleton, pos: int, context: _Context) -> list[Entity]:
 
 def _group(skeleton: _Skeleton, start: int, end: int) -> list[Entity]:
     """The entities of a matched {S} or {O} list; of places written side by side only the last."""
-    members: list[tuple[Entity, bool]] = []
-    pos = start
-    joined = True
-    while pos < end:
+    members: list[tuple[Entity, bool]] = []  # (entity, written after something other than a mention)
+    previous = start - 1
+    for pos in skeleton.marks_between(start, end):
         entity = skeleton.entity_at(pos)
-        if entity is None:
-            joined = True
-            pos += 1
-            continue
-        members.append((entity, joined))
-        joined = False
-        pos += 1
+        if entity is not None:
+            members.append((entity, not members or pos != previous + 1))
+            previous = pos
     kept: list[Entity] = []
     for number, (entity, _) in enumerate(members):
         nxt = members[number + 1] if number + 1 < len(members) else None
@@ -447,7 +564,9 @@ def _authors(skeleton: _Skeleton) -> list[Entity]:
 def find_relations(doc: Document, sentences: list[Sentence], entities: list[Entity]) -> list[Relation]:
     """Every relation the text states between ``entities`` (and the counts it gives), deduplicated."""
     spans = _top_level_spans(entities)
-    skeletons = [_skeleton(doc, sentence, spans) for sentence in sentences]
+    starts = [span.start for span in spans]
+    inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
+    skeletons = [_skeleton(doc, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
     context = _Context(_doc_body(doc, entities, skeletons))
     found: list[Relation] = []
     found.extend(_from_names(doc, sentences, entities))
@@ -455,8 +574,8 @@ def find_relations(doc: Document, sentences: list[Sentence], entities: list[Enti
         found.extend(_from_patterns(skeleton, context))
         found.extend(_from_titles(skeleton))
     found.extend(_accompanies(skeletons, found))
-    for skeleton, sentence in zip(skeletons, sentences):
-        found.extend(_counts(doc, sentence, skeleton, spans, context))
+    for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
+        found.extend(_counts(doc, sentence, skeleton, spans_in, context))
     return _dedupe(found)
 
 
@@ -474,32 +593,53 @@ def _first_sentence(entity: Entity, doc: Document, sentences: Sequence[Sentence]
 
 
 def _from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[Entity]) -> list[Relation]:
-    bodies = sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (-len(e.name), e.type, e.name))
-    named = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "holdsEvent", "Mechanism": "adoptsMechanism"}
+    bodies: dict[str, list[Entity]] = {}  # name -> bodies of that name, by type
+    for named in sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (e.type, e.name)):
+        bodies.setdefault(named.name, []).append(named)
     relations: list[Relation] = []
     for entity in entities:
+        if entity.type not in BODY_TYPES and entity.type not in _NAMED_AFTER:
+            continue
+        body = _named_after(entity, bodies)
+        if body is None:
+            continue
         sentence = _first_sentence(entity, doc, sentences)
         if sentence is None:
             continue
-        for body in bodies:
-            if body is entity or not entity.name.startswith(body.name) or len(entity.name) == len(body.name):
-                continue
-            if entity.type in BODY_TYPES:
-                if body.type == entity.type:
-                    relations.append(Relation(entity.key, "subOrganOf", body.key, sentence))
-                    break
-            elif entity.type == "Position":
-                relations.append(Relation(entity.key, "positionIn", body.key, sentence))
-                break
-            elif entity.type in named:
-                relations.append(Relation(body.key, named[entity.type], entity.key, sentence))
-                break
+        if entity.type in BODY_TYPES:
+            relations.append(Relation(entity.key, "subOrganOf", body.key, sentence))
+        elif entity.type == "Position":
+            relations.append(Relation(entity.key, "positionIn", body.key, sentence))
+        else:
+            relations.append(Relation(body.key, _NAMED_AFTER[entity.type], entity.key, sentence))
     return relations
+
+
+_NAMED_AFTER = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "holdsEvent", "Mechanism": "adoptsMechanism"}
+"""Entity type -> the relation to the body its name starts with (a position is in it, the rest are the body's)."""
+
+
+def _named_after(entity: Entity, bodies: dict[str, list[Entity]]) -> Entity | None:
+    """The body with the longest name that ``entity``'s name starts with and is longer than (a sub-organ
+    only of a body of its own type)."""
+    name = entity.name
+    for length in range(len(name) - 1, -1, -1):
+        for body in bodies.get(name[:length], ()):
+            if entity.type not in BODY_TYPES or body.type == entity.type:
+                return body
+    return None
 
 
 def _from_patterns(skeleton: _Skeleton, context: _Context) -> list[Relation]:
     relations: list[Relation] = []
-    for pattern in patterns():
+    if not skeleton.marks:  # every relation has a mention in {S} or {O}
+        return relations
+    index = _pattern_index()
+    chosen = set(index.always)
+    for char in index.by_char.keys() & set(skeleton.text):
+        chosen |= index.by_char[char]
+    for number in sorted(chosen):
+        pattern = index.patterns[number]
         for match in _overlapping(pattern.regex, skeleton.text):
             if pattern.has_subject:
                 subjects = _group(skeleton, match.start("S"), match.end("S"))
@@ -576,16 +716,15 @@ def _accompanies(skeletons: Sequence[_Skeleton], found: Sequence[Relation]) -> l
 
 
 def _counts(
-    doc: Document, sentence: Sentence, skeleton: _Skeleton, spans: list[_Span], context: _Context
+    doc: Document, sentence: Sentence, skeleton: _Skeleton, inside: Sequence[_Span], context: _Context
 ) -> list[Relation]:
-    inside = [
-        (s.start, s.end, s.entity.name if s.entity.type in COUNTED_TYPES else "")
-        for s in spans
-        if sentence.start <= s.start < sentence.end
-    ]
+    """Counts in the sentence owned by the clause's subject; ``inside`` are the spans starting in it."""
     relations: list[Relation] = []
-    for count in find_counts(doc.norm[sentence.start : sentence.end], sentence.start, inside):
-        pos = next((i for i, offset in enumerate(skeleton.offsets) if offset >= count.start), len(skeleton.text))
+    if not may_count(doc.norm, sentence.start, sentence.end):
+        return relations
+    spans = [(s.start, s.end, s.entity.name if s.entity.type in COUNTED_TYPES else "") for s in inside]
+    for count in find_counts(doc.norm[sentence.start : sentence.end], sentence.start, spans):
+        pos = bisect_left(skeleton.offsets, count.start)  # the first skeleton character at or after it
         owners = [e for e in _implicit(skeleton, pos, context) if e.type in COUNT_OWNER_TYPES]
         if owners:
             relations.append(Relation(owners[0].key, "hasQuantity", count.quantity, sentence.index))
