@@ -221,7 +221,9 @@
     var typeIndex = info.nodes[id].type;
     if (!visibleTypes[typeIndex]) setTypeVisible(typeIndex, true);
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    // on large graphs every animation frame redraws the zoomed-out overview: jump instead
+    var animation = data.nodes.length <= 2000 ? { duration: 300, easingFunction: "easeInOutQuad" } : false;
+    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: animation });
     showNode(id);
   }
 
