@@ -27,7 +27,7 @@ from typing import IO, Literal, TypeAlias
 import pyoxigraph as ox
 
 from kg.errors import ConfigError, QueryError
-from kg.report import _pad, _width
+from kg.report import format_rows
 from kg.vocab import ONTOLOGY_DIR, PREFIXES
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
@@ -289,17 +289,6 @@ def short(term: Term | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
     return str(term)
 
 
-def format_rows(header: Sequence[str], rows: Iterable[Sequence[str]], *, max_width: int = 0) -> str:
-    """An aligned plain-text table; CJK characters count two columns. Cells wider than ``max_width``
-    (0: no limit) are cut with an ellipsis."""
-    cells = [[_cell(c, max_width) for c in row] for row in rows]
-    head = [_cell(h, max_width) for h in header]
-    widths = [max([_width(h)] + [_width(row[i]) for row in cells]) for i, h in enumerate(head)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    return "\n".join(lines)
-
-
 def format_table(result: Result, *, max_width: int = 60) -> str:
     """A result for the terminal: a table for SELECT, true/false for ASK, Turtle for a graph."""
     if result.kind == "ask":
@@ -315,19 +304,6 @@ def format_table(result: Result, *, max_width: int = 60) -> str:
 def format_questions(items: Sequence[Question]) -> str:
     rows = [(q.name, " ".join(f"{p.name}={p.example}" for p in q.params), q.zh, q.en) for q in items]
     return format_rows(("name", "params (example)", "问题", "question"), rows)
-
-
-def _cell(text: str, max_width: int) -> str:
-    text = " ".join(text.split())
-    if max_width <= 0 or _width(text) <= max_width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        used += _width(ch)
-        if used > max_width - 1:
-            break
-        out.append(ch)
-    return "".join(out) + "…"
 
 
 def _one_line(message: str, limit: int = 300) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,13 +13,24 @@ if TYPE_CHECKING:
     from kg.pipeline import BuildReport
 
 
+def format_rows(
+    header: Sequence[str], rows: Iterable[Sequence[str]], *, max_width: int = 0, right: Sequence[int] = ()
+) -> str:
+    """An aligned plain-text table; CJK characters count two columns. Cells wider than ``max_width``
+    (0: no limit) are cut with an ellipsis; columns listed in ``right`` are right-aligned."""
+    cells = [[_cell(str(c), max_width) for c in row] for row in rows]
+    head = [_cell(h, max_width) for h in header]
+    widths = [max([display_width(h)] + [display_width(row[i]) for row in cells]) for i, h in enumerate(head)]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(pad(c, w, i in right) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+
+    return "\n".join([line(head), "  ".join("-" * w for w in widths)] + [line(row) for row in cells])
+
+
 def table(rows: Iterable[tuple[str, object]], header: tuple[str, str]) -> str:
-    rows = [(str(a), str(b)) for a, b in rows]
-    width = max([_width(header[0])] + [_width(a) for a, _ in rows])
-    vwidth = max([len(header[1])] + [len(b) for _, b in rows])
-    lines = [f"{_pad(header[0], width)}  {header[1]:>{vwidth}}", f"{'-' * width}  {'-' * vwidth}"]
-    lines += [f"{_pad(a, width)}  {b:>{vwidth}}" for a, b in rows]
-    return "\n".join(lines)
+    """A two-column table of names and (right-aligned) values."""
+    return format_rows(header, ((a, str(b)) for a, b in rows), right=(1,))
 
 
 def format_build_report(report: "BuildReport") -> str:
@@ -48,13 +59,27 @@ def format_build_report(report: "BuildReport") -> str:
     return "\n\n".join(parts)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def _cell(text: str, max_width: int) -> str:
+    text = " ".join(text.split())
+    if max_width <= 0 or display_width(text) <= max_width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += display_width(ch)
+        if used > max_width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
 
 
 def _outputs(paths: list[Path]) -> list[str]:

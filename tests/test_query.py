@@ -17,7 +17,7 @@ from kg import query
 from kg.cli import main
 from kg.errors import QueryError
 from kg.export import store as query_store
-from kg.report import _width
+from kg.report import display_width as _width
 
 from .conftest import SampleBuild
 
