@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import words
 from kg.extract.organs import OrganHit
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
@@ -95,14 +96,34 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
     given = run_end - p - s
     if given < 1:
         return None
+    bounded = run_end == len(norm) or norm[run_end] in _SEPARATORS
+    if bounded and s == 2 and given <= 2:
+        # 吉克石一，: punctuation closes a name with a two-character surname (一 is no follower here)
+        return p, run_end
     if given == 1 or _follower_at(norm, p + s + 1):
         return p, p + s + 1
     if given == 2 or _follower_at(norm, p + s + 2):
         return p, p + s + 2
-    bounded = run_end < len(norm) and norm[run_end] in _SEPARATORS
     if given == 3 and s == 1 and bounded:
         return p, run_end
     return p, p + s + 2
+
+
+def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, str]]:
+    """Titles in reading order: free-standing ones, and the one written straight after each organ (a
+    title such as 委员 after 县政协 is otherwise hidden inside the longer cue 政协委员)."""
+    pattern, _ = _titles()
+    organ_spans = [(o.start, o.end) for o in organs]
+    found: dict[int, tuple[int, int, str]] = {}
+    for match in pattern.finditer(norm):
+        ts, te = match.span()
+        if not any(a < te and ts < b for a, b in organ_spans):
+            found[ts] = (ts, te, match.group())
+    for organ in organs:
+        match = pattern.match(norm, organ.end)
+        if match and organ.end not in found:
+            found[organ.end] = (organ.end, match.end(), match.group())
+    return [found[k] for k in sorted(found)]
 
 
 def find_people(
@@ -110,28 +131,24 @@ def find_people(
 ) -> tuple[list[PersonHit], list[PositionHit]]:
     pattern, kinds = _titles()
     organ_by_end = {o.end: o for o in organs}
-    organ_spans = [(o.start, o.end) for o in organs]
     persons: list[PersonHit] = []
     positions: list[PositionHit] = []
     sentence_of = _sentence_index(norm, sentences)
     last_organ: OrganHit | None = None
     last_sentence = -1
     pending: list[PositionHit] = []
-    for match in pattern.finditer(norm):
-        ts, te = match.span()
-        title = match.group()
-        if any(a < te and ts < b for a, b in organ_spans):
-            continue
+    for ts, te, title in _title_matches(norm, organs):
         sentence = sentence_of[ts]
         if sentence != last_sentence:
             last_organ, pending, last_sentence = None, [], sentence
         before = norm[ts - 1] if ts > 0 else "\n"
-        if kinds[title] == "position":
+        kind = kinds[title]
+        if kind in ("position", "member"):
             organ = organ_by_end.get(ts)
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
                 last_organ = organ
-            elif before in "、，," and last_organ is not None:
+            elif kind == "position" and before in "、，," and last_organ is not None:
                 position = PositionHit(ts, te, title, last_organ, True, title)
             else:
                 pending = []
@@ -139,20 +156,53 @@ def find_people(
             pending = [p for p in pending if p.end <= position.start and _joined(norm, p.end, position.start)]
             pending.append(position)
         else:
-            pending = []
+            # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
+            pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
         span = parse_name(norm, te)
-        if span is None:
+        if span is None or not _plausible(norm, *span):
             continue
         names = [span]
         while names[-1][1] < len(norm) and norm[names[-1][1]] == "、":
             nxt = parse_name(norm, names[-1][1] + 1)
-            if nxt is None or pattern.match(norm, names[-1][1] + 1):
+            if nxt is None or pattern.match(norm, names[-1][1] + 1) or not _plausible(norm, *nxt):
                 break
             names.append(nxt)
         persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
         positions.extend(pending)
         pending = []
     return _recurrences(norm, persons), positions
+
+
+_DESCRIBED = re.compile(r"、[^、，,。；;：:\n（）()]{0,16}")
+_NOT_NAME_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "u", "m", "mq", "q", "f", "s", "t", "r", "l"})
+"""jieba dictionary tags of words that do not start a name (verbs, adverbs, function words, time and
+place words: 全部, 关心, 楼下)."""
+_FUNCTION_TAGS = frozenset({"c", "p", "u"})
+
+
+def _plausible(norm: str, start: int, end: int) -> bool:
+    """False when jieba reads the span as ordinary words: a word that is no name running from the
+    surname into the given name (全部编, 楼下, 关心), a word running across the name's end (文明经|营),
+    a conjunction or preposition followed by a word (和群众), a long given name ending in a word (包抓县区)."""
+    if "·" in norm[start:end]:
+        return True
+    span = norm[start : end + 2]
+    size = end - start
+    if not words.is_boundary(span, size):
+        return False
+    first = words.word_at(span, 0)
+    single, compound = _surnames()
+    if len(first) >= 2 and first not in compound and words.tag(first) in _NOT_NAME_TAGS:
+        return False
+    if len(first) == 1 and words.tag(first) in _FUNCTION_TAGS:
+        second = words.word_at(span, 1)
+        if len(second) >= 2 and words.tag(second):
+            return False
+    if size == 4 and norm[start : start + 2] not in compound:
+        last = words.word_at(span, 3)
+        if len(last) >= 2 and words.tag(last) and not words.tag(last).startswith("nr"):
+            return False
+    return True
 
 
 def _joined(norm: str, end: int, start: int) -> bool:
