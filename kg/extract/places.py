@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from kg.extract import words
 from kg.gazetteer import Division, gazetteer
 from kg.lexicon import read_table, word_set
 
@@ -67,6 +68,56 @@ def _automaton() -> "ahocorasick.Automaton":
     return auto
 
 
+@lru_cache(maxsize=1)
+def _stop_ends() -> tuple[str, ...]:
+    """Stoplist words that also end generic phrases (示范村): pattern places ending with them are dropped."""
+    return tuple(row[0] for row in read_table("place_stoplist.txt", 1, 2) if row[1] == "end")
+
+
+@lru_cache(maxsize=1)
+def _publication_endings() -> tuple[str, ...]:
+    return tuple(sorted(word_set("publication_endings.txt"), key=len, reverse=True))
+
+
+def _in_publication_name(norm: str, start: int, end: int) -> bool:
+    """True for 广安 of 广安日报 or 《广安政协》: the place starts a publication's name."""
+    for word in _publication_endings():
+        if norm.startswith(word, end):
+            after = end + len(word)
+            window = norm[start : after + 2]
+            return words.is_boundary(window, after - start)
+    return False
+
+
+_NOT_NAME_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "u", "uj", "ul", "q", "f", "t", "r", "l"})
+"""jieba dictionary tags of words that are not part of a place name (verbs, adverbs, numerals, time
+words, function words: 改造小区, 以前总觉得小区, 会同县委). Numerals are not among them: 七里街道, 三汇镇."""
+
+
+@lru_cache(maxsize=1)
+def _organ_heads() -> tuple[str, ...]:
+    """Organ words a level word may run into (镇党委, 村委会): the level word still ends a place there."""
+    rows = read_table("organs.tsv", 2, 3)
+    return tuple(word for word, role, _ in rows if role in ("party_head", "cppcc_head")) + ("委会",)
+
+
+def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> bool:
+    """Short gazetteer names (和县, 范县, 会同县) inside ordinary words: 黄明亮和县政协, 示范县, 会同县委.
+    Checked with jieba on the span and a few characters around it; names of four characters and more, and
+    names right after punctuation or another place, are taken as they are."""
+    if end - start > 3 or after_place or start == 0 or not _CJK.match(norm[start - 1]):
+        return True
+    left = max(0, start - 3)
+    window = norm[left : end + 3]
+    s, e = start - left, end - left
+    if not words.is_boundary(window, s):
+        return False
+    if end - start == 2 and not words.is_boundary(window, e):
+        return False
+    first = words.word_at(window, s)
+    return not (len(first) >= 2 and words.tag(first) in _NOT_NAME_TAGS)
+
+
 def _suffix_of(name: str) -> str:
     for word in level_words():
         if name.endswith(word):
@@ -101,7 +152,12 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
     hits: list[PlaceHit] = []
     matches = _longest_matches(norm)
     fulls = {word for _, _, word, full in matches if full}
+    previous_end = -1
     for start, end, word, full in matches:
+        after_place = start == previous_end
+        previous_end = end
+        if _in_publication_name(norm, start, end) or not _plausible_division(norm, start, end, after_place):
+            continue
         if full:
             divisions = _outermost(g.lookup(word))
             name = word
@@ -155,7 +211,10 @@ def name_start(norm: str, end: int, floor: int, max_len: int) -> int:
 
 def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
     stop = word_set("place_stoplist.txt")
+    stop_ends = _stop_ends()
+    chars, _ = _boundaries()
     ends = sorted(h.end for h in taken)
+    place_ends = set(ends)
     occupied = [(h.start, h.end) for h in taken]
     hits: list[PlaceHit] = []
     for match in _pattern().finditer(norm):
@@ -169,14 +228,53 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
             continue
         floor = max([x for x in ends if x <= s] + [h.end for h in hits if h.end <= s] + [0])
         start = name_start(norm, s, floor, 5 if suffix == "小区" else 4)
-        if s - start < 2:
+        start = _word_edge(norm, start, s, e, floor, chars, place_ends)
+        if start < 0 or s - start < 2:
             continue
         name = norm[start:e]
-        if any(name.endswith(w) for w in stop) or norm[start:s] in stop:
+        if name in stop or any(name.endswith(w) for w in stop_ends) or norm[start:s] in stop:
             continue
         levels = levels_of(suffix)
         hits.append(PlaceHit(start, e, name, name, suffix, [], levels[0] if levels else ""))
+        place_ends.add(e)
     return hits
+
+
+def _word_edge(
+    norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int]
+) -> int:
+    """The left edge of a pattern place ``norm[start:e]`` (level word at ``s``) checked against jieba's
+    words: -1 when the level word is the start of a longer word (乡亲, 乡贤, 乡镇) or the end of a verb
+    (下乡); the edge moved past verbs, adverbs and numerals (以前总觉得|小区 -> nothing left, 推动改造|小区);
+    one boundary character taken in when jieba reads it as part of the name (有庆镇)."""
+    left = max(floor, start - 2)
+    window = norm[left : min(len(norm), e + 2)]
+    offset = left
+    if (
+        not words.is_boundary(window, e - offset)
+        and words.tag(words.word_at(window, e - 1 - offset))
+        and not any(norm.startswith(head, e) for head in _organ_heads())
+    ):
+        return -1
+    if start == floor and floor in place_ends:
+        return start  # 复兴镇建设村: a name right after a larger place is taken whole
+    holder = words.word_at(window, s - offset)
+    if len(holder) > e - s and words.tag(holder) in _NOT_NAME_TAGS:
+        return -1
+    if start > floor and norm[start - 1] in chars:
+        glued = words.word_at(window, start - 1 - offset)
+        glued_end = words.is_boundary(window, s - offset) and s - offset - (start - 1 - offset) <= len(glued)
+        if len(glued) >= 2 and not words.is_boundary(window, start - offset) and glued_end:
+            start -= 1
+    at = offset
+    for word in words.tokens(window):
+        end_of_word = at + len(word)
+        if end_of_word > s:
+            break
+        if end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
+            start = end_of_word
+        at = end_of_word
+    return start
 
 
 def find_places(norm: str) -> list[PlaceHit]:
