@@ -38,6 +38,9 @@ class OrganHit:
     """End of the organ without its sub-organ (for 市政协党组: the end of 市政协)."""
     needs_parent: bool = False
     """A department written alone: its Party committee comes from the text before it."""
+    cppcc_unit: bool = False
+    """A CPPCC unit written after its town or street alone (杉林乡委员联络组): the committee it belongs
+    to comes from the text before it."""
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +61,10 @@ def _alternation(role: str) -> str:
 def _patterns() -> dict[str, "re.Pattern[str]"]:
     return {
         "head": re.compile(f"({_alternation('cppcc_head')}|{_alternation('party_head')})"),
-        "cppcc_sub": re.compile(f"(?:第[一二三四五六七八九十\\d]+)?([{_CJK}]{{0,8}}?)({_alternation('cppcc_sub')})"),
+        "cppcc_sub": re.compile(
+            f"(?:第[一二三四五六七八九十\\d]+)?([{_CJK}]{{0,8}}?)({_alternation('cppcc_sub')}|{_alternation('cppcc_unit')})"
+        ),
+        "cppcc_unit": re.compile(_alternation("cppcc_unit")),
         "party_dept": re.compile(f"({_alternation('party_dept')})"),
         "gov_dept": re.compile(f"({_alternation('gov_dept')})"),
         "gov_fallback": re.compile(f"[{_CJK}]{{2,6}}?局"),
@@ -140,10 +146,30 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         type_ = "CPPCCBody" if is_cppcc else "PartyGovOrgan"
         tail_start = place.end if place else (hs if implied_only else start + len(level))
         hits.append(OrganHit(start, end, type_, norm[start:end], place, level, norm[tail_start:end], he))
+    hits.extend(_town_units(norm, places, hits))
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
     hits.sort(key=lambda h: (h.start, -h.end))
     return _drop_nested(hits)
+
+
+def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:
+    """杉林乡委员联络组, 富世街道委员联络组: a CPPCC unit after a town or street without 政协 before it."""
+    units = _patterns()["cppcc_unit"]
+    spans = [(h.start, h.end) for h in taken]
+    found: list[OrganHit] = []
+    for place in places:
+        if place.level not in ("town", "street"):
+            continue
+        match = units.match(norm, place.end)
+        if match is None or any(a < match.end() and place.start < b for a, b in spans):
+            continue
+        end = match.end()
+        found.append(
+            OrganHit(place.start, end, "CPPCCBody", norm[place.start : end], place, "", norm[place.end : end], end,
+                     cppcc_unit=True)
+        )
+    return found
 
 
 def _government_departments(norm: str, places_by_end: dict[int, PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:

@@ -107,6 +107,11 @@ class Resolver:
 
     def organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
         """Canonical name of an organ and the place it belongs to."""
+        if organ.cppcc_unit:
+            committees = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith("政协")]
+            if committees:
+                return max(committees)[1] + organ.surface, organ.place
+            return organ.surface, organ.place
         if organ.place is not None:
             return organ.place.name + organ.tail, organ.place
         if organ.level:
