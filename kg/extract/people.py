@@ -15,6 +15,7 @@ of 市政协; 党组书记、主席: 主席 of the body, not of its 党组). Pos
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -220,15 +221,15 @@ def _recurrences(norm: str, persons: list[PersonHit]) -> list[PersonHit]:
     return sorted(found.values(), key=lambda p: p.start)
 
 
-def _sentence_index(norm: str, sentences: list[Sentence]) -> list[int]:
-    index = [-1] * (len(norm) + 1)
-    for s in sentences:
-        for i in range(s.start, s.end + 1):
-            index[i] = s.index
-    current = -1
-    for i, v in enumerate(index):
-        if v == -1:
-            index[i] = current
-        else:
-            current = v
-    return index
+def _sentence_index(norm: str, sentences: list[Sentence]) -> "_SentenceOf":
+    return _SentenceOf([s.start for s in sentences])
+
+
+class _SentenceOf:
+    """offset -> index of the sentence holding it (the one before, between sentences)."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+
+    def __getitem__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1

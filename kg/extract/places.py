@@ -127,17 +127,9 @@ def _suffix_of(name: str) -> str:
 
 def _longest_matches(text: str) -> list[tuple[int, int, str, bool]]:
     """Leftmost-longest, non-overlapping gazetteer matches."""
-    found: list[tuple[int, int, str, bool]] = []
-    for end_index, (word, full) in _automaton().iter(text):
-        found.append((end_index - len(word) + 1, end_index + 1, word, full))
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    result: list[tuple[int, int, str, bool]] = []
-    last_end = 0
-    for start, end, word, full in found:
-        if start >= last_end:
-            result.append((start, end, word, full))
-            last_end = end
-    return result
+    return [
+        (end_index - len(word) + 1, end_index + 1, word, full) for end_index, (word, full) in _automaton().iter_long(text)
+    ]
 
 
 def _outermost(divisions: list[Division]) -> list[Division]:
@@ -182,9 +174,11 @@ def _pattern() -> "re.Pattern[str]":
 
 
 @lru_cache(maxsize=1)
-def _boundaries() -> tuple[frozenset[str], tuple[str, ...]]:
+def _boundaries() -> tuple[frozenset[str], "re.Pattern[str]"]:
+    """Single boundary characters, and the longer boundary words as one pattern."""
     words = word_set("boundaries.txt")
-    return frozenset(w for w in words if len(w) == 1), tuple(sorted((w for w in words if len(w) > 1), key=len))
+    longer = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+    return frozenset(w for w in words if len(w) == 1), re.compile("|".join(map(re.escape, longer)))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -195,17 +189,15 @@ _AFTER_SMALL_PLACE_NOT_NAME = "上里"
 def name_start(norm: str, end: int, floor: int, max_len: int) -> int:
     """Where a name ending at ``end`` starts: at most ``max_len`` characters back, not before ``floor``,
     not across punctuation, a boundary character or a boundary word."""
-    chars, words = _boundaries()
+    chars, longer = _boundaries()
     start = end
     while start > floor and end - start < max_len and _CJK.match(norm[start - 1]) and norm[start - 1] not in chars:
         start -= 1
-    reach = max(floor, start - 3)
-    window = norm[reach:end]
     cut = start
-    for word in words:
-        index = window.rfind(word)
-        if index >= 0:
-            cut = max(cut, reach + index + len(word))
+    for reach in range(max(floor, start - 3), end - 1):
+        match = longer.match(norm, reach, end)
+        if match is not None:
+            cut = max(cut, match.end())
     return min(cut, end)
 
 

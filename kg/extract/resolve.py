@@ -12,6 +12,8 @@ the document's other places; without such evidence it gets no code.
 
 from __future__ import annotations
 
+import bisect
+
 from kg.extract.organs import OrganHit
 from kg.extract.people import PositionHit
 from kg.extract.places import PlaceHit, find_places, levels_of
@@ -28,6 +30,9 @@ class Resolver:
         self.places = places
         self.entities: dict[EntityKey, Entity] = {}
         self.relations: list[Relation] = []
+        self._relation_set: set[Relation] = set()
+        self._mention_set: set[tuple[EntityKey, int, int]] = set()
+        self._located: set[EntityKey] = set()
         self._sentence_starts = [s.start for s in sentences]
         self._choose_divisions()
         self._speaker_places = find_places(doc.speaker) if doc.speaker else []
@@ -58,8 +63,6 @@ class Resolver:
         return winners if best > 0 and len(winners) == 1 else candidates
 
     def sentence_of(self, offset: int) -> int:
-        import bisect
-
         return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
 
     def place_entity(self, place: PlaceHit) -> EntityKey:
@@ -78,7 +81,8 @@ class Resolver:
             child_key = ("Place", child.name)
             parent_key = self.reference("Place", parent.name, {"code": parent.code, "level": parent.level})
             relation = Relation(child_key, "within", parent_key, -1)
-            if relation not in self.relations:
+            if relation not in self._relation_set:
+                self._relation_set.add(relation)
                 self.relations.append(relation)
 
     def home(self, level_word: str, offset: int) -> PlaceHit | Division | None:
@@ -146,9 +150,9 @@ class Resolver:
             for k, v in attrs.items():
                 entity.attrs.setdefault(k, v)
         text = self.doc.text[start:end]
-        mention = Mention(start, end, text, self.sentence_of(start))
-        if mention not in entity.mentions:
-            entity.mentions.append(mention)
+        if (key, start, end) not in self._mention_set:
+            self._mention_set.add((key, start, end))
+            entity.mentions.append(Mention(start, end, text, self.sentence_of(start)))
         for alias in (text, self.doc.norm[start:end]):
             if alias != name:
                 entity.aliases.add(alias)
@@ -169,6 +173,6 @@ class Resolver:
         else:
             place_key = self.reference("Place", place.name, {"code": place.code, "level": place.level})
             self._chain(place)
-        relation = Relation(body, "locatedIn", place_key, self.sentence_of(offset))
-        if not any(r.subject == body and r.predicate == "locatedIn" for r in self.relations):
-            self.relations.append(relation)
+        if body not in self._located:
+            self._located.add(body)
+            self.relations.append(Relation(body, "locatedIn", place_key, self.sentence_of(offset)))

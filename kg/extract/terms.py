@@ -46,10 +46,20 @@ def _classes() -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(rows, key=lambda r: len(r[0]), reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _classes_by_ending() -> tuple[dict[str, tuple[str, str, str]], tuple[int, ...]]:
+    table = {row[0]: (row[0], row[1], row[2]) for row in reversed(_classes())}
+    return table, tuple(sorted({len(e) for e in table}, reverse=True))
+
+
 def _class_of_ending(text: str) -> tuple[str, str, str] | None:
-    for ending, type_, keep in _classes():
-        if text.endswith(ending):
-            return ending, type_, keep
+    """The longest class word ``text`` ends with (one dictionary look-up per ending length)."""
+    table, lengths = _classes_by_ending()
+    for size in lengths:
+        if size <= len(text):
+            row = table.get(text[-size:])
+            if row is not None:
+                return row
     return None
 
 
@@ -70,17 +80,10 @@ def lexicon_hits(norm: str, entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
     auto = _AUTOMATA[entries]
     if len(auto) == 0:
         return []
-    found = []
-    for end_index, (term, type_, canonical) in auto.iter(norm):
-        found.append(TermHit(end_index - len(term) + 1, end_index + 1, type_, canonical, term))
-    found.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    result: list[TermHit] = []
-    last_end = 0
-    for hit in found:
-        if hit.start >= last_end:
-            result.append(hit)
-            last_end = hit.end
-    return result
+    return [
+        TermHit(end_index - len(term) + 1, end_index + 1, type_, canonical, term)
+        for end_index, (term, type_, canonical) in auto.iter_long(norm)
+    ]
 
 
 def _titles(norm: str) -> list[TermHit]:
