@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,15 +138,12 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
     report = BuildReport()
     files = ingest.discover(paths)
     report.files = len(files)
-    documents = list(_read_all(files, report))
-    report.documents = len(documents)
-    report.characters = sum(len(d.text) for d in documents)
-    compilations = {d.compilation for d in documents if d.compilation}
+    jobs = _jobs(_read_all(files, report), report)
 
     table = graph.EntityTable()
     relations: set[tuple[str, str, str]] = set()
     batch: list[bytes] = []
-    for result in _progress(_extract_all(documents, compilations, settings), len(documents), progress):
+    for result in _progress(_extract_all(jobs, len(files), settings), progress):
         for summary in result.summaries:
             table.add(summary)
         relations.update(result.relations)
@@ -190,16 +188,28 @@ def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
         yield from docs
 
 
-def _extract_all(documents: list[Document], compilations: set[str], settings: Settings) -> Iterator[_DocResult]:
-    jobs = [(doc, doc.id in compilations) for doc in documents]
+def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[tuple[Document, bool]]:
+    """(document, is it a compilation) for each document, file by file, counted into ``report``."""
+    for _, group in groupby(documents, key=lambda d: d.source):
+        docs = list(group)
+        compilations = {d.compilation for d in docs if d.compilation}
+        for doc in docs:
+            report.documents += 1
+            report.characters += len(doc.text)
+            yield doc, doc.id in compilations
+
+
+def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Settings) -> Iterator[_DocResult]:
+    """Extract in a process pool fed a window at a time, so only a window of documents is in memory."""
     workers = settings.workers or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < 8:
+    if workers <= 1 or files < 4:
         _init_worker(settings)
         yield from map(_process, jobs)
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        yield from pool.imap(_process, jobs, chunksize=4)
+        while window := list(islice(jobs, 64 * workers)):
+            yield from pool.imap(_process, window, chunksize=4)
 
 
 _settings: Settings = Settings()
@@ -228,12 +238,12 @@ def _process(job: tuple[Document, bool]) -> _DocResult:
     return _DocResult(graph.to_nquads(triples), graph.summarise(extraction), relations)
 
 
-def _progress(items: Iterator[Any], total: int, enabled: bool) -> Iterator[Any]:
+def _progress(items: Iterator[Any], enabled: bool) -> Iterator[Any]:
     if not enabled:
         return items
     from tqdm import tqdm
 
-    return iter(tqdm(items, total=total, unit="doc", desc="extracting", leave=False))
+    return iter(tqdm(items, unit="doc", desc="extracting", leave=False))
 
 
 def _as_list(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
