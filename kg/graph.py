@@ -253,12 +253,21 @@ def entity_triples(table: EntityTable) -> Iterator[ox.Triple]:
             yield ox.Triple(node, term("referenceSource"), ox.Literal(attrs.get("source", "gazetteer")))
 
 
+def select(store: ox.Store, query: str) -> list[list[str]]:
+    """Run a SELECT query (kg.vocab.PREFIXES predeclared); each row's values as strings, "" when unbound."""
+    solutions = store.query(query, prefixes=PREFIXES)
+    if isinstance(solutions, (ox.QueryBoolean, ox.QueryTriples)):
+        raise TypeError(f"expected a SELECT query, got {type(solutions).__name__}: {query[:80]}")
+    return [[term.value if term is not None else "" for term in row] for row in solutions]  # type: ignore[union-attr]
+
+
 def sorted_triples(store: ox.Store) -> Iterator[ox.Triple]:
     """The default graph of ``store``, subject by subject in IRI order: a stable, readable order."""
-    subjects = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())})
+    default = ox.DefaultGraph()
+    subjects = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, default)})  # type: ignore[union-attr]
     for subject in subjects:
         node = _N(subject)
-        quads = store.quads_for_pattern(node, None, None, ox.DefaultGraph())
+        quads = store.quads_for_pattern(node, None, None, default)
         for q in sorted(quads, key=lambda q: (_rank(q.predicate.value), q.predicate.value, str(q.object))):
             yield ox.Triple(q.subject, q.predicate, q.object)
 
@@ -274,4 +283,6 @@ def _rank(predicate: str) -> int:
 
 def to_nquads(triples: Iterable[ox.Triple]) -> bytes:
     """Triples as N-Quads bytes (default graph), the compact form sent from workers to the main process."""
-    return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=ox.RdfFormat.N_QUADS)
+    data = ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=ox.RdfFormat.N_QUADS)
+    assert data is not None  # no output file given: serialize returns the bytes
+    return data

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.model import ENTITY_TYPES
-from kg.vocab import ONTOLOGY_NS, PREFIXES
-
-_PREFIX_DECL = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+from kg.graph import select
+from kg.vocab import ONTOLOGY_NS
 
 ENTITY_RELATIONS = (
     "locatedIn within subOrganOf guidedBy runsPlatform adoptsMechanism consultsOn holdsEvent participatesIn "
@@ -89,7 +88,7 @@ def property_graph(store: ox.Store, *, include_documents: bool = True, max_sente
     """Project the built graph in ``store`` to nodes and edges, in a stable order (by IRI)."""
 
     def rows(query: str) -> list[list[str]]:
-        return [[t.value if t is not None else "" for t in row] for row in store.query(_PREFIX_DECL + "\n" + query)]
+        return select(store, query)
 
     types = {f"cppcc:{t}" for t in ENTITY_TYPES}
     kinds = " ".join(sorted(types | ({"cppcc:Document", "cppcc:Compilation"} if include_documents else set()) | {"cppcc:Quantity"}))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.graph import select
 from kg.model import ENTITY_TYPES
 from kg.vocab import ONTOLOGY_NS
 
@@ -39,9 +40,9 @@ def graph_stats(path: Path) -> GraphStats:
     store = load(path)
 
     def count(query: str) -> dict[str, int]:
-        return {row[0].value: int(row[1].value) for row in store.query(query)}
+        return {name: int(n) for name, n in select(store, query)}
 
-    types = count("SELECT ?t (COUNT(?s) AS ?n) WHERE {{ ?s a ?t }} GROUP BY ?t")
+    types = count("SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t")
     relations = count(
         f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?p), '{ONTOLOGY_NS}')) }} GROUP BY ?p"
     )

@@ -3,22 +3,26 @@ axioms available so that, e.g., a cppcc:County counts as a cppcc:Place."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
 from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 def validate_store(store: ox.Store) -> list[str]:
     """Return one line per violation (empty when the graph conforms)."""
     import rdflib
-    from pyshacl import validate
 
     data = rdflib.Graph()
     data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
     return validate_graph(data)
 
 
-def validate_graph(data: "rdflib.Graph") -> list[str]:  # noqa: F821 - rdflib imported lazily
+def validate_graph(data: "rdflib.Graph") -> list[str]:
     import rdflib
     from pyshacl import validate
 
