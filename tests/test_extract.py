@@ -153,3 +153,46 @@ def test_bad_user_lexicon_names_file_and_line(tmp_path: Path) -> None:
     lexicon.write_text("茶馆夜话\tGadget\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.tsv, line 1"):
         extract_text("茶馆夜话", Settings(user_lexicons=(lexicon,)))
+
+
+# -- second entity round: unquoted formats, named studios, slogans, span arbitration -------------------
+
+ROUND2_CASES = [
+    ("各乡镇因地制宜开展坝坝会、院坝协商、田坎会等小微协商。", "Platform", "田坎会"),
+    ("县政协在某某镇召开地头会，围绕茶叶销售开展协商。", "Platform", "地头会"),
+    ("联合社区召开小区议事会，协商加装电梯。", "Platform", "小区议事会"),
+    ("阆中市政协七里街道委员工作室把议题列入计划。", "Platform", "阆中市政协七里街道委员工作室"),
+    ("各工作室坚持委员周周到、问题月月清，把协商会开到田间。", "Mechanism", "委员周周到、问题月月清"),
+    ("委员工作室要坚持议题群众提、委员帮着议、部门跟着办，把协商延伸到一线。", "Mechanism", "议题群众提、委员帮着议、部门跟着办"),
+    ("江油市政协“有事来协商·江油好商量”院坝协商活动在青莲镇举行。", "Platform", "有事来协商·江油好商量"),
+]
+
+
+@pytest.mark.parametrize("text, type_, name", ROUND2_CASES)
+def test_round2_names(text: str, type_: str, name: str) -> None:
+    names = {(e.type, e.name) for e in extract_text(text).entities}
+    assert (type_, name) in names
+
+
+ROUND2_ABSENT = [
+    ("县政协召开座谈会，听取意见。", "Platform", "座谈会"),
+    ("镇里召开党员会，部署工作。", "Platform", "党员会"),
+    ("通过实地走访、座谈交流、问卷调查，收集意见。", "Mechanism", "实地走访、座谈交流、问卷调查"),
+    ("阆中市政协七里街道委员工作室把议题列入计划。", "Platform", "委员工作室"),
+    ("冕宁县乡村振兴局负责人参加协商。", "Topic", "乡村振兴"),
+    ("渠县政协2023年“有事来协商”工作情况报告\n", "Publication", "有事来协商工作情况报"),
+    ("要落实“季度有主题、月月有活动”的要求。", "Event", "季度有主题、月月有活动"),
+]
+
+
+@pytest.mark.parametrize("text, type_, name", ROUND2_ABSENT)
+def test_round2_not_names(text: str, type_: str, name: str) -> None:
+    names = {(e.type, e.name) for e in extract_text(text).entities}
+    assert (type_, name) not in names
+
+
+def test_brand_half_is_filed_under_the_brand() -> None:
+    entities = extract_text("打造“有事来协商·仁事好商量”品牌。持续擦亮“仁事好商量”品牌。").entities
+    platforms = {e.name: e for e in entities if e.type == "Platform"}
+    assert "仁事好商量" not in platforms
+    assert "仁事好商量" in platforms["有事来协商·仁事好商量"].aliases

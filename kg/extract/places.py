@@ -10,7 +10,9 @@ picks one with the other places of the document.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,6 +36,49 @@ class PlaceHit:
     candidates: list[Division] = field(default_factory=list)
     level: str = ""
     """province/city/county for divisions; town/street/village/community/compound for patterns."""
+
+
+class SpanIndex:
+    """Character spans sorted by start, for overlap and containment checks by bisection.
+
+    A query looks only at spans starting before its end and no further back than the longest span,
+    so a check costs O(log n + spans near the query) instead of a scan of every span.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._spans = sorted(spans)
+        self._starts = [a for a, _ in self._spans]
+        self._longest = max((b - a for a, b in self._spans), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_left(self._spans, (start, end))
+        self._spans.insert(at, (start, end))
+        self._starts.insert(at, start)
+        self._longest = max(self._longest, end - start)
+
+    def _near(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        i = bisect.bisect_right(self._starts, end)
+        floor = start - self._longest
+        while i > 0:
+            i -= 1
+            a, b = self._spans[i]
+            if a < floor:
+                return
+            yield a, b
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span shares a character with [start, end)."""
+        return any(a < end and start < b for a, b in self._near(start, end))
+
+    def covers(self, start: int, end: int, strict: bool = False) -> bool:
+        """Some longer span holds [start, end); ``strict``: with characters of its own on both sides."""
+        if strict:
+            return any(a < start and end < b for a, b in self._near(start, end))
+        return any(a <= start and end <= b and b - a > end - start for a, b in self._near(start, end))
+
+    def ends_inside(self, start: int, end: int) -> bool:
+        """Some span ends where [start, end) ends and starts before it (“茶乡议事”委员工作室 holds 委员工作室)."""
+        return any(a < start and b == end for a, b in self._near(start, end))
 
 
 @lru_cache(maxsize=1)

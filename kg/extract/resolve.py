@@ -16,11 +16,13 @@ import bisect
 
 from kg.extract.organs import OrganHit
 from kg.extract.people import PositionHit
-from kg.extract.places import PlaceHit, find_places, levels_of
+from kg.extract.places import PlaceHit, SpanIndex, find_places, levels_of
 from kg.gazetteer import Division, gazetteer
 from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
 
 _SUB_COUNTY = ("town", "street", "village", "community", "compound")
+_NAMED_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Position"})
+_YIELDING_TYPES = frozenset({"Topic"})
 
 
 class Resolver:
@@ -33,6 +35,8 @@ class Resolver:
         self._relation_set: set[Relation] = set()
         self._mention_set: set[tuple[EntityKey, int, int]] = set()
         self._located: set[EntityKey] = set()
+        self._named_spans = SpanIndex()
+        self._brand_halves: dict[str, str] = {}
         self._sentence_starts = [s.start for s in sentences]
         self._choose_divisions()
         self._speaker_places = find_places(doc.speaker) if doc.speaker else []
@@ -142,7 +146,19 @@ class Resolver:
     # -- entities -------------------------------------------------------------------------------
 
     def add(self, type_: str, name: str, start: int, end: int, attrs: dict[str, str] | None = None) -> EntityKey:
+        """Record a mention of ``name``. Span arbitration: a topic mention inside a longer mention of a
+        named body, person or post (乡村振兴 in 县乡村振兴局) is part of that name and is not recorded; the
+        key is still returned. A platform written as the second half of a brand (仁事好商量 of
+        有事来协商·仁事好商量) is filed under the brand."""
         key = (type_, name)
+        if type_ in _NAMED_TYPES:
+            self._named_spans.add(start, end)
+        elif type_ in _YIELDING_TYPES and self._named_spans.covers(start, end):
+            return key
+        written = name
+        if type_ == "Platform":
+            key = self._brand_key(name)
+            name = key[1]
         entity = self.entities.get(key)
         if entity is None:
             entity = self.entities[key] = Entity(type_, name)
@@ -153,10 +169,24 @@ class Resolver:
         if (key, start, end) not in self._mention_set:
             self._mention_set.add((key, start, end))
             entity.mentions.append(Mention(start, end, text, self.sentence_of(start)))
-        for alias in (text, self.doc.norm[start:end]):
+        for alias in (text, self.doc.norm[start:end], written):
             if alias != name:
                 entity.aliases.add(alias)
         return key
+
+    def _brand_key(self, name: str) -> EntityKey:
+        if "·" in name:
+            brand_key: EntityKey = ("Platform", name)
+            short = self.entities.pop(("Platform", name.split("·", 1)[1]), None)
+            self._brand_halves[name.split("·", 1)[1]] = name
+            if short is not None:
+                brand = self.entities.setdefault(brand_key, Entity("Platform", name))
+                brand.mentions.extend(short.mentions)
+                brand.aliases.update(short.aliases | {short.name})
+                brand.attrs = {**short.attrs, **brand.attrs}
+                self._mention_set = {(brand_key if k == short.key else k, a, b) for k, a, b in self._mention_set}
+            return brand_key
+        return ("Platform", self._brand_halves.get(name, name))
 
     def reference(self, type_: str, name: str, attrs: dict[str, str]) -> EntityKey:
         key = (type_, name)

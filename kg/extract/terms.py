@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import ahocorasick
 
-from kg.extract.places import name_start
+from kg.extract import words
+from kg.extract.places import SpanIndex, name_start
 from kg.lexicon import LexiconEntry, read_table, word_set
 
 _QUOTES = {"“": "”", "「": "」", "《": "》", "‘": "’", "『": "』"}
@@ -114,12 +115,18 @@ def _quoted(norm: str) -> list[TermHit]:
         best: tuple[int, tuple[str, str, str]] | None = None
         for k in range(len(tail), 0, -1):
             cls = _class_of_ending(tail[:k])
+            if cls and len(cls[0]) == 1 and k < len(tail) and not words.is_boundary(tail, k):
+                continue  # 报 of 报告, 年 of 年度: a one-character ending inside a longer word
             if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", "基层", "协商")):
                 best = (k, cls)
                 break
         inner_clean = re.sub(r"（[^）]*）$", "", inner)
         if best is not None:
             k, (ending, type_, keep) = best
+            if type_ == "Event" and "·" in inner and k > len(ending) + 2:
+                # “有事来协商·江油好商量”院坝协商活动: a brand, then an activity of a format of its own
+                hits.append(TermHit(qs, qe, "Platform", strip_quotes(inner), norm[qs:qe]))
+                continue
             if keep == "in" and type_ == "Platform" and "·" in inner:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             elif keep == "in":
@@ -190,6 +197,12 @@ def _topic_words() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
 
 
+def _word_edge(text: str, i: int) -> bool:
+    """True when offset ``i`` of ``text`` falls between two words (发展|展开, not 发展开|展)."""
+    window = text[max(0, i - 4) : i + 4]
+    return words.is_boundary(window, i - max(0, i - 4))
+
+
 def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     words = _topic_words()
     opens = "|".join(map(re.escape, words.get("open", ())))
@@ -204,7 +217,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         if not segment:
             continue
         text = segment.group()
-        cut = min((i for i in (text.find(c) for c in closes) if i > 0), default=-1)
+        cut = min((i for i in (text.find(c) for c in closes) if i > 0 and _word_edge(text, i)), default=-1)
         if cut < 0:
             if match.group() in ("围绕", "聚焦", "针对") and begin + len(text) < len(norm) and norm[begin + len(text)] in "，,。":
                 cut = len(text)
@@ -235,13 +248,180 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _term_words() -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {}
+    for kind, word in read_table("term_words.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(word)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
+
+
+_FORMAT = re.compile(f"([{_CJK}]{{2}})(议事会|会)(?![议谈员长场务计址所])")
+_NOUN_TAGS = frozenset({"", "n", "ns", "nz", "s", "nr", "ng"})
+
+
+def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) -> list[TermHit]:
+    """Local consultation formats written without quotes: 田坎会 in an enumeration with known formats or
+    after 召开/开/组织 (召开地头会, 召开“有事来协商”火塘会), and X议事会 after a noun (小区议事会).
+
+    A format is a noun of a setting plus 会 that jieba does not know as a word: ordinary meetings
+    (座谈会, 动员会, 现场会) are dictionary words, a verb before 会 (推进会, 培训会) makes a meeting,
+    and kg/data/term_words.tsv lists the nouns that make an ordinary meeting (党员会, 群众会).
+    """
+    table = _term_words()
+    verbs = table.get("format_verb", ())
+    not_head = set(table.get("format_not_head", ()))
+    occupied = SpanIndex((h.start, h.end) for h in taken)
+    platform_ends = {b for _, b in platforms}
+    platform_starts = {a for a, _ in platforms}
+    hits: list[TermHit] = []
+    for match in _FORMAT.finditer(norm):
+        head, tail = match.group(1), match.group(2)
+        ms, me = match.span()
+        if occupied.overlaps(ms, me):
+            continue
+        window = norm[max(0, ms - 4) : me + 1]
+        at = ms - max(0, ms - 4)
+        if not words.is_boundary(window, at) or words.tag(head) not in _NOUN_TAGS:
+            continue
+        if tail == "会":
+            if not words.is_boundary(window, at + 3):
+                continue
+            whole = words.word_at(window, at)
+            if whole == head + tail:
+                if words.tag(whole):
+                    continue
+            elif whole != head or head in not_head:
+                continue
+            before = norm[max(0, ms - 6) : ms]
+            if before.endswith("”"):
+                quote = before.rfind("“")
+                before = before[:quote] if quote >= 0 else before
+            listed = (ms - 1 in platform_ends and norm[ms - 1] == "、") or (
+                me < len(norm) and norm[me] == "、" and me + 1 in platform_starts
+            )
+            if not listed and not before.endswith(verbs):
+                continue
+        hits.append(TermHit(ms, me, "Platform", norm[ms:me], norm[ms:me]))
+    return hits
+
+
+_STUDIO_BEFORE = re.compile(f"(?:第[一二三四五六七八九十\\d]+)$")
+
+
+def _named_studios(
+    norm: str, hits: list[TermHit], place_spans: list[tuple[int, int]]
+) -> list[TermHit]:
+    """A studio named as itself: 阆中市政协七里街道委员工作室, 晋江市政协第三委员工作室 (one Platform; the
+    generic 委员工作室 inside it is not a separate mention)."""
+    by_end = {b: a for a, b in place_spans}
+    result: list[TermHit] = []
+    for hit in hits:
+        if hit.type != "Platform" or hit.name != "委员工作室" or hit.surface != "委员工作室":
+            result.append(hit)
+            continue
+        start = hit.start
+        ordinal = _STUDIO_BEFORE.search(norm, max(0, start - 4), start)
+        if ordinal is not None:
+            start = ordinal.start()
+        elif start in by_end:
+            start = by_end[start]
+        if start == hit.start or not norm.startswith("政协", start - 2):
+            result.append(hit)
+            continue
+        start -= 2
+        if start in by_end:
+            start = by_end[start]
+        elif start > 0 and norm[start - 1] in "省市州县区":
+            start -= 1
+        name = norm[start : hit.end]
+        result.append(TermHit(start, hit.end, "Platform", name, name))
+    return result
+
+
+_CLAUSE = f"[{_CJK}（）()]{{3,12}}"
+_SLOGAN = re.compile(f"(“?)({_CLAUSE}(?:、{_CLAUSE})+)(”?)")
+_REPEATED = re.compile(r"(.)\1|一(.)一")
+
+
+def _slogans(norm: str, taken: list[TermHit]) -> list[TermHit]:
+    """Working methods written as an unquoted parallel slogan after 坚持/通过/推行…: 委员月月走、议题季季定,
+    议题群众提、委员帮着议、部门跟着办. The clauses must be of one length and either three or more of at
+    least five characters, or each hold a repeated character (月月) or an 一X一Y pair; a slogan followed by
+    的 and a named method (…的三环节工作法) is that method written out."""
+    table = _term_words()
+    openers = table.get("slogan_opener", ())
+    not_after = table.get("slogan_not", ())
+    occupied = SpanIndex((h.start, h.end) for h in taken if (h.start, h.end) not in _quote_spans(norm, h))
+    by_start = {h.start: h for h in taken if h.type == "Mechanism"}
+    hits: list[TermHit] = []
+    for opener in re.finditer("|".join(map(re.escape, openers)), norm):
+        match = _SLOGAN.match(norm, opener.end())
+        if match is None:
+            continue
+        quoted = bool(match.group(1)) and bool(match.group(3))
+        if bool(match.group(1)) != bool(match.group(3)):
+            continue
+        ms, me = match.span()
+        if norm.startswith("的", me) and norm.startswith(not_after, me + 1):
+            if quoted:
+                hits.append(TermHit(ms, me, "", "", norm[ms:me]))  # a goal: the quoted name is dropped
+            continue
+        clauses = match.group(2).split("、")
+        size = len(clauses[0])
+        parallel = all(_REPEATED.search(c) for c in clauses)
+        if not (quoted and parallel) and any(len(c) != size for c in clauses):
+            continue
+        if not parallel and not (len(clauses) >= 3 and size >= 5):
+            continue
+        following = norm[me : me + 1]
+        if following == "的":
+            named = by_start.get(me + 1)
+            if named is not None:
+                hits.append(TermHit(ms, me, "Mechanism", named.name, norm[ms:me]))
+                continue
+            if not quoted:
+                continue
+        elif following not in ("，", "。", "；", ",", "\n", ""):
+            continue
+        if occupied.overlaps(ms, me):
+            continue
+        hits.append(TermHit(ms, me, "Mechanism", match.group(2), norm[ms:me]))
+    return hits
+
+
+def _quote_spans(norm: str, hit: TermHit) -> tuple[tuple[int, int], ...]:
+    """The span of ``hit`` when it is exactly one quoted text (its quotes included), else nothing."""
+    if hit.end - hit.start > 2 and norm[hit.start] == "“" and norm[hit.end - 1] == "”":
+        return ((hit.start, hit.end),)
+    return ()
+
+
+def _inside_other(hits: list[TermHit]) -> list[TermHit]:
+    """Topics that lie inside a longer name of another kind (基层协商民主建设 in 《关于加强基层协商民主建设
+    的实施意见》) are part of that name, not topics of their own."""
+    others = SpanIndex((h.start, h.end) for h in hits if h.type != "Topic")
+    return [h for h in hits if h.type != "Topic" or not others.covers(h.start, h.end, strict=True)]
+
+
 def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
     quoted = _quoted(norm)
     brands = [(h.start, h.end) for h in quoted if h.type == "Platform"]
-    hits = [h for h in lexicon_hits(norm, entries) if not any(a < h.start and h.end < b for a, b in brands)]
+    brand_index = SpanIndex(brands)
+    hits = [
+        h for h in lexicon_hits(norm, entries)
+        if not brand_index.covers(h.start, h.end, strict=True)
+        and not (h.type == "Platform" and brand_index.ends_inside(h.start, h.end))
+    ]
     hits.extend(quoted)
+    hits = _named_studios(norm, hits, place_spans)
     hits.extend(_suffixed(norm, hits))
+    hits.extend(_formats(norm, hits, [(h.start, h.end) for h in hits if h.type == "Platform"]))
+    slogans = _slogans(norm, hits)
+    replaced = {(h.start, h.end) for h in slogans}
+    hits = [h for h in hits if (h.start, h.end) not in replaced]
+    hits.extend(h for h in slogans if h.type)
     hits.extend(_publications(norm))
     hits.extend(_topics(norm, place_spans))
     stop = word_set("term_stoplist.txt")
-    return [h for h in hits if h.name not in stop]
+    return [h for h in _inside_other(hits) if h.name not in stop]
