@@ -196,3 +196,21 @@ def test_brand_half_is_filed_under_the_brand() -> None:
     platforms = {e.name: e for e in entities if e.type == "Platform"}
     assert "仁事好商量" not in platforms
     assert "仁事好商量" in platforms["有事来协商·仁事好商量"].aliases
+
+
+EVENT_NAME_CASES = [
+    ("县政协将举办全县政协委员履职能力培训班。", "全县政协委员履职能力培训班"),
+    ("——在山东省政协基层协商工作经验交流会上的发言", "山东省政协基层协商工作经验交流会"),
+    ("县政协召开红心猕猴桃产业高质量发展专题协商会，形成建议。", "红心猕猴桃产业高质量发展专题协商会"),
+    ("会议通报了全县“有事来协商”示范点评选结果。", "有事来协商示范点评选"),
+]
+
+
+@pytest.mark.parametrize("text, name", EVENT_NAME_CASES)
+def test_event_names(text: str, name: str) -> None:
+    assert ("Event", name) in {(e.type, e.name) for e in extract_text(text).entities}
+
+
+def test_event_referred_back_to_is_not_a_name() -> None:
+    names = {e.name for e in extract_text("我们将认真落实这次现场会精神。").entities if e.type == "Event"}
+    assert not any(n.startswith("这次") for n in names)

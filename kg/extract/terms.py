@@ -168,17 +168,43 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
         start = name_start(norm, ms, start, 14) if start < ms else start
         while start < ms and norm[start] in "”":
             start += 1
+        _, type_, _ = _class_of_ending(norm[start:me]) or ("", "Mechanism", "")
+        if type_ == "Event":
+            if norm.startswith(_term_words().get("demonstrative", ()), start):
+                continue  # 这次现场会 refers back to a meeting
+            start = _event_start(norm, start)
         name = strip_quotes(norm[start:me])
         if len(name) - len(match.group()) < 2:
             continue
-        _, type_, _ = _class_of_ending(name) or ("", "Mechanism", "")
         hits.append(TermHit(start, me, type_, name, norm[start:me]))
     return hits
 
 
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_ORGAN_BEFORE_EVENT = re.compile(f"[{_CJK}]{{1,8}}[省市州县区]政协")
+
+
+def _event_start(norm: str, start: int) -> int:
+    """An event's name takes the body or scope written right before it: 山东省政协基层协商工作经验交流会,
+    全州政协…现场会, 全县政协委员履职能力培训班."""
+    scopes = _term_words().get("scope", ())
+    if norm.startswith(scopes, start - 1):
+        return start - 1
+    if norm.startswith("政协", start - 2) or norm.startswith("政协", start):
+        at = start if norm.startswith("政协", start) else start - 2
+        if norm.startswith(scopes, at - 2):
+            return at - 2
+        organ = at
+        while organ > max(0, at - 8) and _CJK_CHAR.match(norm[organ - 1]) and norm[organ - 1] not in _TERM_BOUNDARY_CHARS:
+            organ -= 1
+        if organ < at and _ORGAN_BEFORE_EVENT.fullmatch(norm, organ, at + 2):
+            return min(organ, start)
+    return start
+
+
 _UNQUOTED_TOO_LOOSE = frozenset(
     {"活动", "行动", "主题活动", "工程", "试点", "管理", "标准", "方案", "意见", "模式", "工作流程", "思路", "会议",
-     "评选活动", "主题协商活动", "建设试点", "提质工程", "深化年", "提质年"}
+     "评选活动", "主题协商活动", "建设试点", "提质工程", "深化年", "提质年", "评选"}
 )
 """Endings that name a thing only after a quoted name (“委员进村居”活动), not in running text."""
 
