@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.places import PlaceHit, level_words
+from kg.extract.places import PlaceHit, SpanIndex, level_words
 from kg.lexicon import read_table
 
 _GENERIC_BEFORE_LEVEL = "全各本该两等每我"
@@ -156,13 +156,13 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
 def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:
     """杉林乡委员联络组, 富世街道委员联络组: a CPPCC unit after a town or street without 政协 before it."""
     units = _patterns()["cppcc_unit"]
-    spans = [(h.start, h.end) for h in taken]
+    spans = SpanIndex((h.start, h.end) for h in taken)
     found: list[OrganHit] = []
     for place in places:
         if place.level not in ("town", "street"):
             continue
         match = units.match(norm, place.end)
-        if match is None or any(a < match.end() and place.start < b for a, b in spans):
+        if match is None or spans.overlaps(place.start, match.end()):
             continue
         end = match.end()
         found.append(
@@ -175,11 +175,11 @@ def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> lis
 def _government_departments(norm: str, places_by_end: dict[int, PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:
     pats = _patterns()
     found: list[OrganHit] = []
-    spans = [(h.start, h.end) for h in taken]
+    spans = SpanIndex((h.start, h.end) for h in taken)
     for pattern in (pats["gov_dept"], pats["gov_fallback"]):
         for match in pattern.finditer(norm):
             ds, de = match.span()
-            if any(a < de and ds < b for a, b in spans):
+            if spans.overlaps(ds, de):
                 continue
             prefix = _prefix(norm, ds, places_by_end)
             if prefix is None:
@@ -187,19 +187,19 @@ def _government_departments(norm: str, places_by_end: dict[int, PlaceHit], taken
             place, level, start = prefix
             tail_start = place.end if place else start + len(level)
             found.append(OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de))
-            spans.append((start, de))
+            spans.add(start, de)
     return found
 
 
 def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
     pats = _patterns()
-    spans = [(h.start, h.end) for h in taken]
+    spans = SpanIndex((h.start, h.end) for h in taken)
     found: list[OrganHit] = []
     for match in pats["party_dept"].finditer(norm):
         ds, de = match.span()
         if match.group(1) not in ("组织部", "宣传部", "统战部", "政法委", "社会工作部"):
             continue
-        if any(a < de and ds < b for a, b in spans):
+        if spans.overlaps(ds, de):
             continue
         if ds > 0 and re.match(f"[{_CJK}]", norm[ds - 1]):
             continue

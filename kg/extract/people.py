@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from kg.extract import words
 from kg.extract.organs import OrganHit
+from kg.extract.places import SpanIndex
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
 
@@ -114,11 +115,11 @@ def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, st
     """Titles in reading order: free-standing ones, and the one written straight after each organ (a
     title such as 委员 after 县政协 is otherwise hidden inside the longer cue 政协委员)."""
     pattern, _ = _titles()
-    organ_spans = [(o.start, o.end) for o in organs]
+    organ_spans = SpanIndex((o.start, o.end) for o in organs)
     found: dict[int, tuple[int, int, str]] = {}
     for match in pattern.finditer(norm):
         ts, te = match.span()
-        if not any(a < te and ts < b for a, b in organ_spans):
+        if not organ_spans.overlaps(ts, te):
             found[ts] = (ts, te, match.group())
     for organ in organs:
         match = pattern.match(norm, organ.end)

@@ -252,18 +252,20 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
     chars, _ = _boundaries()
     ends = sorted(h.end for h in taken)
     place_ends = set(ends)
-    occupied = [(h.start, h.end) for h in taken]
+    occupied = SpanIndex((h.start, h.end) for h in taken)
     hits: list[PlaceHit] = []
     for match in _pattern().finditer(norm):
         suffix = match.group(1)
         s, e = match.start(), match.end()
-        if any(a < e and s < b for a, b in occupied):
+        if occupied.overlaps(s, e):
             continue
         if suffix == "村" and e < len(norm) and norm[e] in _AFTER_VILLAGE_NOT_PLACE:
             continue
         if len(suffix) == 1 and e < len(norm) and norm[e] in _AFTER_SMALL_PLACE_NOT_NAME:
             continue
-        floor = max([x for x in ends if x <= s] + [h.end for h in hits if h.end <= s] + [0])
+        at = bisect.bisect_right(ends, s)
+        # pattern matches come in reading order without overlap, so every earlier hit ends by ``s``
+        floor = max(ends[at - 1] if at else 0, hits[-1].end if hits else 0)
         start = name_start(norm, s, floor, 5 if suffix == "小区" else 4)
         start = _word_edge(norm, start, s, e, floor, chars, place_ends)
         if start < 0 or s - start < 2:
