@@ -10,7 +10,8 @@ file, then in each folder of ``texts`` in order; a gold file whose text is found
 kg.ingest.read_documents (a compilation gives several documents: their entities are pooled) and
 extracted. A predicted entity matches a gold one when the types agree and their name sets (name plus
 aliases, quote marks removed, traditional characters simplified) intersect; matching is one-to-one.
-Entities without mentions (reference-only parents from the gazetteer) are not evaluated.
+Entities without mentions (reference-only parents from the gazetteer) are not evaluated, except those read
+from the document's metadata (``attrs["source"] == "metadata"``: speaker, publication, 来源 organisation).
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def find_text(gold_path: Path, texts: Sequence[Path] = ()) -> Path | None:
 
 def evaluate(paths: Sequence[Path], texts: Sequence[Path] = ()) -> Report:
     from kg.extract import extract_document
+    from kg.extract.metadata import SOURCE as METADATA
     from kg.ingest import read_documents
 
     for folder in texts:
@@ -127,7 +129,7 @@ def evaluate(paths: Sequence[Path], texts: Sequence[Path] = ()) -> Report:
             predicted: list[tuple[str, str, set[str]]] = []
             for doc in read_documents(text_path):
                 for entity in extract_document(doc).entities:
-                    if entity.mentions:
+                    if entity.mentions or entity.attrs.get("source") == METADATA:
                         predicted.append((entity.type, entity.name, _names(entity.name, entity.aliases)))
             documents.append(_compare(text_path.stem, gold, predicted, by_type))
     return Report(by_type, documents, missing)

@@ -54,6 +54,8 @@ class Document:
     ``text`` is the document's own text in its original script with website debris removed;
     ``norm`` is the same text with traditional characters mapped to simplified, same length.
     ``offset`` is where ``text`` starts in the decoded source file (for tracing back).
+    ``source_org`` is the organisation a web page names as its source (来源/供稿/发布单位：X区政协办公室)
+    or, failing that, a body written alone as the site's name in the page header (simplified characters).
     """
 
     id: str
@@ -63,6 +65,7 @@ class Document:
     title: str = ""
     speaker: str | None = None
     publication: str | None = None
+    source_org: str | None = None
     date: str | None = None
     offset: int = 0
     compilation: str | None = None

@@ -501,3 +501,29 @@ def test_footer_words_and_tables_inside_the_article_are_kept(tmp_path: Path) -> 
     document = only(write(tmp_path, "event.txt", text))
     assert "主办单位：某市政协" in document.text
     assert "| 项目 | 数量 |" in document.text
+
+
+SOURCE_PAGES = [
+    # (page lines above the article, source_org, publication)
+    ("某县政协网\n首页 | 政协动态 | 协商议政 | 基层协商\n发布时间：2024-05-21 来源：县政协办公室 浏览次数：38\n",
+     "县政协办公室", "某县政协网"),
+    ("首页 | 政协动态 | 协商议政 | 基层协商\n供稿：区政协提案委员会\n", "区政协提案委员会", None),
+    ("首页 | 政协动态 | 协商议政 | 基层协商\n发布单位：市委统战部  日期：2024-03-02\n", "市委统战部", None),
+    ("首页 | 政协动态 | 协商议政 | 基层协商\n来源：本站  日期：2024-03-02\n", None, None),
+    ("内江市政协\n首页 > 县区动态 > 正文\n", "内江市政协", None),
+    ("内江市政协\n首页 > 县区动态 > 正文\n来源：郫都区政协\n", "内江市政协", None),
+    ("内江市政协\n首页 > 县区动态 > 正文\n来源：威远县政协办公室\n", "威远县政协办公室", None),
+]
+
+
+@pytest.mark.parametrize("header, source_org, publication", SOURCE_PAGES)
+def test_source_organisation_and_site_name(tmp_path: Path, header: str, source_org, publication) -> None:
+    """来源/供稿/发布单位 naming an organisation gives Document.source_org; a body alone as the site name
+    is the fallback, and where both are given the one the article does not write itself is kept."""
+    path = tmp_path / "page.txt"
+    path.write_text(header + ARTICLE + "上一篇：县政协召开常委会\n版权所有：中国人民政治协商会议某县委员会\n", encoding="utf-8")
+    [doc] = read_documents(path)
+    assert doc.source_org == source_org
+    assert doc.publication == publication
+    assert doc.text.strip().startswith("成都市政协召开协商会")
+    assert "委员会" not in doc.text

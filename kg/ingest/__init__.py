@@ -11,6 +11,7 @@ Steps for one file (one module each):
     debris            website debris dropped (debris inside the article blanked, so offsets hold)
     compilation       a 汇编 split into its speeches by its table of contents
     meta              title, date (ISO; yyyy-mm when only the month is given), publication
+                      (debris gives the publication and source organisation its header and 来源 lines name)
 
 Document.title is as written; Document.speaker and Document.publication name entities and are given in
 simplified characters (identical to the text for simplified-script input). Document.offset is where the
@@ -98,6 +99,7 @@ def _single(path: Path, cleaned: Cleaned) -> Document:
         norm=cleaned.norm,
         title=heading,
         publication=publication or cleaned.publication,
+        source_org=cleaned.source_org,
         date=cleaned.date or date,
         offset=cleaned.offset,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.errors import InputError
 from kg.ingest import markers
@@ -24,7 +25,7 @@ METADATA_LENGTH = 120
 _NAV_SEPARATORS = re.compile(r"[|｜│¦>›»]")
 _NAV_ITEM = 10
 _WIDGETS = re.compile(r"(?:[【\[][^】\]]{1,12}[】\]])+")
-_SOURCE = re.compile(r"来源[:：]\s*(?P<source>[^\s|｜]+)")
+_SOURCE_TEXT = r"[:：]\s*(?P<source>[^\s|｜]+)"
 
 
 @dataclass(frozen=True)
@@ -38,31 +39,52 @@ class Cleaned:
     """From a publishing-metadata line (发布时间 …), ISO."""
     publication: str | None
     """From a 来源 line or the site name in the page header, when it names a publication (simplified)."""
+    source_org: str | None = None
+    """The organisation a 来源/供稿/发布单位 line names, else a body written alone as the site name in the
+    page header (simplified). Where both are given, the one the article does not write itself is kept."""
 
 
 def strip_debris(text: str, norm: str, source: str) -> Cleaned:
     lines = split_lines(norm)
-    drop, date, publication = _classify(lines, norm)
+    drop, date, publication, organisations = _classify(lines, norm)
     kept = [line for line in lines if not drop[line.index] and not line.blank]
     if not kept:
         raise InputError(source, "no article text is left after removing website debris (menus, footers, link lists)")
     first, last = kept[0].start, kept[-1].end
+    cleaned_norm = _blank(norm, lines, drop, first, last)
+    fresh = [name for name in organisations if name not in cleaned_norm]
     return Cleaned(
         text=_blank(text, lines, drop, first, last),
-        norm=_blank(norm, lines, drop, first, last),
+        norm=cleaned_norm,
         offset=first,
         date=date,
         publication=publication,
+        source_org=(fresh or organisations or [None])[0],
     )
 
 
-def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None]:
+@cache
+def _source_pattern() -> re.Pattern[str]:
+    labels = "|".join(re.escape(m) for m in sorted(markers.structure()["source_label"], key=len, reverse=True))
+    return re.compile(rf"(?:{labels}){_SOURCE_TEXT}")
+
+
+def _organisation(name: str) -> bool:
+    """True for a name that ends like an organisation (县政协办公室, 乐山市政协), not 本站 or 原创."""
+    return len(name) >= 3 and name.endswith(markers.structure()["organisation_suffix"])
+
+
+def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None, list[str]]:
+    """Which lines are debris, and what the debris says: (drop, date, publication, organisations named
+    as source: the 来源 organisation first, then a body standing alone as the site name)."""
     found = markers.boilerplate()
     suffixes = markers.structure()["publication_suffix"]
     footer, breadcrumb, contains = (markers.boilerplate_pattern(kind) for kind in ("footer", "breadcrumb", "contains"))
     drop = [False] * len(lines)
     date: str | None = None
     publication: str | None = None
+    source: str | None = None
+    site_body: str | None = None
     # footers and bare menus count only after the last line of running text (so a 主办单位 or a table row
     # inside the article is kept), menus also before the first; the page header ends at its last menu
     prose = [line.index for line in lines if is_prose(line) and not footer.search(line.key)]
@@ -94,9 +116,11 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             drop[line.index] = True
             content = norm[line.start : line.end]
             date = date or parse_date(content)
-            named = _SOURCE.search(content)
-            if publication is None and named and named["source"].endswith(suffixes):
-                publication = named["source"]
+            named = _source_pattern().search(content)
+            if named and named["source"].endswith(suffixes):
+                publication = publication or named["source"]
+            elif named and _organisation(named["source"]):
+                source = source or named["source"]
         elif (
             (len(key) <= METADATA_LENGTH and contains.search(key))
             or key.startswith(found["prefix"])
@@ -107,9 +131,11 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         if line.blank or is_prose(line):
             continue
         drop[line.index] = True
-        if publication is None and line.key.endswith(suffixes):
-            publication = line.key
-    return drop, date, publication
+        if line.key.endswith(suffixes):
+            publication = publication or line.key
+        elif _organisation(line.key) and not _NAV_SEPARATORS.search(line.key):
+            site_body = site_body or line.key
+    return drop, date, publication, [name for name in (source, site_body) if name]
 
 
 def _is_nav(key: str, starts: tuple[str, ...], at_edge: bool) -> bool:

@@ -9,7 +9,9 @@ from importlib import resources
 from kg.errors import ConfigError
 
 BOILERPLATE_KINDS = frozenset({"contains", "prefix", "meta", "list", "footer", "nav", "breadcrumb"})
-STRUCTURE_KINDS = frozenset({"toc_heading", "publication_suffix", "byline_role", "count_unit"})
+STRUCTURE_KINDS = frozenset(
+    {"toc_heading", "publication_suffix", "byline_role", "count_unit", "source_label", "organisation_suffix"}
+)
 
 
 def _load(name: str, kinds: frozenset[str]) -> dict[str, tuple[str, ...]]:
