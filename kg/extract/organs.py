@@ -14,12 +14,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import words
 from kg.extract.places import PlaceHit, SpanIndex, level_words
 from kg.lexicon import read_table
 
 _GENERIC_BEFORE_LEVEL = "全各本该两等每我"
 _NOT_AFTER_WEI = "员会托屈婉"
 _CJK = "\u4e00-\u9fff"
+_QUOTES = "“”‘’「」"
+_NOT_IN_DESCRIPTOR = frozenset({"v", "p", "u", "uj", "ul", "ud", "uz", "ug", "uv", "c", "d", "r", "f", "m"})
+"""jieba tags of words that do not belong to an organ's descriptor (成立, 由, 的, 和, 每, 各); verbal nouns
+(工作, tagged vn) do."""
+_OPENS_CLAUSE = frozenset(_NOT_IN_DESCRIPTOR - {"v", "c"})
+_SET_UP_WINDOW = 14
 
 
 @dataclass
@@ -41,6 +48,8 @@ class OrganHit:
     cppcc_unit: bool = False
     """A CPPCC unit written after its town or street alone (杉林乡委员联络组): the committee it belongs
     to comes from the text before it."""
+    refers_to: str = ""
+    """A sub-organ written alone (党组, 专委会): the ending of the earlier organ it stands for (党组, 委员会)."""
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +140,9 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
             after = places_by_end and next((p for p in places if p.start == he and p.level in ("town", "street")), None)
             sub_from = after.end if after else he
             sub_match = pats["cppcc_sub"].match(norm, sub_from)
-            if sub_match and sub_match.group(1) and sub_match.group(2) not in ("委员会", "领导小组", "工委"):
+            if sub_match and sub_match.group(1) and (
+                sub_match.group(2) not in ("委员会", "领导小组", "工委") or not _descriptor(sub_match.group(1))
+            ):
                 sub_match = None
             if sub_match is None and after is not None:
                 sub_match = None
@@ -149,8 +160,91 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     hits.extend(_town_units(norm, places, hits))
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
+    hits.extend(_set_up_groups(norm, hits))
     hits.sort(key=lambda h: (h.start, -h.end))
-    return _drop_nested(hits)
+    kept = _drop_nested(hits)
+    kept.extend(_referring_back(norm, kept))
+    kept.sort(key=lambda h: (h.start, -h.end))
+    return kept
+
+
+def _descriptor(text: str) -> bool:
+    """True when ``text`` (社会和法制, 提案, 基层协商工作) reads as an organ's descriptor, False for a clause:
+    a function word first, or a verb followed by its object (成立基层协商工作 of
+    县政协成立基层协商工作领导小组). A verb alone or before 和 stays (提案委员会, 学习和文史委员会)."""
+    parts = [w for w in words.tokens(text) if w not in _QUOTES]
+    if not parts:
+        return True
+    first = words.tag(parts[0])
+    if first in _OPENS_CLAUSE:
+        return False
+    return not (first == "v" and len(parts) > 1 and words.tag(parts[1]) != "c")
+
+
+def _set_up_groups(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
+    """基层协商工作领导小组 in 县政协成立基层协商工作领导小组 or 成立由…任组长的基层协商工作领导小组: the
+    descriptor is the run of words before the group back to a verb, function word or punctuation; the
+    group belongs to the committee named before it (resolved like a town's unit)."""
+    spans = SpanIndex((h.start, h.end) for h in taken)
+    found: list[OrganHit] = []
+    for word, _ in _roles().get("set_up", []):
+        at = norm.find(word)
+        while at >= 0:
+            end = at + len(word)
+            start = _descriptor_start(norm, at)
+            if start < at - 1 and not spans.overlaps(start, end):
+                found.append(OrganHit(start, end, "CPPCCBody", norm[start:end], None, "", norm[start:end], end,
+                                      cppcc_unit=True))
+                spans.add(start, end)
+            at = norm.find(word, end)
+    return found
+
+
+def _descriptor_start(norm: str, at: int) -> int:
+    """Where the descriptor before ``at`` starts: after the last verb, function word or punctuation."""
+    run = at
+    while run > 0 and at - run < _SET_UP_WINDOW and (re.match(f"[{_CJK}]", norm[run - 1]) or norm[run - 1] in _QUOTES):
+        run -= 1
+    start = at
+    pos = at
+    for word in reversed(words.tokens(norm[run:at])):
+        pos -= len(word)
+        if word not in _QUOTES and (words.tag(word) in _NOT_IN_DESCRIPTOR or len(word) == 1):
+            break
+        start = pos
+    while start < at and norm[start] in "”’」":
+        start += 1
+    return start
+
+
+def _stands_alone(norm: str, at: int, end: int) -> bool:
+    """True when the word at ``at`` follows punctuation or a one-character function word (由党组书记)."""
+    if at == 0 or not re.match(f"[{_CJK}]", norm[at - 1]):
+        return True
+    context = norm[max(0, at - 3) : end]
+    offset = at - max(0, at - 3)
+    if not words.is_boundary(context, offset):
+        return False
+    before = words.word_at(context, offset - 1)
+    return len(before) == 1 and words.tag(before) in _NOT_IN_DESCRIPTOR - {"v", "d", "m", "f", "r"}
+
+
+def _referring_back(norm: str, hits: list[OrganHit]) -> list[OrganHit]:
+    """党组, 专委会, 办公室 written alone (after punctuation or 由, 和…), standing for the latest organ named before it
+    that ends the same way (县政协党组 … 。党组定期专题研究)."""
+    spans = SpanIndex((h.start, h.end) for h in hits)
+    found: list[OrganHit] = []
+    for word, ending in _roles().get("refer_back", []):
+        at = norm.find(word)
+        while at >= 0:
+            end = at + len(word)
+            earlier = [h for h in hits if h.end <= at and h.surface.endswith(ending) and h.surface != ending]
+            if earlier and _stands_alone(norm, at, end) and not spans.overlaps(at, end):
+                type_ = earlier[-1].type
+                found.append(OrganHit(at, end, type_, word, None, "", word, end, refers_to=ending))
+                spans.add(at, end)
+            at = norm.find(word, end)
+    return found
 
 
 def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:

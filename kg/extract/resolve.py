@@ -115,6 +115,11 @@ class Resolver:
 
     def organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
         """Canonical name of an organ and the place it belongs to."""
+        if organ.refers_to:
+            earlier = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith(organ.refers_to)]
+            if earlier:
+                return max(earlier)[1], None
+            return organ.surface, None
         if organ.cppcc_unit:
             committees = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith("政协")]
             if committees:
