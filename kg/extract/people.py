@@ -190,11 +190,15 @@ def _plausible(norm: str, start: int, end: int) -> bool:
         return True
     span = norm[start : end + 2]
     size = end - start
-    if not words.is_boundary(span, size):
+    if not words.is_boundary(span, size) and not _follower_at(norm, end):
+        # a word that usually follows names closes it even where jieba reads across (赵德|明说)
         return False
     first = words.word_at(span, 0)
     single, compound = _surnames()
     if len(first) >= 2 and first not in compound and words.tag(first) in _NOT_NAME_TAGS:
+        return False
+    if len(first) == size >= 3 and words.tag(first) and not words.tag(first).startswith("nr"):
+        # the whole span is one dictionary word that is no name (任组长 of 由县政协主席任组长)
         return False
     if len(first) == 1 and words.tag(first) in _FUNCTION_TAGS:
         second = words.word_at(span, 1)
