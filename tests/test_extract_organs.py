@@ -51,3 +51,10 @@ def test_bare_sub_organ_is_an_alias_of_the_latest_such_organ(text: str, name: st
 def test_bare_words_without_an_earlier_organ_are_not_names(text: str) -> None:
     found = _entities(text)
     assert not any(name in ("领导小组", "党组", "相应的领导小组") for _, name in found)
+
+
+def test_verb_before_a_short_form_organ_is_no_county() -> None:
+    """委员会会同县委督查室: 会同 is the verb here, not 会同县 (Hunan)."""
+    found = _entities("平昌县政协提案委员会会同县委督查室开展督办。")
+    assert ("PartyGovOrgan", "平昌县委督查室") in found
+    assert ("Place", "会同县") not in found

@@ -160,7 +160,13 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
     if end - start == 2 and not words.is_boundary(window, e):
         return False
     first = words.word_at(window, s)
-    return not (len(first) >= 2 and words.tag(first) in _NOT_NAME_TAGS)
+    if len(first) >= 2 and words.tag(first) in _NOT_NAME_TAGS:
+        return False
+    if end - start == 3 and words.is_boundary(window, e - 1):
+        # 委员会会同县委督查室: jieba reads 会同|县委, the level character starts a short-form organ
+        level_word = words.word_at(window, e - 1)
+        return not (len(level_word) >= 2 and level_word[1:].startswith(_organ_heads()))
+    return True
 
 
 def _suffix_of(name: str) -> str:
