@@ -17,9 +17,9 @@ Provenance design (see README, "The graph"):
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -72,7 +72,7 @@ PLACE_LEVELS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def term(local: str) -> ox.NamedNode:
     """An ontology term as a pyoxigraph node (the name is checked against kg.vocab.CPPCC)."""
     from kg.vocab import CPPCC
@@ -130,24 +130,42 @@ def summarise(extraction: Extraction) -> list[EntitySummary]:
             e.type,
             e.name,
             tuple(sorted(a for a in e.aliases if a != e.name)),
-            tuple(sorted(e.attrs.items())),
-            bool(e.mentions),
+            tuple(sorted((k, v) for k, v in e.attrs.items() if k != "source" or v != METADATA)),
+            bool(e.mentions) or e.attrs.get("source") == METADATA,
         )
         for e in extraction.entities
     ]
-    doc = extraction.document
-    for type_, name in _metadata_entities(doc):
-        summaries.append(EntitySummary(type_, name, (), (), True))
+    known = {e.key for e in extraction.entities}
+    for _, key in metadata_links(extraction):
+        if key not in known:
+            summaries.append(EntitySummary(key[0], key[1], (), (), True))
     return summaries
 
 
-def _metadata_entities(doc: Document) -> list[EntityKey]:
-    keys: list[EntityKey] = []
-    if doc.speaker:
-        keys.append(("CPPCCBody" if "政协" in doc.speaker else "PartyGovOrgan", doc.speaker))
-    if doc.publication:
-        keys.append(("Publication", doc.publication))
-    return keys
+METADATA = "metadata"
+"""``Entity.attrs["source"]`` of entities read from a document's metadata (speaker, publication, 来源)."""
+
+
+def metadata_links(extraction: Extraction) -> list[tuple[str, EntityKey]]:
+    """(property, entity) for what the document says about itself: its speaker, publication and source
+    organisation, as the entities extraction made of them (falling back to the written name)."""
+    doc = extraction.document
+    links: list[tuple[str, EntityKey]] = []
+    for prop, written, types in (
+        ("speaker", doc.speaker, ("CPPCCBody", "PartyGovOrgan")),
+        ("publisher", doc.source_org, ("CPPCCBody", "PartyGovOrgan")),
+        ("publishedIn", doc.publication, ("Publication",)),
+    ):
+        if not written:
+            continue
+        found = next(
+            (e.key for e in extraction.entities if e.type in types and (e.name == written or written in e.aliases)),
+            None,
+        )
+        if found is None:
+            found = ("Publication", written) if prop == "publishedIn" else (types[0] if "政协" in written else types[1], written)
+        links.append((prop, found))
+    return links
 
 
 def document_triples(extraction: Extraction, is_compilation: bool = False) -> list[ox.Triple]:
@@ -164,9 +182,9 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
         out.append(ox.Triple(d, DATE, ox.Literal(doc.date, datatype=XSD_DATE) if _ISO_DATE.fullmatch(doc.date) else ox.Literal(doc.date)))
     if doc.compilation:
         out.append(ox.Triple(d, IS_PART_OF, _N(document_iri(doc.compilation))))
-    for key in _metadata_entities(doc):
+    for prop, key in metadata_links(extraction):
         node = entity_node(key)
-        out.append(ox.Triple(d, term("speaker" if key[0] != "Publication" else "publishedIn"), node))
+        out.append(ox.Triple(d, term(prop), node))
         out.append(ox.Triple(node, term("mentionedIn"), d))
 
     used_sentences: set[int] = set()

@@ -77,6 +77,7 @@ class CPPCC(DefinedNamespace):
     divisionCode: URIRef
     # documents and provenance
     speaker: URIRef
+    publisher: URIRef
     publishedIn: URIRef
     sourceFile: URIRef
     mentionedIn: URIRef
