@@ -12,17 +12,19 @@ Stages, each in its own module, all working on ``doc.norm`` (simplified characte
     people.find_people    names after titles and role words, posts with their organs
     resolve.Resolver      canonical names from context (市政协 -> 成都市政协), gazetteer chain, aliases
     relations.find_relations  text-pattern relations (another stage, called last)
+    metadata.metadata_entities   the speaker, publication and source organisation the document names
 """
 
 from __future__ import annotations
 
 from kg import lexicon
 from kg.extract.organs import OrganHit, find_organs
+from kg.extract.metadata import metadata_entities
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.resolve import Resolver
 from kg.extract.terms import find_terms
-from kg.model import Document, Extraction
+from kg.model import Document, Entity, Extraction
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
@@ -86,7 +88,20 @@ def extract_document(doc: Document, settings: Settings | None = None) -> Extract
     entities = list(resolver.entities.values())
     relations = list(resolver.relations)
     relations.extend(find_relations(doc, sentences, entities))
-    return Extraction(doc, sentences, entities, relations)
+    return Extraction(doc, sentences, _with_metadata(doc, entities), relations)
+
+
+def _with_metadata(doc: Document, entities: list[Entity]) -> list[Entity]:
+    """Add the entities the document names about itself (speaker, publication, 来源); one found in the
+    text too keeps its mentions and gains the written form as an alias."""
+    by_key = {e.key: e for e in entities}
+    for entity in metadata_entities(doc):
+        if entity.key in by_key:
+            by_key[entity.key].aliases.update(entity.aliases)
+        else:
+            entities.append(entity)
+            by_key[entity.key] = entity
+    return entities
 
 
 def extract_text(text: str, settings: Settings | None = None) -> Extraction:
