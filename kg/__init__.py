@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from kg.model import Extraction
 
 
-def build(paths: Any, **options: Any) -> "rdflib.Graph":
+def build(paths: Any, **options: Any) -> rdflib.Graph:
     """Read files/folders and return the knowledge graph as an rdflib.Graph."""
     from kg import pipeline
 
     return pipeline.build(paths, **options)
 
 
-def extract(text: str, **options: Any) -> "Extraction":
+def extract(text: str, **options: Any) -> Extraction:
     """Extract entities and relations from one text."""
     from kg import pipeline
 

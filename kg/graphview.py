@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.model import ENTITY_TYPES
 from kg.graph import select
+from kg.model import ENTITY_TYPES
 from kg.vocab import ONTOLOGY_NS
 
 ENTITY_RELATIONS = (
@@ -53,7 +53,7 @@ class PropertyGraph:
     nodes: list[Node]
     edges: list[Edge]
 
-    def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> "object":
+    def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> object:
         """A networkx.MultiDiGraph with the same nodes, edges and attributes.
 
         List attributes (aliases, documents, sentences) become one string each, made by ``join``: lines by

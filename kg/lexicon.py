@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from kg.errors import ConfigError
@@ -64,7 +64,7 @@ def _rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[tuple[str, ...
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_table(name: str, min_cols: int = 1, max_cols: int = 1) -> tuple[tuple[str, ...], ...]:
     """The rows of ``kg/data/<name>``; short rows are padded with empty strings to ``max_cols``."""
     return tuple(
@@ -72,7 +72,7 @@ def read_table(name: str, min_cols: int = 1, max_cols: int = 1) -> tuple[tuple[s
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_set(name: str) -> frozenset[str]:
     """The first column of ``kg/data/<name>`` (extra columns are allowed and ignored)."""
     return frozenset(row[0] for row in read_table(name, 1, 9))
@@ -92,12 +92,12 @@ def _read_lexicon(path: Path) -> list[LexiconEntry]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin() -> tuple[LexiconEntry, ...]:
     return tuple(_read_lexicon(DATA_DIR / "lexicon.tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _user(path: Path) -> tuple[LexiconEntry, ...]:
     if not path.is_file():
         raise ConfigError(f"{path}: user lexicon not found (give a file in the format of kg/data/lexicon.tsv)")

@@ -36,7 +36,7 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> "object":
+def tokenizer() -> object:
     """The process-wide jieba tokenizer with the domain lexicon loaded (built on first call)."""
     import jieba
 

@@ -16,9 +16,9 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby, islice
 from pathlib import Path
@@ -68,7 +68,7 @@ class _DocResult:
 # ---------------------------------------------------------------------------- public API
 
 
-def build(paths: str | Path | Iterable[str | Path], *, settings: Settings | None = None) -> "rdflib.Graph":
+def build(paths: str | Path | Iterable[str | Path], *, settings: Settings | None = None) -> rdflib.Graph:
     """Build the graph of ``paths`` (files and folders) in memory and return it as an rdflib.Graph.
 
     The graph is backed by pyoxigraph (oxrdflib's store), so SPARQL on it is fast. Files that cannot be

@@ -33,7 +33,7 @@ def table(rows: Iterable[tuple[str, object]], header: tuple[str, str]) -> str:
     return format_rows(header, ((a, str(b)) for a, b in rows), right=(1,))
 
 
-def format_build_report(report: "BuildReport") -> str:
+def format_build_report(report: BuildReport) -> str:
     extract = report.stages.get("extract", report.seconds)
     rate = report.characters / extract if extract else 0.0
     overview = [

@@ -22,7 +22,7 @@ def validate_store(store: ox.Store) -> list[str]:
     return validate_graph(data)
 
 
-def validate_graph(data: "rdflib.Graph") -> list[str]:
+def validate_graph(data: rdflib.Graph) -> list[str]:
     import rdflib
     from pyshacl import validate
 

@@ -35,7 +35,7 @@ class SampleBuild:
         return store
 
 
-def plain_strings(graph: "rdflib.Graph") -> "rdflib.Graph":
+def plain_strings(graph: rdflib.Graph) -> rdflib.Graph:
     """A copy of ``graph`` with ``"x"^^xsd:string`` written as plain ``"x"`` (RDF 1.1 makes them the same
     value, but rdflib keeps them apart while pyoxigraph always writes the plain form)."""
     import rdflib

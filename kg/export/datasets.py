@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.graph import A, DERIVED_FROM, IS_PART_OF, OBJECT, PREDICATE, STATEMENT, SUBJECT, sorted_triples, term
+from kg.graph import DERIVED_FROM, IS_PART_OF, OBJECT, PREDICATE, STATEMENT, SUBJECT, A, sorted_triples, term
 
 Term = Any  # a pyoxigraph term, used as a dictionary key
 

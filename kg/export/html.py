@@ -22,7 +22,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -390,7 +390,7 @@ def ontology_labels() -> dict[str, tuple[str, str]]:
     return {name: (by_lang.get("zh", name), by_lang.get("en", name)) for name, by_lang in sorted(found.items())}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return resources.files("kg.export").joinpath(_ASSETS, name).read_text(encoding="utf-8")
 

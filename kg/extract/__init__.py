@@ -18,8 +18,8 @@ Stages, each in its own module, all working on ``doc.norm`` (simplified characte
 from __future__ import annotations
 
 from kg import lexicon
-from kg.extract.organs import OrganHit, find_organs
 from kg.extract.metadata import metadata_entities
+from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.resolve import Resolver

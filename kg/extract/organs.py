@@ -67,7 +67,7 @@ def _alternation(role: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, "re.Pattern[str]"]:
+def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "head": re.compile(f"({_alternation('cppcc_head')}|{_alternation('party_head')})"),
         "cppcc_sub": re.compile(

@@ -52,7 +52,7 @@ class PositionHit:
 
 
 @lru_cache(maxsize=1)
-def _titles() -> tuple["re.Pattern[str]", dict[str, str]]:
+def _titles() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {title: kind for title, kind in read_table("titles.tsv", 2, 2)}
     alternation = "|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))
     return re.compile(alternation), kinds
@@ -226,7 +226,7 @@ def _recurrences(norm: str, persons: list[PersonHit]) -> list[PersonHit]:
     return sorted(found.values(), key=lambda p: p.start)
 
 
-def _sentence_index(norm: str, sentences: list[Sentence]) -> "_SentenceOf":
+def _sentence_index(norm: str, sentences: list[Sentence]) -> _SentenceOf:
     return _SentenceOf([s.start for s in sentences])
 
 

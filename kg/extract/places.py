@@ -96,7 +96,7 @@ def levels_of(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _automaton() -> "ahocorasick.Automaton":
+def _automaton() -> ahocorasick.Automaton:
     g = gazetteer()
     stop = word_set("place_stoplist.txt")
     auto = ahocorasick.Automaton()
@@ -219,13 +219,13 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> "re.Pattern[str]":
+def _pattern() -> re.Pattern[str]:
     sub = [w for w in level_words() if set(levels_of(w)) & {"town", "street", "village", "community", "compound"}]
     return re.compile("(" + "|".join(map(re.escape, sub)) + ")")
 
 
 @lru_cache(maxsize=1)
-def _boundaries() -> tuple[frozenset[str], "re.Pattern[str]"]:
+def _boundaries() -> tuple[frozenset[str], re.Pattern[str]]:
     """Single boundary characters, and the longer boundary words as one pattern."""
     words = word_set("boundaries.txt")
     longer = sorted((w for w in words if len(w) > 1), key=len, reverse=True)

@@ -64,7 +64,7 @@ def _class_of_ending(text: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _automaton(entries: tuple[LexiconEntry, ...]) -> "ahocorasick.Automaton":
+def _automaton(entries: tuple[LexiconEntry, ...]) -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for entry in entries:
         auto.add_word(entry.term, (entry.term, entry.type, entry.canonical))
@@ -72,7 +72,7 @@ def _automaton(entries: tuple[LexiconEntry, ...]) -> "ahocorasick.Automaton":
     return auto
 
 
-_AUTOMATA: dict[tuple[LexiconEntry, ...], "ahocorasick.Automaton"] = {}
+_AUTOMATA: dict[tuple[LexiconEntry, ...], ahocorasick.Automaton] = {}
 
 
 def lexicon_hits(norm: str, entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
@@ -145,7 +145,7 @@ def _quoted(norm: str) -> list[TermHit]:
 
 
 @lru_cache(maxsize=1)
-def _suffix_pattern() -> "re.Pattern[str]":
+def _suffix_pattern() -> re.Pattern[str]:
     loose = _UNQUOTED_TOO_LOOSE
     endings = [
         e for e, t, keep in _classes()
@@ -332,7 +332,7 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
     return hits
 
 
-_STUDIO_BEFORE = re.compile(f"(?:第[一二三四五六七八九十\\d]+)$")
+_STUDIO_BEFORE = re.compile("(?:第[一二三四五六七八九十\\d]+)$")
 
 
 def _named_studios(

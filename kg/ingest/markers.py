@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
 import re
+from functools import cache
 from importlib import resources
 
 from kg.errors import ConfigError
