@@ -1,5 +1,6 @@
 """Domain word lists: the lexicon of known terms and the small tables the extractor's rules use.
 
+    rows(path, min_cols, max_cols)        -> (columns, line number) of any tab-separated data file
     read_table(name, min_cols, max_cols) -> rows of kg/data/<name> (tab separated, '#' comments)
     word_set(name)                        -> the first column of kg/data/<name> as a frozenset
     entries(user_lexicons)                -> LexiconEntry for every term of kg/data/lexicon.tsv plus user files
@@ -40,7 +41,9 @@ class LexiconEntry:
     """File and line the term came from (for error messages and debugging)."""
 
 
-def _rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[tuple[str, ...], int]]:
+def rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[tuple[str, ...], int]]:
+    """(columns, line number) of each row of a tab-separated data file; '#' lines and blank lines skipped.
+    Raises ConfigError naming the file and line for an unreadable file or a row of the wrong width."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -68,7 +71,7 @@ def _rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[tuple[str, ...
 def read_table(name: str, min_cols: int = 1, max_cols: int = 1) -> tuple[tuple[str, ...], ...]:
     """The rows of ``kg/data/<name>``; short rows are padded with empty strings to ``max_cols``."""
     return tuple(
-        cols + ("",) * (max_cols - len(cols)) for cols, _ in _rows(DATA_DIR / name, min_cols, max_cols)
+        cols + ("",) * (max_cols - len(cols)) for cols, _ in rows(DATA_DIR / name, min_cols, max_cols)
     )
 
 
@@ -80,7 +83,7 @@ def word_set(name: str) -> frozenset[str]:
 
 def _read_lexicon(path: Path) -> list[LexiconEntry]:
     found: list[LexiconEntry] = []
-    for cols, number in _rows(path, 2, 3):
+    for cols, number in rows(path, 2, 3):
         term, type_ = cols[0], cols[1]
         if type_ not in ENTITY_TYPES:
             raise ConfigError(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 from kg.errors import ConfigError
+from kg.lexicon import DATA_DIR, rows
 
 BOILERPLATE_KINDS = frozenset({"contains", "prefix", "meta", "list", "footer", "nav", "breadcrumb"})
 STRUCTURE_KINDS = frozenset(
@@ -15,19 +15,11 @@ STRUCTURE_KINDS = frozenset(
 
 
 def _load(name: str, kinds: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    path = DATA_DIR / name
     found: dict[str, list[str]] = {kind: [] for kind in sorted(kinds)}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 2 or not fields[1].strip():
-            raise ConfigError(f"kg/data/{name} line {number}: expected 'kind<TAB>marker', got {line!r}")
-        kind, marker = fields[0].strip(), fields[1].strip()
+    for (kind, marker), number in rows(path, 2, 2):
         if kind not in kinds:
-            raise ConfigError(
-                f"kg/data/{name} line {number}: unknown kind {kind!r} (expected one of {', '.join(sorted(kinds))})"
-            )
+            raise ConfigError(f"{path}, line {number}: unknown kind {kind!r} (expected one of {', '.join(sorted(kinds))})")
         found[kind].append(marker)
     return {kind: tuple(markers) for kind, markers in found.items()}
 
