@@ -17,7 +17,7 @@ with at_least=False (the stated figure is the best value we have, but not a lowe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,7 +37,8 @@ _AFTER_GAP = re.compile(rf"[{_QUOTES}\s]*")
 _AT_LEAST_BEFORE = ("超过", "逾")
 _RATE_MARK = "每"
 _NOT_COUNTED = "-"
-_CLAUSE_END = re.compile(r"[，,；;：:。]")
+_CLAUSE_END = "，,；;：:。"
+_ARABIC = re.compile(r"(\d+(?:\.\d+)?)([万亿]?)")
 
 
 def parse_number(text: str) -> int:
@@ -46,7 +47,7 @@ def parse_number(text: str) -> int:
     Raises ValueError for text that is not a numeral.
     """
     s = text.strip().translate(_FULLWIDTH)
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)([万亿]?)", s)
+    match = _ARABIC.fullmatch(s)
     if match:
         scale = _CN_BIG.get(match.group(2), 1)
         return int(round(float(match.group(1)) * scale))
@@ -83,18 +84,56 @@ class _Counted:
     before_lengths: tuple[int, ...] = ()
 
 
+_ABOUT = ("近", "约")
+_MORE = "余|多"
+
+
 @lru_cache(maxsize=1)
-def _count_pattern() -> re.Pattern[str]:
+def _units() -> str:
+    """The measure words as a regular-expression alternation, longest first."""
     units = sorted({row[0] for row in read_table("quantity_units.tsv", 1, 1)}, key=lambda u: (-len(u), u))
     if not units:
         raise ConfigError("kg/data/quantity_units.tsv: no units listed")
+    return "|".join(map(re.escape, units))
+
+
+@lru_cache(maxsize=1)
+def _count_pattern() -> re.Pattern[str]:
     return re.compile(
-        r"(?P<about>近|约)?"
+        rf"(?P<about>{'|'.join(_ABOUT)})?"
         rf"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?|[{_CN_NUMERAL}]+)"
-        r"(?P<more>余|多)?"
-        rf"(?P<unit>{'|'.join(map(re.escape, units))})"
+        rf"(?P<more>{_MORE})?"
+        rf"(?P<unit>{_units()})"
         r"(?P<above>以上)?"
     )
+
+
+@lru_cache(maxsize=1)
+def _count_hint() -> re.Pattern[str]:
+    """What every count holds: the last character of its number, then (余|多) and a unit. It starts with
+    one of a set of characters, which the regular-expression engine looks for quickly; the count pattern
+    (whose first part is optional) is tried at every position instead."""
+    return re.compile(rf"[0-9０-９{_CN_NUMERAL}](?:{_MORE})?(?:{_units()})")
+
+
+@lru_cache(maxsize=1)
+def _count_start() -> re.Pattern[str]:
+    """A character a count can start with: 近, 约 or a digit."""
+    return re.compile(rf"[{''.join(_ABOUT)}0-9０-９{_CN_NUMERAL}]")
+
+
+def _count_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of the count pattern, as ``finditer`` gives them, but tried only where a count can start
+    (the pattern's optional first part makes the regular-expression engine try every position)."""
+    pattern, starts = _count_pattern(), _count_start()
+    pos = 0
+    while (hit := starts.search(text, pos)) is not None:
+        match = pattern.match(text, hit.start())
+        if match is None:
+            pos = hit.start() + 1
+        else:
+            yield match
+            pos = match.end()
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +158,7 @@ def _lengths(nouns: dict[str, str]) -> tuple[int, ...]:
 
 def may_count(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether ``text[start:end]`` holds a number with a measure word (a quick test before find_counts)."""
-    return _count_pattern().search(text, start, len(text) if end is None else end) is not None
+    return _count_hint().search(text, start, len(text) if end is None else end) is not None
 
 
 def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | None = None) -> list[Count]:
@@ -132,25 +171,26 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
     spans = sorted(spans or [])
     nouns = _counted_nouns()
     counts: list[Count] = []
-    for match in _count_pattern().finditer(text):
-        begin, finish = start + match.start(), start + match.end()
-        if any(s < finish and begin < e for s, e, _ in spans):
-            continue
-        if _RATE_MARK in _CLAUSE_END.split(text[: match.start()])[-1]:
-            continue
+    for match in _count_matches(text):
         try:
             value = parse_number(match.group("num"))
         except ValueError:
             continue
         if value < 2:
             continue
+        begin, finish = start + match.start(), start + match.end()
+        if any(s < finish and begin < e for s, e, _ in spans):
+            continue
+        clause = max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_END) + 1
+        if text.find(_RATE_MARK, clause, match.start()) >= 0:
+            continue
         counted = _counted_after(text, match.end(), start, spans, nouns) or _counted_before(
             text, match.start(), start, spans, nouns
         )
         if counted is None:
             continue
-        at_least = bool(match.group("more") or match.group("above")) or text[: match.start()].endswith(
-            _AT_LEAST_BEFORE
+        at_least = bool(match.group("more") or match.group("above")) or text.endswith(
+            _AT_LEAST_BEFORE, 0, match.start()
         )
         counts.append(Count(begin, finish, Quantity(value, counted, match.group("unit"), at_least)))
     return counts

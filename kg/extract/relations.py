@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.errors import ConfigError
 from kg.extract.quantities import find_counts, may_count
@@ -48,10 +48,12 @@ _PH_LAST = 0xF8FF
 _PH = "[\ue000-\uf8ff]"
 _QUOTES = frozenset("“”\"'‘’「」『』《》〈〉")
 _CLAUSE_MARKS = frozenset("，,；;：:")
-_KEPT_RUN = re.compile(r"[^\s" + "".join(re.escape(q) for q in sorted(_QUOTES)) + "]+")
-"""A run of sentence text kept in a skeleton (quote marks and whitespace are dropped; ``\\s`` is str.isspace)."""
 _CLAUSE_MARK = re.compile("[" + "".join(re.escape(c) for c in sorted(_CLAUSE_MARKS)) + "]")
 _PLACEHOLDER = re.compile(_PH)
+_SPECIAL = re.compile(r"[\s" + "".join(re.escape(q) for q in sorted(_QUOTES)) + "\ue000-\uf8ff]")
+"""Characters a skeleton does not keep as they are (see _Kept)."""
+_UNKNOWN = "\ufffd"
+"""Stands for a private-use character of the text in a skeleton, where those characters are placeholders."""
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
 _GAP = f"(?:[^\ue000-\uf8ff，,；;：:。！？!?]{{0,10}}?)"
 _SUBJECT = f"(?P<S>{_PH}(?:(?:以及|、|和|及|与){_PH})*)"
@@ -75,9 +77,14 @@ class Pattern:
     regex: re.Pattern[str]
     source: str
     """File and line, for debugging."""
-    triggers: frozenset[str] | None = None
-    """Characters of which every match holds at least one (None: no such set is known); a skeleton with
-    none of them is not searched."""
+    context_free: bool = False
+    """Whether a match depends only on the text it covers (no anchors, look-arounds, atomic groups or
+    possessive repeats): such a pattern is searched once over all the sentences of a document."""
+
+    needs: tuple[int, ...] = ()
+    """The types of the mentions a sentence needs for a relation, as masks (see _type_mask): one of the
+    subject types when the pattern has {S}, one of the object types when it has {O} (a subject or object
+    that is the clause's subject may come from elsewhere, such as the speaker)."""
 
     @property
     def has_subject(self) -> bool:
@@ -86,6 +93,17 @@ class Pattern:
     @property
     def has_object(self) -> bool:
         return "O" in self.regex.groupindex
+
+
+_TYPE_BITS = {name: 1 << number for number, name in enumerate(ENTITY_TYPES)}
+
+
+def _type_mask(types: Iterable[str]) -> int:
+    """The entity types as one integer, a bit per type (a quick test of whether two sets meet)."""
+    mask = 0
+    for name in types:
+        mask |= _TYPE_BITS[name]
+    return mask
 
 
 @dataclass(frozen=True)
@@ -136,74 +154,37 @@ def patterns() -> tuple[Pattern, ...]:
             regex = re.compile(expression)
         except re.error as exc:
             raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
-        triggers = _necessary_chars(_regex_parser().parse(expression, regex.flags))
-        loaded.append(
-            Pattern(predicate, _types(subject_types, where), _types(object_types, where), regex, where, triggers)
-        )
+        context_free = _context_free(_regex_parser().parse(expression, regex.flags))
+        subjects, objects = _types(subject_types, where), _types(object_types, where)
+        needs = tuple(_type_mask(types) for group, types in (("S", subjects), ("O", objects)) if group in regex.groupindex)
+        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs))
     return tuple(loaded)
 
 
-@dataclass(frozen=True)
-class _PatternIndex:
-    """The patterns grouped for a quick choice of the ones worth trying on a skeleton."""
-
-    patterns: tuple[Pattern, ...]
-    always: frozenset[int]
-    """Patterns without trigger characters (tried on every skeleton that has a mention)."""
-    by_char: dict[str, frozenset[int]]
-    """Trigger character -> the patterns it may start."""
-
-
-@lru_cache(maxsize=1)
-def _pattern_index() -> _PatternIndex:
-    loaded = patterns()
-    by_char: dict[str, set[int]] = {}
-    for number, pattern in enumerate(loaded):
-        for char in pattern.triggers or ():
-            by_char.setdefault(char, set()).add(number)
-    always = frozenset(number for number, pattern in enumerate(loaded) if pattern.triggers is None)
-    return _PatternIndex(loaded, always, {char: frozenset(numbers) for char, numbers in by_char.items()})
-
-
 def _regex_parser() -> Any:
-    """The standard library's regular expression parser (``re._parser``; ``sre_parse`` before 3.11)."""
+    """The standard library's regular expression parser (``re._parser``)."""
     return importlib.import_module("re._parser")
 
 
-def _necessary_chars(items: Any) -> frozenset[str] | None:
-    """Characters of which any text matched by the parsed expression ``items`` holds at least one.
+def _context_free(items: Any) -> bool:
+    """Whether the parsed expression ``items`` matches a piece of text whatever surrounds it."""
+    parser = _regex_parser()  # it re-exports the opcodes of re._constants
+    contextual = (parser.AT, parser.ASSERT, parser.ASSERT_NOT, parser.ATOMIC_GROUP, parser.POSSESSIVE_REPEAT)
+    stack = [items]
+    while stack:
+        for op, arg in stack.pop():
+            if op in contextual:
+                return False
+            stack.extend(_subpatterns(arg, parser.SubPattern))
+    return True
 
-    Every item of a sequence must match, so the smallest set known for any one item will do; a branch
-    needs a set for each alternative; a repeat only when it must match at least once. Anything else
-    (ranges, classes, case-insensitive parts, look-arounds) gives no set, which is always safe.
-    """
-    parser = _regex_parser()
-    constants = parser  # re._parser re-exports the opcode constants
-    if getattr(items, "state", None) is not None and items.state.flags & re.IGNORECASE:
-        return None
-    best: frozenset[str] | None = None
-    for op, arg in items:
-        found: frozenset[str] | None = None
-        if op is constants.LITERAL:
-            found = frozenset(chr(arg))
-        elif op is constants.IN:
-            if all(kind is constants.LITERAL for kind, _ in arg):
-                found = frozenset(chr(code) for _, code in arg)
-        elif op is constants.SUBPATTERN:
-            _, add_flags, _, inner = arg
-            if not add_flags & re.IGNORECASE:
-                found = _necessary_chars(inner)
-        elif op is constants.BRANCH:
-            alternatives = [_necessary_chars(branch) for branch in arg[1]]
-            if all(a is not None for a in alternatives):
-                found = frozenset().union(*(a for a in alternatives if a is not None))
-        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT):
-            low, _, inner = arg
-            if low >= 1:
-                found = _necessary_chars(inner)
-        if found is not None and (best is None or len(found) < len(best)):
-            best = found
-    return best
+
+def _subpatterns(arg: Any, kind: type) -> Iterable[Any]:
+    if isinstance(arg, kind):
+        yield arg
+    elif isinstance(arg, (tuple, list)):
+        for item in arg:
+            yield from _subpatterns(item, kind)
 
 
 @lru_cache(maxsize=1)
@@ -242,22 +223,58 @@ class _Chain:
     persons: list[Entity]
 
 
-@dataclass
 class _Skeleton:
-    index: int
-    text: str
-    """The sentence with quotes and spaces removed and each mention replaced by a placeholder."""
-    entities: list[Entity]
-    """Entity of placeholder k (character chr(_PH_FIRST + k))."""
-    offsets: list[int]
-    """Document offset of each skeleton character (increasing)."""
-    chains: list[_Chain] = field(default_factory=list)
-    marks: list[int] = field(default_factory=list)
-    """Positions of the placeholder characters, in order."""
-    clauses: list[tuple[int, int]] = field(default_factory=list)
-    clause_starts: list[int] = field(default_factory=list)
-    subjects: dict[int, list[int] | None] = field(default_factory=dict)
-    """Per clause, once asked for (see ``subject``)."""
+    """A sentence as patterns see it (see _skeleton); offsets and clauses are worked out when first asked for."""
+
+    __slots__ = ("index", "text", "entities", "marks", "chains", "_kept", "_segments", "_offsets", "_clauses",
+                 "_clause_starts", "_subjects")
+
+    def __init__(
+        self, index: int, text: str, entities: list[Entity], marks: list[int], kept: _Kept,
+        segments: list[tuple[int, int]], chains: list[_Chain] | None = None, offsets: list[int] | None = None,
+    ) -> None:
+        self.index = index
+        self.text = text
+        """The sentence with quotes and spaces removed and each mention replaced by a placeholder."""
+        self.entities = entities
+        """Entity of placeholder k (character chr(_PH_FIRST + k))."""
+        self.marks = marks
+        """Positions of the placeholder characters, in order."""
+        self.chains = chains or []
+        self._kept = kept
+        self._segments = segments
+        """The document text the skeleton was made of, in order: (start, end) of text, (start, -1) of a mention."""
+        self._offsets = offsets
+        self._clauses: list[tuple[int, int]] | None = None
+        self._clause_starts: list[int] = []
+        self._subjects: dict[int, list[int] | None] = {}
+
+    @property
+    def offsets(self) -> list[int]:
+        """Document offset of each skeleton character (increasing)."""
+        if self._offsets is None:
+            offsets: list[int] = []
+            for start, end in self._segments:
+                if end < 0:
+                    offsets.append(start)
+                else:
+                    offsets.extend(self._kept.offsets(start, end))
+            self._offsets = offsets
+        return self._offsets
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """(start, end) of each clause: the text between clause punctuation (，；：)."""
+        if self._clauses is None:
+            clauses: list[tuple[int, int]] = []
+            start = 0
+            for mark in _CLAUSE_MARK.finditer(self.text):
+                clauses.append((start, mark.start()))
+                start = mark.end()
+            clauses.append((start, len(self.text)))
+            self._clauses = clauses
+            self._clause_starts = [clause[0] for clause in clauses]
+        return self._clauses
 
     def entity_at(self, pos: int) -> Entity | None:
         code = ord(self.text[pos])
@@ -271,22 +288,22 @@ class _Skeleton:
         return self.marks[bisect_left(self.marks, start) : bisect_left(self.marks, end)]
 
     def clause_of(self, pos: int) -> int:
-        number = bisect_right(self.clause_starts, pos) - 1
-        if number >= 0 and pos < self.clauses[number][1]:
+        clauses = self.clauses
+        number = bisect_right(self._clause_starts, pos) - 1
+        if number >= 0 and pos < clauses[number][1]:
             return number
-        return len(self.clauses) - 1
+        return len(clauses) - 1
 
     def subject(self, clause: int) -> list[int] | None:
         """The skeleton positions of the clause's subject mentions (empty when it has none; None when its
         subject is something that is not an entity, such as the officials of an organ)."""
-        if clause not in self.subjects:
+        if clause not in self._subjects:
             start, end = self.clauses[clause]
-            self.subjects[clause] = _clause_subject(self, start, end)
-        return self.subjects[clause]
+            self._subjects[clause] = _clause_subject(self, start, end)
+        return self._subjects[clause]
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
     entity: Entity
@@ -294,70 +311,114 @@ class _Span:
 
 def _top_level_spans(entities: Sequence[Entity]) -> list[_Span]:
     """Mentions with nested and overlapping ones dropped (the longest, then earliest, wins)."""
-    spans = sorted(
-        (_Span(m.start, m.end, e) for e in entities for m in e.mentions if m.end > m.start),
-        key=lambda s: (s.start, -(s.end - s.start), s.entity.type, s.entity.name),
-    )
+    ordered = sorted(
+        (m.start, m.start - m.end, e.type, e.name, number, m.end, e)
+        for number, (e, m) in enumerate((e, m) for e in entities for m in e.mentions)
+        if m.end > m.start
+    )  # ``number`` keeps mentions that tie in their first place in the order given
     kept: list[_Span] = []
-    for span in spans:
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
+    end = -1
+    for start, _, _, _, _, stop, entity in ordered:
+        if start >= end:
+            kept.append(_Span(start, stop, entity))
+            end = stop
     return kept
 
 
-def _skeleton(doc: Document, sentence: Sentence, inside: Sequence[_Span]) -> _Skeleton:
+class _Kept:
+    """A document's text as skeletons hold it: quote marks and whitespace dropped, private-use characters
+    (the placeholders of skeletons) replaced by U+FFFD."""
+
+    __slots__ = ("text", "gone")
+
+    def __init__(self, norm: str) -> None:
+        gone: list[int] = []  # document offsets of the dropped characters
+        private = False
+        for special in _SPECIAL.finditer(norm):
+            if _PH_FIRST <= ord(special.group()) <= _PH_LAST:
+                private = True
+            else:
+                gone.append(special.start())
+        pieces: list[str] = []
+        start = 0
+        for at in gone:
+            pieces.append(norm[start:at])
+            start = at + 1
+        pieces.append(norm[start:])
+        text = "".join(pieces)
+        self.text = _PLACEHOLDER.sub(_UNKNOWN, text) if private else text
+        self.gone = gone
+
+    def index(self, offset: int) -> int:
+        """Where the kept character at document ``offset`` (or the first one after it) is in ``text``."""
+        return offset - bisect_left(self.gone, offset)
+
+    def offsets(self, start: int, end: int) -> list[int]:
+        """Document offsets of the kept characters from ``start`` to ``end``."""
+        found: list[int] = []
+        for at in self.gone[bisect_left(self.gone, start) : bisect_left(self.gone, end)]:
+            found.extend(range(start, at))
+            start = at + 1
+        found.extend(range(start, end))
+        return found
+
+
+def _skeleton(kept: _Kept, sentence: Sentence, inside: Sequence[_Span]) -> _Skeleton:
     """The skeleton of ``sentence``; ``inside`` are the top-level spans starting in it, in order."""
-    norm = doc.norm
+    text = kept.text
     pieces: list[str] = []
-    offsets: list[int] = []
+    segments: list[tuple[int, int]] = []
     entities: list[Entity] = []
-    placeholders: list[int] = []
+    marks: list[int] = []
+    length = 0
     titled = False
     pos = sentence.start
+    low = kept.index(pos)
     for span in inside:
-        _keep(norm, pos, span.start, pieces, offsets)
-        placeholders.append(len(offsets))
-        offsets.append(span.start)
+        high = kept.index(span.start)
+        if high > low:
+            pieces.append(text[low:high])
+            segments.append((pos, span.start))
+            length += high - low
+        marks.append(length)
+        length += 1
+        segments.append((span.start, -1))
         pieces.append(chr(_PH_FIRST + len(entities)))
         entities.append(span.entity)
         titled = titled or span.entity.type == "Position"
-        pos = max(pos, span.end)
-    _keep(norm, pos, sentence.end, pieces, offsets)
-    text = "".join(pieces)
-    chains: list[_Chain] = []
+        if span.end > pos:
+            pos = span.end
+            low = kept.index(pos)
+    if sentence.end > pos:
+        high = kept.index(sentence.end)
+        if high > low:
+            pieces.append(text[low:high])
+            segments.append((pos, sentence.end))
+    skeleton = _Skeleton(sentence.index, "".join(pieces), entities, marks, kept, segments)
     if titled:
-        text, entities, offsets, chains = _fold(text, entities, offsets, placeholders)
-    skeleton = _Skeleton(sentence.index, text, entities, offsets, chains)
-    skeleton.marks = [m.start() for m in _PLACEHOLDER.finditer(text)]
-    _mark_clauses(skeleton)
+        text, entities, offsets, marks, chains = _fold(skeleton.text, entities, skeleton.offsets, marks)
+        skeleton = _Skeleton(sentence.index, text, entities, marks, kept, segments, chains, offsets)
     return skeleton
 
 
-def _keep(norm: str, start: int, end: int, pieces: list[str], offsets: list[int]) -> None:
-    """Add the text between mentions with quote marks and whitespace dropped."""
-    if start >= end:
-        return
-    for run in _KEPT_RUN.finditer(norm, start, end):
-        pieces.append(run.group())
-        offsets.extend(range(run.start(), run.end()))
-
-
 def _fold(
-    text: str, entities: list[Entity], offsets: list[int], placeholders: list[int]
-) -> tuple[str, list[Entity], list[int], list[_Chain]]:
+    text: str, entities: list[Entity], offsets: list[int], marks: list[int]
+) -> tuple[str, list[Entity], list[int], list[int], list[_Chain]]:
     """The skeleton with titles folded into the persons they precede (see _fold_titles), renumbered."""
-    mentioned = dict(zip(placeholders, entities))
+    mentioned = dict(zip(marks, entities))
     tokens = [(offset, mentioned.get(i), "" if i in mentioned else text[i]) for i, offset in enumerate(offsets)]
     tokens, chains = _fold_titles(tokens)
     kept: list[Entity] = []
     chars: list[str] = []
+    folded_marks: list[int] = []
     for _, entity, char in tokens:
         if entity is None:
             chars.append(char)
         else:
+            folded_marks.append(len(chars))
             chars.append(chr(_PH_FIRST + len(kept)))
             kept.append(entity)
-    return "".join(chars), kept, [t[0] for t in tokens], chains
+    return "".join(chars), kept, [t[0] for t in tokens], folded_marks, chains
 
 
 def _fold_titles(
@@ -388,17 +449,6 @@ def _fold_titles(
         out.append(tokens[i])
         i += 1
     return out, chains
-
-
-def _mark_clauses(skeleton: _Skeleton) -> None:
-    start = 0
-    text = skeleton.text
-    for mark in _CLAUSE_MARK.finditer(text):
-        skeleton.clauses.append((start, mark.start()))
-        skeleton.clause_starts.append(start)
-        start = mark.end()
-    skeleton.clauses.append((start, len(text)))
-    skeleton.clause_starts.append(start)
 
 
 def _clause_subject(skeleton: _Skeleton, start: int, end: int) -> list[int] | None:
@@ -566,12 +616,13 @@ def find_relations(doc: Document, sentences: list[Sentence], entities: list[Enti
     spans = _top_level_spans(entities)
     starts = [span.start for span in spans]
     inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
-    skeletons = [_skeleton(doc, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
+    kept = _Kept(doc.norm)
+    skeletons = [_skeleton(kept, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
     context = _Context(_doc_body(doc, entities, skeletons))
     found: list[Relation] = []
     found.extend(_from_names(doc, sentences, entities))
+    found.extend(_from_patterns(skeletons, context, {e.type for e in entities}))
     for skeleton in skeletons:
-        found.extend(_from_patterns(skeleton, context))
         found.extend(_from_titles(skeleton))
     found.extend(_accompanies(skeletons, found))
     for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
@@ -630,34 +681,100 @@ def _named_after(entity: Entity, bodies: dict[str, list[Entity]]) -> Entity | No
     return None
 
 
-def _from_patterns(skeleton: _Skeleton, context: _Context) -> list[Relation]:
+def _from_patterns(skeletons: Sequence[_Skeleton], context: _Context, types: set[str]) -> list[Relation]:
+    """Relations of every pattern match, in the order of the patterns and, for each, of the sentences.
+
+    A pattern is only tried when the document has entities of its types (``types``), on the sentences
+    with mentions of the types it needs.
+    """
     relations: list[Relation] = []
-    if not skeleton.marks:  # every relation has a mention in {S} or {O}
-        return relations
-    index = _pattern_index()
-    chosen = set(index.always)
-    for char in index.by_char.keys() & set(skeleton.text):
-        chosen |= index.by_char[char]
-    for number in sorted(chosen):
-        pattern = index.patterns[number]
-        for match in _overlapping(pattern.regex, skeleton.text):
-            if pattern.has_subject:
-                subjects = _group(skeleton, match.start("S"), match.end("S"))
+    mentioned = [(s, _type_mask(e.type for e in s.entities)) for s in skeletons if s.marks]
+    joined: dict[tuple[int, ...], _Joined] = {}
+    for pattern in patterns():
+        needs = pattern.needs
+        if types.isdisjoint(pattern.subject_types) or types.isdisjoint(pattern.object_types):
+            continue
+        if needs not in joined:
+            if len(needs) == 1:
+                chosen = [s for s, kinds in mentioned if kinds & needs[0]]
             else:
-                subjects = _implicit(skeleton, match.start(), context)
-            if pattern.has_object:
-                objects = _group(skeleton, match.start("O"), match.end("O"))
+                chosen = [s for s, kinds in mentioned if kinds & needs[0] and kinds & needs[1] and len(s.marks) > 1]
+            joined[needs] = _join(chosen)
+        some = joined[needs]
+        if not pattern.context_free:
+            for skeleton in some.skeletons:
+                for match in _overlapping(pattern.regex, skeleton.text):
+                    _add_match(relations, pattern, skeleton, match, 0, context)
+            continue
+        # A match within one sentence is the sentence's own match there; one running past the sentence's
+        # end is tried again on the sentence alone. Every match of a sentence starts where one of the
+        # whole text does, since a context-free pattern matches the same text anywhere.
+        for match in _overlapping(pattern.regex, some.text):
+            number = bisect_right(some.starts, match.start()) - 1
+            skeleton, shift = some.skeletons[number], some.starts[number]
+            if match.start() - shift >= len(skeleton.text):
+                continue  # at the joiner
+            if match.end() - shift > len(skeleton.text):
+                again = pattern.regex.match(skeleton.text, match.start() - shift)
+                if again is not None:
+                    _add_match(relations, pattern, skeleton, again, 0, context)
             else:
-                objects = _implicit(skeleton, match.start(), context)
-            for subject in subjects:
-                if subject.type not in pattern.subject_types:
-                    continue
-                if pattern.predicate == "locatedIn" and subject.type == "Platform" and not _has_own_name(subject):
-                    continue
-                for obj in objects:
-                    if obj.type in pattern.object_types and obj.key != subject.key:
-                        relations.append(Relation(subject.key, pattern.predicate, obj.key, skeleton.index))
+                _add_match(relations, pattern, skeleton, match, shift, context)
     return relations
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """Skeletons with their texts joined, to search a pattern once per document."""
+
+    skeletons: list[_Skeleton]
+    text: str
+    starts: list[int]
+    """Where each skeleton's text starts in ``text``."""
+
+
+def _join(skeletons: list[_Skeleton]) -> _Joined:
+    starts: list[int] = []
+    at = 0
+    for skeleton in skeletons:
+        starts.append(at)
+        at += len(skeleton.text) + len(_JOINER)
+    return _Joined(skeletons, _JOINER.join(s.text for s in skeletons), starts)
+
+
+_JOINER = "\n"
+"""Between sentence skeletons (which hold no whitespace) when a pattern is searched over a whole document."""
+
+
+def _add_match(
+    relations: list[Relation], pattern: Pattern, skeleton: _Skeleton, match: re.Match[str], shift: int,
+    context: _Context,
+) -> None:
+    """The relations of one match; ``shift`` is where the skeleton's text starts in the matched text."""
+    start = match.start() - shift
+    objects: list[Entity] | None = None
+    if pattern.has_object:
+        objects = [o for o in _group(skeleton, match.start("O") - shift, match.end("O") - shift)
+                   if o.type in pattern.object_types]
+        if not objects:
+            return
+    if pattern.has_subject:
+        subjects = _group(skeleton, match.start("S") - shift, match.end("S") - shift)
+    else:
+        subjects = _implicit(skeleton, start, context)
+    subjects = [
+        s for s in subjects
+        if s.type in pattern.subject_types
+        and not (pattern.predicate == "locatedIn" and s.type == "Platform" and not _has_own_name(s))
+    ]
+    if not subjects:
+        return
+    if objects is None:
+        objects = [o for o in _implicit(skeleton, start, context) if o.type in pattern.object_types]
+    for subject in subjects:
+        for obj in objects:
+            if obj.key != subject.key:
+                relations.append(Relation(subject.key, pattern.predicate, obj.key, skeleton.index))
 
 
 def _overlapping(regex: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
