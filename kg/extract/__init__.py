@@ -2,6 +2,7 @@
 
     extract_document(doc, settings) -> Extraction
     extract_text(text, settings)    -> Extraction of a text wrapped in a Document (id "text")
+    warm_up(settings)               -> load every table extraction reads lazily (once per process)
 
 Stages, each in its own module, all working on ``doc.norm`` (simplified characters, same offsets as
 ``doc.text``):
@@ -16,6 +17,11 @@ Stages, each in its own module, all working on ``doc.norm`` (simplified characte
 """
 
 from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from types import ModuleType
 
 from kg import lexicon
 from kg.extract.metadata import metadata_entities
@@ -111,3 +117,45 @@ def extract_text(text: str, settings: Settings | None = None) -> Extraction:
     norm = simplify(text)
     doc = Document(id="text", source="text", text=text, norm=norm, title=text.strip().split("\n", 1)[0])
     return extract_document(doc, settings)
+
+
+_LAZY_MODULES = (
+    "kg.nlp",
+    "kg.gazetteer",
+    "kg.extract.places",
+    "kg.extract.organs",
+    "kg.extract.terms",
+    "kg.extract.people",
+    "kg.extract.words",
+    "kg.extract.resolve",
+    "kg.extract.metadata",
+    "kg.extract.relations",
+    "kg.extract.quantities",
+)
+"""The modules whose tables extraction loads on first use."""
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Load every table extraction reads lazily: the lexicon (with ``settings``' user lexicons), the
+    gazetteer, word lists and patterns, and jieba with the domain lexicon.
+
+    A worker process calls this once before its first document, so that no document pays for loading.
+    The tables are the functions of the modules in _LAZY_MODULES that are cached (functools.lru_cache)
+    and take no arguments; a module adding a table that way is warmed up without a change here.
+    """
+    settings = settings or Settings()
+    lexicon.entries(settings.user_lexicons)
+    for name in _LAZY_MODULES:
+        for load in _table_loaders(importlib.import_module(name)):
+            load()
+
+
+def _table_loaders(module: ModuleType) -> list[Callable[[], object]]:
+    return [
+        value
+        for value in vars(module).values()
+        if callable(value)
+        and hasattr(value, "cache_info")
+        and getattr(value, "__module__", None) == module.__name__
+        and not inspect.signature(value).parameters
+    ]

@@ -17,7 +17,7 @@ with at_least=False (the stated figure is the best value we have, but not a lowe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,9 +181,10 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
         begin, finish = start + match.start(), start + match.end()
         if any(s < finish and begin < e for s, e, _ in spans):
             continue
-        clause = max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_END) + 1
-        if text.find(_RATE_MARK, clause, match.start()) >= 0:
-            continue
+        if text.find(_RATE_MARK, 0, match.start()) >= 0:  # a rate (每人每年1个) when in the same clause
+            clause = max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_END) + 1
+            if text.find(_RATE_MARK, clause, match.start()) >= 0:
+                continue
         counted = _counted_after(text, match.end(), start, spans, nouns) or _counted_before(
             text, match.start(), start, spans, nouns
         )
@@ -200,7 +201,7 @@ def _counted_after(
     text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
 ) -> str | None:
     pos += _AFTER_GAP.match(text, pos).end() - pos  # type: ignore[union-attr]
-    noun = _longest(nouns.after, nouns.after_lengths, lambda length: text[pos : pos + length])
+    noun = _longest_at(nouns.after, nouns.after_lengths, text, pos)
     for s, e, name in spans:
         if s == start + pos:
             # 286名县政协委员: the listed noun is longer than the mention inside it
@@ -213,20 +214,29 @@ def _counted_after(
 def _counted_before(
     text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
 ) -> str | None:
-    for s, e, name in reversed(spans):
+    for _, e, name in reversed(spans):
         if start <= e <= start + pos and _BEFORE_GAP.fullmatch(text, e - start, pos):
             return name or None
-    noun = _longest(nouns.before, nouns.before_lengths, lambda length: text[pos - length : pos] if length <= pos else "")
+    noun = _longest_before(nouns.before, nouns.before_lengths, text, pos)
     return None if noun is None or noun[1] == _NOT_COUNTED else noun[1]
 
 
-def _longest(table: dict[str, str], lengths: tuple[int, ...], piece: Callable[[int], str]) -> tuple[str, str] | None:
-    """The longest noun of ``table`` that is the text's ``piece`` of its length, with its label (at one
-    place in the text at most one noun of each length fits)."""
+def _longest_at(table: dict[str, str], lengths: tuple[int, ...], text: str, pos: int) -> tuple[str, str] | None:
+    """The longest noun of ``table`` written at ``pos``, with its label (at one place at most one noun of
+    each length fits, so the lengths are tried longest first)."""
     for length in lengths:
-        noun = piece(length)
-        label = table.get(noun)
+        label = table.get(text[pos : pos + length])
         if label is not None:
-            return noun, label
+            return text[pos : pos + length], label
+    return None
+
+
+def _longest_before(table: dict[str, str], lengths: tuple[int, ...], text: str, pos: int) -> tuple[str, str] | None:
+    """The longest noun of ``table`` that ends right before ``pos``, with its label."""
+    for length in lengths:
+        if length <= pos:
+            label = table.get(text[pos - length : pos])
+            if label is not None:
+                return text[pos - length : pos], label
     return None
 

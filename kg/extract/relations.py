@@ -27,7 +27,7 @@ import importlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -55,7 +55,7 @@ _SPECIAL = re.compile(r"[\s" + "".join(re.escape(q) for q in sorted(_QUOTES)) + 
 _UNKNOWN = "\ufffd"
 """Stands for a private-use character of the text in a skeleton, where those characters are placeholders."""
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
-_GAP = f"(?:[^\ue000-\uf8ff，,；;：:。！？!?]{{0,10}}?)"
+_GAP = "(?:[^\ue000-\uf8ff，,；;：:。！？!?]{0,10}?)"
 _SUBJECT = f"(?P<S>{_PH}(?:(?:以及|、|和|及|与){_PH})*)"
 _OBJECT = f"(?P<O>{_PH}(?:(?:以及|、|和|及|与)?{_PH})*)"
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]")

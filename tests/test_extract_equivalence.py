@@ -1,0 +1,94 @@
+"""The fast paths of kg.extract.relations and kg.extract.quantities give what the plain ones give.
+
+Relations: a context-free pattern is searched once over a document's joined skeletons, only on sentences
+with mentions of the types it needs; here every pattern is also run sentence by sentence on every
+skeleton and the relations must be the same. Counts: the count pattern is tried only where a count can
+start; here it is compared with ``finditer``.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+from pathlib import Path
+
+import pytest
+
+from kg.extract import quantities, relations, warm_up
+from kg.model import Document, Entity, Mention, Relation
+
+DEV = Path("/work/shared/dev")
+
+EXPRESSIONS = [("a(?=b)", False), ("^a", False), ("a\\b", False), ("(?>ab)", False), ("a++", False),
+               ("(?:x|(?<!y)z)", False), ("ab{1,3}?(?P<S>c)", True), ("(a)(?(1)b|c)", True)]
+
+
+@pytest.mark.parametrize(("expression", "free"), EXPRESSIONS)
+def test_context_free_expressions(expression: str, free: bool) -> None:
+    assert relations._context_free(relations._regex_parser().parse(expression)) is free
+
+
+def _sentence_by_sentence(skeletons: list[relations._Skeleton], context: relations._Context) -> list[Relation]:
+    found: list[Relation] = []
+    for pattern in relations.patterns():
+        for skeleton in skeletons:
+            for match in relations._overlapping(pattern.regex, skeleton.text):
+                relations._add_match(found, pattern, skeleton, match, 0, context)
+    return found
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared dev texts not available")
+@pytest.mark.parametrize("path", sorted(DEV.glob("*.txt")), ids=lambda p: p.stem)
+def test_joined_search_equals_sentence_search(path: Path) -> None:
+    from kg.extract import extract_document
+    from kg.ingest import read_documents
+
+    for doc in read_documents(path):
+        extraction = extract_document(doc)
+        entities, sentences = extraction.entities, extraction.sentences
+        spans = relations._top_level_spans(entities)
+        starts = [s.start for s in spans]
+        kept = relations._Kept(doc.norm)
+        skeletons = [
+            relations._skeleton(kept, s, spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)])
+            for s in sentences
+        ]
+        context = relations._Context(relations._doc_body(doc, entities, skeletons))
+        fast = relations._from_patterns(skeletons, context, {e.type for e in entities})
+        assert fast == _sentence_by_sentence(skeletons, context)
+        for skeleton in skeletons:
+            offsets = skeleton.offsets
+            assert len(offsets) == len(skeleton.text) and offsets == sorted(set(offsets))
+
+
+def test_count_matches_equal_finditer() -> None:
+    rng = random.Random(1)
+    alphabet = "近约一二两十百千万亿0123456789０.．余多个次名人以上场的在，"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    texts += ["参与人数1900余人次，协商议事点760余个", "近3年开展“小微协商”140余次", "每人每年1个"]
+    for text in texts:
+        expected = [(m.span(), m.groupdict()) for m in quantities._count_pattern().finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in quantities._count_matches(text)] == expected, text
+        assert quantities.may_count(text) is bool(expected)
+
+
+def test_private_use_characters_are_no_mentions() -> None:
+    text = "市政协\ue001搭建\ue000“有事来协商”平台。"
+    doc = Document(id="t", source="t", text=text, norm=text)
+    from kg.nlp import split_sentences
+
+    body = Entity("CPPCCBody", "市政协", {"市政协"}, [Mention(0, 3, "市政协", 0)])
+    platform = Entity("Platform", "有事来协商", {"有事来协商"}, [Mention(7, 14, "“有事来协商”", 0)])
+    found = relations.find_relations(doc, split_sentences(text), [body, platform])
+    assert [(r.subject, r.predicate, r.object) for r in found] == [(body.key, "runsPlatform", platform.key)]
+
+
+def test_warm_up_loads_every_table() -> None:
+    import importlib
+
+    from kg import extract
+
+    warm_up()
+    for name in extract._LAZY_MODULES:
+        for load in extract._table_loaders(importlib.import_module(name)):
+            assert load.cache_info().currsize == 1, f"{name}.{load.__name__}"  # type: ignore[attr-defined]
