@@ -25,7 +25,6 @@ import pyoxigraph as ox
 
 from kg.model import Document, EntityKey, Extraction, Quantity
 from kg.vocab import (
-    ONTOLOGY_NS,
     PREFIXES,
     QUANTITY_NS,
     STATEMENT_NS,
@@ -162,8 +161,10 @@ def metadata_links(extraction: Extraction) -> list[tuple[str, EntityKey]]:
             (e.key for e in extraction.entities if e.type in types and (e.name == written or written in e.aliases)),
             None,
         )
-        if found is None:
-            found = ("Publication", written) if prop == "publishedIn" else (types[0] if "政协" in written else types[1], written)
+        if found is None and prop == "publishedIn":
+            found = ("Publication", written)
+        elif found is None:
+            found = ("CPPCCBody" if "政协" in written else "PartyGovOrgan", written)
         links.append((prop, found))
     return links
 
@@ -280,27 +281,16 @@ def select(store: ox.Store, query: str) -> list[list[str]]:
 
 
 def sorted_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """The default graph of ``store``, subject by subject in IRI order: a stable, readable order."""
-    default = ox.DefaultGraph()
-    subjects = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, default)})  # type: ignore[union-attr]
-    for subject in subjects:
-        node = _N(subject)
-        quads = store.quads_for_pattern(node, None, None, default)
-        for q in sorted(quads, key=lambda q: (_rank(q.predicate.value), q.predicate.value, str(q.object))):
-            yield ox.Triple(q.subject, q.predicate, q.object)
+    """The default graph of ``store`` in N-Triples line order: subjects in IRI order, each with its triples
+    sorted. A stable, readable order, the same as the build's sorted N-Triples."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    assert data is not None  # no output file given: dump returns the bytes
+    lines = sorted(set(data.splitlines(keepends=True)))
+    yield from ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[misc]
 
 
-def _rank(predicate: str) -> int:
-    """rdf:type first, then labels, then the rest."""
-    if predicate == RDF + "type":
-        return 0
-    if predicate in (RDFS + "label", SKOS + "altLabel"):
-        return 1
-    return 2 if predicate.startswith(ONTOLOGY_NS) else 3
-
-
-def to_nquads(triples: Iterable[ox.Triple]) -> bytes:
-    """Triples as N-Quads bytes (default graph), the compact form sent from workers to the main process."""
-    data = ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=ox.RdfFormat.N_QUADS)
+def to_ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    """Triples as N-Triples bytes, the compact form sent from workers to the main process."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert data is not None  # no output file given: serialize returns the bytes
     return data

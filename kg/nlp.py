@@ -38,10 +38,13 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
 @lru_cache(maxsize=1)
 def tokenizer() -> object:
     """The process-wide jieba tokenizer with the domain lexicon loaded (built on first call)."""
+    import logging
+
     import jieba
 
     from kg import lexicon
 
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter on stderr
     tok = jieba.Tokenizer()
     tok.initialize()
     for word, freq in lexicon.jieba_words():

@@ -11,6 +11,7 @@ summaries, so memory stays flat as the corpus grows (the store lives on disk for
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import os
 import shutil
@@ -18,7 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby, islice
 from pathlib import Path
@@ -60,7 +61,7 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class _DocResult:
-    nquads: bytes
+    ntriples: bytes
     summaries: list[graph.EntitySummary]
     relations: list[tuple[str, str, str]]
 
@@ -101,39 +102,53 @@ def build_to(
     settings: Settings | None = None,
     progress: bool = True,
 ) -> BuildReport:
-    """The CLI build: extract into an on-disk store, validate, write every format into ``out_dir``."""
+    """The CLI build: extract, validate, write every format into ``out_dir``.
+
+    Turtle and N-Triples are written straight from the sorted N-Triples the extraction stage leaves; a
+    pyoxigraph store is loaded only when validation or another format needs one.
+    """
     from kg import export, validate
+    from kg.export.rdf import FROM_NTRIPLES
 
     started = time.perf_counter()
     settings = settings or Settings()
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
     try:
-        store = ox.Store(str(workdir / "store"))
-        report = build_store(paths, store, settings, progress=progress)
-        if settings.validate:
+        ntriples = workdir / "graph.nt"
+        report = extract_to_ntriples(paths, ntriples, settings, progress=progress)
+        needs_store = settings.validate or any(name not in FROM_NTRIPLES for name in formats)
+        store = _load_store(ntriples, report) if needs_store else None
+        if settings.validate and store is not None:
             with _timed(report, "validate"):
                 report.violations = validate.validate_store(store)
         for name in formats:
             with _timed(report, f"export:{name}"):
-                report.outputs.extend(export.write(name, store, out_dir))
-        store.flush()
-        del store
+                if name in FROM_NTRIPLES:
+                    report.outputs.extend(FROM_NTRIPLES[name](ntriples, out_dir))
+                else:
+                    assert store is not None
+                    report.outputs.extend(export.write(name, store, out_dir))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
 
 
-@contextmanager
-def _timed(report: BuildReport, stage: str) -> Iterator[None]:
-    started = time.perf_counter()
-    yield
-    report.stages[stage] = time.perf_counter() - started
-
-
 def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings, *, progress: bool) -> BuildReport:
-    """Read, extract and load everything into ``store``; the heart of every build."""
+    """Read, extract and load everything into ``store``."""
+    with tempfile.TemporaryDirectory(prefix="kg-build-") as workdir:
+        ntriples = Path(workdir) / "graph.nt"
+        report = extract_to_ntriples(paths, ntriples, settings, progress=progress)
+        with _timed(report, "load store"):
+            store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    return report
+
+
+def extract_to_ntriples(paths: Sequence[str | Path], dest: Path, settings: Settings, *, progress: bool) -> BuildReport:
+    """Read, extract and write the whole graph to ``dest`` as sorted, duplicate-free N-Triples: the heart
+    of every build. Memory stays flat: triples are sorted in bounded chunks spilled beside ``dest`` and
+    merged at the end."""
     started = time.perf_counter()
     report = BuildReport()
     files = ingest.discover(paths)
@@ -142,24 +157,78 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
 
     table = graph.EntityTable()
     relations: set[tuple[str, str, str]] = set()
-    batch: list[bytes] = []
-    for result in _progress(_extract_all(jobs, len(files), settings), progress):
-        for summary in result.summaries:
-            table.add(summary)
-        relations.update(result.relations)
-        batch.append(result.nquads)
-        if len(batch) >= 64:
-            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-            batch.clear()
-    if batch:
-        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(graph.to_nquads(graph.entity_triples(table)), format=ox.RdfFormat.N_QUADS)
-
+    with SortedLines(dest) as lines:
+        for result in _progress(_extract_all(jobs, len(files), settings), progress):
+            for summary in result.summaries:
+                table.add(summary)
+            relations.update(result.relations)
+            lines.add(result.ntriples)
+        lines.add(graph.to_ntriples(graph.entity_triples(table)))
+    report.triples = lines.count
     report.entities = Counter(type_ for type_, _ in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
-    report.triples = len(store)
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
+
+
+class SortedLines:
+    """Collect lines of bytes, then write them sorted and without duplicates to ``dest`` (an external
+    merge sort: chunks of ``chunk_lines`` are sorted in memory and spilled to files beside ``dest``)."""
+
+    def __init__(self, dest: Path, chunk_lines: int = 250_000) -> None:
+        self.dest = dest
+        self.chunk_lines = chunk_lines
+        self.count = 0
+        self._lines: list[bytes] = []
+        self._chunks: list[Path] = []
+
+    def __enter__(self) -> SortedLines:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            if kind is None:
+                self._spill()
+                self._merge()
+        finally:
+            for chunk in self._chunks:
+                chunk.unlink(missing_ok=True)
+
+    def add(self, data: bytes) -> None:
+        self._lines.extend(data.splitlines(keepends=True))
+        if len(self._lines) >= self.chunk_lines:
+            self._spill()
+
+    def _spill(self) -> None:
+        chunk = self.dest.with_name(f"{self.dest.name}.{len(self._chunks)}")
+        self._lines.sort()
+        chunk.write_bytes(b"".join(self._lines))
+        self._chunks.append(chunk)
+        self._lines = []
+
+    def _merge(self) -> None:
+        with ExitStack() as stack, self.dest.open("wb") as out:
+            sources = [stack.enter_context(chunk.open("rb")) for chunk in self._chunks]
+            previous = b""
+            for line in heapq.merge(*sources):
+                if line != previous:
+                    out.write(line)
+                    self.count += 1
+                    previous = line
+
+
+def _load_store(ntriples: Path, report: BuildReport) -> ox.Store:
+    with _timed(report, "load store"):
+        store = ox.Store()
+        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    report.stages[stage] = time.perf_counter() - started
 
 
 # ---------------------------------------------------------------------------- stages
@@ -201,13 +270,19 @@ def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[tuple[
 
 def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Settings) -> Iterator[_DocResult]:
     """Extract in a process pool fed a window at a time, so only a window of documents is in memory."""
+    from kg.extract import warm_up
+
     workers = settings.workers or os.cpu_count() or 1
+    _init_worker(settings)
     if workers <= 1 or files < 4:
-        _init_worker(settings)
         yield from map(_process, jobs)
         return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    # Dictionaries are loaded once here: forked workers share them instead of loading their own.
+    fork = hasattr(os, "fork")
+    if fork:
+        warm_up(settings)
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(settings, not fork)) as pool:
         while window := list(islice(jobs, 64 * workers)):
             yield from pool.imap(_process, window, chunksize=4)
 
@@ -215,9 +290,13 @@ def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Se
 _settings: Settings = Settings()
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, warm: bool = False) -> None:
     global _settings
     _settings = settings
+    if warm:
+        from kg.extract import warm_up
+
+        warm_up(settings)
 
 
 def _process(job: tuple[Document, bool]) -> _DocResult:
@@ -235,7 +314,7 @@ def _process(job: tuple[Document, bool]) -> _DocResult:
         ("/".join(r.subject), r.predicate, repr(r.object) if isinstance(r.object, Quantity) else "/".join(r.object))
         for r in extraction.relations
     ]
-    return _DocResult(graph.to_nquads(triples), graph.summarise(extraction), relations)
+    return _DocResult(graph.to_ntriples(triples), graph.summarise(extraction), relations)
 
 
 def _progress(items: Iterator[Any], enabled: bool) -> Iterator[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +28,29 @@ def write_ntriples(store: ox.Store, out_dir: Path) -> list[Path]:
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
         ox.serialize(sorted_triples(store), fh, format=ox.RdfFormat.N_TRIPLES)
     return [dest]
+
+
+def turtle_from_ntriples(ntriples: Path, out_dir: Path) -> list[Path]:
+    """``cppcc.ttl`` from sorted N-Triples (what a build leaves), streamed: the same bytes as write_turtle."""
+    dest = out_dir / f"{BASENAME}.ttl"
+    with atomic_path(dest) as tmp, tmp.open("wb") as fh, ntriples.open("rb") as source:
+        ox.serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), fh, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return [dest]
+
+
+def ntriples_from_ntriples(ntriples: Path, out_dir: Path) -> list[Path]:
+    """``cppcc.nt``: the build's sorted N-Triples as they are: the same bytes as write_ntriples."""
+    dest = out_dir / f"{BASENAME}.nt"
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(ntriples, tmp)
+    return [dest]
+
+
+FROM_NTRIPLES: dict[str, Callable[[Path, Path], list[Path]]] = {
+    "turtle": turtle_from_ntriples,
+    "ntriples": ntriples_from_ntriples,
+}
+"""Exporters a build runs on its sorted N-Triples file, without loading a store."""
 
 
 def write_nquads(store: ox.Store, out_dir: Path) -> list[Path]:

@@ -53,7 +53,9 @@ def word_at(text: str, i: int) -> str:
 def _tags() -> dict[str, str]:
     import jieba.posseg
 
-    table: dict[str, str] = jieba.posseg.POSTokenizer(tokenizer()).word_tag_tab
+    # jieba.posseg loads the default dictionary's tags on import (posseg.dt); our tokenizer uses the same
+    # dictionary plus domain words (which carry no tag), so that table serves as it is.
+    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
     return table
 
 
