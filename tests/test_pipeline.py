@@ -106,3 +106,16 @@ def test_files_with_one_name_in_two_folders_stay_apart(tmp_path) -> None:
     assert len(files) == 2
     docs = list(store.query(PREFIX + "SELECT ?d WHERE { ?d a cppcc:Document }"))
     assert len(docs) == 10
+
+
+def test_sorted_lines_merges_spilled_chunks_without_duplicates(tmp_path) -> None:
+    from kg.pipeline import SortedLines
+
+    dest = tmp_path / "out.nt"
+    with SortedLines(dest, chunk_lines=3) as lines:
+        lines.add(b"d\nb\na\n")
+        lines.add(b"c\nb\n")
+        lines.add(b"a\ne\n")
+    assert dest.read_bytes() == b"a\nb\nc\nd\ne\n"
+    assert lines.count == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nt"], "chunk files left behind"
