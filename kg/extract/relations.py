@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from kg.errors import ConfigError
 from kg.extract.quantities import find_counts, may_count
-from kg.lexicon import DATA_DIR
+from kg.lexicon import DATA_DIR, rows
 from kg.model import ENTITY_TYPES, Document, Entity, EntityKey, Quantity, Relation, Sentence
 
 BODY_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan"})
@@ -117,16 +117,9 @@ class _Words:
 
 
 def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
-    path = DATA_DIR / name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read data file: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: data file is not UTF-8 (byte {exc.start})") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            yield number, [c.strip() for c in line.split("\t")]
+    """(line number, columns) of a relation data file, read by the project's one data-file reader."""
+    for cols, number in rows(DATA_DIR / name, 1, 9):
+        yield number, list(cols)
 
 
 def _types(value: str, where: str) -> frozenset[str]:
