@@ -1,12 +1,14 @@
 """The whole flow on one screen.
 
     files ──kg.ingest──▶ Documents ──(worker processes: kg.extract → kg.graph.document_triples)──▶
-        N-Quads per document + entity summaries ──▶ pyoxigraph Store (+ merged EntityTable → entity_triples)
+        N-Triples per document + entity summaries ──▶ SortedLines (+ merged EntityTable → entity_triples)
+        ──▶ sorted N-Triples file ──▶ Turtle / N-Triples, or a pyoxigraph Store
         ──kg.validate──▶ SHACL report ──kg.export──▶ exports/
 
-Documents are independent, so extraction runs in a process pool (one worker per core, dictionaries loaded
-once per worker). The main process only loads each document's triples into the store and merges entity
-summaries, so memory stays flat as the corpus grows (the store lives on disk for CLI builds).
+Documents are independent, so extraction runs in a process pool (one worker per core; dictionaries are
+loaded once before the fork and shared). The main process only sorts each document's triples in bounded
+chunks spilled to disk (an external merge sort) and merges entity summaries, so memory stays flat as the
+corpus grows. A store is loaded only when validation or a format other than Turtle/N-Triples needs one.
 """
 
 from __future__ import annotations
