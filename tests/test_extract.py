@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract_text
+from kg.extract import extract_document, extract_text
+from kg.model import Document
 from kg.settings import Settings
 
 FOUND = [
@@ -214,3 +215,14 @@ def test_event_names(text: str, name: str) -> None:
 def test_event_referred_back_to_is_not_a_name() -> None:
     names = {e.name for e in extract_text("我们将认真落实这次现场会精神。").entities if e.type == "Event"}
     assert not any(n.startswith("这次") for n in names)
+
+
+def test_group_set_up_without_subject_belongs_to_the_speaking_committee() -> None:
+    """成立…领导小组 with its subject dropped, in a speech: the speaker's group, not the last committee named."""
+    from kg.ingest.script import simplify
+
+    text = "按照省政协统一安排部署，全面推动工作。一是健全组织领导。成立“有事来协商”工作领导小组，统筹推进。"
+    doc = Document(id="t", source="t", text=text, norm=simplify(text), speaker="德阳市政协")
+    names = {e.name for e in extract_document(doc).entities if e.type == "CPPCCBody"}
+    assert "德阳市政协“有事来协商”工作领导小组" in names
+    assert not any(n.startswith("四川省政协") and n.endswith("领导小组") for n in names)

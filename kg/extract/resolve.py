@@ -121,7 +121,16 @@ class Resolver:
                 return max(earlier)[1], None
             return organ.surface, None
         if organ.cppcc_unit:
+            # The committee named earlier in the same sentence; else the speaker of a speech (成立…领导小组
+            # with its subject dropped is the speaking committee's); else the latest committee named before.
             committees = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith("政协")]
+            here = self.sentence_of(organ.start)
+            in_sentence = [c for c in committees if self.sentence_of(c[0]) == here]
+            speaker = self.doc.speaker if self.doc.speaker and self.doc.speaker.endswith("政协") else None
+            if in_sentence:
+                return max(in_sentence)[1] + organ.surface, organ.place
+            if speaker:
+                return speaker + organ.surface, organ.place
             if committees:
                 return max(committees)[1] + organ.surface, organ.place
             return organ.surface, organ.place
