@@ -156,7 +156,7 @@ def _compare(
         else:
             used.add(match)
             by_type[g_type].tp += 1
-    for i, (t, n, s) in enumerate(preds):
+    for i, (t, n, _s) in enumerate(preds):
         if i in used:
             continue
         # A second prediction naming an already matched gold entity is a duplicate, not a false hit.

@@ -272,6 +272,20 @@ def entity_triples(table: EntityTable) -> Iterator[ox.Triple]:
             yield ox.Triple(node, term("referenceSource"), ox.Literal(attrs.get("source", "gazetteer")))
 
 
+@cache
+def ontology_store() -> ox.Store:
+    """ontology/cppcc.ttl in a pyoxigraph store (read once per process); exporters take labels from it."""
+    from kg.errors import ConfigError
+    from kg.vocab import ONTOLOGY_FILE
+
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    except (OSError, SyntaxError) as exc:
+        raise ConfigError(f"cannot read the ontology {ONTOLOGY_FILE}: {exc}; reinstall cppcc-kg") from exc
+    return store
+
+
 def select(store: ox.Store, query: str) -> list[list[str]]:
     """Run a SELECT query (kg.vocab.PREFIXES predeclared); each row's values as strings, "" when unbound."""
     solutions = store.query(query, prefixes=PREFIXES)

@@ -31,9 +31,10 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError, ExportError, InputError
 from kg.export import BASENAME, atomic_path
+from kg.graph import ontology_store
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.model import ENTITY_TYPES
-from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_NS, PREFIXES
+from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 Physics = Literal["auto", "on", "off"]
 
@@ -379,10 +380,7 @@ def script_json(value: Any) -> str:
 @lru_cache(maxsize=1)
 def ontology_labels() -> dict[str, tuple[str, str]]:
     """Local name of every ontology term -> (Chinese label, English label), from ontology/cppcc.ttl."""
-    if not ONTOLOGY_FILE.is_file():
-        raise ExportError(f"{ONTOLOGY_FILE}: ontology file missing; the html export takes its legend from it")
-    store = ox.Store()
-    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    store = ontology_store()
     found: dict[str, dict[str, str]] = {}
     for term, _, label, _ in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "label"), None):
         if isinstance(term, ox.NamedNode) and term.value.startswith(ONTOLOGY_NS) and isinstance(label, ox.Literal):

@@ -28,8 +28,8 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import BASENAME, atomic_path
-from kg.graph import sorted_triples
-from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_NS, PREFIXES
+from kg.graph import ontology_store, sorted_triples
+from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
 _RDF, _XSD = PREFIXES["rdf"], PREFIXES["xsd"]
@@ -54,11 +54,7 @@ _EXTRA_TERMS: dict[str, tuple[str, bool]] = {
 @lru_cache(maxsize=1)
 def context() -> dict[str, Any]:
     """The JSON-LD context: prefixes, ontology terms by local name, a few standard terms, @language zh."""
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    except (OSError, SyntaxError) as exc:
-        raise ExportError(f"cannot read the ontology {ONTOLOGY_FILE}: {exc}; reinstall cppcc-kg") from exc
+    store = ontology_store()
     owl = PREFIXES["owl"]
     kinds = {"Class": "class", "ObjectProperty": "object", "DatatypeProperty": "data", "AnnotationProperty": "data"}
     terms: dict[str, str] = {}

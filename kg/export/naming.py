@@ -16,6 +16,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg.errors import ExportError
+from kg.graph import ontology_store
 from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_NS, PREFIXES
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -73,11 +74,7 @@ class TermNames:
 @lru_cache(maxsize=1)
 def ontology_names() -> dict[str, TermNames]:
     """Every cppcc: term in ontology/cppcc.ttl by local name; class names PascalCase, properties UPPER_SNAKE."""
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    except (OSError, SyntaxError) as exc:
-        raise ExportError(f"cannot read the ontology {ONTOLOGY_FILE}: {exc}; reinstall cppcc-kg") from exc
+    store = ontology_store()
     rows = store.query(
         f"PREFIX rdfs: <{PREFIXES['rdfs']}> PREFIX owl: <{PREFIXES['owl']}>"
         " SELECT ?t ?kind ?en ?zh WHERE { ?t a ?kind ; rdfs:label ?en , ?zh ."
