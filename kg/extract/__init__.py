@@ -60,8 +60,8 @@ def extract_document(doc: Document, settings: Settings | None = None) -> Extract
     places = [p for p in places if not any(a < p.end and p.start < b for a, b in person_spans)]
 
     resolver = Resolver(doc, sentences, places)
-    for place in places:
-        resolver.place_entity(place)
+    for hit in places:
+        resolver.place_entity(hit)
     organ_names: dict[int, str] = {}
     for organ in organs:
         name, place = resolver.organ_name(organ, organ_names)
@@ -87,9 +87,9 @@ def extract_document(doc: Document, settings: Settings | None = None) -> Extract
             if longer:
                 name = min(longer, key=len)
         if term.type == "Platform" and term.surface in _MERGE_BY_ENDING:
-            longer = [k for k in resolver.entities if k[0] == "Platform" and k[1].endswith(term.surface) and k[1] != term.surface]
-            if longer:
-                name = longer[0][1]
+            platforms = [k for k in resolver.entities if k[0] == "Platform" and k[1].endswith(term.surface) and k[1] != term.surface]
+            if platforms:
+                name = platforms[0][1]
         resolver.add(term.type, name, term.start, term.end)
     entities = list(resolver.entities.values())
     relations = list(resolver.relations)

@@ -137,7 +137,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         end = he
         sub_match = None
         if is_cppcc:
-            after = places_by_end and next((p for p in places if p.start == he and p.level in ("town", "street")), None)
+            after = next((p for p in places if p.start == he and p.level in ("town", "street")), None) if places_by_end else None
             sub_from = after.end if after else he
             sub_match = pats["cppcc_sub"].match(norm, sub_from)
             if sub_match and sub_match.group(1) and (

@@ -122,9 +122,9 @@ def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, st
         if not organ_spans.overlaps(ts, te):
             found[ts] = (ts, te, match.group())
     for organ in organs:
-        match = pattern.match(norm, organ.end)
-        if match and organ.end not in found:
-            found[organ.end] = (organ.end, match.end(), match.group())
+        after = pattern.match(norm, organ.end)
+        if after and organ.end not in found:
+            found[organ.end] = (organ.end, after.end(), after.group())
     return [found[k] for k in sorted(found)]
 
 

@@ -43,7 +43,7 @@ def strip_quotes(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _classes() -> tuple[tuple[str, str, str], ...]:
-    rows = read_table("quote_classes.tsv", 3, 3)
+    rows = [(word, type_, kind) for word, type_, kind in read_table("quote_classes.tsv", 3, 3)]
     return tuple(sorted(rows, key=lambda r: len(r[0]), reverse=True))
 
 

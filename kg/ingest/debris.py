@@ -59,7 +59,7 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
         offset=first,
         date=date,
         publication=publication,
-        source_org=(fresh or organisations or [None])[0],
+        source_org=next(iter(fresh or organisations), None),
     )
 
 
