@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install system-deps clean
+.PHONY: run test lint bench install system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy kg
 
 bench: install system-deps
 	$(BIN)/python -m benchmarks.run

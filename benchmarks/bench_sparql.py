@@ -227,7 +227,7 @@ def run() -> str:
     via_oxrdflib = {name: _median(lambda text=text: len(list(over_ox.query(text, initNs=PREFIXES))), 3) for name, text in QUERIES.items()}
     memory = ox.Store()
     memory.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
-    in_memory = {name: _median(lambda text=text: len(run_query(memory, text).rows), 5) for name, text in QUERIES.items()}
+    in_memory = {name: _median(lambda text=text: len(run_query(memory, text).rows), 5) for name, text in QUERIES.items()}  # noqa: F821 - false positive: the lambda runs before `del memory`
     del memory
     theirs = _rdflib_timings(source)
 

@@ -52,7 +52,7 @@ def triples(found: list[Relation]) -> set[Triple]:
     return {(r.subject[1], r.predicate, r.object if isinstance(r.object, Quantity) else r.object[1]) for r in found}
 
 
-B, O, P, N, T = "CPPCCBody", "PartyGovOrgan", "Place", "Person", "Position"
+B, O, P, N, T = "CPPCCBody", "PartyGovOrgan", "Place", "Person", "Position"  # noqa: E741 - short type codes for the table
 F, M, TP, E, PB = "Platform", "Mechanism", "Topic", "Event", "Publication"
 
 CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
