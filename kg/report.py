@@ -46,7 +46,7 @@ def format_build_report(report: BuildReport) -> str:
         ("triples", report.triples),
         ("SHACL violations", len(report.violations)),
         ("time (s)", f"{report.seconds:.2f}"),
-        ("extraction characters/s", f"{rate:,.0f}"),
+        ("characters/s (extract stage, incl. loading dictionaries)", f"{rate:,.0f}"),
     ]
     parts = [
         table(overview, ("build", "")),
