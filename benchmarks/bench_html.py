@@ -15,19 +15,11 @@ from typing import Any
 
 from kg.export.html import NODE_TYPES, HtmlOptions, layout, page_data, select, write_page
 from kg.graphview import Edge, Node, PropertyGraph
+from tests.browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "html"
 SIZES = (1_000, 5_000, 10_000)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PREDICATES = ("locatedIn", "guidedBy", "runsPlatform", "adoptsMechanism", "consultsOn", "participatesIn")
 
 
@@ -116,7 +108,7 @@ def _in_chromium(page_file: Path) -> dict[str, float]:
             r.abort()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.route("**/*", route)
         page = context.new_page()

@@ -30,17 +30,8 @@ from kg.export.html import (
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.vocab import PREFIXES, document_iri, entity_iri, sentence_iri
 
+from .browser import launch_chromium
 from .conftest import SampleBuild
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 # ways a page could fetch something over the network
 NETWORK_REFERENCES = [
@@ -296,12 +287,10 @@ class OpenPage:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/system-deps.sh` (or `make test`) to install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
