@@ -460,7 +460,7 @@ def make_server(graph: Path, *, host: str = "127.0.0.1", port: int = 7878, page:
     """The endpoint for ``graph`` (an RDF file, through its cached on-disk store, or a store folder), not yet serving."""
     from kg.export import store
 
-    folder = graph if (graph / store.MANIFEST).is_file() else store.ensure(graph)
+    folder = store.locate(graph)
     manifest = store.read_manifest(folder)
     pool = QueryPool(folder / store.DB, limits)
     site = Site(page, str(graph), manifest.triples if manifest else 0)

@@ -3,6 +3,8 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# npm installs the front-end libraries of package.json (make's node_modules target)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # the HTML network's Chinese labels (tests/test_html.py screenshots): a CJK font, even where chromium exists
 dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then

@@ -266,3 +266,15 @@ def test_cli_error_is_one_line(sample_build: SampleBuild, capsys: pytest.Capture
     assert main(["query", "--graph", str(sample_build.turtle), "SELECT ?x WHERE {"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kg query: error: malformed query") and err.count("\n") == 1
+
+
+def test_cli_graph_may_be_the_export_folder_or_the_store_folder(sample_build: SampleBuild, capsys: pytest.CaptureFixture[str]) -> None:
+    for graph in (sample_build.out, sample_build.out / "cppcc.oxigraph"):
+        assert main(["query", "--graph", str(graph), "platforms"]) == 0
+        assert "有事来协商众事好商量" in capsys.readouterr().out
+
+
+def test_cli_folder_without_a_graph_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "--graph", str(tmp_path), "platforms"]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path) in err and "without cppcc.ttl" in err and err.count("\n") == 1

@@ -32,7 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=Path("exports/cppcc.ttl"),
         metavar="PATH",
-        help="RDF file or store folder (default: exports/cppcc.ttl; its on-disk store is built once and reused)",
+        help="RDF file, export folder (kg build --out) or store folder (default: exports/cppcc.ttl; "
+        "its on-disk store is built once and reused)",
     )
     p.add_argument(
         "--format",

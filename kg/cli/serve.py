@@ -6,6 +6,7 @@ import argparse
 import signal
 from pathlib import Path
 
+from kg.export import BASENAME, store
 from kg.server import Limits, make_server
 
 
@@ -16,10 +17,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="A SPARQL 1.1 Protocol endpoint (GET/POST, JSON/XML/CSV/TSV/Turtle by Accept) over the built graph. "
         "Queries run in worker processes with a time limit; updates are refused.",
     )
-    p.add_argument("--graph", type=Path, default=Path("exports/cppcc.ttl"), metavar="PATH", help="RDF file or store folder (default: exports/cppcc.ttl)")
+    p.add_argument("--graph", type=Path, default=Path("exports/cppcc.ttl"), metavar="PATH", help="RDF file, export folder or store folder (default: exports/cppcc.ttl)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
-    p.add_argument("--page", type=Path, default=None, metavar="FILE", help="HTML page served at / (default: cppcc.html beside the graph)")
+    p.add_argument("--page", type=Path, default=None, metavar="FILE", help="HTML page served at / (default: cppcc.html beside the graph, or in the export folder)")
     p.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS", help=f"stop a query after this long (default: {Limits.timeout:g})")
     p.add_argument("--max-query-bytes", type=int, default=Limits.max_query_bytes, metavar="N", help=f"longest query accepted (default: {Limits.max_query_bytes})")
     p.add_argument("--max-result-bytes", type=int, default=Limits.max_result_bytes, metavar="N", help=f"largest result sent (default: {Limits.max_result_bytes})")
@@ -30,7 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     limits = Limits(args.timeout, args.max_query_bytes, args.max_result_bytes, args.workers)
-    page = args.page or args.graph.parent / "cppcc.html"
+    export_dir = args.graph.is_dir() and not (args.graph / store.MANIFEST).is_file()
+    page = args.page or (args.graph if export_dir else args.graph.parent) / f"{BASENAME}.html"
     server, pool = make_server(args.graph, host=args.host, port=args.port, page=page, limits=limits, quiet=args.quiet)
     port = server.server_address[1]
     print(f"kg serve: SPARQL endpoint at http://{args.host}:{port}/sparql (Ctrl-C to stop)", flush=True)

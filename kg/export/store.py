@@ -86,9 +86,25 @@ def ensure(source: Path) -> Path:
     return dest
 
 
+def locate(path: Path) -> Path:
+    """The store folder for ``path``: a store folder itself, an RDF file (through its cached store, built if
+    needed), or an export folder holding ``cppcc.ttl`` (what ``kg build --out DIR`` writes)."""
+    if (path / MANIFEST).is_file():
+        return path
+    if path.is_dir():
+        turtle = path / f"{BASENAME}.ttl"
+        if turtle.is_file():
+            return ensure(turtle)
+        built = path / f"{BASENAME}{SUFFIX}"
+        if (built / MANIFEST).is_file():
+            return built
+        raise InputError(str(path), f"a folder without {BASENAME}.ttl or a store; pass an export folder of `kg build`, an RDF file or a store folder")
+    return ensure(path)
+
+
 def open_store(path: Path) -> ox.Store:
-    """A read-only store for ``path``: an RDF file (through its cached store) or a store folder itself."""
-    folder = path if (path / MANIFEST).is_file() else ensure(path)
+    """A read-only store for ``path``: an RDF file (through its cached store), an export folder or a store folder."""
+    folder = locate(path)
     try:
         return ox.Store.read_only(str(folder / DB))
     except OSError as exc:
