@@ -1,5 +1,5 @@
-"""`kg eval GOLD_DIR... [--texts DIR...] [-v]`: precision, recall and F1 per entity type against hand-made
-gold files."""
+"""`kg eval GOLD_DIR... [--texts DIR...] [-v]`: precision, recall and F1 per entity type (and per relation type
+where X.rel.json is given) against hand-made gold files."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--texts", nargs="+", type=Path, default=[], metavar="DIR",
         help="folders searched, in order, for X.txt when it is not beside X.gold.json",
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits per document")
+    p.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits (entities and relations) per document")
     p.set_defaults(run=run)
 
 
