@@ -2,16 +2,17 @@
 
     >>> import kg
     >>> g = kg.build(["corpus/"])          # rdflib.Graph
-    >>> result = kg.extract("成都市政协搭建协商平台。")   # kg.model.Extraction
+    >>> result = kg.extract_text("成都市政协搭建协商平台。")   # kg.model.Extraction
 
-Nothing heavy is loaded at import time: dictionaries load on first use.
+Nothing heavy is loaded at import time: dictionaries load on first use. ``kg.extract`` is the extraction
+subpackage (a function of that name would be replaced by it as soon as the subpackage is imported).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["build", "extract", "__version__"]
+__all__ = ["build", "extract_text", "__version__"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def build(paths: Any, **options: Any) -> rdflib.Graph:
     return pipeline.build(paths, **options)
 
 
-def extract(text: str, **options: Any) -> Extraction:
+def extract_text(text: str, **options: Any) -> Extraction:
     """Extract entities and relations from one text."""
     from kg import pipeline
 

@@ -17,7 +17,9 @@ import pytest
 from kg.extract import quantities, relations, warm_up
 from kg.model import Document, Entity, Mention, Relation
 
-DEV = Path("/work/shared/dev")
+from .conftest import SHARED
+
+DEV = SHARED / "dev"
 
 EXPRESSIONS = [("a(?=b)", False), ("^a", False), ("a\\b", False), ("(?>ab)", False), ("a++", False),
                ("(?:x|(?<!y)z)", False), ("ab{1,3}?(?P<S>c)", True), ("(a)(?(1)b|c)", True)]

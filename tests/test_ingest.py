@@ -13,9 +13,10 @@ from kg.errors import EmptyInputError, InputError
 from kg.ingest import SUFFIXES, discover, document_id, read_documents, simplify
 from kg.ingest.dates import parse_date
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_724802fa2598fd73.txt"
-if not SEED.exists():
-    SEED = Path("/work/shared/seed/000_724802fa2598fd73.txt")
+from .conftest import CORPUS
+
+SEED = CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt"
+"""The sample compilation (the seed text, shipped in corpus/)."""
 
 SHORT = "政协委员\n"
 ARTICLE = "成都市政协召开协商会\n\n郫都区政协围绕老旧院落改造开展小微协商，参与群众120余人。\n"
@@ -241,8 +242,6 @@ def test_parse_date(text: str, iso) -> None:
 
 @pytest.fixture(scope="module")
 def seed_documents():
-    if not SEED.exists():
-        pytest.skip(f"seed compilation not found at {SEED}")
     return read_documents(SEED)
 
 

@@ -77,6 +77,19 @@ def test_python_api_builds_the_same_graph(sample_build: SampleBuild) -> None:
     assert isomorphic(plain_strings(graph), plain_strings(expected))
 
 
+def test_extract_text_works_twice_after_a_build(tmp_path) -> None:
+    """The README's Python example: kg.build, then kg.extract_text more than once in one process (a
+    top-level ``kg.extract`` function used to be shadowed by the kg.extract subpackage after a build)."""
+    import types
+
+    (tmp_path / "a.txt").write_text("东坡区政协召开常委会议。", encoding="utf-8")
+    kg.build([tmp_path])
+    for text in ("双流区政协搭建“众人好商量”协商平台。", "郫都区政协主席林远山出席会议。"):
+        result = kg.extract_text(text)
+        assert result.entities and {e.type for e in result.entities} >= {"CPPCCBody"}
+    assert isinstance(kg.extract, types.ModuleType) and "extract_text" in kg.__all__
+
+
 def test_parallel_and_serial_builds_agree(tmp_path) -> None:
     from kg.pipeline import build_to
     from kg.settings import Settings

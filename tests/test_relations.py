@@ -18,6 +18,8 @@ from kg.extract.relations import find_relations
 from kg.model import Document, Entity, Mention, Quantity, Relation
 from kg.nlp import split_sentences
 
+from .conftest import CORPUS
+
 Spec = tuple[str, str, str]  # (type, canonical name, surface written in the sentence)
 Triple = tuple[str, str, object]  # (subject name, predicate, object name or Quantity)
 
@@ -408,10 +410,9 @@ def test_counted_side_must_be_known() -> None:
 # ---------------------------------------------------------------------------------------------------
 # End to end on the seed sample (real ingest + entity extraction)
 
-SEED = Path("/work/shared/seed/000_724802fa2598fd73.txt")
+SEED = CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared seed sample not available")
 def test_seed_sample_end_to_end() -> None:
     from kg.extract import extract_document
     from kg.ingest import read_documents
