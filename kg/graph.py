@@ -56,8 +56,10 @@ OBJECT = _N(RDF + "object")
 XSD_INTEGER = _N(XSD + "integer")
 XSD_BOOLEAN = _N(XSD + "boolean")
 XSD_DATE = _N(XSD + "date")
+XSD_GYEARMONTH = _N(XSD + "gYearMonth")
+XSD_GYEAR = _N(XSD + "gYear")
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD_DATE), (re.compile(r"\d{4}-\d{2}"), XSD_GYEARMONTH), (re.compile(r"\d{4}"), XSD_GYEAR))
 
 # Place levels (Entity.attrs["level"]) to ontology subclasses of Place.
 PLACE_LEVELS = {
@@ -85,6 +87,15 @@ def zh(text: str) -> ox.Literal:
 
 def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def date_literal(iso: str) -> ox.Literal:
+    """An ISO date of kg.ingest.dates as a typed literal: xsd:date (yyyy-mm-dd), xsd:gYearMonth (yyyy-mm)
+    or xsd:gYear (yyyy); anything else stays a plain string."""
+    for pattern, datatype in _DATE_TYPES:
+        if pattern.fullmatch(iso):
+            return ox.Literal(iso, datatype=datatype)
+    return ox.Literal(iso)
 
 
 def entity_node(key: EntityKey) -> ox.NamedNode:
@@ -180,7 +191,7 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
     if doc.title:
         out.append(ox.Triple(d, TITLE, zh(doc.title)))
     if doc.date:
-        out.append(ox.Triple(d, DATE, ox.Literal(doc.date, datatype=XSD_DATE) if _ISO_DATE.fullmatch(doc.date) else ox.Literal(doc.date)))
+        out.append(ox.Triple(d, DATE, date_literal(doc.date)))
     if doc.compilation:
         out.append(ox.Triple(d, IS_PART_OF, _N(document_iri(doc.compilation))))
     for prop, key in metadata_links(extraction):

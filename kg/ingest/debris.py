@@ -14,7 +14,7 @@ from functools import cache
 
 from kg.errors import InputError
 from kg.ingest import markers
-from kg.ingest.dates import parse_date
+from kg.ingest.dates import full_date, parse_date
 from kg.ingest.lines import Line, is_list_item, is_prose, split_lines
 
 HEADER_LINES = 12
@@ -127,6 +127,10 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             or _WIDGETS.fullmatch(key)
         ):
             drop[line.index] = True
+    if date is None:  # a page header line dropped as debris may still date the page (2023-06-08 17:42 | 作者：…)
+        top = [line for line in lines if not line.blank][:HEADER_LINES]
+        header = (norm[line.start : line.end] for line in top if drop[line.index] and len(line.key) <= METADATA_LENGTH)
+        date = next((iso for iso in map(full_date, header) if iso), None)
     for line in lines[: max(header_end, 0)]:
         if line.blank or is_prose(line):
             continue

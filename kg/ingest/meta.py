@@ -6,8 +6,8 @@ import re
 from functools import cache
 
 from kg.ingest import markers
-from kg.ingest.dates import DATE, date_only, parse_date
-from kg.ingest.lines import Line, split_lines
+from kg.ingest.dates import DATE, date_only, find_times, full_date, parse_date
+from kg.ingest.lines import Line, is_prose, split_lines
 
 TOP_LINES = 8
 """Dated lines and publication lines count only within this many non-blank lines of the top."""
@@ -15,6 +15,11 @@ BYLINE_LINES = 3
 """Bylines naming a publication (（湖州日报记者 潘悦）) count only within this many lines of the end."""
 _WINDOW = 4000
 """Only this many characters at each end of a text are searched for its title, date and publication."""
+DATELINE_LENGTH = 80
+"""A line this short (whitespace aside) that is not a sentence may be a dateline (2021-06-23 17:05 来源：…)."""
+LEAD_REACH = 30
+"""A full date within this many characters of the start of the first paragraph dates the document
+(本报讯 2024年5月16日，…; 新华社北京2024年3月13日电)."""
 _HEADING = re.compile(r"#(?!#)\s*(?P<title>\S.*)")
 
 
@@ -60,6 +65,32 @@ def top_date(norm: str, lines: list[Line]) -> str | None:
     return None
 
 
+def dateline_date(norm: str, lines: list[Line]) -> str | None:
+    """The full date (year, month, day) of the first short line among ``lines`` that is not a sentence: a
+    page's publishing line (2021-06-23 17:05 来源：…), a paper's page header (2023年5月14日 星期日 …报 A05),
+    a speech's date line (——2025年1月8日在…会议上), a byline or source line with a date (（…报 2024年5月16日 记者 …）)."""
+    for line in lines:
+        if len(line.key) > DATELINE_LENGTH or line.key.endswith(("。", "！", "？", "!", "?")):
+            continue
+        iso = full_date(norm[line.start : line.end])
+        if iso:
+            return iso
+    return None
+
+
+def lead_date(norm: str, lines: list[Line]) -> str | None:
+    """The full date that opens the first paragraph among ``lines`` (本报讯 2024年5月16日，…), as a point in time."""
+    for line in lines:
+        if not is_prose(line):
+            continue
+        for expr in find_times(norm[line.start : line.start + LEAD_REACH]):
+            if expr.explicit and expr.day is not None and expr.role == "point":
+                return full_date(norm[line.start + expr.start : line.start + expr.end])
+            break
+        return None
+    return None
+
+
 def byline_publication(norm: str, lines: list[Line]) -> str | None:
     _, byline = _patterns()
     for line in lines:
@@ -75,6 +106,6 @@ def describe(text: str, norm: str) -> tuple[str, str | None, str | None]:
     top = [line for line in split_lines(head) if not line.blank][:TOP_LINES]
     bottom = [line for line in split_lines(tail) if not line.blank][-BYLINE_LINES:]
     publication, date = dated_publication(head, top)
-    date = date or top_date(head, top)
+    date = date or top_date(head, top) or dateline_date(head, top) or lead_date(head, top) or dateline_date(tail, bottom)
     publication = publication or byline_publication(tail, bottom)
     return title(text[:_WINDOW]), publication, date
