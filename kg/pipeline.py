@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg import graph, ingest
+from kg import graph, ingest, void
 from kg.errors import InputError, KGError, StageError
 from kg.model import Document, Extraction, Quantity
 from kg.settings import Settings
@@ -166,7 +166,7 @@ def extract_to_ntriples(paths: Sequence[str | Path], dest: Path, settings: Setti
             relations.update(result.relations)
             lines.add(result.ntriples)
         lines.add(graph.to_ntriples(graph.entity_triples(table)))
-    report.triples = lines.count
+    report.triples = lines.count + void.add_description(dest)  # whole-graph counts, in the graph (kg.void)
     report.entities = Counter(type_ for type_, _ in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
     report.seconds = report.stages["extract"] = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""Counts over a built graph file, computed with SPARQL on pyoxigraph."""
+"""Counts over a built graph: read from its VoID description (kg.void), or by scanning when it has none."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import void
 from kg.errors import InputError
-from kg.graph import select
 from kg.model import ENTITY_TYPES
 from kg.vocab import ONTOLOGY_NS
 
@@ -18,6 +18,8 @@ class GraphStats:
     overview: list[tuple[str, int]]
     entities: list[tuple[str, int]]
     relations: list[tuple[str, int]]
+    source: str
+    """where the counts come from: the graph's VoID description, or a scan"""
 
 
 def load(path: Path) -> ox.Store:
@@ -37,17 +39,20 @@ def load_into(store: ox.Store, path: Path) -> ox.Store:
 
 
 def graph_stats(path: Path) -> GraphStats:
-    store = load(path)
+    """Counts of the graph at ``path`` (an RDF file, export folder or store folder), read from its VoID
+    description (kg.void) through the on-disk query store; a graph without one is counted by scanning."""
+    from kg.export.store import open_store
+    from kg.graph import ontology_store, select
 
-    def count(query: str) -> dict[str, int]:
-        return {name: int(n) for name, n in select(store, query)}
-
-    types = count("SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t")
-    relations = count(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?p), '{ONTOLOGY_NS}')) }} GROUP BY ?p"
-    )
+    store = open_store(path)
+    stats = void.read(store)
+    source = "the graph's VoID description"
+    if stats is None:
+        stats, source = void.count_store(store), "counted by scanning; the graph has no VoID description (rebuild it to add one)"
+    types = stats.classes
+    object_properties = {row[0] for row in select(ontology_store(), "SELECT ?p WHERE { ?p a owl:ObjectProperty }")}
     overview = [
-        ("triples", len(store)),
+        ("triples", stats.triples),
         ("documents", types.get(ONTOLOGY_NS + "Document", 0) + types.get(ONTOLOGY_NS + "Compilation", 0)),
         ("entities", sum(types.get(ONTOLOGY_NS + t, 0) for t in ENTITY_TYPES)),
         ("evidence sentences", types.get(ONTOLOGY_NS + "Sentence", 0)),
@@ -55,6 +60,8 @@ def graph_stats(path: Path) -> GraphStats:
     entities = [(t, types.get(ONTOLOGY_NS + t, 0)) for t in ENTITY_TYPES]
     skip = {"mentionedIn", "mentionedInSentence", "evidence", "speaker", "publishedIn"}
     rels = sorted(
-        (p.removeprefix(ONTOLOGY_NS), n) for p, n in relations.items() if p.removeprefix(ONTOLOGY_NS) not in skip
+        (p.removeprefix(ONTOLOGY_NS), n)
+        for p, (n, _) in stats.properties.items()
+        if p in object_properties and p.removeprefix(ONTOLOGY_NS) not in skip
     )
-    return GraphStats(overview, entities, rels)
+    return GraphStats(overview, entities, rels, source)

@@ -127,6 +127,7 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
 }
 
 # Characters that may not appear raw in an IRI (RFC 3987) plus the ones with a meaning in a path.

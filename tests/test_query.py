@@ -66,6 +66,11 @@ EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
         _evidence("runsPlatform", "双流区政协搭建“有事来协商众事好商量”协商平台"),
     ),
     "counts": ({}, "a count for CPPCCBody", lambda rows: any(r["type"].endswith("#CPPCCBody") for r in rows)),
+    "property-counts": (
+        {},
+        "a count for runsPlatform",
+        lambda rows: any(r["property"].endswith("#runsPlatform") and int(r["triples"]) > 0 for r in rows),
+    ),
 }
 
 

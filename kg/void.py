@@ -1,0 +1,216 @@
+"""Whole-graph statistics, computed once at build time and stored in the graph as a VoID description.
+
+    <https://w3id.org/cppcc-kg/void/dataset> a void:Dataset ;
+        void:triples 685109 ; void:distinctSubjects 98012 ; void:entities 61234 ;
+        void:classes 24 ; void:properties 41 ;
+        void:classPartition <…/void/class/cppcc-CPPCCBody> , … ;
+        void:propertyPartition <…/void/property/cppcc-runsPlatform> , … .
+    <…/void/class/cppcc-CPPCCBody> void:class cppcc:CPPCCBody ; void:entities 412 .
+    <…/void/property/cppcc-runsPlatform> void:property cppcc:runsPlatform ; void:triples 380 ;
+        void:distinctSubjects 201 .
+
+The counts describe the data: the description's own triples are not in them (so ``void:triples`` is the
+store's size less the description). ``void:entities`` of the dataset counts the subjects that have a type;
+a class partition's ``void:entities`` counts the instances of that class. The counts question
+(ontology/queries/counts.rq), `kg stats`, the endpoint's workbench and the network page read these
+figures instead of scanning the graph.
+
+The build computes them from its sorted, duplicate-free N-Triples file in one streaming pass (lines sorted
+byte-wise keep every subject, and every subject-predicate pair, together, so distinct counts need no set)
+and appends the description: its IRIs sort after every other subject the build writes, so the file stays
+sorted (were they not last, the file is merged anew). Same graph, same bytes: the description holds no
+date or other run-dependent value.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.vocab import BASE, PREFIXES
+
+VOID = "http://rdfs.org/ns/void#"
+VOID_NS = BASE + "void/"
+DATASET = VOID_NS + "dataset"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+_TYPE_BYTES = f"<{RDF_TYPE}>".encode()
+_SIMPLE_LOCAL = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What the VoID description says: counts of the data, by class and by property (IRIs as keys)."""
+
+    triples: int
+    subjects: int
+    entities: int
+    classes: dict[str, int]
+    """instances per class"""
+    properties: dict[str, tuple[int, int]]
+    """(triples, distinct subjects) per property"""
+
+
+# ---------------------------------------------------------------------------- counting
+
+
+def count_ntriples(path: Path) -> Statistics:
+    """Counts over a sorted, duplicate-free N-Triples file (what the build writes), in one streaming pass."""
+    triples = subjects = entities = 0
+    classes: Counter[bytes] = Counter()
+    properties: Counter[bytes] = Counter()
+    property_subjects: Counter[bytes] = Counter()
+    last_subject = last_pair = b""
+    typed = False  # has the current subject a type yet
+    with path.open("rb") as fh:
+        for line in fh:
+            subject, predicate, rest = line.split(b" ", 2)
+            triples += 1
+            properties[predicate] += 1
+            if subject != last_subject:
+                subjects += 1
+                last_subject = subject
+                typed = False
+            pair = line[: len(subject) + len(predicate) + 2]
+            if pair != last_pair:
+                property_subjects[predicate] += 1
+                last_pair = pair
+            if predicate == _TYPE_BYTES:
+                classes[rest.rsplit(b" .", 1)[0].strip()] += 1
+                if not typed:
+                    entities += 1
+                    typed = True
+    return Statistics(
+        triples,
+        subjects,
+        entities,
+        {_iri(c): n for c, n in classes.items() if c.startswith(b"<")},
+        {_iri(p): (n, property_subjects[p]) for p, n in properties.items()},
+    )
+
+
+def count_store(store: ox.Store) -> Statistics:
+    """The same counts by scanning a store's default graph (for graphs built without a description)."""
+    from kg.graph import select
+
+    def rows(query: str) -> list[list[str]]:
+        return select(store, query)
+
+    void_filter = f"FILTER(!STRSTARTS(STR(?s), '{VOID_NS}'))"
+    classes = {c: int(n) for c, n in rows(f"SELECT ?c (COUNT(?s) AS ?n) WHERE {{ ?s a ?c {void_filter} FILTER(isIRI(?c)) }} GROUP BY ?c")}
+    properties = {
+        p: (int(n), int(d))
+        for p, n, d in rows(f"SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?d) WHERE {{ ?s ?p ?o {void_filter} }} GROUP BY ?p")
+    }
+    subjects = int(rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o {void_filter} }}")[0][0])
+    entities = int(rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c {void_filter} }}")[0][0])
+    return Statistics(sum(n for n, _ in properties.values()), subjects, entities, classes, properties)
+
+
+def _iri(term: bytes) -> str:
+    text = term.decode("utf-8")
+    return text[1:-1] if text.startswith("<") else text
+
+
+# ---------------------------------------------------------------------------- the description
+
+
+def partition_iri(kind: str, iri: str) -> str:
+    """A stable IRI for the partition of one class or property: ``…/void/class/cppcc-CPPCCBody``."""
+    from kg.vocab import digest
+
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and _SIMPLE_LOCAL.fullmatch(local):
+            return f"{VOID_NS}{kind}/{prefix}-{local}"
+    return f"{VOID_NS}{kind}/{digest(iri)}"
+
+
+def description(stats: Statistics) -> list[ox.Triple]:
+    """The VoID triples for ``stats``."""
+    N = ox.NamedNode
+    dataset = N(DATASET)
+
+    def number(value: int) -> ox.Literal:
+        return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+    def void(local: str) -> ox.NamedNode:
+        return N(VOID + local)
+
+    out = [
+        ox.Triple(dataset, N(RDF_TYPE), void("Dataset")),
+        ox.Triple(dataset, void("triples"), number(stats.triples)),
+        ox.Triple(dataset, void("distinctSubjects"), number(stats.subjects)),
+        ox.Triple(dataset, void("entities"), number(stats.entities)),
+        ox.Triple(dataset, void("classes"), number(len(stats.classes))),
+        ox.Triple(dataset, void("properties"), number(len(stats.properties))),
+    ]
+    for cls, n in stats.classes.items():
+        part = N(partition_iri("class", cls))
+        out += [ox.Triple(dataset, void("classPartition"), part), ox.Triple(part, void("class"), N(cls)),
+                ox.Triple(part, void("entities"), number(n))]  # fmt: skip
+    for prop, (n, subjects) in stats.properties.items():
+        part = N(partition_iri("property", prop))
+        out += [ox.Triple(dataset, void("propertyPartition"), part), ox.Triple(part, void("property"), N(prop)),
+                ox.Triple(part, void("triples"), number(n)), ox.Triple(part, void("distinctSubjects"), number(subjects))]  # fmt: skip
+    return out
+
+
+def add_description(path: Path) -> int:
+    """Count the sorted N-Triples file at ``path`` and add its VoID description, keeping the file sorted;
+    return the number of lines added. The build's hook (kg.pipeline.extract_to_ntriples)."""
+    from kg.graph import to_ntriples
+
+    stats = count_ntriples(path)
+    lines = sorted(set(to_ntriples(description(stats)).splitlines(keepends=True)))
+    if _last_line(path) < lines[0]:
+        with path.open("ab") as fh:
+            fh.writelines(lines)
+        return len(lines)
+    merged = path.with_name(path.name + ".void")
+    with path.open("rb") as source, merged.open("wb") as out:
+        out.writelines(heapq.merge(source, lines))
+    os.replace(merged, path)
+    return len(lines)
+
+
+def _last_line(path: Path) -> bytes:
+    """The last line of a file, read from its end."""
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        block = 4096
+        while True:
+            start = max(0, size - block)
+            fh.seek(start)
+            data = fh.read(size - start)
+            cut = data.rstrip(b"\n").rfind(b"\n")
+            if cut >= 0 or start == 0:
+                return data[cut + 1:]
+            block *= 2
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read(store: ox.Store) -> Statistics | None:
+    """The statistics the graph's VoID description gives, or None when it has none."""
+    from kg.graph import select
+
+    head = select(store, f"""SELECT ?t ?s ?e WHERE {{ <{DATASET}> void:triples ?t ; void:distinctSubjects ?s ;
+                                                     void:entities ?e }}""")
+    if not head:
+        return None
+    triples, subjects, entities = (int(v) for v in head[0])
+    classes = {c: int(n) for c, n in select(store, f"""SELECT ?c ?n WHERE {{
+        <{DATASET}> void:classPartition ?part . ?part void:class ?c ; void:entities ?n }}""")}
+    properties = {p: (int(n), int(d)) for p, n, d in select(store, f"""SELECT ?p ?n ?d WHERE {{
+        <{DATASET}> void:propertyPartition ?part . ?part void:property ?p ; void:triples ?n ; void:distinctSubjects ?d }}""")}
+    return Statistics(triples, subjects, entities, classes, properties)

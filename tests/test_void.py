@@ -1,0 +1,135 @@
+"""kg.void: whole-graph statistics computed at build time and stored in the graph as a VoID description."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import query, void
+from kg.export import store as query_store
+from kg.graph import to_ntriples
+
+from .conftest import ROOT, SampleBuild
+
+EX = "https://example.org/"
+
+
+def _store(path: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _sorted_ntriples(path: Path, triples: list[ox.Triple]) -> None:
+    path.write_bytes(b"".join(sorted(set(to_ntriples(triples).splitlines(keepends=True)))))
+
+
+def _data_only(store: ox.Store) -> ox.Store:
+    """A copy of ``store`` without the VoID description."""
+    copy = ox.Store()
+    copy.extend(q for q in store if not q.subject.value.startswith(void.VOID_NS))
+    return copy
+
+
+def test_the_build_describes_what_it_built(sample_build: SampleBuild) -> None:
+    store = sample_build.store()
+    stats = void.read(store)
+    assert stats is not None, "the build wrote no VoID description"
+    data = _data_only(store)
+    assert stats == void.count_store(data), "the description disagrees with a scan of the data"
+    assert stats.triples == len(data) < len(store) == sample_build.report.triples
+    body = query.PREFIXES["cppcc"] + "CPPCCBody"
+    rdf_type = ox.NamedNode(void.RDF_TYPE)
+    assert stats.classes[body] == len(list(data.quads_for_pattern(None, rdf_type, ox.NamedNode(body)))) > 0
+    assert stats.properties[query.PREFIXES["cppcc"] + "runsPlatform"][0] > 0
+
+
+def test_the_build_file_stays_sorted(sample_build: SampleBuild) -> None:
+    lines = (sample_build.out / "cppcc.nt").read_bytes().splitlines(keepends=True)
+    assert lines == sorted(set(lines))
+    assert lines[-1].startswith(f"<{void.VOID_NS}".encode()), "the description sorts after the data: appended"
+
+
+def test_counts_of_a_small_graph(tmp_path: Path) -> None:
+    N, L = ox.NamedNode, ox.Literal
+    a, b, c, knows, name = N(EX + "a"), N(EX + "b"), N(EX + "c"), N(EX + "knows"), N(EX + "name")
+    rdf_type, person, robot = N(void.RDF_TYPE), N(EX + "Person"), N(EX + "Robot")
+    path = tmp_path / "g.nt"
+    _sorted_ntriples(path, [
+        ox.Triple(a, rdf_type, person), ox.Triple(a, rdf_type, robot), ox.Triple(b, rdf_type, person),
+        ox.Triple(a, knows, b), ox.Triple(a, knows, c), ox.Triple(b, knows, c), ox.Triple(c, name, L("丙")),
+    ])  # fmt: skip
+    stats = void.count_ntriples(path)
+    assert (stats.triples, stats.subjects, stats.entities) == (7, 3, 2)
+    assert stats.classes == {EX + "Person": 2, EX + "Robot": 1}
+    assert stats.properties == {void.RDF_TYPE: (3, 2), EX + "knows": (3, 2), EX + "name": (1, 1)}
+    assert stats == void.count_store(_store(path))
+
+
+def test_description_merged_in_when_it_does_not_sort_last(tmp_path: Path) -> None:
+    path = tmp_path / "g.nt"
+    late = ox.NamedNode("https://z.example/late")  # sorts after https://w3id.org/…/void/
+    _sorted_ntriples(path, [ox.Triple(late, ox.NamedNode(EX + "p"), ox.Literal("x")),
+                            ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), late)])  # fmt: skip
+    added = void.add_description(path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert lines == sorted(set(lines)) and len(lines) == 2 + added
+    stats = void.read(_store(path))
+    assert stats is not None and stats.triples == 2 and stats.properties == {EX + "p": (2, 2)}
+
+
+def test_same_graph_same_description(tmp_path: Path) -> None:
+    triples = [ox.Triple(ox.NamedNode(EX + f"s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i % 3))) for i in range(50)]
+    first, second = tmp_path / "1.nt", tmp_path / "2.nt"
+    for path in (first, second):
+        _sorted_ntriples(path, triples)
+        void.add_description(path)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_counts_question_reads_the_description(sample_build: SampleBuild) -> None:
+    store = query_store.open_store(sample_build.turtle)
+    text = query.question("counts").text
+    assert "void:classPartition" in text
+    rows = {r["type"]: int(r["count"]) for r in query.run_query(store, text).values()}
+    stats = void.read(store)
+    assert stats is not None and rows == stats.classes
+    props = {r["property"]: int(r["triples"]) for r in query.run_query(store, query.question("property-counts").text).values()}
+    assert props == {p: n for p, (n, _) in stats.properties.items()}
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_kg_stats_reads_the_description(sample_build: SampleBuild) -> None:
+    done = _kg("stats", "--graph", str(sample_build.out))
+    assert done.returncode == 0, done.stderr
+    assert "VoID description" in done.stdout
+    store = sample_build.store()
+    stats = void.read(store)
+    assert stats is not None
+    bodies = stats.classes[query.PREFIXES["cppcc"] + "CPPCCBody"]
+    assert any(line.split() == ["CPPCCBody", str(bodies)] for line in done.stdout.splitlines())
+    assert any(line.split() == ["triples", str(stats.triples)] for line in done.stdout.splitlines())
+
+
+def test_kg_stats_counts_a_graph_without_description(sample_build: SampleBuild, tmp_path: Path) -> None:
+    data = _data_only(sample_build.store())
+    path = tmp_path / "old.nt"
+    data.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    done = _kg("stats", "--graph", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "no VoID description" in done.stdout
+    assert any(line.split() == ["triples", str(len(data))] for line in done.stdout.splitlines())
+
+
+@pytest.mark.parametrize("kind", ["class", "property"])
+def test_partition_iris_are_readable_and_stable(kind: str) -> None:
+    assert void.partition_iri(kind, query.PREFIXES["cppcc"] + "CPPCCBody") == f"{void.VOID_NS}{kind}/cppcc-CPPCCBody"
+    odd = "https://example.org/有 空格"
+    assert void.partition_iri(kind, odd) == void.partition_iri(kind, odd) != void.partition_iri(kind, odd + "2")
