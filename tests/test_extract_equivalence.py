@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from kg.extract import quantities, relations, warm_up
+from kg.extract.relations import matching, subjects, tables
+from kg.extract.relations import skeleton as sk
 from kg.model import Document, Entity, Mention, Relation
 
 from .conftest import SHARED
@@ -27,15 +29,15 @@ EXPRESSIONS = [("a(?=b)", False), ("^a", False), ("a\\b", False), ("(?>ab)", Fal
 
 @pytest.mark.parametrize(("expression", "free"), EXPRESSIONS)
 def test_context_free_expressions(expression: str, free: bool) -> None:
-    assert relations._context_free(relations._regex_parser().parse(expression)) is free
+    assert tables._context_free(tables._regex_parser().parse(expression)) is free
 
 
-def _sentence_by_sentence(skeletons: list[relations._Skeleton], context: relations._Context) -> list[Relation]:
+def _sentence_by_sentence(skeletons: list[sk.Skeleton], context: subjects.Context) -> list[Relation]:
     found: list[Relation] = []
-    for pattern in relations.patterns():
+    for pattern in tables.patterns():
         for skeleton in skeletons:
-            for match in relations._overlapping(pattern.regex, skeleton.text):
-                relations._add_match(found, pattern, skeleton, match, 0, context)
+            for match in matching._overlapping(pattern.regex, skeleton.text):
+                matching._add_match(found, pattern, skeleton, match, 0, context)
     return found
 
 
@@ -48,15 +50,15 @@ def test_joined_search_equals_sentence_search(path: Path) -> None:
     for doc in read_documents(path):
         extraction = extract_document(doc)
         entities, sentences = extraction.entities, extraction.sentences
-        spans = relations._top_level_spans(entities)
+        spans = sk.top_level_spans(entities)
         starts = [s.start for s in spans]
-        kept = relations._Kept(doc.norm)
+        kept = sk.Kept(doc.norm)
         skeletons = [
-            relations._skeleton(kept, s, spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)])
+            sk.make_skeleton(kept, s, spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)])
             for s in sentences
         ]
-        context = relations._Context(relations._doc_body(doc, entities, skeletons))
-        fast = relations._from_patterns(skeletons, context, {e.type for e in entities})
+        context = subjects.Context(subjects.find_doc_body(doc, entities, skeletons))
+        fast = matching.from_patterns(skeletons, context, {e.type for e in entities})
         assert fast == _sentence_by_sentence(skeletons, context)
         for skeleton in skeletons:
             offsets = skeleton.offsets

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError
-from kg.extract import quantities, relations
+from kg.extract import quantities
 from kg.extract.quantities import find_counts, parse_number
-from kg.extract.relations import find_relations
+from kg.extract.relations import find_relations, tables
 from kg.model import Document, Entity, Mention, Quantity, Relation
 from kg.nlp import split_sentences
 
@@ -377,30 +377,30 @@ def test_count_inside_a_mention_is_no_count() -> None:
 
 
 def test_every_pattern_compiles_and_names_known_types() -> None:
-    loaded = relations.patterns()
+    loaded = tables.patterns()
     assert loaded and all(p.has_subject or p.has_object for p in loaded)
 
 
 def test_bad_pattern_file_names_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / relations.PATTERNS_FILE).write_text("# header\nrunsPlatform\tCPPCCBody\tPlatform\t搭建({O}\n", "utf-8")
-    monkeypatch.setattr(relations, "DATA_DIR", tmp_path)
-    relations.patterns.cache_clear()
+    (tmp_path / tables.PATTERNS_FILE).write_text("# header\nrunsPlatform\tCPPCCBody\tPlatform\t搭建({O}\n", "utf-8")
+    monkeypatch.setattr(tables, "DATA_DIR", tmp_path)
+    tables.patterns.cache_clear()
     try:
         with pytest.raises(ConfigError, match=r"relation_patterns.tsv, line 2"):
-            relations.patterns()
+            tables.patterns()
     finally:
-        relations.patterns.cache_clear()
+        tables.patterns.cache_clear()
 
 
 def test_unknown_type_in_pattern_file_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / relations.PATTERNS_FILE).write_text("runsPlatform\tBody\tPlatform\t搭建{O}\n", "utf-8")
-    monkeypatch.setattr(relations, "DATA_DIR", tmp_path)
-    relations.patterns.cache_clear()
+    (tmp_path / tables.PATTERNS_FILE).write_text("runsPlatform\tBody\tPlatform\t搭建{O}\n", "utf-8")
+    monkeypatch.setattr(tables, "DATA_DIR", tmp_path)
+    tables.patterns.cache_clear()
     try:
         with pytest.raises(ConfigError, match="unknown entity type"):
-            relations.patterns()
+            tables.patterns()
     finally:
-        relations.patterns.cache_clear()
+        tables.patterns.cache_clear()
 
 
 def test_counted_side_must_be_known() -> None:

@@ -129,7 +129,7 @@ _LAZY_MODULES = (
     "kg.extract.words",
     "kg.extract.resolve",
     "kg.extract.metadata",
-    "kg.extract.relations",
+    "kg.extract.relations.tables",
     "kg.extract.quantities",
 )
 """The modules whose tables extraction loads on first use."""

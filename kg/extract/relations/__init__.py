@@ -1,0 +1,83 @@
+"""Typed relations between a document's entities, and the counts it gives.
+
+    find_relations(doc, sentences, entities) -> list[Relation]
+
+Three mechanisms, all precise rather than greedy (a wrong edge is worse than a missing one):
+
+1. Names. An organ whose name starts with the name of another body of the same type is a sub-organ
+   of it (湖州市政协党组 -> 湖州市政协); a position belongs to the longest body its name starts with
+   (中央统战部部长 -> 中央统战部); a platform, event or mechanism named after a body is run, held or
+   adopted by it (湖南省政协关于…的实施意见).
+2. Sentence patterns (kg/data/relation_patterns.tsv) over a skeleton of each sentence in which every
+   entity mention is one placeholder character. A pattern names its trigger and where its object (and
+   maybe its subject) stands; a missing subject is the subject of the clause, carried over from an
+   earlier clause (Chinese drops subjects), else the document's speaker body.
+3. Code for what patterns cannot say: titles before names (湖州市政协党组书记、主席沈国良 ->
+   holdsPosition twice), 陪同 (accompanies the person who led), and counts (kg.extract.quantities)
+   attached to the clause's subject.
+
+Relations are deduplicated on (subject, predicate, object), keeping the earliest evidence sentence, and
+returned in a stable order. ``within`` and the locatedIn of a body to the place in its own name are
+left to the entity extractor.
+
+The package, by step:
+
+    tables     the data files (patterns, words) and the entity types the steps reason with
+    skeleton   sentence skeletons (mentions as placeholders, titles folded into persons)
+    subjects   clause subjects, carried subjects, the document's own body
+    names      mechanism 1: relations read from names
+    matching   mechanism 2: sentence patterns over skeletons
+    rules      mechanism 3: titles, 陪同, counts
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from kg.extract.relations.matching import from_patterns
+from kg.extract.relations.names import from_names
+from kg.extract.relations.rules import accompanies, from_counts, from_titles
+from kg.extract.relations.skeleton import Kept, make_skeleton, top_level_spans
+from kg.extract.relations.subjects import Context, find_doc_body
+from kg.extract.relations.tables import PATTERNS_FILE, WORDS_FILE, Pattern, patterns
+from kg.model import Document, Entity, EntityKey, Quantity, Relation, Sentence
+
+__all__ = ["PATTERNS_FILE", "WORDS_FILE", "Pattern", "find_relations", "patterns"]
+
+
+def find_relations(doc: Document, sentences: list[Sentence], entities: list[Entity]) -> list[Relation]:
+    """Every relation the text states between ``entities`` (and the counts it gives), deduplicated."""
+    spans = top_level_spans(entities)
+    starts = [span.start for span in spans]
+    inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
+    kept = Kept(doc.norm)
+    skeletons = [make_skeleton(kept, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
+    context = Context(find_doc_body(doc, entities, skeletons))
+    found: list[Relation] = []
+    found.extend(from_names(doc, sentences, entities))
+    found.extend(from_patterns(skeletons, context, {e.type for e in entities}))
+    for skeleton in skeletons:
+        found.extend(from_titles(skeleton))
+    found.extend(accompanies(skeletons, found))
+    for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
+        found.extend(from_counts(doc, sentence, skeleton, spans_in, context))
+    return _dedupe(found)
+
+
+def _object_key(obj: EntityKey | Quantity) -> tuple[str, ...]:
+    if isinstance(obj, Quantity):
+        return ("~", obj.counted, f"{obj.value:012d}", obj.unit, str(obj.at_least))
+    return obj
+
+
+def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    ordered = sorted(relations, key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))
+    seen: set[tuple[EntityKey, str, EntityKey | Quantity]] = set()
+    unique: list[Relation] = []
+    for relation in ordered:
+        identity = (relation.subject, relation.predicate, relation.object)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(relation)
+    return unique

@@ -1,0 +1,64 @@
+"""Relations read from names: a sub-organ named after its body (湖州市政协党组 -> 湖州市政协), a position in
+the longest body its name starts with, a platform, event or mechanism named after the body that has it.
+
+    from_names(doc, sentences, entities) -> list[Relation]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kg.extract.relations.tables import BODY_TYPES
+from kg.model import Document, Entity, Relation, Sentence
+
+
+def _first_sentence(entity: Entity, doc: Document, sentences: Sequence[Sentence]) -> int | None:
+    """Where the entity is first mentioned; for an organ named only inside a title (湖州市政协党组 in
+    湖州市政协党组书记), where its name first occurs in the text."""
+    mentioned = min((m.sentence for m in entity.mentions), default=None)
+    if mentioned is not None:
+        return mentioned
+    found = [at for form in sorted({entity.name, *entity.aliases}) if form and (at := doc.norm.find(form)) >= 0]
+    if not found:
+        return None
+    first = min(found)
+    return next((s.index for s in sentences if s.start <= first < s.end), None)
+
+
+def from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[Entity]) -> list[Relation]:
+    bodies: dict[str, list[Entity]] = {}  # name -> bodies of that name, by type
+    for named in sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (e.type, e.name)):
+        bodies.setdefault(named.name, []).append(named)
+    relations: list[Relation] = []
+    for entity in entities:
+        if entity.type not in BODY_TYPES and entity.type not in _NAMED_AFTER:
+            continue
+        body = _named_after(entity, bodies)
+        if body is None:
+            continue
+        sentence = _first_sentence(entity, doc, sentences)
+        if sentence is None:
+            continue
+        if entity.type in BODY_TYPES:
+            relations.append(Relation(entity.key, "subOrganOf", body.key, sentence))
+        elif entity.type == "Position":
+            relations.append(Relation(entity.key, "positionIn", body.key, sentence))
+        else:
+            relations.append(Relation(body.key, _NAMED_AFTER[entity.type], entity.key, sentence))
+    return relations
+
+
+_NAMED_AFTER = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "holdsEvent", "Mechanism": "adoptsMechanism"}
+"""Entity type -> the relation to the body its name starts with (a position is in it, the rest are the body's)."""
+
+
+def _named_after(entity: Entity, bodies: dict[str, list[Entity]]) -> Entity | None:
+    """The body with the longest name that ``entity``'s name starts with and is longer than (a sub-organ
+    only of a body of its own type)."""
+    name = entity.name
+    for length in range(len(name) - 1, -1, -1):
+        for body in bodies.get(name[:length], ()):
+            if entity.type not in BODY_TYPES or body.type == entity.type:
+                return body
+    return None
+

@@ -1,0 +1,177 @@
+"""Who a clause is about: its subject, carried across clauses, and the document's own body.
+
+    subject_of(skeleton, clause)             -> positions of the clause's subject mentions (None: not an entity)
+    implicit_subject(skeleton, pos, context) -> who does what the clause at ``pos`` says
+    list_members(skeleton, start, end)       -> the entities of a matched {S} or {O} list
+    find_doc_body(doc, entities, skeletons)  -> the body the document speaks for (speaker or report author)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton, placeholder_entity
+from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
+from kg.model import Document, Entity
+
+_LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
+_BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]")
+
+
+def subject_of(skeleton: Skeleton, clause: int) -> list[int] | None:
+    """The skeleton positions of the clause's subject mentions (empty when it has none; None when its
+    subject is something that is not an entity, such as the officials of an organ)."""
+    if clause not in skeleton.subjects:
+        start, end = skeleton.clauses[clause]
+        skeleton.subjects[clause] = clause_subject(skeleton, start, end)
+    return skeleton.subjects[clause]
+
+
+def clause_subject(skeleton: Skeleton, start: int, end: int) -> list[int] | None:
+    """The mention(s) in subject position of the clause: preceded only by time phrases and the like.
+
+    None when the subject position holds the people of an organ (区交通局负责人) rather than an entity.
+    """
+    for pos in skeleton.marks_between(start, end):
+        entity = skeleton.entity_at(pos)
+        if entity is not None and entity.type == "Place" and _in_subject_position(skeleton, start, pos):
+            # 普雄乡古井社区围绕…召开“板凳会”: a place is the subject, unless a body follows (昆山市政协)
+            after = pos + 1
+            while (beside := skeleton.entity_at(after) if after < end else None) is not None and beside.type == "Place":
+                after += 1
+            if beside is None or beside.type not in AGENT_TYPES:
+                return None
+        if entity is None or entity.type not in AGENT_TYPES:
+            continue
+        if not _in_subject_position(skeleton, start, pos):
+            return []
+        group = [pos]
+        while True:
+            nxt = _after_separator(skeleton.text, group[-1] + 1, end)
+            following = skeleton.entity_at(nxt) if nxt is not None else None
+            if nxt is None or following is None or following.type != entity.type:
+                break
+            group.append(nxt)
+        if skeleton.text.startswith(relation_words().people_noun, group[-1] + 1):
+            return None
+        return group
+    return []
+
+
+def _after_separator(text: str, pos: int, end: int) -> int | None:
+    for sep in _LIST_SEPARATORS:
+        if text.startswith(sep, pos) and pos + len(sep) < end:
+            return pos + len(sep)
+    return None
+
+
+def _in_subject_position(skeleton: Skeleton, start: int, pos: int) -> bool:
+    if pos == start:  # nothing before it (subject_prefix is a repetition, so it matches the empty text)
+        return True
+    prefix = skeleton.text[start:pos]
+    previous = None
+    while previous != prefix:
+        previous, prefix = prefix, _BRACKETS.sub("", prefix)
+    while prefix and (entity := placeholder_entity(skeleton, prefix[-1])) is not None and entity.type == "Place":
+        prefix = prefix[:-1]
+    if any(PH_FIRST <= ord(c) <= PH_LAST for c in prefix):
+        return False
+    return relation_words().subject_prefix.fullmatch(prefix) is not None
+
+
+@dataclass(frozen=True)
+class Context:
+    doc_body: Entity | None
+
+
+def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Entity]:
+    """Who does what the clause at ``pos`` says: local subject, clause subject, carried, speaker body."""
+    clause = skeleton.clause_of(pos)
+    start, _ = skeleton.clauses[clause]
+    for at in reversed(skeleton.marks_between(start, pos)):
+        entity = skeleton.entity_at(at)
+        if entity is not None and entity.type in AGENT_TYPES:
+            if skeleton.text.startswith(relation_words().local_subject, at + 1):
+                return [entity]
+    own = subject_of(skeleton, clause)
+    if own is None:
+        return []
+    if own and own[0] < pos:
+        return skeleton.entities_at(own)
+    for earlier in range(clause - 1, -1, -1):
+        subject = subject_of(skeleton, earlier)
+        if subject is None:
+            return []
+        if subject:
+            return skeleton.entities_at(subject)
+    # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
+    if clause == 0 and len(skeleton.clauses) > 1:
+        subject = subject_of(skeleton, clause + 1)
+        if subject is None:
+            return []
+        if subject:
+            return skeleton.entities_at(subject)
+    return [context.doc_body] if context.doc_body is not None else []
+
+
+def list_members(skeleton: Skeleton, start: int, end: int) -> list[Entity]:
+    """The entities of a matched {S} or {O} list; of places written side by side only the last."""
+    members: list[tuple[Entity, bool]] = []  # (entity, written after something other than a mention)
+    previous = start - 1
+    for pos in skeleton.marks_between(start, end):
+        entity = skeleton.entity_at(pos)
+        if entity is not None:
+            members.append((entity, not members or pos != previous + 1))
+            previous = pos
+    kept: list[Entity] = []
+    for number, (entity, _) in enumerate(members):
+        nxt = members[number + 1] if number + 1 < len(members) else None
+        if entity.type == "Place" and nxt is not None and nxt[0].type == "Place" and not nxt[1]:
+            continue
+        kept.append(entity)
+    return kept
+
+
+def find_doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[Skeleton]) -> Entity | None:
+    """The body the document speaks for: ingest's speaker, else the one body named in a report's opening."""
+    bodies = [e for e in entities if e.type in BODY_TYPES]
+    if doc.speaker:
+        for entity in sorted(bodies, key=lambda e: (e.type != "CPPCCBody", e.name)):
+            if doc.speaker == entity.name or doc.speaker in entity.aliases:
+                return entity
+        return None
+    words = relation_words()
+    opening = skeletons[:3]
+    if any(w in s.text for s in opening for w in words.not_report):
+        return None
+    for number, skeleton in enumerate(opening):
+        if not any(w in skeleton.text for w in words.report_genre):
+            continue
+        named = {e.key: e for e in _authors(skeleton)}
+        if len(named) == 1:
+            return next(iter(named.values()))
+        # a byline on the next line: "——在…交流会上的发言" then "沂南县政协"
+        if not named and number + 1 < len(skeletons):
+            byline = skeletons[number + 1]
+            if len(byline.text) == 1 and byline.entities[0].type == "CPPCCBody":
+                return byline.entities[0]
+        return None
+    return None
+
+
+def _authors(skeleton: Skeleton) -> list[Entity]:
+    """CPPCC bodies in an opening line that may be its author: not 在X…上 (the host of a meeting) and not
+    written right before an event (山东省政协基层协商工作经验交流会)."""
+    authors: list[Entity] = []
+    for pos, char in enumerate(skeleton.text):
+        entity = placeholder_entity(skeleton, char)
+        if entity is None or entity.type != "CPPCCBody":
+            continue
+        following = skeleton.entity_at(pos + 1) if pos + 1 < len(skeleton.text) else None
+        if skeleton.text[:pos].endswith("在") or (following is not None and following.type == "Event"):
+            continue
+        authors.append(entity)
+    return authors
+

@@ -1,0 +1,170 @@
+"""The relation extractor's data files, read once per process, and the entity types it reasons with.
+
+    patterns()        -> the sentence patterns of kg/data/relation_patterns.tsv, compiled
+    relation_words()  -> the words of kg/data/relation_words.tsv (subject prefixes, 陪同, report genres …)
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from kg.errors import ConfigError
+from kg.extract.relations.skeleton import PH
+from kg.lexicon import DATA_DIR, rows
+from kg.model import ENTITY_TYPES
+
+BODY_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan"})
+AGENT_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Platform", "Event"})
+"""Types that can be the subject of a clause (do something)."""
+COUNT_OWNER_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Platform", "Event"})
+COUNTED_TYPES = frozenset({"Platform", "Event", "Mechanism", "Topic"})
+"""Types of entity a count may count (“小微协商”140余次); 20个县政协 counts no particular body."""
+
+_GAP = "(?:[^\ue000-\uf8ff，,；;：:。！？!?]{0,10}?)"
+_SUBJECT = f"(?P<S>{PH}(?:(?:以及|、|和|及|与){PH})*)"
+_OBJECT = f"(?P<O>{PH}(?:(?:以及|、|和|及|与)?{PH})*)"
+
+PATTERNS_FILE = "relation_patterns.tsv"
+WORDS_FILE = "relation_words.tsv"
+_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report"})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    predicate: str
+    subject_types: frozenset[str]
+    object_types: frozenset[str]
+    regex: re.Pattern[str]
+    source: str
+    """File and line, for debugging."""
+    context_free: bool = False
+    """Whether a match depends only on the text it covers (no anchors, look-arounds, atomic groups or
+    possessive repeats): such a pattern is searched once over all the sentences of a document."""
+
+    needs: tuple[int, ...] = ()
+    """The types of the mentions a sentence needs for a relation, as masks (see type_mask): one of the
+    subject types when the pattern has {S}, one of the object types when it has {O} (a subject or object
+    that is the clause's subject may come from elsewhere, such as the speaker)."""
+
+    @property
+    def has_subject(self) -> bool:
+        return "S" in self.regex.groupindex
+
+    @property
+    def has_object(self) -> bool:
+        return "O" in self.regex.groupindex
+
+
+_TYPE_BITS = {name: 1 << number for number, name in enumerate(ENTITY_TYPES)}
+
+
+def type_mask(types: Iterable[str]) -> int:
+    """The entity types as one integer, a bit per type (a quick test of whether two sets meet)."""
+    mask = 0
+    for name in types:
+        mask |= _TYPE_BITS[name]
+    return mask
+
+
+@dataclass(frozen=True)
+class Words:
+    subject_prefix: re.Pattern[str]
+    local_subject: tuple[str, ...]
+    people_noun: tuple[str, ...]
+    accompany: tuple[str, ...]
+    report_genre: tuple[str, ...]
+    not_report: tuple[str, ...]
+
+
+def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
+    """(line number, columns) of a relation data file, read by the project's one data-file reader."""
+    for cols, number in rows(DATA_DIR / name, 1, 9):
+        yield number, list(cols)
+
+
+def _types(value: str, where: str) -> frozenset[str]:
+    types = frozenset(t.strip() for t in value.split(",") if t.strip())
+    unknown = sorted(types - set(ENTITY_TYPES))
+    if not types or unknown:
+        raise ConfigError(f"{where}: unknown entity type(s) {unknown or [value]}; use {', '.join(ENTITY_TYPES)}")
+    return types
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple[Pattern, ...]:
+    """The sentence patterns of kg/data/relation_patterns.tsv, compiled (read once per process)."""
+    loaded: list[Pattern] = []
+    for number, cols in _data_lines(PATTERNS_FILE):
+        where = f"kg/data/{PATTERNS_FILE}, line {number}"
+        if len(cols) != 4 or not all(cols):
+            raise ConfigError(f"{where}: expected 4 tab-separated columns (predicate, subject types, "
+                              f"object types, pattern), got {len(cols)}")
+        predicate, subject_types, object_types, source = cols
+        if "{S}" not in source and "{O}" not in source:
+            raise ConfigError(f"{where}: the pattern needs {{S}} or {{O}}: {source!r}")
+        expression = source.replace("{S}", _SUBJECT).replace("{O}", _OBJECT).replace("…", _GAP)
+        try:
+            regex = re.compile(expression)
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
+        context_free = _context_free(_regex_parser().parse(expression, regex.flags))
+        subjects, objects = _types(subject_types, where), _types(object_types, where)
+        needs = tuple(type_mask(types) for group, types in (("S", subjects), ("O", objects)) if group in regex.groupindex)
+        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs))
+    return tuple(loaded)
+
+
+def _regex_parser() -> Any:
+    """The standard library's regular expression parser (``re._parser``)."""
+    return importlib.import_module("re._parser")
+
+
+def _context_free(items: Any) -> bool:
+    """Whether the parsed expression ``items`` matches a piece of text whatever surrounds it."""
+    parser = _regex_parser()  # it re-exports the opcodes of re._constants
+    contextual = (parser.AT, parser.ASSERT, parser.ASSERT_NOT, parser.ATOMIC_GROUP, parser.POSSESSIVE_REPEAT)
+    stack = [items]
+    while stack:
+        for op, arg in stack.pop():
+            if op in contextual:
+                return False
+            stack.extend(_subpatterns(arg, parser.SubPattern))
+    return True
+
+
+def _subpatterns(arg: Any, kind: type) -> Iterable[Any]:
+    if isinstance(arg, kind):
+        yield arg
+    elif isinstance(arg, (tuple, list)):
+        for item in arg:
+            yield from _subpatterns(item, kind)
+
+
+@lru_cache(maxsize=1)
+def relation_words() -> Words:
+    found: dict[str, list[str]] = {kind: [] for kind in _WORD_KINDS}
+    for number, cols in _data_lines(WORDS_FILE):
+        where = f"kg/data/{WORDS_FILE}, line {number}"
+        if len(cols) != 2 or cols[0] not in _WORD_KINDS or not cols[1]:
+            raise ConfigError(f"{where}: expected 'kind<TAB>value' with kind one of {', '.join(sorted(_WORD_KINDS))}")
+        if cols[0] == "subject_prefix":
+            try:
+                re.compile(cols[1])
+            except re.error as exc:
+                raise ConfigError(f"{where}: bad expression {cols[1]!r}: {exc}") from exc
+        found[cols[0]].append(cols[1])
+    prefix = re.compile("(?:" + "|".join(f"(?:{p})" for p in found["subject_prefix"]) + ")*")
+    return Words(
+        prefix,
+        tuple(found["local_subject"]),
+        tuple(found["people_noun"]),
+        tuple(found["accompany"]),
+        tuple(found["report_genre"]),
+        tuple(found["not_report"]),
+    )
+
