@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
+from kg.workbench import Workbench
 
 # Media types we can write, per query form; the first of each list is the canonical one we answer with.
 RESULT_MEDIA: dict[str, list[str]] = {
@@ -299,6 +300,7 @@ class Handler(BaseHTTPRequestHandler):
     pool: QueryPool
     limits: Limits
     site: Site
+    workbench: Workbench
     quiet = False
 
     # -- routing
@@ -306,7 +308,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/sparql":
-            self._guard(lambda: self._sparql(urllib.parse.parse_qs(url.query, keep_blank_values=True), None))
+            self._guard(lambda: self._get_sparql(urllib.parse.parse_qs(url.query, keep_blank_values=True)))
+        elif url.path.startswith("/workbench/"):
+            self._guard(lambda: self._workbench_file(url.path.removeprefix("/workbench/")))
         else:
             self._guard(lambda: self._static(url.path))
 
@@ -357,6 +361,24 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {self.limits.max_query_bytes:,} bytes of query; shorten it")
         return self.rfile.read(size)
 
+    def _get_sparql(self, params: dict[str, list[str]]) -> None:
+        """A query, or without one (a person with a browser) the workbench page."""
+        if "query" not in params and "update" not in params and self._wants_html():
+            self._send(HTTPStatus.OK, "text/html", self.workbench.page().encode("utf-8"))
+            return
+        self._sparql(params, None)
+
+    def _wants_html(self) -> bool:
+        accepts = parse_accept(self.headers.get("Accept", "*/*"))
+        return not accepts or "text/html" in accepts or "*/*" in accepts
+
+    def _workbench_file(self, name: str) -> None:
+        found = self.workbench.asset(name)
+        if found is None:
+            raise Refused(HTTPStatus.NOT_FOUND, f"no workbench file {name!r}")
+        media, body = found
+        self._send(HTTPStatus.OK, media, body, cache=True)
+
     def _sparql(self, params: dict[str, list[str]], direct: str | None) -> None:
         if "update" in params:
             raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is refused")
@@ -400,7 +422,10 @@ class Handler(BaseHTTPRequestHandler):
         if any(p.startswith(".") or p.endswith(".oxigraph") for p in parts) or not target.is_relative_to(root) or not target.is_file():
             raise Refused(HTTPStatus.NOT_FOUND, f"no such page {path}")
         media = mimetypes.guess_type(target.name)[0] or ("text/turtle" if target.suffix == ".ttl" else "application/octet-stream")
-        self._send(HTTPStatus.OK, media, target.read_bytes())
+        body = target.read_bytes()
+        if target == self.site.page.resolve():
+            body = _with_workbench_link(body)
+        self._send(HTTPStatus.OK, media, body)
 
     # -- responses
 
@@ -410,11 +435,13 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as exc:
             self._send(exc.status, "text/plain", (exc.message + "\n").encode("utf-8"))
 
-    def _send(self, status: int, media: str, body: bytes) -> None:
+    def _send(self, status: int, media: str, body: bytes, *, cache: bool = False) -> None:
         self.send_response(status)
-        textual = media.startswith("text/") or media.endswith(("json", "xml"))
+        textual = media.startswith("text/") or media.endswith(("json", "xml", "javascript"))
         self.send_header("Content-Type", f"{media}; charset=utf-8" if textual else media)
         self.send_header("Content-Length", str(len(body)))
+        if cache:
+            self.send_header("Cache-Control", "max-age=3600")
         self._cors()
         self.end_headers()
         if self.command != "HEAD":
@@ -422,6 +449,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
+
+
+WORKBENCH_LINK = (
+    b'<a id="kg-workbench-link" href="/sparql" style="position:fixed;left:8px;bottom:8px;z-index:1000;'
+    b'padding:3px 8px;background:#fff;border:1px solid #8b1a1a;border-radius:4px;color:#8b1a1a;'
+    b'font:13px sans-serif;text-decoration:none">SPARQL \xe6\x9f\xa5\xe8\xaf\xa2 / query</a>'
+)
+
+
+def _with_workbench_link(page: bytes) -> bytes:
+    """The network page with a link to the workbench, unless the page links to /sparql itself."""
+    if b'href="/sparql"' in page:
+        return page
+    end = page.rfind(b"</body>")
+    return page + WORKBENCH_LINK if end < 0 else page[:end] + WORKBENCH_LINK + page[end:]
 
 
 def _index(site: Site) -> str:
@@ -439,6 +481,7 @@ def _index(site: Site) -> str:
 <html lang="zh"><head><meta charset="utf-8"><title>cppcc-kg SPARQL endpoint</title></head>
 <body>
 <h1>cppcc-kg SPARQL endpoint</h1>
+<p><a href="/sparql">SPARQL 查询台 / query workbench</a></p>
 <p>Graph: {html.escape(site.graph)} ({site.triples:,} triples). SPARQL 1.1 Protocol endpoint: <code>/sparql</code>
 (GET or POST; results as JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, RDF/XML or JSON-LD, chosen by Accept).
 The network page appears here once <code>kg build</code> has written cppcc.html.</p>
@@ -456,15 +499,23 @@ The network page appears here once <code>kg build</code> has written cppcc.html.
 
 
 def make_server(graph: Path, *, host: str = "127.0.0.1", port: int = 7878, page: Path | None = None,
-                limits: Limits = Limits(), quiet: bool = False) -> tuple[ThreadingHTTPServer, QueryPool]:
-    """The endpoint for ``graph`` (an RDF file, through its cached on-disk store, or a store folder), not yet serving."""
+                limits: Limits = Limits(), quiet: bool = False,
+                assets: Path | None = None) -> tuple[ThreadingHTTPServer, QueryPool]:
+    """The endpoint for ``graph`` (an RDF file, export folder or store folder), not yet serving; ``assets``
+    is a node_modules folder with YASGUI for the workbench (kg.workbench.find_node_modules looks elsewhere too)."""
+    import pyoxigraph as ox
+
+    from kg import void
     from kg.export import store
+    from kg.workbench import Workbench, find_node_modules
 
     folder = store.locate(graph)
     manifest = store.read_manifest(folder)
+    stats = void.read(ox.Store.read_only(str(folder / store.DB)))  # read once; the store closes when dropped
+    workbench = Workbench(find_node_modules(assets), str(graph), stats)
     pool = QueryPool(folder / store.DB, limits)
     site = Site(page, str(graph), manifest.triples if manifest else 0)
-    handler = type("BoundHandler", (Handler,), {"pool": pool, "limits": limits, "site": site, "quiet": quiet})
+    handler = type("BoundHandler", (Handler,), {"pool": pool, "limits": limits, "site": site, "quiet": quiet, "workbench": workbench})
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -24,7 +21,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.server import Limits, choose_format, make_server, parse_accept
 
-from .conftest import ROOT, SampleBuild
+from .conftest import SampleBuild
+from .serving import running_server
 
 TIMEOUT = 2.0
 MAX_RESULT = 4000
@@ -41,13 +39,6 @@ class Endpoint:
     root: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site")
@@ -60,19 +51,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(sample_build: SampleBuild, site: Path) -> Iterator[Endpoint]:
-    port = _free_port()
-    command = [sys.executable, "-m", "kg", "serve", "--port", str(port), "--graph", str(sample_build.turtle),
-               "--page", str(site), "--timeout", str(TIMEOUT), "--max-result-bytes", str(MAX_RESULT),
-               "--max-query-bytes", str(MAX_QUERY), "--quiet"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert f"127.0.0.1:{port}/sparql" in line, f"kg serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
-        yield Endpoint(f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{port}")
-    finally:
-        process.terminate()
-        process.wait(10)
+    with running_server("--graph", str(sample_build.turtle), "--page", str(site), "--timeout", str(TIMEOUT),
+                        "--max-result-bytes", str(MAX_RESULT), "--max-query-bytes", str(MAX_QUERY)) as server:  # fmt: skip
+        yield Endpoint(server.url, server.root)
 
 
 def _client(endpoint: Endpoint, query: str, fmt: str) -> SPARQLWrapper:
@@ -200,7 +181,9 @@ def test_unacceptable_format_gets_406(endpoint: Endpoint) -> None:
 
 
 def test_network_page_and_files_beside_it(endpoint: Endpoint) -> None:
-    assert _http(endpoint.root + "/")[2] == b"<html><body>network page</body></html>"
+    page = _http(endpoint.root + "/")[2]
+    assert page.startswith(b"<html><body>network page<a id=\"kg-workbench-link\" href=\"/sparql\"")
+    assert page.endswith(b"</a></body></html>"), "a link to the workbench, added before </body>"
     status, kind, body = _http(endpoint.root + "/lib/app.js")
     assert status == 200 and body == b"console.log('ok')"
     for path in ("/.secret", "/%2e%2e/%2e%2e/etc/passwd", "/cppcc.oxigraph/manifest.json", "/nothing.html"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 from pathlib import Path
 
 from kg.export import BASENAME, store
@@ -25,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-query-bytes", type=int, default=Limits.max_query_bytes, metavar="N", help=f"longest query accepted (default: {Limits.max_query_bytes})")
     p.add_argument("--max-result-bytes", type=int, default=Limits.max_result_bytes, metavar="N", help=f"largest result sent (default: {Limits.max_result_bytes})")
     p.add_argument("--workers", type=int, default=Limits.workers, metavar="N", help=f"query worker processes (default: {Limits.workers})")
+    p.add_argument("--assets", type=Path, default=None, metavar="DIR",
+                   help="node_modules folder holding @zazuko/yasgui and chart.js for the query workbench "
+                   "(default: $KG_NODE_MODULES, or node_modules/ of the source checkout, installed by make)")
     p.add_argument("--quiet", "-q", action="store_true", help="do not log each request")
     p.set_defaults(run=run)
 
@@ -33,9 +37,13 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits(args.timeout, args.max_query_bytes, args.max_result_bytes, args.workers)
     export_dir = args.graph.is_dir() and not (args.graph / store.MANIFEST).is_file()
     page = args.page or (args.graph if export_dir else args.graph.parent) / f"{BASENAME}.html"
-    server, pool = make_server(args.graph, host=args.host, port=args.port, page=page, limits=limits, quiet=args.quiet)
+    server, pool = make_server(args.graph, host=args.host, port=args.port, page=page, limits=limits, quiet=args.quiet,
+                               assets=args.assets)
     port = server.server_address[1]
     print(f"kg serve: SPARQL endpoint at http://{args.host}:{port}/sparql (Ctrl-C to stop)", flush=True)
+    if server.RequestHandlerClass.workbench.node_modules is None:  # type: ignore[attr-defined]
+        print("kg serve: the query workbench needs YASGUI, an npm package: run `make npm` in the source checkout, "
+              "or pass --assets PATH/node_modules; /sparql shows a plain form meanwhile", file=sys.stderr, flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the workers too, like Ctrl-C
     try:
         server.serve_forever()

@@ -1,0 +1,59 @@
+"""`kg serve` started as a user would (a subprocess on a free loopback port) for the endpoint tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+@dataclass(frozen=True)
+class Server:
+    root: str
+    """http://127.0.0.1:PORT"""
+    process: subprocess.Popen[str]
+    stderr: Path
+
+    @property
+    def url(self) -> str:
+        """The SPARQL endpoint."""
+        return self.root + "/sparql"
+
+    @property
+    def port(self) -> int:
+        return int(self.root.rsplit(":", 1)[1])
+
+    def errors(self) -> str:
+        return self.stderr.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def running_server(*args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``kg serve --port 0 --quiet ARGS…`` until the block ends (then SIGTERM, as a service manager would)."""
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as folder:
+        stderr = Path(folder) / "stderr"
+        command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--quiet", *args]
+        with stderr.open("w") as err:
+            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
+                                       env={**os.environ, **(env or {})})  # fmt: skip
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", line)
+            assert found, f"kg serve did not start: {line!r} {stderr.read_text(encoding='utf-8')}"
+            yield Server(f"http://127.0.0.1:{found[1]}", process, stderr)
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
