@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from kg import graph, ingest, void
 from kg.errors import InputError, KGError, StageError
+from kg.ingest.chars import display_path, is_text_name
 from kg.model import Document, Extraction, Quantity
 from kg.settings import Settings
 from kg.vocab import digest
@@ -55,6 +56,8 @@ class BuildReport:
     """Seconds per stage (extract, validate, export:<format>); ``seconds`` is the whole build."""
     violations: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(path, remark) for files read with a caveat; they do not make the build fail."""
 
     @property
     def ok(self) -> bool:
@@ -147,14 +150,18 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
     return report
 
 
-def extract_to_ntriples(paths: Sequence[str | Path], dest: Path, settings: Settings, *, progress: bool) -> BuildReport:
+def extract_to_ntriples(
+    paths: Sequence[str | Path], dest: Path, settings: Settings, *, progress: bool, exclude: Sequence[Path] = ()
+) -> BuildReport:
     """Read, extract and write the whole graph to ``dest`` as sorted, duplicate-free N-Triples: the heart
     of every build. Memory stays flat: triples are sorted in bounded chunks spilled beside ``dest`` and
     merged at the end."""
     started = time.perf_counter()
     report = BuildReport()
-    files = ingest.discover(paths)
+    found = ingest.discover(paths, exclude=exclude)
+    files = found.files
     report.files = len(files)
+    report.skipped.extend(found.skipped)
     jobs = _jobs(_read_all(files, report), report)
 
     table = graph.EntityTable()
@@ -247,8 +254,10 @@ def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
         try:
             docs = ingest.read_documents(path)
         except InputError as exc:
-            report.skipped.append((exc.path, exc.reason))
+            report.skipped.append((display_path(exc.path), exc.reason))
             continue
+        if not is_text_name(path):
+            report.notes.append((display_path(path), "the file name is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
         if any(doc.id in seen for doc in docs):
             suffix = "-" + digest(str(path))[:6]
             docs = [

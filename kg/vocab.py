@@ -13,6 +13,7 @@ Also the IRI scheme for instance data:
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from rdflib import URIRef
@@ -130,16 +131,28 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
 }
 
-# Characters that may not appear raw in an IRI (RFC 3987) plus the ones with a meaning in a path.
-_UNSAFE = {c: f"%{ord(c):02X}" for c in '%<>"{}|\\^`#?/ '}
-_UNSAFE.update({chr(i): f"%{i:02X}" for i in range(0x21)})
-_UNSAFE[chr(0x7F)] = "%7F"
-_ESCAPE_TABLE = str.maketrans(_UNSAFE)
+# What an IRI path segment may hold as it is (RFC 3987 ipchar): ASCII letters, digits and -._~!$&'()*+,;=:@,
+# and the "ucschar" ranges of other characters (Chinese among them). Everything else (space, <>"{}|\\^`[],
+# '#', '?', '/', '%', controls, private-use characters, non-characters, U+FFF0-U+FFFD) is percent-encoded
+# as its UTF-8 bytes.
+_UCSCHAR = "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
+    f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14)
+) + "\U000e1000-\U000efffd"
+_NOT_IRI = re.compile(f"[^A-Za-z0-9\\-._~!$&'()*+,;=:@{_UCSCHAR}]+")
 
 
 def iri_segment(text: str) -> str:
-    """``text`` as one IRI path segment: Chinese kept as is, unsafe ASCII percent-encoded."""
-    return text.translate(_ESCAPE_TABLE)
+    """``text`` as one IRI path segment: Chinese kept as is, everything an IRI cannot hold percent-encoded
+    (and "." or ".." too, which IRI resolution would remove)."""
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
+    if not _NOT_IRI.search(text):
+        return text
+    return _NOT_IRI.sub(_percent_encoded, text)
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", errors="surrogatepass"))
 
 
 def entity_iri(type_: str, name: str) -> str:

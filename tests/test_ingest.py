@@ -11,6 +11,7 @@ import pytest
 
 from kg.errors import EmptyInputError, InputError
 from kg.ingest import SUFFIXES, discover, document_id, read_documents, simplify
+from kg.ingest.chars import display_path, sanitize
 from kg.ingest.dates import parse_date
 
 from .conftest import CORPUS
@@ -443,7 +444,8 @@ def test_discover_folders_recursively_sorted_and_filtered(tmp_path: Path) -> Non
         path.write_text("x", encoding="utf-8")
     single = write(tmp_path, "single.txt", ARTICLE)
     found = discover([tmp_path / "corpus", single])
-    relative = [p.relative_to(tmp_path).as_posix() for p in found]
+    assert found.skipped == []
+    relative = [p.relative_to(tmp_path).as_posix() for p in found.files]
     assert relative == [
         "corpus/a.md", "corpus/b.txt", "corpus/sub/c.HTML", "corpus/sub/deeper/d.docx", "corpus/sub/e.pdf",
         "corpus/z.markdown", "single.txt",
@@ -454,9 +456,9 @@ def test_discover_supports_every_reader_suffix() -> None:
     assert {".txt", ".md", ".html", ".htm", ".docx", ".pdf"} <= set(SUFFIXES)
 
 
-@pytest.mark.parametrize("paths,error", [([], EmptyInputError), (["/no/such/place"], InputError)])
-def test_discover_errors(paths, error) -> None:
-    with pytest.raises(error):
+@pytest.mark.parametrize("paths,message", [([], "nothing to build"), (["/no/such/place"], "no such file or folder")])
+def test_discover_errors(paths, message) -> None:
+    with pytest.raises(EmptyInputError, match=message):
         discover(paths)
 
 
@@ -526,3 +528,76 @@ def test_source_organisation_and_site_name(tmp_path: Path, header: str, source_o
     assert doc.publication == publication
     assert doc.text.strip().startswith("成都市政协召开协商会")
     assert "委员会" not in doc.text
+
+
+# --- hostile files: each problem stays with its file -------------------------------------------------------
+
+UNWRITABLE = "\x0b\x0c\x85\u2028\u2029\x01\x1b\x7f\x9f\ud800\ufffe\uffff\ufdd0\U0010ffff"
+
+
+def test_sanitize_replaces_what_no_export_can_write_one_for_one() -> None:
+    text = "成都\x0c市\x0b政\u2028协\x85院\u2029坝\x01会\x9f议\ud800事\ufffe厅\ue000\t"
+    clean = sanitize(text)
+    assert len(clean) == len(text)
+    assert clean == "成都\n市\n政\n协\n院\n坝 会 议\ufffd事\ufffd厅\ue000\t"
+    assert not any(ch in clean for ch in UNWRITABLE)
+
+
+def test_form_feeds_and_unicode_line_breaks_are_read_as_line_breaks(tmp_path: Path) -> None:
+    path = write(tmp_path, "ff.txt", "第一页\x0c第二页\x0b第三行\u2028第四行\x85第五行\u2029\ue000私用区".encode())
+    (document,) = read_documents(path)
+    assert document.text == "第一页\n第二页\n第三行\n第四行\n第五行\n\ue000私用区"
+
+
+def test_a_few_stray_control_characters_are_blanked_not_fatal(tmp_path: Path) -> None:
+    path = write(tmp_path, "esc.txt", ("\x1b[1m" + ARTICLE).encode("utf-8"))
+    (document,) = read_documents(path)
+    assert document.text.startswith(" [1m")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["政協", "委員會", "中國", "雙流區政協搭建「有事來協商」平台，張三主席參加院壩協商會。", "臺灣會議"],
+)
+def test_big5_is_detected_not_read_as_gb18030_mojibake(tmp_path: Path, text: str) -> None:
+    raw = text.encode("cp950")
+    raw.decode("gb18030")  # the trap: these bytes are valid GB18030 too
+    (document,) = read_documents(write(tmp_path, "big5.txt", raw))
+    assert document.text == text
+
+
+def test_non_utf8_file_name_is_read_with_a_readable_id(tmp_path: Path) -> None:
+    gbk = tmp_path / os.fsdecode("政协通讯.txt".encode("gbk"))
+    gbk.write_text(ARTICLE, encoding="utf-8")
+    junk = tmp_path / os.fsdecode(b"\xff\xfe.txt")
+    junk.write_text(ARTICLE, encoding="utf-8")
+    (named,) = read_documents(gbk)
+    assert named.id == "政协通讯"
+    assert named.source == str(tmp_path / "政协通讯.txt")
+    (other,) = read_documents(junk)
+    assert "\ufffd" in other.source and other.id.startswith("doc-")
+    assert display_path(junk).encode("utf-8")  # printable and encodable
+
+
+def test_discover_names_broken_links_pipes_and_unreadable_things(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "broken.txt").symlink_to(corpus / "gone.txt")
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "folder.md").mkdir()  # a folder with a document suffix is just a folder
+    (corpus / "loop").symlink_to(corpus)  # not followed
+    found = discover([corpus, tmp_path / "missing.txt"])
+    assert found.files == [corpus / "good.txt"]
+    reasons = dict(found.skipped)
+    assert "broken symbolic link" in reasons[str(corpus / "broken.txt")]
+    assert "named pipe" in reasons[str(corpus / "pipe.txt")]
+    assert "no such file" in reasons[str(tmp_path / "missing.txt")]
+    assert len(found.skipped) == 3
+
+
+def test_discover_leaves_out_excluded_folders(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "cppcc.html").write_text("<p>政协</p>", encoding="utf-8")
+    assert discover([tmp_path], exclude=[tmp_path / "exports"]).files == [tmp_path / "a.txt"]

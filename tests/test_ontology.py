@@ -76,6 +76,18 @@ def test_iris_of_awkward_names_are_valid_and_distinct() -> None:
     assert entity_iri("Topic", "a/b") != entity_iri("Topic", "a%2Fb")
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["私\ue000用", "非\ufffe字符", "\ufdd0", "换\x85行", "替\ufffd换", "[方括号]", "异体\U000e0100字", "\U000f0000", ".", ".."],
+)
+def test_characters_an_iri_cannot_hold_are_percent_encoded(name: str) -> None:
+    iri = entity_iri("Topic", name)
+    ox.NamedNode(iri)  # raises "Invalid IRI code point" on a raw private-use or non-character
+    rdflib.URIRef(iri)
+    assert iri.split("/id/Topic/")[1] not in (".", "..")
+    assert entity_iri("Topic", "成都市政协!$&'()*+,;=:@~") == "https://w3id.org/cppcc-kg/id/Topic/成都市政协!$&'()*+,;=:@~"
+
+
 def test_unknown_type_is_refused() -> None:
     with pytest.raises(ValueError):
         entity_iri("Company", "某公司")

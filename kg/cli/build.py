@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(user_lexicons=tuple(args.lexicon), workers=args.workers, validate=not args.no_validate)
     report: BuildReport = build_to(args.paths, args.out, formats=formats, settings=settings, progress=not args.quiet)
     print(format_build_report(report))
+    for path, reason in report.notes:
+        print(f"kg build: note: {path}: {reason}", file=sys.stderr)
     for path, reason in report.skipped:
         print(f"kg build: skipped {path}: {reason}", file=sys.stderr)
     if report.violations:

@@ -24,8 +24,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings(user_lexicons=tuple(args.lexicon))
-    skipped = 0
-    for path in ingest.discover(args.paths):
+    found = ingest.discover(args.paths)
+    for name, reason in found.skipped:
+        print(f"kg extract: skipped {name}: {reason}", file=sys.stderr)
+    skipped = len(found.skipped)
+    for path in found.files:
         try:
             documents = ingest.read_documents(path)
         except InputError as exc:

@@ -13,6 +13,7 @@ Stages, each in its own module, all working on ``doc.norm`` (simplified characte
     people.find_people    names after titles and role words, posts with their organs
     resolve.Resolver      canonical names from context (市政协 -> 成都市政协), gazetteer chain, aliases
     relations.find_relations  text-pattern relations (another stage, called last)
+    windows.extract_in_windows  a very long document cut into windows, each extracted alone, merged
     metadata.metadata_entities   the speaker, publication and source organisation the document names
 """
 
@@ -39,9 +40,18 @@ _MERGE_BY_ENDING = ("议事点", "议事室", "议事坊", "议事厅")
 
 
 def extract_document(doc: Document, settings: Settings | None = None) -> Extraction:
-    from kg.extract.relations import find_relations
+    """Everything extracted from ``doc``; a very long document is extracted in windows (kg.extract.windows)."""
+    from kg.extract.windows import WINDOW, extract_in_windows
 
     settings = settings or Settings()
+    if len(doc.norm) > WINDOW:
+        return extract_in_windows(doc, lambda window: _extract_whole(window, settings))
+    return _extract_whole(doc, settings)
+
+
+def _extract_whole(doc: Document, settings: Settings) -> Extraction:
+    from kg.extract.relations import find_relations
+
     norm = doc.norm
     sentences = split_sentences(norm)
     entries = lexicon.entries(settings.user_lexicons)

@@ -1,12 +1,14 @@
 """Ingest: files and folders in, Documents out.
 
-    discover(paths)        -> the files to read (folders recursively, sorted, supported suffixes only)
+    discover(paths)        -> Found: the files to read (folders recursively, sorted, supported suffixes
+                              only) and what cannot be read (broken links, pipes …) with the reason
     read_documents(path)   -> the Documents in one file (a compilation gives several)
     document_id(path, part) -> the stable id of a file's document (part 0, 1.. for a compilation)
     simplify(text)         -> traditional characters mapped to simplified, same length
 
 Steps for one file (one module each):
     readers/<format>  bytes → text (decode: encoding detection for text files)
+    chars             what no export can write replaced, one character for one (form feeds, controls …)
     script            Document.norm: traditional → simplified, character for character
     debris            website debris dropped (debris inside the article blanked, so offsets hold)
     compilation       a 汇编 split into its speeches by its table of contents
@@ -16,7 +18,8 @@ Steps for one file (one module each):
 Document.title is as written; Document.speaker and Document.publication name entities and are given in
 simplified characters (identical to the text for simplified-script input). Document.offset is where the
 document's text starts in the text the reader produced (for text files: the decoded file, line breaks
-normalised to "\\n"), so ``decoded[doc.offset + i] == doc.text[i]`` except where debris was blanked.
+normalised to "\\n"), so ``decoded[doc.offset + i] == doc.text[i]`` except where debris was blanked or
+kg.ingest.chars replaced a character. Document.source is the file's path as text (kg.ingest.chars.display_path).
 A speech listed in a compilation's table of contents but absent from the file has text "" and offset 0.
 
 Raises kg.errors.InputError naming the file when it cannot be read, decoded or holds no text.
@@ -25,43 +28,25 @@ Raises kg.errors.InputError naming the file when it cannot be read, decoded or h
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
-from kg.errors import EmptyInputError, InputError
+from kg.errors import InputError
+from kg.ingest.chars import display_path, sanitize
 from kg.ingest.compilation import Compilation, find_compilation
 from kg.ingest.debris import Cleaned, strip_debris
+from kg.ingest.discover import Found, discover
 from kg.ingest.lines import split_lines
 from kg.ingest.meta import dated_publication, describe, title, top_date
 from kg.ingest.readers import SUFFIXES, reader_for
 from kg.ingest.script import simplify
 from kg.model import Document
 
-__all__ = ["SUFFIXES", "discover", "document_id", "read_documents", "simplify"]
+__all__ = ["SUFFIXES", "Found", "discover", "document_id", "read_documents", "simplify"]
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\-]+")
 _SAFE = re.compile(r"[0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\-]+")
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to read: given files as they are, folders searched recursively for supported suffixes."""
-    files: list[Path] = []
-    given = [Path(p) for p in paths]
-    if not given:
-        raise EmptyInputError("(no paths)", "nothing to build: give files or folders of documents")
-    for path in given:
-        if path.is_dir():
-            found = (p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-            files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(str(path), "no such file or folder")
-    if not files:
-        names = ", ".join(str(p) for p in given)
-        raise EmptyInputError(names, f"no documents found (looked for {', '.join(SUFFIXES)})")
-    return files
 
 
 def read_documents(path: Path) -> list[Document]:
@@ -69,7 +54,7 @@ def read_documents(path: Path) -> list[Document]:
     reader = reader_for(path)
     if reader is None:
         raise InputError(str(path), f"unsupported file type {path.suffix!r} (supported: {', '.join(SUFFIXES)})")
-    decoded = reader.read(path)
+    decoded = sanitize(reader.read(path))
     if not decoded:
         raise InputError(str(path), "the file is empty")
     if not decoded.strip():
@@ -83,10 +68,12 @@ def read_documents(path: Path) -> list[Document]:
 
 def document_id(path: Path, part: int | None = None) -> str:
     """A stable, IRI-safe identifier: the file stem (ASCII letters, digits, Chinese, '-', '_'), plus a short
-    hash of the file name when characters had to be replaced, plus ``-NN`` for a compilation part."""
-    stem = _UNSAFE.sub("-", path.stem).strip("-") or "doc"
-    if not _SAFE.fullmatch(path.stem):
-        stem = f"{stem}-{hashlib.sha1(path.name.encode('utf-8')).hexdigest()[:6]}"
+    hash of the file name when characters had to be replaced, plus ``-NN`` for a compilation part.
+    A name that is not UTF-8 is read as kg.ingest.chars.display_path shows it."""
+    name = Path(display_path(path.name))
+    stem = _UNSAFE.sub("-", name.stem).strip("-") or "doc"
+    if not _SAFE.fullmatch(name.stem):
+        stem = f"{stem}-{hashlib.sha1(os.fsencode(path.name)).hexdigest()[:6]}"
     return stem if part is None else f"{stem}-{part:02d}"
 
 
@@ -94,7 +81,7 @@ def _single(path: Path, cleaned: Cleaned) -> Document:
     heading, publication, date = describe(cleaned.text, cleaned.norm)
     return Document(
         id=document_id(path),
-        source=str(path),
+        source=display_path(path),
         text=cleaned.text,
         norm=cleaned.norm,
         title=heading,
@@ -116,7 +103,7 @@ def _compilation(path: Path, cleaned: Cleaned, compilation: Compilation) -> list
     documents = [
         Document(
             id=parent,
-            source=str(path),
+            source=display_path(path),
             text=text[start:end],
             norm=norm[start:end],
             title=_compilation_title(text, norm, compilation),
@@ -131,7 +118,7 @@ def _compilation(path: Path, cleaned: Cleaned, compilation: Compilation) -> list
         documents.append(
             Document(
                 id=document_id(path, number),
-                source=str(path),
+                source=display_path(path),
                 text=text[body[0] : body[1]],
                 norm=norm[body[0] : body[1]],
                 title=text[speech.entry.title[0] : speech.entry.title[1]].strip(),
