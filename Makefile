@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+BUNDLE := kg/export/html_assets/sigma.bundle.js
 
 .PHONY: run test lint bench install npm system-deps clean
 
@@ -26,7 +27,12 @@ $(NPM_STAMP): package.json package-lock.json
 
 npm: $(NPM_STAMP)
 
-install: $(STAMP) $(NPM_STAMP)
+install: $(STAMP) $(NPM_STAMP) $(BUNDLE)
+
+# The network page inlines sigma.js + graphology as one script, bundled from node_modules by esbuild (never
+# committed); without it (a plain `pip install`) the page falls back to vis-network from pyvis's wheel.
+$(BUNDLE): $(NPM_STAMP) scripts/sigma-entry.js
+	npm run --silent bundle
 
 run: install
 	$(BIN)/kg build corpus --out exports
@@ -45,5 +51,5 @@ bench: install system-deps
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) node_modules benchmarks/work
+	rm -rf $(VENV) node_modules benchmarks/work $(BUNDLE)
 	find exports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -52,6 +52,9 @@ class Edge:
 class PropertyGraph:
     nodes: list[Node]
     edges: list[Edge]
+    stats: dict[str, int] = field(default_factory=dict)
+    """Whole-graph counts from the graph's VoID description when it has one (``triples``, ``entities``,
+    ``classes``, ``properties``, ``documents``); empty otherwise."""
 
     def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> object:
         """A networkx.MultiDiGraph with the same nodes, edges and attributes.
@@ -120,6 +123,9 @@ def property_graph(store: ox.Store, *, include_documents: bool = True, max_sente
         node.label = f"{value}{'余' if at_least == 'true' else ''}{unit}{counted}"
     for iri, source in rows("SELECT ?s ?r WHERE { ?s cppcc:referenceSource ?r }"):
         nodes[iri].attrs["referenceSource"] = source
+    for iri, date in rows("SELECT ?d ?v WHERE { ?d dcterms:date ?v }"):
+        if iri in nodes:
+            nodes[iri].attrs.setdefault("date", date)
 
     evidence: dict[tuple[str, str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for s, p, o, text, doc in rows(
@@ -144,4 +150,18 @@ def property_graph(store: ox.Store, *, include_documents: bool = True, max_sente
         node.documents.sort()
         node.sentences = sorted(set(node.sentences))[:max_sentences]
     edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return PropertyGraph([nodes[k] for k in sorted(nodes)], edges)
+    return PropertyGraph([nodes[k] for k in sorted(nodes)], edges, void_stats(store))
+
+
+_VOID = "http://rdfs.org/ns/void#"
+
+
+def void_stats(store: ox.Store) -> dict[str, int]:
+    """The whole-graph counts a VoID description in the graph states (``void:triples``, ``void:entities``,
+    ``void:classes``, ``void:properties``, ``void:documents`` of a ``void:Dataset``); empty when it has none."""
+    stats: dict[str, int] = {}
+    for name in ("triples", "entities", "classes", "properties", "documents", "distinctSubjects"):
+        for row in select(store, f"SELECT ?n WHERE {{ ?d a <{_VOID}Dataset> ; <{_VOID}{name}> ?n }} ORDER BY DESC(?n) LIMIT 1"):
+            if row[0].isdigit():
+                stats[name] = int(row[0])
+    return stats

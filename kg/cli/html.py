@@ -1,4 +1,4 @@
-"""`kg html [--graph FILE] [--out FILE] [--physics auto|on|off] [--max-nodes N] [--types T1,T2]`:
+"""`kg html [--graph FILE] [--out FILE] [--renderer auto|sigma|vis] [--max-nodes N] [--overview-from N] [--types T1,T2]`:
 the interactive network page of a built graph, with view options (`kg build` writes it with the defaults)."""
 
 from __future__ import annotations
@@ -8,16 +8,29 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from kg.export.html import DEFAULT_MAX_NODES, NODE_TYPES
+    from kg.export.html import DEFAULT_MAX_NODES, NODE_TYPES, OVERVIEW_MIN_NODES
 
     p = sub.add_parser("html", help="write the interactive network page (offline HTML) of a built graph")
     p.add_argument("--graph", type=Path, default=Path("exports/cppcc.ttl"), metavar="FILE", help="RDF file (default: exports/cppcc.ttl)")
     p.add_argument("--out", type=Path, default=Path("exports/cppcc.html"), metavar="FILE", help="page to write (default: exports/cppcc.html)")
     p.add_argument(
+        "--renderer",
+        choices=("auto", "sigma", "vis"),
+        default="auto",
+        help="sigma (WebGL, from npm via `make frontend`), vis (vis-network from pyvis) or auto (sigma when installed)",
+    )
+    p.add_argument(
+        "--overview-from",
+        type=int,
+        default=OVERVIEW_MIN_NODES,
+        metavar="N",
+        help=f"open graphs of N nodes or more as an overview of communities (default {OVERVIEW_MIN_NODES}; 0: never)",
+    )
+    p.add_argument(
         "--physics",
         choices=("auto", "on", "off"),
         default="auto",
-        help="live layout in the browser: auto (small graphs only, default), on (bounded on large graphs), off",
+        help="vis renderer only: live layout in the browser: auto (small graphs only, default), on (bounded on large graphs), off",
     )
     p.add_argument(
         "--max-nodes",
@@ -39,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         max_nodes=args.max_nodes,
         types=tuple(t.strip() for t in args.types.split(",") if t.strip()),
         include_documents=not args.no_documents,
+        renderer=args.renderer,
+        overview_min_nodes=args.overview_from,
     )
     path = html_from_file(args.graph, args.out, options)
     print(f"wrote {path}")

@@ -37,6 +37,7 @@ from kg.model import ENTITY_TYPES
 from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 Physics = Literal["auto", "on", "off"]
+Renderer = Literal["auto", "sigma", "vis"]
 
 NODE_TYPES: tuple[str, ...] = ENTITY_TYPES + ("Quantity", "Document")
 """Every node type the page knows, in legend order."""
@@ -64,10 +65,19 @@ GRID_LAYOUT_MIN_NODES = 1000
 """From this size the layout uses the grid variant of Fruchterman-Reingold (near-linear per iteration)."""
 EDGE_LABELS_MAX_EDGES = 300
 """Relation names are drawn on edges only up to this many edges (otherwise they are in the panel)."""
-DEFAULT_MAX_NODES = 10_000
+DEFAULT_MAX_NODES = 50_000
+OVERVIEW_MIN_NODES = 15_000
+"""From this many nodes the page opens as an overview of communities that expand on click."""
+KAMADA_KAWAI_MAX_NODES = 300
+"""Up to this many linked nodes the layout is Kamada-Kawai (even spacing); above it Fruchterman-Reingold."""
+COMMUNITY_GRID_MIN_NODES = 200
+"""In an overview, communities from this size are laid out with the grid variant (the exact one is quadratic)."""
+ISOLATED_PIXELS = 90.0
+"""Grid step of the nodes without edges, set below the drawing."""
+NODE_SENTENCES = 8
+"""Evidence sentences of a node kept in the page (its relations carry their own)."""
 EDGE_PIXELS = 120.0
 SPREAD_PIXELS = 110.0
-LABEL_MAX_CHARS = 14
 HIDDEN_PREDICATES = frozenset({"mentionedIn"})
 """Edges not drawn: every node's documents are listed in its panel instead."""
 
@@ -89,10 +99,21 @@ class HtmlOptions:
     """Show documents as nodes (linked to their speaker and publication)."""
     seed: int = 1
     """Seed of the layout: the same graph and seed give the same page."""
+    renderer: Renderer = "auto"
+    """``sigma`` (WebGL, sigma.js bundled from npm by `make frontend`), ``vis`` (vis-network from pyvis's wheel,
+    canvas) or ``auto``: sigma when its bundle is installed, else vis."""
+    overview_min_nodes: int = OVERVIEW_MIN_NODES
+    """Open as an overview of communities from this many nodes on (0: never)."""
 
     def __post_init__(self) -> None:
         if self.physics not in ("auto", "on", "off"):
             raise ConfigError(f"html physics must be auto, on or off, not {self.physics!r}")
+        if self.renderer not in ("auto", "sigma", "vis"):
+            raise ConfigError(f"html renderer must be auto, sigma or vis, not {self.renderer!r}")
+        if self.renderer == "sigma" and _sigma_js() is None:
+            raise ConfigError(f"html renderer sigma needs {SIGMA_BUNDLE}; run `make frontend` (needs npm) or choose vis")
+        if self.overview_min_nodes < 0:
+            raise ConfigError(f"html overview threshold must be 0 (never) or more, not {self.overview_min_nodes}")
         if self.max_nodes < 0:
             raise ConfigError(f"html max nodes must be 0 (no limit) or more, not {self.max_nodes}")
         unknown = [t for t in self.types if t not in NODE_TYPES]
@@ -137,23 +158,32 @@ def write_page(graph: PropertyGraph, dest: Path, options: HtmlOptions) -> Path:
 def render_page(graph: PropertyGraph, options: HtmlOptions) -> str:
     """The whole page as text: assets inlined, data embedded, CSP hashes for the two inline scripts."""
     data_json = script_json(page_data(graph, options))
-    vis_js = _vis_js()
+    library = _sigma_js() if _renderer(options) == "sigma" else _vis_js()
+    assert library is not None  # _renderer picks sigma only when its bundle is there
     page_js = _asset("page.js")
     parts = {
         "CSS": _asset("page.css"),
         "DATA": data_json,
-        "VIS_JS": vis_js,
+        "LIBRARY_JS": library,
         "PAGE_JS": page_js,
-        "SCRIPT_HASHES": " ".join(f"'sha256-{_sha256(s)}'" for s in (vis_js, page_js)),
+        "SCRIPT_HASHES": " ".join(f"'sha256-{_sha256(s)}'" for s in (library, page_js)),
     }
     return _MARKER.sub(lambda m: parts[m[1]], _asset("page.html"))
+
+
+def _renderer(options: HtmlOptions) -> str:
+    if options.renderer != "auto":
+        return options.renderer
+    return "sigma" if _sigma_js() is not None else "vis"
 
 
 # ---------------------------------------------------------------------------- the data in the page
 
 
 def page_data(graph: PropertyGraph, options: HtmlOptions) -> dict[str, Any]:
-    """Everything the page script needs: vis-network nodes, edges and options, plus what the panel shows."""
+    """Everything the page script needs: nodes with positions and what the panel shows, edges with their
+    evidence, the documents table (dates, publications) the filters read, folded person → organ edges, and
+    for large graphs the communities of the overview."""
     nodes, edges, total = select(graph, options)
     index = {n.iri: i for i, n in enumerate(nodes)}
     pairs = [(index[e.source], index[e.target]) for e in edges]
@@ -161,29 +191,33 @@ def page_data(graph: PropertyGraph, options: HtmlOptions) -> dict[str, Any]:
     for a, b in pairs:
         degree[a] += 1
         degree[b] += 1
-    positions = layout(len(nodes), pairs, seed=options.seed)
-    live = options.physics == "on" or (options.physics == "auto" and len(nodes) <= LIVE_PHYSICS_MAX_NODES)
-    physics = {"live": live, "bounded": live and len(nodes) > LIVE_PHYSICS_MAX_NODES}
+    renderer = _renderer(options)
+    overview = bool(options.overview_min_nodes) and len(nodes) >= options.overview_min_nodes
+    if overview:
+        groups = communities(len(nodes), pairs, degree, seed=options.seed)
+        positions = community_layout(len(nodes), pairs, groups, seed=options.seed)
+    else:
+        groups = []
+        positions = layout(len(nodes), pairs, seed=options.seed)
+    live = renderer == "vis" and (options.physics == "on" or (options.physics == "auto" and len(nodes) <= LIVE_PHYSICS_MAX_NODES))
 
     labels = ontology_labels()
     types = [t for t in NODE_TYPES if any(n.type == t for n in nodes)]
     types += sorted({n.type for n in nodes} - set(types))
     type_index = {t: i for i, t in enumerate(types)}
-    titles = {doc: title for n in nodes for doc, title in n.documents}
-    titles.update({n.iri: n.label for n in nodes if n.type == "Document"})
-
-    net = _network(nodes, positions, degree)
-    edge_labels = len(edges) <= EDGE_LABELS_MAX_EDGES
-    net.add_edges(pairs)
-    for i, (vis_edge, edge) in enumerate(zip(net.edges, edges, strict=True)):
-        vis_edge["id"] = i
-        del vis_edge["arrows"]  # pyvis sets it on every edge; the global edge options say it once
-        if edge_labels:
-            vis_edge["label"] = labels.get(edge.predicate, (edge.predicate, ""))[0]
-
+    docs, doc_index = document_table(graph)
     counts = Counter(n.type for n in nodes)
-    return {
-        "meta": {"shown": len(nodes), "total": total, "edges": len(edges), **physics},
+    data: dict[str, Any] = {
+        "meta": {
+            "shown": len(nodes),
+            "total": total,
+            "edges": len(edges),
+            "renderer": renderer,
+            "live": live,
+            "bounded": live and len(nodes) > LIVE_PHYSICS_MAX_NODES,
+            "overview": overview,
+            "stats": graph.stats,
+        },
         "types": [
             {
                 "name": t,
@@ -196,17 +230,26 @@ def page_data(graph: PropertyGraph, options: HtmlOptions) -> dict[str, Any]:
             for t in types
         ],
         "predicates": {p: list(labels.get(p, (p, p))) for p in sorted({e.predicate for e in edges})},
-        "options": vis_options(len(nodes), physics["live"], edge_labels),
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "info": {
-            "nodes": [_node_info(n, type_index[n.type], degree[i]) for i, n in enumerate(nodes)],
-            "edges": [
-                {"predicate": e.predicate, "sentences": e.sentences, "documents": [[d, titles.get(d, "")] for d in e.documents]}
-                for e in edges
-            ],
-        },
+        "nodes": [
+            _node_record(n, type_index[n.type], degree[i], positions[i], doc_index) for i, n in enumerate(nodes)
+        ],
+        "edges": [
+            {
+                "from": index[e.source],
+                "to": index[e.target],
+                "p": e.predicate,
+                "sentences": e.sentences,
+                "docs": sorted({doc_index[d] for d in e.documents if d in doc_index}),
+            }
+            for e in edges
+        ],
+        "folded": folded_positions(nodes, edges),
+        "docs": docs,
+        "communities": groups,
     }
+    if renderer == "vis":
+        data["options"] = vis_options(len(nodes), live, len(edges) <= EDGE_LABELS_MAX_EDGES)
+    return data
 
 
 def select(graph: PropertyGraph, options: HtmlOptions) -> tuple[list[Node], list[Edge], int]:
@@ -233,15 +276,99 @@ def select(graph: PropertyGraph, options: HtmlOptions) -> tuple[list[Node], list
     return nodes, edges, total
 
 
+def document_table(graph: PropertyGraph) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Every document of the graph (whether drawn or not) in IRI order: title, date, year and publications,
+    for the panel's document lists and the document / publication / year filters. Returns (rows, iri → row)."""
+    titles: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for n in graph.nodes:
+        titles.update((d, t) for d, t in n.documents if t)
+        if n.type == "Document":
+            titles[n.iri] = n.label
+            if "date" in n.attrs:
+                dates[n.iri] = n.attrs["date"]
+    iris = set(titles) | {d for n in graph.nodes for d, _ in n.documents} | {d for e in graph.edges for d in e.documents}
+    iris |= {n.iri for n in graph.nodes if n.type == "Document"}
+    labels = {n.iri: n.label for n in graph.nodes}
+    publications: dict[str, set[str]] = {}
+    for e in graph.edges:
+        if e.predicate == "publishedIn" and e.target in labels:
+            publications.setdefault(e.source, set()).add(labels[e.target])
+    rows: list[dict[str, Any]] = []
+    for iri in sorted(iris):
+        date = dates.get(iri, "")
+        year = _YEAR.match(date)
+        rows.append(
+            {
+                "iri": iri,
+                "title": titles.get(iri, ""),
+                "date": date,
+                "year": year[1] if year else "",
+                "publications": sorted(publications.get(iri, ())),
+            }
+        )
+    return rows, {row["iri"]: i for i, row in enumerate(rows)}
+
+
+_YEAR = re.compile(r"((?:1[89]|20)\d\d)")
+
+
+def folded_positions(nodes: list[Node], edges: list[Edge]) -> list[dict[str, Any]]:
+    """Person → organ edges standing for person → post → organ chains (``holdsPosition`` then ``positionIn``),
+    drawn when positions are hidden so that people stay linked to their organs. Each says which post it folds
+    (``via``) and which two edges (``edges``, indexes into the page's edges) carry its evidence."""
+    index = {n.iri: i for i, n in enumerate(nodes)}
+    held: dict[str, list[int]] = {}
+    within: dict[str, list[int]] = {}
+    for i, e in enumerate(edges):
+        if e.predicate == "holdsPosition":
+            held.setdefault(e.target, []).append(i)
+        elif e.predicate == "positionIn":
+            within.setdefault(e.source, []).append(i)
+    out = []
+    for post in sorted(held.keys() & within.keys()):
+        for h in held[post]:
+            for w in within[post]:
+                out.append({"from": index[edges[h].source], "to": index[edges[w].target], "via": index[post], "edges": [h, w]})
+    return sorted(out, key=lambda f: (f["from"], f["to"], f["via"]))
+
+
 def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple[int, int]]:
     """Positions in pixels for ``count`` nodes joined by ``pairs``, seeded (same input, same output).
 
-    igraph's Fruchterman-Reingold in C; from GRID_LAYOUT_MIN_NODES on, its grid variant, which only repels
-    nearby nodes, so 10,000 nodes take about a second (networkx's spring_layout takes minutes).
-    Scaled so that the median edge is at least EDGE_PIXELS long and the drawing at least SPREAD_PIXELS·√count
-    wide: the overview of a large graph is then zoomed out far enough that vis-network skips the labels
-    (drawn again as one zooms in), which keeps its redraws fast.
+    The nodes with edges are laid out by igraph's Fruchterman-Reingold in C (from GRID_LAYOUT_MIN_NODES on,
+    its grid variant, which only repels nearby nodes: 10,000 nodes in about a second); nodes without any edge
+    are set in a tidy grid below the drawing instead of floating around its clusters. Scaled so that the
+    median edge is at least EDGE_PIXELS long and the drawing at least SPREAD_PIXELS·√count wide.
     """
+    if count == 0:
+        return []
+    linked = sorted({a for a, b in pairs if a != b} | {b for a, b in pairs if a != b})
+    has_edge = set(linked)
+    alone = [i for i in range(count) if i not in has_edge] if len(linked) < count else []
+    positions: list[tuple[int, int]] = [(0, 0)] * count
+    placed = _force_layout(len(linked), _reindex(pairs, linked), seed=seed, spread=count)
+    for i, xy in zip(linked, placed):
+        positions[i] = xy
+    if alone:
+        bottom = max((y for _, y in placed), default=-ISOLATED_PIXELS)
+        width = max((abs(x) for x, _ in placed), default=0) * 2
+        columns = max(1, min(len(alone), int(width // ISOLATED_PIXELS) or math.ceil(math.sqrt(len(alone)))))
+        left = -(min(columns, len(alone)) - 1) * ISOLATED_PIXELS / 2
+        for k, i in enumerate(alone):
+            row, col = divmod(k, columns)
+            positions[i] = (round(left + col * ISOLATED_PIXELS), round(bottom + (row + 1.5) * ISOLATED_PIXELS))
+    return positions
+
+
+def _reindex(pairs: list[tuple[int, int]], keep: list[int]) -> list[tuple[int, int]]:
+    new = {old: i for i, old in enumerate(keep)}
+    return [(new[a], new[b]) for a, b in pairs if a in new and b in new]
+
+
+def _force_layout(count: int, pairs: list[tuple[int, int]], *, seed: int, spread: int, grid_from: int = GRID_LAYOUT_MIN_NODES) -> list[tuple[int, int]]:
+    """Fruchterman-Reingold of ``count`` nodes, centred and scaled (see ``layout``); ``spread`` is the node
+    count the drawing's width is sized for."""
     if count == 0:
         return []
     if count == 1:
@@ -249,10 +376,13 @@ def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple
     import igraph
 
     g = igraph.Graph(n=count, edges=sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b}))
-    big = count >= GRID_LAYOUT_MIN_NODES
+    big = count >= grid_from
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        coords = g.layout_fruchterman_reingold(niter=300 if big else 500, grid=big).coords
+        if count <= KAMADA_KAWAI_MAX_NODES:  # spreads small graphs evenly, leaving room for their labels
+            coords = g.layout_kamada_kawai(maxiter=50 * count, seed=g.layout_circle().coords).coords
+        else:
+            coords = g.layout_fruchterman_reingold(niter=300 if big else 500, grid=big).coords
     finally:
         igraph.set_random_number_generator(random)
     cx = sum(x for x, _ in coords) / count
@@ -260,8 +390,72 @@ def layout(count: int, pairs: list[tuple[int, int]], *, seed: int) -> list[tuple
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in g.get_edgelist())
     median = lengths[len(lengths) // 2] if lengths else 0.0
     extent = max(max(abs(x - cx), abs(y - cy)) for x, y in coords) or 1.0
-    scale = max(EDGE_PIXELS / median if median > 1e-9 else 0.0, SPREAD_PIXELS * math.sqrt(count) / 2 / extent)
+    scale = max(EDGE_PIXELS / median if median > 1e-9 else 0.0, SPREAD_PIXELS * math.sqrt(spread) / 2 / extent)
     return [(round((x - cx) * scale), round((y - cy) * scale)) for x, y in coords]
+
+
+def communities(count: int, pairs: list[tuple[int, int]], degree: Counter[int], *, seed: int) -> list[dict[str, Any]]:
+    """Communities of a large graph for its overview (igraph's Leiden, modularity, seeded): each with its
+    members (node indexes), the member with most edges (``top``, whose name labels it) and its size. Nodes
+    without edges form one last group (``isolated``). Largest communities first."""
+    import igraph
+
+    g = igraph.Graph(n=count, edges=sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b}))
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        membership = g.community_leiden(objective_function="modularity", n_iterations=4).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    groups: dict[int, list[int]] = {}
+    alone: list[int] = []
+    for i, c in enumerate(membership):
+        (groups.setdefault(c, []) if degree[i] else alone).append(i)
+    ordered = sorted(groups.values(), key=lambda m: (-len(m), m[0]))
+    out = [{"members": m, "top": min(m, key=lambda i: (-degree[i], i)), "isolated": False} for m in ordered]
+    if alone:
+        out.append({"members": alone, "top": min(alone), "isolated": True})
+    return out
+
+
+def community_layout(count: int, pairs: list[tuple[int, int]], groups: list[dict[str, Any]], *, seed: int) -> list[tuple[int, int]]:
+    """Positions for an overview: the graph of communities (edges weighted by how many links join them) laid
+    out first, then each community's members laid out on their own and placed in a disc around its centre,
+    discs apart. Each community's centre and radius are written into its dict (``x``, ``y``, ``r``)."""
+    owner = [0] * count
+    for k, group in enumerate(groups):
+        for i in group["members"]:
+            owner[i] = k
+    between: Counter[tuple[int, int]] = Counter()
+    inside: list[list[tuple[int, int]]] = [[] for _ in groups]
+    for a, b in pairs:
+        ka, kb = owner[a], owner[b]
+        if ka == kb:
+            inside[ka].append((a, b))
+        else:
+            between[(min(ka, kb), max(ka, kb))] += 1
+    centres = _force_layout(len(groups), list(between), seed=seed, spread=len(groups))
+    radii = [SPREAD_PIXELS * math.sqrt(len(g["members"])) / 2 + SPREAD_PIXELS for g in groups]
+    # spread the centres until no two discs overlap
+    factor = 1.0
+    for a in range(len(groups)):
+        for b in range(a + 1, len(groups)):
+            gap = math.dist(centres[a], centres[b])
+            factor = max(factor, (radii[a] + radii[b]) / gap if gap > 1e-9 else 1.0)
+    positions: list[tuple[int, int]] = [(0, 0)] * count
+    for k, group in enumerate(groups):
+        members = group["members"]
+        local = [(float(x), float(y)) for x, y in _force_layout(len(members), _reindex(inside[k], members), seed=seed, spread=len(members), grid_from=COMMUNITY_GRID_MIN_NODES)]
+        extent = max((max(abs(x), abs(y)) for x, y in local), default=0) or 1
+        shrink = min(1.0, (radii[k] - SPREAD_PIXELS / 2) / extent)
+        cx, cy = centres[k][0] * factor, centres[k][1] * factor
+        if group["isolated"]:
+            side = math.ceil(math.sqrt(len(members)))
+            local = [((j % side - side / 2) * ISOLATED_PIXELS, (j // side - side / 2) * ISOLATED_PIXELS) for j in range(len(members))]
+            shrink = min(1.0, (radii[k] - SPREAD_PIXELS / 2) / (side / 2 * ISOLATED_PIXELS or 1))
+        for i, (x, y) in zip(members, local):
+            positions[i] = (round(cx + x * shrink), round(cy + y * shrink))
+        group.update(x=round(cx), y=round(cy), r=round(radii[k]), size=len(members))
+    return positions
 
 
 def vis_options(count: int, live: bool, edge_labels: bool) -> dict[str, Any]:
@@ -293,7 +487,7 @@ def vis_options(count: int, live: bool, edge_labels: bool) -> dict[str, Any]:
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#a0a8b4", "highlight": "#d9480f", "hover": "#d9480f"},
             "width": 1,
-            "smooth": {"enabled": True, "type": "continuous"} if not big else False,
+            "smooth": False,
             "font": {"face": _FONT_FACE, "size": 10, "color": "#555555", "strokeWidth": 2, "align": "middle"},
         },
         "interaction": {
@@ -311,56 +505,19 @@ def vis_options(count: int, live: bool, edge_labels: bool) -> dict[str, Any]:
 _FONT_FACE = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 
 
-def _network(nodes: list[Node], positions: list[tuple[int, int]], degree: Counter[int]) -> Any:
-    """A pyvis Network holding the nodes (ids are indexes into ``nodes``), filled in bulk."""
-    from pyvis.network import Network
-
-    net = Network(directed=True)
-    net.node_ids = _IdList()  # pyvis checks membership in this list once per node and twice per edge
-    ids = list(range(len(nodes)))
-    net.add_nodes(
-        ids,
-        label=[_short(n.label or n.iri.rsplit("/", 1)[-1]) for n in nodes],
-        x=[x for x, _ in positions],
-        y=[y for _, y in positions],
-        color=[TYPE_STYLE.get(n.type, _OTHER_STYLE)[0] for n in nodes],
-        shape=[TYPE_STYLE.get(n.type, _OTHER_STYLE)[1] for n in nodes],
-        size=[min(40, round(10 + 4 * math.sqrt(degree[i]))) for i in ids],
-    )
-    return net
-
-
-class _IdList(list[Any]):
-    """pyvis keeps node ids in a list and tests ``id in list`` for every node and edge added (quadratic);
-    this list answers ``in`` from a set, so filling 10,000 nodes takes milliseconds instead of seconds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._members: set[Any] = set()
-
-    def append(self, item: Any) -> None:
-        super().append(item)
-        self._members.add(item)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-def _node_info(node: Node, type_index: int, degree: int) -> dict[str, Any]:
+def _node_record(node: Node, type_index: int, degree: int, position: tuple[int, int], doc_index: dict[str, int]) -> dict[str, Any]:
     return {
         "iri": node.iri,
         "type": type_index,
         "label": node.label,
-        "aliases": node.aliases,
-        "documents": [list(d) for d in node.documents],
-        "sentences": node.sentences,
-        "attrs": dict(sorted(node.attrs.items())),
+        "x": position[0],
+        "y": position[1],
         "degree": degree,
+        "aliases": node.aliases,
+        "docs": sorted({doc_index[d] for d, _ in node.documents if d in doc_index}),
+        "sentences": node.sentences[:NODE_SENTENCES],
+        "attrs": dict(sorted(node.attrs.items())),
     }
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_MAX_CHARS else label[: LABEL_MAX_CHARS - 1] + "…"
 
 
 # ---------------------------------------------------------------------------- text, assets, ontology labels
@@ -407,6 +564,21 @@ def _vis_js() -> str:
     text = found[-1][1].joinpath("vis-network.min.js").read_text(encoding="utf-8")
     if "</script" in text.lower():
         raise ExportError(f"{found[-1][1]}: vis-network.min.js contains '</script' and cannot be inlined; pin pyvis 0.3.2")
+    return text
+
+
+SIGMA_BUNDLE = "kg/export/html_assets/sigma.bundle.js"
+
+
+@lru_cache(maxsize=1)
+def _sigma_js() -> str | None:
+    """sigma.js + graphology bundled by `make frontend` (npm, esbuild), or None when it was not built."""
+    bundle = resources.files("kg.export").joinpath(_ASSETS, "sigma.bundle.js")
+    if not bundle.is_file():
+        return None
+    text = bundle.read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ExportError(f"{SIGMA_BUNDLE} contains '</script' and cannot be inlined; rebuild it with `make frontend`")
     return text
 
 
