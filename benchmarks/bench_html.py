@@ -1,5 +1,6 @@
-"""The HTML network page at 1k, 5k and 10k nodes: time to write the page, and in headless Chromium (offline,
-file://) the time until the network is drawn and stable, one redraw, and a search that focuses a node.
+"""The HTML network page at 1k, 10k and 50k nodes, drawn by sigma.js and by vis-network side by side: time to
+write the page, and in headless Chromium (offline, file://) the time until the network is drawn, one redraw,
+and a search that focuses a node; and a screenshot of the sample corpus's first view with its label count.
 
 Graphs are generated: nodes of the ten entity types with Chinese labels, about two edges per node (each node
 links to two others, mostly nearby in a ring of communities, sometimes anywhere), evidence sentences on nodes.
@@ -8,18 +9,19 @@ links to two others, mostly nearby in a ring of communities, sometimes anywhere)
 from __future__ import annotations
 
 import random
-import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from kg.export.html import NODE_TYPES, HtmlOptions, layout, page_data, select, write_page
+from kg.export.html import NODE_TYPES, HtmlOptions, write_page
 from kg.graphview import Edge, Node, PropertyGraph
 from tests.browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "html"
-SIZES = (1_000, 5_000, 10_000)
+SIZES = (1_000, 10_000, 50_000)
+RENDERERS = ("sigma", "vis")
+SCREENSHOT = ROOT / "benchmarks" / "html-sample-first-view.png"
 PREDICATES = ("locatedIn", "guidedBy", "runsPlatform", "adoptsMechanism", "consultsOn", "participatesIn")
 
 
@@ -52,54 +54,61 @@ def run() -> str:
     rows = []
     for count in SIZES:
         graph = synthetic_graph(count)
-        options = HtmlOptions(max_nodes=0)
-        nodes, edges, _ = select(graph, options)
-        index = {n.iri: i for i, n in enumerate(nodes)}
-        pairs = [(index[e.source], index[e.target]) for e in edges]
-        layout_s = _median(lambda: layout(len(nodes), pairs, seed=1))
-        data_s = _median(lambda: page_data(graph, options))
-        dest = WORK / f"graph-{count}.html"
-        write_s = _median(lambda: write_page(graph, dest, options))
-        browser = _in_chromium(dest)
-        rows.append((count, len(edges), layout_s, data_s, write_s, dest.stat().st_size / 1e6, browser))
+        for renderer in RENDERERS:
+            options = HtmlOptions(max_nodes=0, renderer=renderer)
+            dest = WORK / f"graph-{count}-{renderer}.html"
+            started = time.perf_counter()
+            write_page(graph, dest, options)
+            write_s = time.perf_counter() - started
+            overview = bool(options.overview_min_nodes) and count >= options.overview_min_nodes
+            browser = _in_chromium(dest)
+            rows.append((count, len(graph.edges), renderer, overview, write_s, dest.stat().st_size / 1e6, browser))
+    sample = _sample_first_view()
 
     lines = [
         "## html",
         "",
-        "Pages of generated graphs (mixed types, Chinese labels, about 2 edges per node); default view options",
-        "except no node cap. Writing: median of 3 runs of `write_page` (select, igraph layout, pyvis fill, render,",
-        "atomic UTF-8 write); layout and page data are parts of it. Browser: Debian Chromium headless",
-        "(`--disable-gpu`, software drawing), page opened from file:// with every other request aborted; `ready` is",
-        "from navigation start to the first drawing after the page marks itself stable (physics is off above 500",
-        "nodes, so that drawing is final); `redraw` is one full redraw of the whole graph; `search` types a name",
-        "and presses Enter until the node is selected and the panel filled.",
+        "Pages of generated graphs (mixed types, Chinese labels, about 2 edges per node, clustered), default view",
+        "options except no node cap, drawn by each renderer: sigma.js 3 (WebGL, bundled from npm) and vis-network",
+        "(canvas, from pyvis's wheel, the fallback without npm). Graphs of 15,000 nodes or more open as an overview of",
+        "communities. `write` is one run of `write_page` (select, layout, communities, page data, render, atomic",
+        "write). Browser: Debian Chromium headless (`--disable-gpu`: WebGL runs on SwiftShader, in software),",
+        "page opened from file:// with every other request aborted, one page load each; `ready` is from navigation",
+        "start to the end of the first complete drawing (labels included); `model` is when the page script has",
+        "parsed the data and built its view model; `redraw` is one full refresh of the drawing; `search` types a",
+        "name and presses Enter until the node is selected and its panel filled (in an overview this opens its",
+        "community).",
         "",
-        "| nodes | edges | layout | page data | write page | page size | browser ready | redraw | search+focus | network requests |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| nodes | edges | renderer | opens as | write | page size | model ready | browser ready | redraw | search+focus | network requests |",
+        "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for count, n_edges, layout_s, data_s, write_s, size_mb, b in rows:
+    for count, n_edges, renderer, overview, write_s, size_mb, b in rows:
         lines.append(
-            f"| {count:,} | {n_edges:,} | {layout_s:.2f} s | {data_s:.2f} s | {write_s:.2f} s | {size_mb:.1f} MB "
-            f"| {b['ready_ms'] / 1000:.2f} s | {b['redraw_ms']:.0f} ms | {b['search_ms']:.0f} ms | {b['requests']} |"
+            f"| {count:,} | {n_edges:,} | {renderer} | {'communities' if overview else 'whole graph'} | {write_s:.1f} s "
+            f"| {size_mb:.1f} MB | {b['model_ms'] / 1000:.2f} s | **{b['ready_ms'] / 1000:.2f} s** | {b['redraw_ms']:.0f} ms "
+            f"| {b['search_ms']:.0f} ms | {b['requests']} |"
         )
-    lines += ["", f"Pages are in `{WORK.relative_to(ROOT)}/`. Command: `.venv/bin/python -m benchmarks.run html`."]
+    ratios = {}
+    for count in SIZES:
+        by = {r[2]: r[6]["ready_ms"] for r in rows if r[0] == count}
+        if "sigma" in by and "vis" in by:
+            ratios[count] = by["vis"] / by["sigma"]
+    lines += [
+        "",
+        "vis ÷ sigma ready time: " + ", ".join(f"{c:,} nodes {r:.2f}×" for c, r in ratios.items()) + ".",
+        "",
+        f"Sample's first view (`kg build corpus/`, 1280×800, sigma): {sample['nodes']} nodes, {sample['labels']} labelled,"
+        f" {sample['overlaps']} overlapping label pairs, ready in {sample['ready_ms'] / 1000:.2f} s."
+        f" Screenshot: `{SCREENSHOT.relative_to(ROOT)}`.",
+        "",
+        f"![sample first view]({SCREENSHOT.name})",
+        "",
+        f"Pages are in `{WORK.relative_to(ROOT)}/`. Command: `.venv/bin/python -m benchmarks.run html`.",
+    ]
     return "\n".join(lines)
 
 
-def _median(action: Any, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _in_chromium(page_file: Path) -> dict[str, float]:
-    from playwright.sync_api import sync_playwright
-
-    attempts: list[str] = []
-
+def _open(playwright: Any, page_file: Path, attempts: list[str]) -> tuple[Any, Any]:
     def route(r: Any) -> None:
         if r.request.url.startswith("file:"):
             r.continue_()
@@ -107,23 +116,55 @@ def _in_chromium(page_file: Path) -> dict[str, float]:
             attempts.append(r.request.url)
             r.abort()
 
+    browser = launch_chromium(playwright)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_selector("html[data-kg-ready='1']", state="attached", timeout=300_000)
+    return browser, page
+
+
+def _in_chromium(page_file: Path) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    attempts: list[str] = []
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.route("**/*", route)
-        page = context.new_page()
-        page.goto(page_file.as_uri())
-        page.wait_for_selector("html[data-kg-ready='1']", state="attached", timeout=300_000)
+        browser, page = _open(playwright, page_file, attempts)
         ready_ms = page.evaluate("window.kgReadyMs")
+        model_ms = page.evaluate("window.kgTimings.model")
         redraw_ms = page.evaluate(
-            "() => { const times = []; for (let i = 0; i < 3; i++) { const t = performance.now(); kg.network.redraw();"
+            "() => { const times = []; for (let i = 0; i < 3; i++) { const t = performance.now(); kg.renderer.redraw();"
             " times.push(performance.now() - t); } times.sort((a, b) => a - b); return times[1]; }"
         )
-        target = page.evaluate("kg.data.info.nodes[Math.floor(kg.data.info.nodes.length / 2)].label")
+        target = page.evaluate("kg.data.nodes[Math.floor(kg.data.nodes.length / 2)].label")
         started = time.perf_counter()
         page.fill("#search-input", target)
         page.press("#search-input", "Enter")
         page.wait_for_function("t => document.querySelector('#panel h2')?.textContent === t", arg=target)
         search_ms = (time.perf_counter() - started) * 1000
         browser.close()
-    return {"ready_ms": ready_ms, "redraw_ms": redraw_ms, "search_ms": search_ms, "requests": len(attempts)}
+    return {"ready_ms": ready_ms, "model_ms": model_ms, "redraw_ms": redraw_ms, "search_ms": search_ms, "requests": len(attempts)}
+
+
+def _sample_first_view() -> dict[str, int]:
+    """Build the sample corpus's page, open it, count its labels and overlaps, and keep a screenshot."""
+    from playwright.sync_api import sync_playwright
+
+    from kg.pipeline import build_to
+
+    out = WORK / "sample"
+    build_to([ROOT / "corpus"], out, formats=("html",), progress=False)
+    attempts: list[str] = []
+    with sync_playwright() as playwright:
+        browser, page = _open(playwright, out / "cppcc.html", attempts)
+        page.wait_for_timeout(300)
+        boxes = [item["box"] for item in page.evaluate("kg.renderer.labels()")]
+        overlaps = sum(
+            1 for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        )
+        nodes = page.evaluate("kg.data.nodes.length")
+        ready_ms = page.evaluate("window.kgReadyMs")
+        page.screenshot(path=str(SCREENSHOT))
+        browser.close()
+    return {"nodes": nodes, "labels": len(boxes), "overlaps": overlaps, "ready_ms": ready_ms}
