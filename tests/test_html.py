@@ -425,7 +425,7 @@ def _neighbours(data: dict[str, Any], node: int) -> set[int]:
 def test_sample_page_renders_offline_with_readable_labels(sample_build: SampleBuild, sample_store: ox.Store, open_page: Any, tmp_path: Path) -> None:
     view = open_page(sample_build.out / "cppcc.html")
     count = _entity_count(sample_store)
-    assert view.js("kg.data.meta.renderer") == "sigma", "make frontend builds the sigma.js bundle the page uses"
+    assert view.js("kg.data.meta.renderer") == "sigma", "make install builds the sigma.js bundle the page uses"
     assert view.js("kg.renderer.drawnKeys().length") == count == len(view.js("kg.shown()"))
     assert view.js("document.querySelectorAll('#legend-list input[type=checkbox]').length") >= 1
     # labels: most connected first, never overlapping, most nodes named in the first view

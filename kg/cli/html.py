@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--renderer",
         choices=("auto", "sigma", "vis"),
         default="auto",
-        help="sigma (WebGL, from npm via `make frontend`), vis (vis-network from pyvis) or auto (sigma when installed)",
+        help="sigma (WebGL, from npm via `make install`), vis (vis-network from pyvis) or auto (sigma when installed)",
     )
     p.add_argument(
         "--overview-from",

@@ -100,7 +100,7 @@ class HtmlOptions:
     seed: int = 1
     """Seed of the layout: the same graph and seed give the same page."""
     renderer: Renderer = "auto"
-    """``sigma`` (WebGL, sigma.js bundled from npm by `make frontend`), ``vis`` (vis-network from pyvis's wheel,
+    """``sigma`` (WebGL, sigma.js bundled from npm by `make install`), ``vis`` (vis-network from pyvis's wheel,
     canvas) or ``auto``: sigma when its bundle is installed, else vis."""
     overview_min_nodes: int = OVERVIEW_MIN_NODES
     """Open as an overview of communities from this many nodes on (0: never)."""
@@ -111,7 +111,7 @@ class HtmlOptions:
         if self.renderer not in ("auto", "sigma", "vis"):
             raise ConfigError(f"html renderer must be auto, sigma or vis, not {self.renderer!r}")
         if self.renderer == "sigma" and _sigma_js() is None:
-            raise ConfigError(f"html renderer sigma needs {SIGMA_BUNDLE}; run `make frontend` (needs npm) or choose vis")
+            raise ConfigError(f"html renderer sigma needs {SIGMA_BUNDLE}; run `make install` (needs npm) or choose vis")
         if self.overview_min_nodes < 0:
             raise ConfigError(f"html overview threshold must be 0 (never) or more, not {self.overview_min_nodes}")
         if self.max_nodes < 0:
@@ -572,13 +572,13 @@ SIGMA_BUNDLE = "kg/export/html_assets/sigma.bundle.js"
 
 @lru_cache(maxsize=1)
 def _sigma_js() -> str | None:
-    """sigma.js + graphology bundled by `make frontend` (npm, esbuild), or None when it was not built."""
+    """sigma.js + graphology bundled by `make install` (npm, esbuild), or None when it was not built."""
     bundle = resources.files("kg.export").joinpath(_ASSETS, "sigma.bundle.js")
     if not bundle.is_file():
         return None
     text = bundle.read_text(encoding="utf-8")
     if "</script" in text.lower():
-        raise ExportError(f"{SIGMA_BUNDLE} contains '</script' and cannot be inlined; rebuild it with `make frontend`")
+        raise ExportError(f"{SIGMA_BUNDLE} contains '</script' and cannot be inlined; rebuild it with `make install`")
     return text
 
 
