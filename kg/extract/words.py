@@ -7,21 +7,20 @@
 
 Rules call these only on spans of a few characters around a candidate (a place's left edge, a name after
 a title), never on whole documents: jieba segments about 170k characters a second, the extractor has to
-stay well above that. Results are cached per span, since a document repeats its names. The tokenizer is
-kg.nlp.tokenizer() (jieba with the domain lexicon, so domain terms are kept whole); the part-of-speech
-table is jieba's dictionary, read once on first use.
+stay well above that. Results are cached per span, since a document repeats its names. Words and tags
+come from kg.nlp (jieba's words with the domain lexicon kept whole; jieba's dictionary tags).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.nlp import tokenizer
+from kg.nlp import dictionary_tag, segment
 
 
 @lru_cache(maxsize=1 << 16)
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(tokenizer().lcut(text))  # type: ignore[attr-defined]
+    return tuple(segment(text))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -49,15 +48,6 @@ def word_at(text: str, i: int) -> str:
     return ""
 
 
-@lru_cache(maxsize=1)
-def _tags() -> dict[str, str]:
-    import jieba.posseg
-
-    # jieba.posseg loads the default dictionary's tags on import (posseg.dt); our tokenizer uses the same
-    # dictionary plus domain words (which carry no tag), so that table serves as it is.
-    table: dict[str, str] = jieba.posseg.dt.word_tag_tab
-    return table
-
-
+@lru_cache(maxsize=1 << 16)
 def tag(word: str) -> str:
-    return _tags().get(word, "")
+    return dictionary_tag(word)
