@@ -11,7 +11,13 @@ Provenance design (see README, "The graph"):
     sent:<id>-s3  a cppcc:Sentence ; cppcc:text "…"@zh ; dcterms:isPartOf doc:<id> .
     body:双流区政协  cppcc:runsPlatform  platform:有事来协商众事好商量 .            # the fact, asserted
     stmt:<hash>  a rdf:Statement ; rdf:subject … ; rdf:predicate … ; rdf:object … ;  # its evidence
-        cppcc:evidence sent:<id>-s12 ; prov:wasDerivedFrom doc:<id> .
+        cppcc:evidence sent:<id>-s12 ; prov:wasDerivedFrom doc:<id> [; cppcc:onDate "2024-06-20"^^xsd:date] .
+
+Time (kg.extract.times): a statement whose sentence gives a date carries it as cppcc:onDate; an event gets
+cppcc:startDate/endDate (reified like a relation); each holdsPosition is also a cppcc:Tenure:
+
+    tenure:<hash>  a cppcc:Tenure ; cppcc:holder person:… ; cppcc:post position:… ; cppcc:tenureIn body:… ;
+        cppcc:heldOn "2024-06-21"^^xsd:date ; prov:wasDerivedFrom doc:<id> ; cppcc:evidence sent:<id>-s5 .
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from functools import cache
 
 import pyoxigraph as ox
 
+from kg.extract.times import Timeline, timeline
 from kg.model import Document, EntityKey, Extraction, Quantity
 from kg.vocab import (
     PREFIXES,
     QUANTITY_NS,
     STATEMENT_NS,
+    TENURE_NS,
     digest,
     document_iri,
     entity_iri,
@@ -211,6 +219,8 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
             out.append(ox.Triple(node, in_sentence, _N(sentence_iri(doc.id, index))))
 
     evidence = term("evidence")
+    times = timeline(extraction)
+    on_date = term("onDate")
     for relation in extraction.relations:
         s = entity_node(relation.subject)
         p = term(relation.predicate)
@@ -232,6 +242,11 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
             ox.Triple(stmt, evidence, _N(sentence_iri(doc.id, relation.sentence))),
             ox.Triple(stmt, DERIVED_FROM, d),
         ]
+        period = times.sentences.get(relation.sentence)
+        if period is not None:
+            out.append(ox.Triple(stmt, on_date, date_literal(period.start)))
+    out += _time_triples(doc, d, times)
+    used_sentences.update(e.sentence for e in times.events)
 
     for sentence in extraction.sentences:
         if sentence.index not in used_sentences:
@@ -245,6 +260,43 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
             ox.Triple(sn, term("startOffset"), integer(sentence.start)),
             ox.Triple(sn, term("endOffset"), integer(sentence.end)),
         ]
+    return out
+
+
+def _time_triples(doc: Document, d: ox.NamedNode, times: Timeline) -> list[ox.Triple]:
+    """Event dates (plain triples, each reified with its evidence) and tenures (a post held per document and date)."""
+    out: list[ox.Triple] = []
+    evidence = term("evidence")
+    for dated in times.events:
+        node = entity_node(dated.event)
+        sentence = _N(sentence_iri(doc.id, dated.sentence))
+        for prop, value in (("startDate", dated.period.start), ("endDate", dated.period.end)):
+            if value is None:
+                continue
+            p, o = term(prop), date_literal(value)
+            stmt = _N(STATEMENT_NS + digest(doc.id, str(dated.sentence), node.value, p.value, value))
+            out += [
+                ox.Triple(node, p, o),
+                ox.Triple(stmt, A, STATEMENT),
+                ox.Triple(stmt, SUBJECT, node),
+                ox.Triple(stmt, PREDICATE, p),
+                ox.Triple(stmt, OBJECT, o),
+                ox.Triple(stmt, evidence, sentence),
+                ox.Triple(stmt, DERIVED_FROM, d),
+            ]
+    for tenure in times.tenures:
+        node = _N(TENURE_NS + digest(doc.id, *tenure.person, *tenure.position, tenure.date or ""))
+        out += [
+            ox.Triple(node, A, term("Tenure")),
+            ox.Triple(node, term("holder"), entity_node(tenure.person)),
+            ox.Triple(node, term("post"), entity_node(tenure.position)),
+            ox.Triple(node, DERIVED_FROM, d),
+        ]
+        if tenure.organ is not None:
+            out.append(ox.Triple(node, term("tenureIn"), entity_node(tenure.organ)))
+        if tenure.date is not None:
+            out.append(ox.Triple(node, term("heldOn"), date_literal(tenure.date)))
+        out += [ox.Triple(node, evidence, _N(sentence_iri(doc.id, index))) for index in tenure.sentences]
     return out
 
 

@@ -8,6 +8,7 @@ Also the IRI scheme for instance data:
     sentences  https://w3id.org/cppcc-kg/sentence/<document id>-s<index>
     statements https://w3id.org/cppcc-kg/stmt/<hash>           reified relations with their evidence
     quantities https://w3id.org/cppcc-kg/qty/<hash>
+    tenures    https://w3id.org/cppcc-kg/tenure/<hash>       a post held by a person, per document and date
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class CPPCC(DefinedNamespace):
     Compilation: URIRef
     Sentence: URIRef
     Quantity: URIRef
+    Tenure: URIRef
     # relations between entities
     locatedIn: URIRef
     within: URIRef
@@ -89,6 +91,14 @@ class CPPCC(DefinedNamespace):
     startOffset: URIRef
     endOffset: URIRef
     referenceSource: URIRef
+    # time
+    onDate: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    holder: URIRef
+    post: URIRef
+    tenureIn: URIRef
+    heldOn: URIRef
 
 
 ONTOLOGY_NS = BASE + "ontology#"
@@ -97,6 +107,7 @@ DOC_NS = BASE + "doc/"
 SENTENCE_NS = BASE + "sentence/"
 STATEMENT_NS = BASE + "stmt/"
 QUANTITY_NS = BASE + "qty/"
+TENURE_NS = BASE + "tenure/"
 
 TYPE_PREFIXES: dict[str, str] = {
     "CPPCCBody": "body",
@@ -118,6 +129,7 @@ PREFIXES: dict[str, str] = {
     "sent": SENTENCE_NS,
     "stmt": STATEMENT_NS,
     "qty": QUANTITY_NS,
+    "tenure": TENURE_NS,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -171,5 +183,5 @@ def sentence_iri(doc_id: str, index: int) -> str:
 
 
 def digest(*parts: str) -> str:
-    """A short stable hash for statement and quantity IRIs."""
+    """A short stable hash for statement, quantity and tenure IRIs."""
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -71,6 +71,21 @@ EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
         "a count for runsPlatform",
         lambda rows: any(r["property"].endswith("#runsPlatform") and int(r["triples"]) > 0 for r in rows),
     ),
+    "post-holders": (
+        {"post": "四川省委书记", "year": "2021"},
+        "彭清华 was 四川省委书记 on the sample's date",
+        _has(person="彭清华", heldOn="2021-06-02", organ="四川省委"),
+    ),
+    "body-by-year": (
+        {"body": "双流区政协"},
+        "双流区政协 ran 有事来协商众事好商量 in 2021",
+        _has(body="双流区政协", year="2021", relation="runsPlatform", object="有事来协商众事好商量"),
+    ),
+    "first-mentions": (
+        {"since": "2021"},
+        "the platform 有事来协商众事好商量 first mentioned on the sample's date",
+        _has(type="Platform", name="有事来协商众事好商量", first="2021-06-02"),
+    ),
 }
 
 

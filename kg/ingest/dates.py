@@ -35,7 +35,9 @@ DATE = re.compile(
 )
 """A year and month, with the day when given, in Arabic digits (kept for kg.ingest.meta's line patterns)."""
 
-TIME_WORD_KINDS = frozenset({"day", "month", "year", "vague", "since", "after", "before", "until", "not_date", "plain"})
+TIME_WORD_KINDS = frozenset(
+    {"day", "month", "year", "vague", "since", "after", "before", "until", "not_date", "plain", "held", "former", "then"}
+)
 _RELATIVE_KINDS = ("day", "month", "year")
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
