@@ -6,8 +6,8 @@ Design (see README, "Exports"):
   aliases, division code, reference source) and relations that come from reference data (no evidence);
 * the graph named ``doc:<id>`` holds what that document gave: the document's own description (type,
   title, date, source file, speaker, publication, isPartOf), its mentions (``mentionedIn doc:<id>``,
-  ``mentionedInSentence``), its evidence sentences, its reified statements, the quantities it counted,
-  and every asserted relation it gave evidence for. A relation several documents support appears in
+  ``mentionedInSentence``), its evidence sentences, its reified statements and tenures, the quantities it
+  counted, and every asserted relation (and event date) it gave evidence for. A relation several documents support appears in
   each of their graphs (the same triple; the union of all graphs is exactly the built graph).
 
 The quads come out in a stable order: the default graph first, then the named graphs in IRI order,
@@ -37,10 +37,11 @@ def document_quads(store: ox.Store) -> Iterator[ox.Quad]:
     documents = {q.subject for c in ("Document", "Compilation") for q in objects(A, term(c))}
     sentences = {q.subject for q in objects(A, term("Sentence"))}
     statements = {q.subject for q in objects(A, STATEMENT)}
+    derived = statements | {q.subject for q in objects(A, term("Tenure"))}
     sentence_doc: dict[Term, Term] = {q.subject: q.object for q in objects(IS_PART_OF) if q.subject in sentences}
     statement_docs: dict[Term, set[Term]] = defaultdict(set)
     for q in objects(DERIVED_FROM):
-        if q.subject in statements:
+        if q.subject in derived:
             statement_docs[q.subject].add(q.object)
 
     parts: dict[Term, dict[Term, Term]] = defaultdict(dict)
