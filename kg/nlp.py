@@ -103,12 +103,24 @@ def _tagger() -> Any:
     return rjieba
 
 
+def character_frequencies() -> dict[str, int]:
+    """How often jieba's dictionary counts each single character as a word (0 when absent: use .get)."""
+    parts = _dictionary_columns()
+    return {word: int(freq) for word, freq in zip(parts[0::3], parts[1::3]) if len(word) == 1}
+
+
 @lru_cache(maxsize=1)
 def _dictionary_tags(name: str = "dict.txt") -> dict[str, str]:
-    """word -> tag from jieba's dict.txt (``word freq tag`` lines), read only when a word needs it (the
-    argument keeps kg.extract.warm_up from loading it: most builds never need it)."""
+    """word -> tag from jieba's dict.txt, read only when a word needs it (the argument keeps
+    kg.extract.warm_up from loading it: most builds never need it)."""
+    parts = _dictionary_columns(name)
+    return dict(zip(parts[0::3], parts[2::3]))
+
+
+@lru_cache(maxsize=1)
+def _dictionary_columns(name: str = "dict.txt") -> list[str]:
+    """The columns of jieba's dict.txt (``word freq tag`` lines), in one list."""
     spec = importlib.util.find_spec("jieba")  # jieba ships the dictionary; finding it does not import it
     if spec is None or spec.origin is None:
         raise ConfigError("jieba is not installed (its dictionary gives parts of speech); reinstall cppcc-kg")
-    parts = (Path(spec.origin).parent / name).read_text(encoding="utf-8").split()
-    return dict(zip(parts[0::3], parts[2::3]))
+    return (Path(spec.origin).parent / name).read_text(encoding="utf-8").split()

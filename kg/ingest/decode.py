@@ -119,10 +119,9 @@ def _commonness(text: str) -> float:
 
 @cache
 def _char_frequencies() -> dict[str, int]:
-    from kg.nlp import tokenizer
+    from kg.nlp import character_frequencies
 
-    freq: dict[str, int] = tokenizer().FREQ  # type: ignore[attr-defined]
-    return freq
+    return character_frequencies()
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
