@@ -328,6 +328,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
             lines.append(f"\n== {d.doc}")
             lines.extend(f"  miss  {t:<14}{n}" for t, n in d.misses)
             lines.extend(f"  false {t:<14}{n}" for t, n in d.false_hits)
-            lines.extend(f"  miss  {r:<14}{s} -> {o}" for r, s, o in d.relation_misses)
+            unfound = {name for _, name in d.misses}
+            for r, s, o in d.relation_misses:
+                lost = [name for name in (s, o) if name in unfound]
+                lines.append(f"  miss  {r:<14}{s} -> {o}" + (f"  (entity missed: {', '.join(lost)})" if lost else ""))
             lines.extend(f"  false {r:<14}{s} -> {o}" for r, s, o in d.relation_false_hits)
     return "\n".join(lines)

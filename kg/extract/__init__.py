@@ -30,7 +30,7 @@ from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.resolve import Resolver
-from kg.extract.terms import find_terms
+from kg.extract.terms import TermHit, find_terms, strip_quotes
 from kg.model import Document, Entity, Extraction
 from kg.nlp import split_sentences
 from kg.settings import Settings
@@ -86,11 +86,15 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
         resolver.add("Person", person.name, person.start, person.end)
     for position in positions:
         resolver.add("Position", resolver.position_name(position, organ_names), position.start, position.end)
+    platform_names = {t.name for t in terms if t.type == "Platform"}
     for term in terms:
         if term.type in _ORGAN_TYPES:
             continue
         if term.type in ("Event", "Mechanism") and any(a <= term.start and term.end <= b for a, b in organ_spans):
             continue
+        if term.type == "Event" and strip_quotes(term.surface) in platform_names:
+            # “委员议事厅”专题协商会 gives the event a mention of its quoted part alone: that is the platform
+            term = TermHit(term.start, term.end, "Platform", strip_quotes(term.surface), term.surface)
         name = term.name
         if term.type == "Topic":
             longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]
@@ -101,10 +105,9 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
             if platforms:
                 name = platforms[0][1]
         resolver.add(term.type, name, term.start, term.end)
-    entities = list(resolver.entities.values())
-    relations = list(resolver.relations)
-    relations.extend(find_relations(doc, sentences, entities))
-    return Extraction(doc, sentences, _with_metadata(doc, entities), relations)
+    entities = _with_metadata(doc, list(resolver.entities.values()))
+    relations = find_relations(doc, sentences, entities, resolver.relations)
+    return Extraction(doc, sentences, entities, relations)
 
 
 def _with_metadata(doc: Document, entities: list[Entity]) -> list[Entity]:

@@ -16,9 +16,11 @@ Three mechanisms, all precise rather than greedy (a wrong edge is worse than a m
    holdsPosition twice), 陪同 (accompanies the person who led), and counts (kg.extract.quantities)
    attached to the clause's subject.
 
+Besides: places inside places as written (kg.extract.relations.places), and what a sentence says about a
+consultation carried to the meeting or platform it names (kg.extract.relations.meetings). The entity
+extractor's own relations (gazetteer ``within`` chains, the place of an organ) come in as ``known``.
 Relations are deduplicated on (subject, predicate, object), keeping the earliest evidence sentence, and
-returned in a stable order. ``within`` and the locatedIn of a body to the place in its own name are
-left to the entity extractor.
+returned in a stable order.
 
 The package, by step:
 
@@ -26,17 +28,21 @@ The package, by step:
     skeleton   sentence skeletons (mentions as placeholders, titles folded into persons)
     subjects   clause subjects, carried subjects, the document's own body
     names      mechanism 1: relations read from names
+    places     places inside places as the text writes them
     matching   mechanism 2: sentence patterns over skeletons
+    meetings   what holds for the meeting or platform a sentence is about
     rules      mechanism 3: titles, 陪同, counts
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kg.extract.relations.matching import from_patterns
+from kg.extract.relations.meetings import at_meetings
 from kg.extract.relations.names import from_names
+from kg.extract.relations.places import from_place_chains
 from kg.extract.relations.rules import accompanies, from_counts, from_titles
 from kg.extract.relations.skeleton import Kept, make_skeleton, top_level_spans
 from kg.extract.relations.subjects import Context, find_doc_body
@@ -46,17 +52,25 @@ from kg.model import Document, Entity, EntityKey, Quantity, Relation, Sentence
 __all__ = ["PATTERNS_FILE", "WORDS_FILE", "Pattern", "find_relations", "patterns"]
 
 
-def find_relations(doc: Document, sentences: list[Sentence], entities: list[Entity]) -> list[Relation]:
-    """Every relation the text states between ``entities`` (and the counts it gives), deduplicated."""
+def find_relations(
+    doc: Document, sentences: list[Sentence], entities: list[Entity], known: Sequence[Relation] = ()
+) -> list[Relation]:
+    """Every relation the text states between ``entities`` (and the counts it gives), with the ``known``
+    ones (the entity extractor's gazetteer chains and organ places) first, deduplicated. A body whose
+    name holds a place is located in that place, not in another one known from context."""
     spans = top_level_spans(entities)
     starts = [span.start for span in spans]
     inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
     kept = Kept(doc.norm)
     skeletons = [make_skeleton(kept, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
     context = Context(find_doc_body(doc, entities, skeletons))
-    found: list[Relation] = []
-    found.extend(from_names(doc, sentences, entities))
+    named = from_names(doc, sentences, entities)
+    placed = {r.subject: r.object for r in named if r.predicate == "locatedIn"}
+    found = [r for r in known if r.predicate != "locatedIn" or placed.get(r.subject, r.object) == r.object]
+    found.extend(named)
+    found.extend(from_place_chains(doc, entities))
     found.extend(from_patterns(skeletons, context, {e.type for e in entities}))
+    found.extend(at_meetings(skeletons, found, entities))
     for skeleton in skeletons:
         found.extend(from_titles(skeleton))
     found.extend(accompanies(skeletons, found))

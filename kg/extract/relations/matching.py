@@ -100,11 +100,7 @@ def _add_match(
         subjects = list_members(skeleton, match.start("S") - shift, match.end("S") - shift)
     else:
         subjects = implicit_subject(skeleton, start, context)
-    subjects = [
-        s for s in subjects
-        if s.type in pattern.subject_types
-        and not (pattern.predicate == "locatedIn" and s.type == "Platform" and not _has_own_name(s))
-    ]
+    subjects = [s for s in subjects if s.type in pattern.subject_types]
     if not subjects:
         return
     if objects is None:
@@ -121,11 +117,3 @@ def _overlapping(regex: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
     while (match := regex.search(text, pos)) is not None:
         yield match
         pos = match.start() + 1
-
-
-def _has_own_name(platform: Entity) -> bool:
-    """A platform with a proper name (“知心大姐”委员工作室, 有事来协商·乐事好商量), not a kind of venue."""
-    return "·" in platform.name or any(
-        any(q in m.text for q in "”」』") and not m.text.endswith(("”", "」", "』")) for m in platform.mentions
-    )
-

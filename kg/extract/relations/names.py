@@ -1,7 +1,12 @@
 """Relations read from names: a sub-organ named after its body (湖州市政协党组 -> 湖州市政协), a position in
-the longest body its name starts with, a platform, event or mechanism named after the body that has it.
+the longest body its name starts with, a platform, event or mechanism named after the body that has it,
+and the place a body works in (the innermost place its name holds: 新都区政协桂湖街道工委 -> 桂湖街道;
+中共阜宁县委 -> 阜宁县) or a platform stands in (the place its name starts with: 骆市镇协商议事会).
 
     from_names(doc, sentences, entities) -> list[Relation]
+
+The evidence is the sentence where the entity is first named; an entity the text never names (one read
+from the document's metadata, such as the 来源 organisation) gives its relations with sentence -1.
 """
 
 from __future__ import annotations
@@ -29,15 +34,23 @@ def from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[
     bodies: dict[str, list[Entity]] = {}  # name -> bodies of that name, by type
     for named in sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (e.type, e.name)):
         bodies.setdefault(named.name, []).append(named)
+    places = _place_forms(entities)
     relations: list[Relation] = []
     for entity in entities:
         if entity.type not in BODY_TYPES and entity.type not in _NAMED_AFTER:
             continue
         body = _named_after(entity, bodies)
-        if body is None:
+        place = _place_in_name(entity, places)
+        if body is None and place is None:
             continue
         sentence = _first_sentence(entity, doc, sentences)
         if sentence is None:
+            if entity.mentions:
+                continue
+            sentence = -1
+        if place is not None:
+            relations.append(Relation(entity.key, "locatedIn", place.key, sentence))
+        if body is None:
             continue
         if entity.type in BODY_TYPES:
             relations.append(Relation(entity.key, "subOrganOf", body.key, sentence))
@@ -62,3 +75,26 @@ def _named_after(entity: Entity, bodies: dict[str, list[Entity]]) -> Entity | No
                 return body
     return None
 
+
+
+def _place_forms(entities: Sequence[Entity]) -> list[tuple[str, Entity]]:
+    """(written form, place) for each name and alias of the places the text names, longest first."""
+    forms = {(form, e.name): e for e in entities if e.type == "Place" for form in (e.name, *e.aliases)
+             if len(form) >= 2}
+    return [(form, forms[form, name]) for form, name in sorted(forms, key=lambda k: (-len(k[0]), k))]
+
+
+def _place_in_name(entity: Entity, places: Sequence[tuple[str, Entity]]) -> Entity | None:
+    """The place a body works in (the place whose name ends last in the body's name, the longest there) or
+    the place a platform's name starts with."""
+    name = entity.name
+    if entity.type == "Platform":
+        return next((place for form, place in places if name.startswith(form) and len(name) > len(form)), None)
+    if entity.type not in BODY_TYPES:
+        return None
+    best: tuple[int, int, Entity] | None = None
+    for form, place in places:
+        at = name.rfind(form)
+        if at >= 0 and (best is None or (at + len(form), len(form)) > best[:2]):
+            best = (at + len(form), len(form), place)
+    return best[2] if best is not None else None

@@ -16,7 +16,7 @@ from typing import Any
 from kg.errors import ConfigError
 from kg.extract.relations.skeleton import PH
 from kg.lexicon import DATA_DIR, rows
-from kg.model import ENTITY_TYPES
+from kg.model import ENTITY_TYPES, Entity
 
 BODY_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan"})
 AGENT_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Platform", "Event"})
@@ -24,6 +24,17 @@ AGENT_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Platform", "Ev
 COUNT_OWNER_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Platform", "Event"})
 COUNTED_TYPES = frozenset({"Platform", "Event", "Mechanism", "Topic"})
 """Types of entity a count may count (“小微协商”140余次); 20个县政协 counts no particular body."""
+
+LEVEL_RANKS = {"province": 1, "city": 2, "county": 3, "town": 4, "township": 4, "street": 4, "village": 5,
+               "community": 5, "compound": 6}
+"""Administrative levels of places (attrs["level"]), larger first: a place of a lower rank number contains
+places of higher ones."""
+
+
+def place_rank(place: Entity) -> int | None:
+    """The rank of the place's level (None: unknown, as for zones and landmarks)."""
+    return LEVEL_RANKS.get(place.attrs.get("level", ""))
+
 
 _GAP = "(?:[^\ue000-\uf8ff，,；;：:。！？!?]{0,10}?)"
 _SUBJECT = f"(?P<S>{PH}(?:(?:以及|、|和|及|与){PH})*)"
