@@ -18,7 +18,7 @@ from kg.evaluate import (
     find_text,
     format_report,
 )
-from kg.model import ENTITY_TYPES, Relation
+from kg.model import ENTITY_TYPES, Document, Entity, Extraction, Mention, Quantity, Relation
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HELDOUT = Path(__file__).resolve().parent / "heldout"
@@ -110,10 +110,20 @@ _ENTITIES: list[dict[str, object]] = [
 ]
 
 
-def test_relations_scored_in_coarse_types_either_direction(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.txt").write_text(
-        "东坡区政协主席林远山出席会议。东坡区政协搭建“有事好商量”协商平台，围绕老旧小区改造开展协商。", encoding="utf-8"
-    )
+def _fixed_extraction(monkeypatch: pytest.MonkeyPatch, entities: list[Entity], relations: list[Relation]) -> None:
+    """Make extraction return these entities and relations for any document (the scorer alone is tested)."""
+    import kg.extract
+
+    def extract_document(doc: Document, settings: object = None) -> Extraction:
+        return Extraction(doc, [], entities, relations)
+
+    monkeypatch.setattr(kg.extract, "extract_document", extract_document)
+
+
+def test_relations_scored_in_coarse_types_either_direction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("东坡区政协主席林远山出席会议。", encoding="utf-8")
     _gold(tmp_path, "a", _ENTITIES)
     _rel(tmp_path, "a", [
         ("林远山", "HOLDS", "东坡区政协主席"),
@@ -123,13 +133,26 @@ def test_relations_scored_in_coarse_types_either_direction(tmp_path: Path, capsy
         ("有事好商量", "CONSULTS_ON", "老旧小区改造"),
         ("东坡区政协", "ADOPTS", "议事清单制度"),
     ])
+    mention = [Mention(0, 1, "x", 0)]
+    entities = [Entity(str(e["type"]), str(e["name"]), mentions=mention) for e in _ENTITIES if e["name"] != "议事清单制度"]
+    entities.append(Entity("CPPCCBody", "区政协", {"东坡区政协"}, mention))  # a second name of a gold entity
+    entities.append(Entity("Place", "眉山市", mentions=mention))  # no gold entity
+    key = {e.name: e.key for e in entities}
+    relations = [
+        Relation(key["林远山"], "holdsPosition", key["东坡区政协主席"], 0),
+        Relation(key["东坡区政协"], "locatedIn", key["东坡区"], 0),
+        Relation(key["区政协"], "runsPlatform", key["有事好商量"], 0),  # through the duplicate
+        Relation(key["东坡区政协"], "consultsOn", key["老旧小区改造"], 0),  # the gold has the platform
+        Relation(key["东坡区"], "within", key["眉山市"], -1),  # an end outside the gold: not scored
+        Relation(key["东坡区政协"], "hasQuantity", Quantity(3, "委员"), 0),
+        Relation(key["东坡区政协主席"], "positionIn", key["东坡区政协"], 0),  # no coarse type
+    ]
+    _fixed_extraction(monkeypatch, entities, relations)
     report = evaluate([tmp_path])
-    assert report.relation_documents == 1
+    assert report.relation_documents == 1 and report.unscored == 1
     counts = {t: (c.tp, c.fp, c.fn) for t, c in report.by_relation.items() if c.tp + c.fp + c.fn}
     assert counts == {
-        "HOLDS": (1, 0, 0), "LOCATED_IN": (1, 0, 0), "RUNS": (1, 0, 0),
-        "CONSULTS_ON": (0, 1, 1),  # found 东坡区政协 -> 老旧小区改造, the gold has the platform
-        "ADOPTS": (0, 0, 1),
+        "HOLDS": (1, 0, 0), "LOCATED_IN": (1, 0, 0), "RUNS": (1, 0, 0), "CONSULTS_ON": (0, 1, 1), "ADOPTS": (0, 0, 1),
     }
     assert (report.relations.tp, report.relations.fp, report.relations.fn) == (3, 1, 2)
     assert main(["eval", str(tmp_path), "-v"]) == 0
@@ -139,8 +162,10 @@ def test_relations_scored_in_coarse_types_either_direction(tmp_path: Path, capsy
     assert [line.split()[0] for line in lines if line.lower().startswith(("micro", "relation", "all"))] == ["micro", "relations"]
     relations_line = next(line for line in lines if line.startswith("relations"))
     assert relations_line.split()[1:] == ["0.750", "0.600", "0.667", "5", "4"]
-    assert "miss  ADOPTS        东坡区政协 -> 议事清单制度" in out
+    assert "miss  ADOPTS        东坡区政协 -> 议事清单制度  (entity missed: 议事清单制度)" in out
+    assert "miss  CONSULTS_ON   有事好商量 -> 老旧小区改造\n" in out
     assert "false CONSULTS_ON   东坡区政协 -> 老旧小区改造" in out
+    assert "(not scored): 1" in out
 
 
 def test_no_relation_table_without_relation_gold(tmp_path: Path) -> None:
