@@ -431,6 +431,11 @@ def _inside_other(hits: list[TermHit]) -> list[TermHit]:
 
 
 def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
+    return find_rule_terms(norm, entries, place_spans)
+
+
+def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
+    """What the rules alone find (the labeller of kg.extract.termtagger reads these as context)."""
     quoted = _quoted(norm)
     brands = [(h.start, h.end) for h in quoted if h.type == "Platform"]
     brand_index = SpanIndex(brands)

@@ -1,0 +1,158 @@
+"""Training data, training and cross-validation for the Topic/Mechanism labeller (kg.extract.termtagger).
+
+    load_gold(folder, texts, select)  -> [GoldDocument] of one folder of X.gold.json files
+    train(documents, model_path)      -> write a CRF model trained on the documents' gold spans
+    cross_validate(documents, groups) -> per fold and overall Topic/Mechanism scores of rules and model
+
+Gold files name entities, they do not give offsets: every name and alias of every gold entity (of any
+type) is looked for in the document's normalised text, with quote marks allowed between its characters
+(协商成果“季度通报”制度 for 协商成果季度通报制度); where found spans overlap the longest wins, so a topic
+inside a longer gold name is not a mention of its own. The Topic and Mechanism spans become the tags;
+everything else is O.
+
+Training is deterministic: documents in sorted order, features in a fixed order, L-BFGS (no sampling).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import ConfigError
+from kg.extract import termtagger
+from kg.extract.termtagger import Span
+
+_QUOTES = "“”‘’《》「」『』\"' "
+TRAIN_PARAMS: dict[str, object] = {
+    "c1": 0.1,
+    "c2": 0.05,
+    "max_iterations": 150,
+    "feature.possible_transitions": True,
+}
+
+
+@dataclass
+class GoldDocument:
+    stem: str
+    group: str
+    norm: str
+    spans: list[Span]
+    """Topic and Mechanism mentions found in the text (the tags)."""
+    gold: list[tuple[str, str, set[str]]]
+    """(type, name, names) of the file's Topic and Mechanism entities (for scoring)."""
+    rule_spans: list[Span] = field(default_factory=list)
+
+
+def _clean(name: str) -> str:
+    from kg.ingest.script import simplify
+
+    return simplify("".join(c for c in name if c not in _QUOTES))
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    gap = f"[{re.escape(_QUOTES)}]*"
+    return re.compile(gap.join(re.escape(c) for c in name))
+
+
+def locate(norm: str, entities: Iterable[tuple[str, Iterable[str]]]) -> list[Span]:
+    """Spans of every written form of the (type, names) entities in ``norm``; longest first, no overlaps."""
+    found: list[Span] = []
+    for type_, names in entities:
+        for name in sorted({_clean(n) for n in names}):
+            if len(name) < 2:
+                continue
+            for match in _pattern(name).finditer(norm):
+                found.append(Span(match.start(), match.end(), type_))
+    found.sort(key=lambda s: (-(s.end - s.start), s.start, s.type))
+    taken: list[Span] = []
+    for span in found:
+        if not any(t.start < span.end and span.start < t.end for t in taken):
+            taken.append(span)
+    return sorted(taken, key=lambda s: s.start)
+
+
+def load_gold(folder: Path, texts: Sequence[Path] = (), select: Callable[[str], bool] = lambda stem: True, group: str | None = None) -> list[GoldDocument]:
+    """The gold documents of ``folder`` whose stem ``select`` accepts (texts beside them or in ``texts``)."""
+    from kg.evaluate import find_text
+    from kg.ingest import read_documents
+
+    documents: list[GoldDocument] = []
+    for gold_path in sorted(Path(folder).glob("*.gold.json")):
+        stem = gold_path.name[: -len(".gold.json")]
+        if not select(stem):
+            continue
+        text_path = find_text(gold_path, texts)
+        if text_path is None:
+            raise ConfigError(f"{gold_path}: no text {stem}.txt beside it or in {', '.join(map(str, texts)) or 'no other folder'}")
+        try:
+            data = json.loads(gold_path.read_text(encoding="utf-8"))
+            items = [(e["type"], [e["name"], *e.get("aliases", [])]) for e in data["entities"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{gold_path}: cannot read gold annotations: {exc}") from exc
+        gold = [(t, names[0], {_clean(n) for n in names}) for t, names in items if t in ("Topic", "Mechanism")]
+        for part, doc in enumerate(read_documents(text_path)):
+            if not doc.norm.strip():
+                continue
+            spans = [s for s in locate(doc.norm, items) if s.type in ("Topic", "Mechanism")]
+            documents.append(
+                GoldDocument(
+                    f"{stem}#{part}", group or _group_of(stem), doc.norm, spans, gold if part == 0 else [], rule_spans(doc.norm)
+                )
+            )
+    return documents
+
+
+def _group_of(stem: str) -> str:
+    letters = re.match(r"[A-Za-z]*", stem)
+    return letters.group() if letters and letters.group() else stem
+
+
+def rule_spans(norm: str) -> list[Span]:
+    """What the rules find in ``norm`` (terms and places), as the labeller's context."""
+    from kg import lexicon
+    from kg.extract.places import find_places
+    from kg.extract.terms import find_rule_terms
+
+    places = find_places(norm)
+    place_spans = [(p.start, p.end) for p in places]
+    terms = find_rule_terms(norm, lexicon.entries(()), place_spans)
+    return [Span(t.start, t.end, t.type) for t in terms] + [Span(a, b, "Place") for a, b in place_spans]
+
+
+def tags_of(doc: GoldDocument, start: int, end: int) -> list[str]:
+    tags = ["O"] * (end - start)
+    letter = {v: k for k, v in termtagger.LABELS.items()}
+    for span in doc.spans:
+        if span.end <= start or span.start >= end:
+            continue
+        for i in range(max(span.start, start), min(span.end, end)):
+            tags[i - start] = ("B-" if i == span.start else "I-") + letter[span.type]
+    return tags
+
+
+def train(documents: Sequence[GoldDocument], model_path: Path, params: dict[str, object] | None = None) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for doc in documents:
+        for start, end, feats in termtagger.sequences(doc.norm, doc.rule_spans):
+            trainer.append(feats, tags_of(doc, start, end))
+    trainer.set_params(params or TRAIN_PARAMS)
+    trainer.train(str(model_path))
+
+
+def fingerprint(documents: Sequence[GoldDocument]) -> str:
+    """A hash of what a model is trained from: the feature version, the cue table, each text and its tags."""
+    digest = hashlib.sha256()
+    digest.update(f"features {termtagger.FEATURE_VERSION}\n".encode())
+    digest.update((termtagger.DATA_DIR / "term_cues.tsv").read_bytes())
+    digest.update(json.dumps(TRAIN_PARAMS, sort_keys=True).encode())
+    for doc in documents:
+        digest.update(doc.stem.encode() + b"\0" + doc.norm.encode() + b"\0")
+        digest.update(json.dumps([(s.start, s.end, s.type) for s in doc.spans]).encode())
+        digest.update(json.dumps([(s.start, s.end, s.type) for s in doc.rule_spans]).encode())
+    return digest.hexdigest()
