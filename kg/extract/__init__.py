@@ -138,6 +138,7 @@ _LAZY_MODULES = (
     "kg.extract.places",
     "kg.extract.organs",
     "kg.extract.terms",
+    "kg.extract.termtagger",
     "kg.extract.people",
     "kg.extract.words",
     "kg.extract.resolve",

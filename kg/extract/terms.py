@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from kg.extract import words
+from kg.extract import termtagger, words
 from kg.extract.places import SpanIndex, name_start
 from kg.lexicon import LexiconEntry, read_table, word_set
 
@@ -431,7 +431,17 @@ def _inside_other(hits: list[TermHit]) -> list[TermHit]:
 
 
 def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
-    return find_rule_terms(norm, entries, place_spans)
+    """The rules' terms plus the Topics and Mechanisms the learned model (kg.extract.termtagger) adds."""
+    hits = find_rule_terms(norm, entries, place_spans)
+    context = [termtagger.Span(h.start, h.end, h.type) for h in hits if h.type]
+    context.extend(termtagger.Span(a, b, "Place") for a, b in place_spans)
+    stop = word_set("term_stoplist.txt")
+    for span in termtagger.additions(norm, context):
+        surface = norm[span.start : span.end]
+        name = strip_quotes(surface)
+        if name not in stop:
+            hits.append(TermHit(span.start, span.end, span.type, name, surface))
+    return hits
 
 
 def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:

@@ -1,27 +1,39 @@
-"""Topic and Mechanism names found by a learned sequence labeller (a linear-chain CRF over characters).
+"""Topic and Mechanism names found by a learned model over candidate spans (a CRF trained on the gold).
 
-    find_labelled(norm, rule_hits, place_spans) -> list[TermHit]   Topic/Mechanism spans the model finds
-    sequences(norm, rule_hits, place_spans)     -> [(start, end, features per character)] to label
-    model_info()                                -> the shipped model's stamp (what it was trained from)
+    find_labelled(norm, rule_hits)  -> list[TermHit]  Topics/Mechanisms the model adds to the rules' own
+    candidates(norm)                -> [(start, end)]  the spans the model judges
+    describe(norm, rule_spans)      -> Judge: the features of any candidate, in a fixed order
+    model_stamp()                   -> what the shipped model was trained from (kg/data/term_model.json)
 
-The rules of kg.extract.terms find topics only after a fixed list of openers and mechanisms by their last
-word; real reporters write topic lists after many more frames and quote slogans, questions and formulas.
-The labeller reads each candidate stretch of text (a clause holding a cue: an opener, a closer, a mechanism
-head, a quote, a list) character by character and tags it B-T/I-T (Topic), B-M/I-M (Mechanism) or O.
-What it sees of each character (see _features): the character and its neighbours, the cue words of
-kg/data/term_cues.tsv around it, whether it is inside quotes or a 《》 title, the opener heading its
-clause, its place in a 、-list, and what the rules found there (a rule's Topic, Mechanism, Platform,
-Event or Place). The weights come from the gold: scripts/train_terms.py (kg.extract.termtrain) writes
-kg/data/term_model.crfsuite and its stamp kg/data/term_model.json.
+The rules of kg.extract.terms find topics after a fixed list of openers and mechanisms by their last word;
+reporters write topic lists after many more frames (推动解决 X、Y 等问题, 围绕“X”这一议题, 收集 X 等意见) and
+name mechanisms in quotes and formulas. The model looks at every candidate span: text between two cue
+points of kg/data/term_cues.tsv (a name may start after an opener such as 围绕/推动/建立 or a weaker word
+such as 的, and end before a closer such as 等/问题/开展 or after a head such as 机制/制度), never across a
+comma or full stop; quoted and 《》 spans whole, and a quote with the head written after it
+(协商成果“季度通报”制度). Each candidate is described by its first and last characters, its inner
+bigrams, the words and dictionary parts of speech on both sides (outside any quote marks), the opener of
+its clause, the word after the 等 that ends its list, whether it is quoted, a formula (A、B) or a
+question, and what the rules found there (an exact Topic, a Platform inside it, a Topic in the same list).
+A linear-chain CRF (python-crfsuite) over one-item sequences, that is a maximum-entropy classifier,
+gives each candidate P(Topic), P(Mechanism), P(O). Candidates above ADD_THRESHOLD that overlap no rule
+Topic/Mechanism nor a better candidate are added to the rules' hits (leave-one-group-out
+cross-validation on the training gold chose adding over replacing: kg.extract.termtrain).
 
-The model is loaded once per process (on first use, or by kg.extract.warm_up before workers fork);
-labelling is deterministic: the same text gives the same tags on every run.
+A character-level labeller was tried first and dropped: its features cost about 35 µs a character, which
+would have halved extraction speed; candidates are about a quarter as many as characters and most need
+no more than a dictionary look-up.
+
+The model is loaded once per process (on first use, or by kg.extract.warm_up before workers fork); the
+same text gives the same hits on every run. Without the model file the rules work alone.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,24 +41,31 @@ from pathlib import Path
 import ahocorasick
 
 from kg.errors import ConfigError
+from kg.extract import words
 from kg.lexicon import DATA_DIR, read_table
 
 FEATURE_VERSION = 1
-"""Bump when _features changes what it emits: the shipped model must then be retrained."""
+"""Bump when candidates or features change: the shipped model must then be retrained."""
 
 MODEL_PATH = DATA_DIR / "term_model.crfsuite"
 STAMP_PATH = DATA_DIR / "term_model.json"
+LABELS = ("Topic", "Mechanism")
+ADD_THRESHOLD = 0.5
+"""A candidate is added when the model gives its type at least this probability."""
+MIN_LENGTH = 4
+"""Shortest quoted candidate: shorter topics and mechanisms are lexicon words the rules find."""
+"""Shortest candidate: shorter topics and mechanisms are lexicon words the rules find."""
+"""Longest unquoted candidate (quoted and 《》 spans may be up to 60 characters)."""
 
-LABELS = {"T": "Topic", "M": "Mechanism"}
-"""Tag letter -> entity type (tags are B-T, I-T, B-M, I-M and O)."""
-
-_QUOTE_OPEN = "“「‘『"
-_QUOTE_CLOSE = "”」’』"
-_TITLE_OPEN = "《"
-_TITLE_CLOSE = "》"
-_CLAUSE_END = frozenset("，。；：！？,;:!?\n")
-_ITEM_END = frozenset("，。；：！？,;:!?\n、")
-_RULE_CODES = {"Topic": "T", "Mechanism": "M", "Platform": "P", "Event": "E", "Publication": "U", "Place": "L"}
+_STOP = re.compile("[，。；：！？,;:!?\n（）()]")
+_OPEN_QUOTES = "“「‘『"
+_CLOSE_QUOTES = "”」’』"
+_QUOTE_MARK = re.compile("[“「‘『”」’』]")
+_QUOTED = re.compile("[“「《]([^“”「」《》，。；：！？\n]{1,60})[”」》]")
+_FORMULA = re.compile("[、—+＋]")
+_QUESTION = re.compile("如何|怎样|怎么|怎幺|谁|哪|吗|？")
+_DIGIT = re.compile(r"\d")
+_QUOTE_CHARS = "“”「」‘’『』《》"
 
 
 @dataclass(frozen=True)
@@ -56,187 +75,199 @@ class Span:
     type: str
 
 
+@dataclass(frozen=True)
+class _Cues:
+    automaton: ahocorasick.Automaton
+    heads: re.Pattern[str]
+    generic: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _cues() -> tuple[ahocorasick.Automaton, tuple[str, ...]]:
-    """An automaton over the cue words (value: (word, kinds)) and the kinds in file order."""
+def _cues() -> _Cues:
+    """The cue words of kg/data/term_cues.tsv: an automaton (word -> its kinds), heads, generic names."""
     kinds: dict[str, list[str]] = {}
-    order: list[str] = []
     for kind, word in read_table("term_cues.tsv", 2, 2):
-        if kind not in order:
-            order.append(kind)
+        if kind not in ("open", "left", "close", "right", "head", "generic"):
+            raise ConfigError(f"{DATA_DIR / 'term_cues.tsv'}: unknown kind {kind!r} for {word!r}")
         kinds.setdefault(word, []).append(kind)
     auto = ahocorasick.Automaton()
     for word, ks in kinds.items():
         auto.add_word(word, (word, tuple(ks)))
     auto.make_automaton()
-    return auto, tuple(order)
+    heads = sorted((w for w, ks in kinds.items() if "head" in ks), key=len, reverse=True)
+    head_after_quote = re.compile("[^，。；：！？“”、\n]{0,6}?(?:" + "|".join(map(re.escape, heads)) + ")")
+    generic = frozenset(w for w, ks in kinds.items() if "generic" in ks)
+    return _Cues(auto, head_after_quote, generic)
 
 
-def _bucket(n: int) -> str:
-    return str(n) if n < 4 else ("4-7" if n < 8 else ("8-15" if n < 16 else "16+"))
+class Judge:
+    """The candidates of one text and the features of each (cue points, rule coverage, clause openers)."""
 
+    def __init__(self, norm: str, rule_spans: Sequence[Span]) -> None:
+        self.norm = norm
+        cues = _cues()
+        self.generic = cues.generic
+        lefts: set[int] = {0}
+        self.opens: dict[int, str] = {}
+        self.closes: dict[int, str] = {}
+        self.stops = [m.start() for m in _STOP.finditer(norm)]
+        for a, b in self._regions():
+            for end_index, (word, kinds) in cues.automaton.iter(norm, a, b):
+                start, end = end_index - len(word) + 1, end_index + 1
+                if "open" in kinds:
+                    self.opens[end] = word
+                if "open" in kinds or "left" in kinds:
+                    lefts.add(end)
+                if "close" in kinds:
+                    self.closes.setdefault(start, word)
+        self.commas = [m.start() for m in re.finditer("、", norm)]
+        lefts.update(at + 1 for at in self.stops)
+        lefts.update(at + 1 for at in self.commas)
+        lefts.update(m.end() for m in _QUOTE_MARK.finditer(norm))
+        self.lefts = sorted(lefts)
+        self.open_ends = sorted(self.opens)
+        self.deng = [m.start() for m in re.finditer("等", norm)]
+        cover: list[str] = [""] * len(norm)
+        exact: dict[tuple[int, int], str] = {}
+        windows = [(max(0, m.start() - 14), m.end() + 12) for m in _QUOTED.finditer(norm)]
+        near = [s for s in rule_spans if any(a < s.end and s.start < b for a, b in windows)] if windows else []
+        for span in sorted(near, key=lambda s: (s.start - s.end, s.start)):
+            exact.setdefault((span.start, span.end), span.type)
+            for i in range(span.start, span.end):
+                cover[i] = span.type
+        self.cover = cover
+        self.exact = exact
+        self.rule_terms = sorted((s.start, s.end) for s in rule_spans if s.type in LABELS)
 
-def _doc_arrays(norm: str, rule_spans: list[Span]) -> tuple[list[str], list[list[str]], list[str]]:
-    """Per character: the rule label (T-B, M-I, P-E, …, '' for none), cue tags, quote state."""
-    n = len(norm)
-    rule = [""] * n
-    for span in sorted(rule_spans, key=lambda s: (s.end - s.start, s.start)):
-        code = _RULE_CODES.get(span.type)
-        if code is None:
-            continue
-        for i in range(span.start, span.end):
-            pos = "S" if span.end - span.start == 1 else ("B" if i == span.start else ("E" if i == span.end - 1 else "I"))
-            rule[i] = f"{code}-{pos}"
-    cues: list[list[str]] = [[] for _ in range(n)]
-    auto, _ = _cues()
-    for end_index, (word, kinds) in auto.iter(norm):
-        start = end_index - len(word) + 1
-        for kind in kinds:
-            if len(word) == 1:
-                cues[start].append(f"{kind}:S")
+    def _regions(self) -> list[tuple[int, int]]:
+        """Where cue words can matter: from the clause start before each quote to a few characters after it."""
+        regions: list[tuple[int, int]] = []
+        for match in _QUOTED.finditer(self.norm):
+            i = bisect.bisect_left(self.stops, max(0, match.start() - 14))
+            start = self.stops[i - 1] + 1 if i > 0 else 0
+            end = min(len(self.norm), match.end() + 14)
+            if regions and start <= regions[-1][1]:
+                regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
             else:
-                cues[start].append(f"{kind}:B")
-                cues[end_index].append(f"{kind}:E")
-                for i in range(start + 1, end_index):
-                    cues[i].append(f"{kind}:I")
-            if end_index + 1 < n:
-                cues[end_index + 1].append(f"after:{kind}")
-                if kind == "open":
-                    cues[end_index + 1].append(f"after={word}")
-            if start > 0:
-                cues[start - 1].append(f"before:{kind}")
-                if kind in ("head", "close"):
-                    cues[start - 1].append(f"before={word}")
-    quote = [""] * n
-    state = ""
-    for i, ch in enumerate(norm):
-        if ch in _QUOTE_OPEN:
-            state = "q" if state != "b" else "bq"
-        elif ch in _TITLE_OPEN:
-            state = "b"
-        elif ch in _QUOTE_CLOSE:
-            state = "b" if state == "bq" else ""
-        elif ch in _TITLE_CLOSE or ch == "\n":
-            state = ""
-        else:
-            quote[i] = state
-    for match in _QUOTED.finditer(norm):
-        inner_start, inner_end = match.span(1)
-        inner = match.group(1)
-        shape = [
-            "ql=" + _bucket(len(inner)),
-            "qa=" + norm[match.end() : match.end() + 2],
-            "qb=" + norm[max(0, match.start() - 2) : match.start()],
-        ]
-        if _FORMULA.search(inner):
-            shape.append("qf")
-        if _QUESTION.search(inner):
-            shape.append("qq")
-        for i in range(inner_start, inner_end):
-            cues[i].extend(shape)
-    for match in _LIST_END.finditer(norm):
-        clause_start = max(norm.rfind(c, 0, match.start()) for c in "，。；：！？\n") + 1
-        tail = "le=" + match.group(1)
-        for i in range(clause_start, match.start()):
-            cues[i].append(tail)
-    return rule, cues, quote
+                regions.append((start, end))
+        return regions
 
+    def candidates(self) -> list[tuple[int, int]]:
+        """Quoted and 《》 spans whole; with a head written after the quote (“季度通报”制度), also the quote
+        plus its head, and that with each start point up to 12 characters before the quote (协商成果“…”制度)."""
+        norm = self.norm
+        found: set[tuple[int, int]] = set()
+        heads = _cues().heads
+        for match in _QUOTED.finditer(norm):
+            if match.end(1) - match.start(1) >= MIN_LENGTH:
+                found.add(match.span(1))
+            head = heads.match(norm, match.end(), match.end() + 10)
+            if head is None:
+                continue
+            found.add((match.start() + 1, head.end()))
+            lo = bisect.bisect_left(self.lefts, match.start() - 12)
+            for left in self.lefts[lo:]:
+                if left >= match.start():
+                    break
+                if self._next(self.stops, left) > match.start():
+                    found.add((left, head.end()))
+        return sorted(found)
 
-_QUOTED = re.compile("[“「‘『]([^“”「」‘’『』\n]{1,40})[”」’』]")
-_FORMULA = re.compile("[、—+＋·]")
-_QUESTION = re.compile("如何|怎样|怎么|怎幺|谁|哪|吗|？")
-_LIST_END = re.compile("等(.{0,2})")
+    @staticmethod
+    def _next(points: list[int], at: int) -> int:
+        i = bisect.bisect_left(points, at)
+        return points[i] if i < len(points) else 1 << 30
 
-
-def _features(norm: str, start: int, end: int, rule: list[str], cues: list[list[str]], quote: list[str]) -> list[list[str]]:
-    """The feature strings of each character of norm[start:end] (a fixed order, so output is stable)."""
-    padded = "\x02\x02" + norm[start:end] + "\x03\x03"
-    seqs: list[list[str]] = []
-    opener = ""
-    since_open = 0
-    since_item = 0
-    list_seen = False
-    for k in range(end - start):
-        i = start + k
-        j = k + 2
-        ch = padded[j]
+    def features(self, start: int, end: int) -> list[str]:
+        norm = self.norm
+        text = norm[start:end]
+        size = len(text)
+        ql = 1 if start > 0 and norm[start - 1] in _QUOTE_CHARS else 0
+        qr = 1 if end < len(norm) and norm[end] in _QUOTE_CHARS else 0
+        before, after = start - ql, end + qr
         feats = [
-            "c=" + ch,
-            "c-1=" + padded[j - 1],
-            "c+1=" + padded[j + 1],
-            "c-2=" + padded[j - 2],
-            "c+2=" + padded[j + 2],
-            "b-=" + padded[j - 1 : j + 1],
-            "b+=" + padded[j : j + 2],
-            "t=" + padded[j - 1 : j + 2],
-            "r=" + rule[i],
-            "r-1=" + (rule[i - 1] if i > 0 else ""),
-            "r+1=" + (rule[i + 1] if i + 1 < len(rule) else ""),
-            "q=" + quote[i],
-            "op=" + opener,
-            "opd=" + _bucket(since_open),
-            "it=" + _bucket(since_item),
+            "len=" + str(min(size, 12)),
+            "f1=" + text[0],
+            "f2=" + text[:2],
+            "e1=" + text[-1],
+            "e2=" + text[-2:],
+            "e3=" + text[-3:],
+            "l1=" + norm[before - 1 : before] if before > 0 else "l1=",
+            "l2=" + norm[max(0, before - 2) : before],
+            "r1=" + norm[after : after + 1],
+            "r2=" + norm[after : after + 2],
+            "r3=" + norm[after : after + 3],
         ]
-        if list_seen:
-            feats.append("list")
-        feats.extend("k:" + c for c in cues[i])
-        seqs.append(feats)
-        for cue in cues[i]:
-            if cue.startswith("open:") and (cue.endswith(":E") or cue.endswith(":S")):
-                opener = "open"
-                since_open = -1
-        since_open += 1
-        since_item += 1
-        if ch in _CLAUSE_END:
-            opener = ""
-            list_seen = False
-            since_item = 0
-        elif ch in _ITEM_END or ch in _QUOTE_OPEN or ch in _QUOTE_CLOSE or ch in "《》":
-            since_item = 0
-            if ch == "、":
-                list_seen = True
-    return seqs
+        if before in self.opens:
+            feats.append("lw=" + self.opens[before])
+        if after in self.closes:
+            feats.append("rw=" + self.closes[after])
+        if ql and qr:
+            feats.append("title" if norm[start - 1] == "《" else "quoted")
+        elif any(q in text for q in _QUOTE_CHARS):
+            feats.append("hasq")
+        if _FORMULA.search(text):
+            feats.append("formula")
+        if _QUESTION.search(text):
+            feats.append("question")
+        if _DIGIT.search(text):
+            feats.append("digit")
+        rule = self.exact.get((start, end))
+        if rule:
+            feats.append("rx=" + rule)
+        for type_ in sorted({self.cover[i] for i in range(start, end)} - {""}):
+            feats.append("rin=" + type_)
+        if start > 0 and self.cover[start - 1] and self.cover[start - 1] == self.cover[start]:
+            feats.append("rcutl=" + self.cover[start])
+        if end < len(norm) and self.cover[end] and self.cover[end] == self.cover[end - 1]:
+            feats.append("rcutr=" + self.cover[end])
+        if text in self.generic:
+            feats.append("generic")
+        i = bisect.bisect_left(self.stops, start)
+        clause_start = self.stops[i - 1] + 1 if i > 0 else 0
+        clause_end = self.stops[i] if i < len(self.stops) else len(norm)
+        j = bisect.bisect_right(self.open_ends, before)
+        if j > 0 and self.open_ends[j - 1] > clause_start:
+            feats.append("op=" + self.opens[self.open_ends[j - 1]])
+        d = self._next(self.deng, end)
+        if d < clause_end and d - end < 30:
+            feats.append("le=" + norm[d + 1 : d + 3])
+        feats.extend("bg=" + text[k : k + 2] for k in range(size - 1))
+        for k in (4, 3, 2):
+            if size > k and words.tag(text[-k:]):
+                feats.append("et=" + words.tag(text[-k:]))
+                break
+        for k in (4, 3, 2):
+            if size > k and words.tag(text[:k]):
+                feats.append("ft=" + words.tag(text[:k]))
+                break
+        for k in (3, 2, 1):
+            if before - k >= 0 and words.tag(norm[before - k : before]):
+                feats.append("lt=" + words.tag(norm[before - k : before]))
+                break
+        for k in (3, 2, 1):
+            if words.tag(norm[after : after + k]):
+                feats.append("rt=" + words.tag(norm[after : after + k]))
+                break
+        comma = self._next(self.commas, clause_start)
+        if comma < clause_end and (norm[before - 1 : before] == "、" or norm[after : after + 1] == "、"):
+            feats.append("item")
+            lo = bisect.bisect_left(self.rule_terms, (clause_start, 0))
+            for a, b in self.rule_terms[lo:]:
+                if a >= clause_end:
+                    break
+                if b <= start or a >= end:
+                    feats.append("sib=" + self.cover[a])
+                    break
+        return feats
 
 
-def sequences(norm: str, rule_spans: list[Span]) -> list[tuple[int, int, list[list[str]]]]:
-    """The stretches of ``norm`` to label, each with its characters' features.
-
-    A stretch is a sentence (split at 。！？；, line breaks); every sentence is labelled.
-    """
-    rule, cues, quote = _doc_arrays(norm, rule_spans)
-    result = []
-    start = 0
-    for match in re.finditer(r"[。！？；!?;]+[”’」』）)]*|\n+", norm):
-        end = match.end()
-        if end > start and norm[start:end].strip():
-            result.append((start, end, _features(norm, start, end, rule, cues, quote)))
-        start = end
-    if start < len(norm) and norm[start:].strip():
-        result.append((start, len(norm), _features(norm, start, len(norm), rule, cues, quote)))
-    return result
+def describe(norm: str, rule_spans: Sequence[Span]) -> Judge:
+    return Judge(norm, rule_spans)
 
 
-def decode(norm: str, start: int, tags: list[str]) -> list[Span]:
-    """Spans from B-/I- tags of norm[start:start+len(tags)]; quote marks at either edge are dropped."""
-    spans: list[Span] = []
-    current: tuple[int, str] | None = None
-    for k, tag in enumerate([*tags, "O"]):
-        kind = tag[2:] if len(tag) > 2 else ""
-        if current is not None and (tag == "O" or tag.startswith("B-") or kind != current[1]):
-            spans.append(_trimmed(norm, current[0], start + k, LABELS[current[1]]))
-            current = None
-        if tag.startswith("B-") or (tag.startswith("I-") and current is None):
-            current = (start + k, kind)
-    return [s for s in spans if s.end - s.start >= 2]
-
-
-def _trimmed(norm: str, a: int, b: int, type_: str) -> Span:
-    quotes = _QUOTE_OPEN + _QUOTE_CLOSE + _TITLE_OPEN + _TITLE_CLOSE
-    while a < b and norm[a] in quotes:
-        a += 1
-    while b > a and norm[b - 1] in quotes:
-        b -= 1
-    return Span(a, b, type_)
+def candidates(norm: str) -> list[tuple[int, int]]:
+    return Judge(norm, ()).candidates()
 
 
 @lru_cache(maxsize=1)
@@ -254,20 +285,41 @@ def _tagger() -> object | None:
     return tagger
 
 
-def model_info(path: Path = STAMP_PATH) -> dict[str, object]:
+def model_stamp(path: Path = STAMP_PATH) -> dict[str, object]:
     try:
-        info: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+        stamp: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the Topic/Mechanism model's stamp: {exc}") from exc
-    return info
+    return stamp
 
 
-def label(norm: str, rule_spans: list[Span], tagger: object | None = None) -> list[Span]:
-    """Topic and Mechanism spans the model tags in ``norm`` (none without a model)."""
+def judged(norm: str, rule_spans: Sequence[Span], tagger: object) -> list[tuple[float, int, int, str]]:
+    """(probability, start, end, type) of every candidate the model calls a Topic or Mechanism."""
+    judge = Judge(norm, rule_spans)
+    result: list[tuple[float, int, int, str]] = []
+    for start, end in judge.candidates():
+        label = tagger.tag([judge.features(start, end)])[0]  # type: ignore[attr-defined]
+        if label in LABELS:
+            result.append((tagger.marginal(label, 0), start, end, label))  # type: ignore[attr-defined]
+    return result
+
+
+def additions(norm: str, rule_spans: Sequence[Span], tagger: object | None = None, threshold: float = ADD_THRESHOLD) -> list[Span]:
+    """The model's Topics and Mechanisms that the rules (``rule_spans``) do not have: candidates at or above
+    ``threshold``, most probable first, overlapping no rule Topic/Mechanism and no candidate taken before."""
     tagger = tagger if tagger is not None else _tagger()
-    if tagger is None:
+    if tagger is None or not _QUOTED.search(norm):
         return []
-    spans: list[Span] = []
-    for start, _end, feats in sequences(norm, rule_spans):
-        spans.extend(decode(norm, start, tagger.tag(feats)))  # type: ignore[attr-defined]
-    return spans
+    taken = [(s.start, s.end) for s in rule_spans if s.type in LABELS]
+    added: list[Span] = []
+    for p, start, end, label in sorted(judged(norm, rule_spans, tagger), key=lambda z: (-z[0], z[1], z[2])):
+        if p < threshold or any(a < end and start < b for a, b in taken):
+            continue
+        taken.append((start, end))
+        added.append(Span(start, end, label))
+    return sorted(added, key=lambda s: s.start)
+
+
+def name_of(text: str) -> str:
+    """A span's name: its text without quote marks."""
+    return "".join(c for c in text if c not in _QUOTE_CHARS)

@@ -27,12 +27,7 @@ from kg.extract import termtagger
 from kg.extract.termtagger import Span
 
 _QUOTES = "“”‘’《》「」『』\"' "
-TRAIN_PARAMS: dict[str, object] = {
-    "c1": 0.1,
-    "c2": 0.05,
-    "max_iterations": 150,
-    "feature.possible_transitions": True,
-}
+TRAIN_PARAMS: dict[str, object] = {"c1": 0.1, "c2": 0.01, "max_iterations": 200}
 
 
 @dataclass
@@ -120,18 +115,14 @@ def rule_spans(norm: str) -> list[Span]:
     places = find_places(norm)
     place_spans = [(p.start, p.end) for p in places]
     terms = find_rule_terms(norm, lexicon.entries(()), place_spans)
-    return [Span(t.start, t.end, t.type) for t in terms] + [Span(a, b, "Place") for a, b in place_spans]
+    return [Span(t.start, t.end, t.type) for t in terms if t.type] + [Span(a, b, "Place") for a, b in place_spans]
 
 
-def tags_of(doc: GoldDocument, start: int, end: int) -> list[str]:
-    tags = ["O"] * (end - start)
-    letter = {v: k for k, v in termtagger.LABELS.items()}
-    for span in doc.spans:
-        if span.end <= start or span.start >= end:
-            continue
-        for i in range(max(span.start, start), min(span.end, end)):
-            tags[i - start] = ("B-" if i == span.start else "I-") + letter[span.type]
-    return tags
+def examples(doc: GoldDocument) -> list[tuple[list[str], str]]:
+    """(features, label) of every candidate of ``doc``: its gold type when a gold span matches exactly, else O."""
+    judge = termtagger.describe(doc.norm, doc.rule_spans)
+    gold = {(s.start, s.end): s.type for s in doc.spans}
+    return [(judge.features(a, b), gold.get((a, b), "O")) for a, b in judge.candidates()]
 
 
 def train(documents: Sequence[GoldDocument], model_path: Path, params: dict[str, object] | None = None) -> None:
@@ -139,8 +130,8 @@ def train(documents: Sequence[GoldDocument], model_path: Path, params: dict[str,
 
     trainer = pycrfsuite.Trainer(verbose=False)
     for doc in documents:
-        for start, end, feats in termtagger.sequences(doc.norm, doc.rule_spans):
-            trainer.append(feats, tags_of(doc, start, end))
+        for feats, label in examples(doc):
+            trainer.append([feats], [label])
     trainer.set_params(params or TRAIN_PARAMS)
     trainer.train(str(model_path))
 
@@ -156,3 +147,54 @@ def fingerprint(documents: Sequence[GoldDocument]) -> str:
         digest.update(json.dumps([(s.start, s.end, s.type) for s in doc.spans]).encode())
         digest.update(json.dumps([(s.start, s.end, s.type) for s in doc.rule_spans]).encode())
     return digest.hexdigest()
+
+
+def is_tuning_half(stem: str) -> bool:
+    """dev2's protocol: odd-numbered files (r01, s03, …) are the tuning half; even-numbered ones are never read."""
+    digits = re.search(r"(\d+)$", stem)
+    return digits is not None and int(digits.group(1)) % 2 == 1
+
+
+def training_set(shared: Path) -> list[GoldDocument]:
+    """The gold the shipped model is trained on: the first dev sets and dev2's tuning half."""
+    for folder in (shared / "gold", shared / "dev", shared / "dev2"):
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: not found (the training gold lives in ../shared)")
+    documents = load_gold(shared / "gold", [shared / "seed"], group="seed")
+    documents += load_gold(shared / "dev", group="dev")
+    documents += load_gold(shared / "dev2", select=is_tuning_half)
+    return documents
+
+
+def write_model(documents: Sequence[GoldDocument], out: Path) -> dict[str, object]:
+    """Train on ``documents`` into ``out``/term_model.crfsuite and write the stamp beside it."""
+    out.mkdir(parents=True, exist_ok=True)
+    model = out / termtagger.MODEL_PATH.name
+    train(documents, model)
+    stamp: dict[str, object] = {
+        "feature_version": termtagger.FEATURE_VERSION,
+        "fingerprint": fingerprint(documents),
+        "documents": [d.stem for d in documents],
+        "params": TRAIN_PARAMS,
+        "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
+        "command": "python scripts/train_terms.py",
+    }
+    (out / termtagger.STAMP_PATH.name).write_text(json.dumps(stamp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return stamp
+
+
+def main(argv: Sequence[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="train_terms", description="Train the Topic/Mechanism model from the gold.")
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[3] / "shared")
+    parser.add_argument("--out", type=Path, default=termtagger.DATA_DIR)
+    args = parser.parse_args(list(argv))
+    try:
+        documents = training_set(args.shared)
+        stamp = write_model(documents, args.out)
+    except ConfigError as exc:
+        print(f"error: {exc}")
+        return 1
+    print(f"trained on {len(documents)} documents -> {args.out / termtagger.MODEL_PATH.name} ({stamp['model_sha256']})")
+    return 0

@@ -1,0 +1,117 @@
+"""The Topic/Mechanism model (kg.extract.termtagger) and its training (kg.extract.termtrain).
+
+Sentences are made up for these tests; the shipped model's check against its training gold reads
+../shared at run time and is skipped where that folder is absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract_text, termtagger, termtrain, warm_up
+from tests.conftest import SHARED
+
+# Topics framed as the subject of a meeting in quotes (议题是“X”, 主题是“X”): the rules have no such frame
+MODEL_TOPICS = [
+    ("当天的协商议题是“老街排水管网改造”。", "老街排水管网改造"),
+    ("本月的议事主题是“农贸市场雨棚改造”。", "农贸市场雨棚改造"),
+]
+
+
+def _topics_and_mechanisms(text: str) -> set[tuple[str, str]]:
+    return {(e.type, e.name) for e in extract_text(text).entities if e.type in ("Topic", "Mechanism")}
+
+
+@pytest.mark.parametrize(("text", "topic"), MODEL_TOPICS)
+def test_model_adds_topics_the_rules_miss(text: str, topic: str) -> None:
+    rules = {(s.type, termtagger.name_of(text[s.start : s.end])) for s in termtrain.rule_spans(text)}
+    assert ("Topic", topic) not in rules
+    assert ("Topic", topic) in _topics_and_mechanisms(text)
+
+
+def test_model_keeps_rule_hits_and_adds_nothing_without_quotes() -> None:
+    text = "县政协围绕老旧小区改造开展协商，建立了协商成果督办机制。"
+    rules = [s for s in termtrain.rule_spans(text) if s.type in termtagger.LABELS]
+    assert rules
+    assert termtagger.additions(text, termtrain.rule_spans(text)) == []
+
+
+def test_labelling_is_deterministic() -> None:
+    text = "".join(t for t, _ in MODEL_TOPICS) * 3
+    first = [(e.type, e.name, [(m.start, m.end) for m in e.mentions]) for e in extract_text(text).entities]
+    second = [(e.type, e.name, [(m.start, m.end) for m in e.mentions]) for e in extract_text(text).entities]
+    assert first == second
+
+
+def test_model_loads_once_at_warm_up_not_at_import() -> None:
+    code = "import sys, kg; print('pycrfsuite' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+    warm_up()
+    assert termtagger._tagger.cache_info().currsize == 1
+    tagger = termtagger._tagger()
+    extract_text(MODEL_TOPICS[0][0])
+    assert termtagger._tagger() is tagger
+
+
+# A tiny made-up gold: quoted formulas after 推行 are mechanisms, quoted subjects after 议题是 are topics.
+_TINY = {
+    "a01": ("县政协推行“群众点题、委员议题、部门答题”，成效明显。当天的议题是“河道垃圾清理”。",
+            [("Mechanism", "群众点题、委员议题、部门答题"), ("Topic", "河道垃圾清理")]),
+    "a03": ("镇工委推行“会前走访、会中协商、会后回访”，群众满意。本次议题是“公厕改造提升”。",
+            [("Mechanism", "会前走访、会中协商、会后回访"), ("Topic", "公厕改造提升")]),
+    "a05": ("社区推行“小事共商、大事共议、难事共解”，邻里和睦。协商议题是“楼道堆物清理”。",
+            [("Mechanism", "小事共商、大事共议、难事共解"), ("Topic", "楼道堆物清理")]),
+}
+
+
+def _tiny_gold(folder: Path) -> Path:
+    folder.mkdir()
+    for stem, (text, entities) in _TINY.items():
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+        gold = {"doc": stem, "entities": [{"name": n, "type": t} for t, n in entities]}
+        (folder / f"{stem}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_gold_names_are_located_through_quote_marks() -> None:
+    norm = "区政协建立协商成果“季度通报”制度。"
+    spans = termtrain.locate(norm, [("Mechanism", ["协商成果季度通报制度"])])
+    assert [(norm[s.start : s.end], s.type) for s in spans] == [("协商成果“季度通报”制度", "Mechanism")]
+
+
+def test_training_on_a_tiny_gold_is_deterministic_and_learns_it(tmp_path: Path) -> None:
+    documents = termtrain.load_gold(_tiny_gold(tmp_path / "gold"), select=termtrain.is_tuning_half)
+    assert [d.stem for d in documents] == ["a01#0", "a03#0", "a05#0"]
+    stamps = [termtrain.write_model(documents, tmp_path / name) for name in ("one", "two")]
+    one = (tmp_path / "one" / termtagger.MODEL_PATH.name).read_bytes()
+    assert one == (tmp_path / "two" / termtagger.MODEL_PATH.name).read_bytes()
+    assert stamps[0]["fingerprint"] == stamps[1]["fingerprint"]
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(tmp_path / "one" / termtagger.MODEL_PATH.name))
+    text = "村里推行“有事先商、商后再办、办后回评”。本周议题是“路灯夜间照明”。"
+    found = {(s.type, termtagger.name_of(text[s.start : s.end])) for s in termtagger.additions(text, termtrain.rule_spans(text), tagger)}
+    assert ("Mechanism", "有事先商、商后再办、办后回评") in found
+    assert ("Topic", "路灯夜间照明") in found
+
+
+def test_dev2_protocol_reads_only_the_tuning_half() -> None:
+    assert [s for s in ("r01", "r02", "s03", "t10", "u09") if termtrain.is_tuning_half(s)] == ["r01", "s03", "u09"]
+
+
+@pytest.mark.skipif(not (SHARED / "dev2").is_dir(), reason="the training gold (../shared) is absent")
+def test_shipped_model_is_current() -> None:
+    """kg/data/term_model.crfsuite is what scripts/train_terms.py makes from today's gold and features."""
+    stamp = termtagger.model_stamp()
+    assert stamp["feature_version"] == termtagger.FEATURE_VERSION
+    assert stamp["model_sha256"] == hashlib.sha256(termtagger.MODEL_PATH.read_bytes()).hexdigest()
+    documents = termtrain.training_set(SHARED)
+    assert stamp["fingerprint"] == termtrain.fingerprint(documents), "retrain: .venv/bin/python scripts/train_terms.py"
