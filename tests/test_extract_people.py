@@ -30,3 +30,65 @@ def test_person_after_a_role_word_with_the_post_before(text: str, person: str, p
 def test_dictionary_word_after_a_title_is_no_name() -> None:
     found = _names("剑阁县政协成立工作领导小组，由县政协主席任组长。")
     assert not any(t == "Person" for t, _ in found)
+
+
+NAMES = [
+    # (text, persons that must be found) -- made-up sentences of the shapes real reports use
+    # Yi and Tibetan names after a title, in a list and before a follower
+    ("州政协党组书记、主席马海拉布出席并讲话，州委常委、统战部部长阿苦格日到会指导。", {"马海拉布", "阿苦格日"}),
+    ("市政协副主席庹明、阿牛依果出席。", {"庹明", "阿牛依果"}),
+    ("县政协副主席何文静、扎西卓嘎，秘书长蒲建军出席会议。", {"何文静", "扎西卓嘎", "蒲建军"}),
+    # where the name ends: a preposition, an adverb or a verb glued to it
+    ("主持人、区政协委员钟雨把话筒递给居民。", {"钟雨"}),
+    ("年轻业主司马岚却有不同看法。", {"司马岚"}),
+    ("县政协委员、某茶厂负责人宇文涛接过话头。", {"宇文涛"}),
+    ("58岁的茶农穆长顺种了6亩茶。", {"穆长顺"}),
+    # by-lines: names separated by spaces
+    ("本报记者 龚晓川　通讯员 冉芳 杜云飞", {"龚晓川", "冉芳", "杜云飞"}),
+    ("（凉州日报记者 吉布阿果 实习生 何沐风）", {"吉布阿果", "何沐风"}),
+    # credits closing a paragraph
+    ("会议形成3条意见。\n\n（罗嘉）\n", {"罗嘉"}),
+    ("确保事事有回音。（向平）", {"向平"}),
+    ("（县政协办　吉伍拉且）", {"吉伍拉且"}),
+    # names before their title; historical figures after a role word
+    ("毛泽东同志强调要团结一切可以团结的力量。", {"毛泽东"}),
+    ("青石镇是王启明先生的故乡。", {"王启明"}),
+    ("明代状元杨慎之曾在此读书。", {"杨慎之"}),
+    ("退休工人卢长贵说，现在丢进去听得到响声。", {"卢长贵"}),
+]
+
+
+@pytest.mark.parametrize(("text", "persons"), NAMES)
+def test_names(text: str, persons: set[str]) -> None:
+    found = {name for type_, name in _names(text) if type_ == "Person"}
+    assert persons <= found
+    assert all(any(p in f for p in persons) for f in found), f"extra persons {found - persons}"
+
+
+NOT_NAMES = [
+    "确保落实到位（试行）",
+    "各位同志，请坐。",
+    "委员常态化参与小区议事。",
+    "群众关心的问题精准选题。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_no_names(text: str) -> None:
+    assert not {name for type_, name in _names(text) if type_ == "Person"}
+
+
+POSTS = [
+    # (text, person, posts held)
+    ("深入学习贯彻习近平总书记关于人民政协工作的重要思想。", "习近平", {"总书记"}),
+    ("市政协副主席兼秘书长黄慧敏主持会议。", "黄慧敏", {"市政协副主席", "市政协秘书长"}),
+    ("县政协委员、凉州彝绣协会会长阿侯莫呷建议把订单引进社区。", "阿侯莫呷", {"县政协委员", "凉州彝绣协会会长"}),
+    ("会上，院落自治小组组长钟秀兰发言。", "钟秀兰", {"院落自治小组组长"}),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "posts"), POSTS)
+def test_posts(text: str, person: str, posts: set[str]) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert {("Position", p) for p in posts} <= found

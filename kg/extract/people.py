@@ -147,16 +147,24 @@ def find_people(
         kind = kinds[title]
         if kind in ("position", "member"):
             organ = organ_by_end.get(ts)
+            position: PositionHit | None = None
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
                 last_organ = organ
-            elif kind == "position" and before in "、，," and last_organ is not None:
+            elif kind == "position" and before in _CHAIN and last_organ is not None:
                 position = PositionHit(ts, te, title, last_organ, True, title)
-            else:
-                pending = []
+            elif kind == "position":
+                position = _described_post(norm, ts, te, title)
+            if position is None and kind == "member":
+                pending = []  # 委员, 成员 alone announce no name (委员常态化参与, 成员单位)
                 continue
-            pending = [p for p in pending if p.end <= position.start and _joined(norm, p.end, position.start)]
-            pending.append(position)
+            if position is None:
+                # a title with no organ of ours before it (镇长, 协会会长 of a body we do not know) still
+                # announces a name, but gives no post
+                pending = []
+            else:
+                pending = [p for p in pending if p.end <= position.start and _joined(norm, p.end, position.start)]
+                pending.append(position)
         else:
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
             pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
@@ -164,15 +172,136 @@ def find_people(
         if span is None or not _plausible(norm, *span):
             continue
         names = [span]
-        while names[-1][1] < len(norm) and norm[names[-1][1]] == "、":
-            nxt = parse_name(norm, names[-1][1] + 1)
-            if nxt is None or pattern.match(norm, names[-1][1] + 1) or not _plausible(norm, *nxt):
+        while names[-1][1] < len(norm):
+            gap = _list_gap(norm, names[-1][1], kind == "byline")
+            if not gap:
+                break
+            nxt = parse_name(norm, names[-1][1] + gap)
+            if nxt is None or pattern.match(norm, names[-1][1] + gap) or not _plausible(norm, *nxt):
+                break
+            if gap > 1 and not _credit_end(norm, nxt[1]):
                 break
             names.append(nxt)
         persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
         positions.extend(pending)
         pending = []
+    after_persons, after_positions = _names_before_titles(norm, persons)
+    persons.extend(after_persons)
+    positions.extend(after_positions)
+    persons.extend(_credits(norm, persons))
     return _recurrences(norm, persons), positions
+
+
+@lru_cache(maxsize=1)
+def _after_titles() -> tuple[re.Pattern[str], dict[str, str]]:
+    kinds = {title: kind for title, kind in read_table("titles_after.tsv", 2, 2)}
+    return re.compile("|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))), kinds
+
+
+def _names_before_titles(norm: str, known: list[PersonHit]) -> tuple[list[PersonHit], list[PositionHit]]:
+    """Names written before their title (毛泽东同志, 张澜先生, 习近平总书记): a name of two to four
+    characters starting with a surname, at a word start. A title of kind ``post`` is a post too."""
+    pattern, kinds = _after_titles()
+    taken = SpanIndex((p.start, p.end) for p in known)
+    persons: list[PersonHit] = []
+    positions: list[PositionHit] = []
+    for match in pattern.finditer(norm):
+        ts, te = match.span()
+        span = _name_ending_at(norm, ts)
+        if span is None or taken.overlaps(*span):
+            continue
+        persons.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
+        taken.add(*span)
+        if kinds[match.group()] == "post":
+            organ = OrganHit(ts, ts, "", "", None, "", "", ts)
+            positions.append(PositionHit(ts, te, match.group(), organ, False, match.group()))
+    return persons, positions
+
+
+def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
+    single, compound = _surnames()
+    window_start = max(0, end - 8)
+    window = norm[window_start : end]
+    for size in (3, 2, 4):
+        start = end - size
+        if start < 0 or not all(_CJK_RE.match(c) for c in norm[start:end]):
+            continue
+        surname = 2 if norm[start : start + 2] in compound else 1 if norm[start] in single else 0
+        if not surname or size - surname > 2 or (size == 4 and surname == 1):
+            continue
+        if start > 0 and _CJK_RE.match(norm[start - 1]) and not words.is_boundary(window, start - window_start):
+            continue
+        if parse_name(norm[start:end], 0) == (0, size):
+            return start, end
+    return None
+
+
+_CREDIT = re.compile(r"[（(]([^（）()\n]{2,30})[）)][ \t\u3000]*(?=\n|$)")
+_CREDIT_UNIT = re.compile(r"[\u4e00-\u9fff]{2,16}(?:办|办公室|政协|中心|站|部|局|委|报|网|台|社)")
+
+
+def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
+    """A credit closing a paragraph, in brackets: （罗佳）, （县政协办　吉伍依莫）: the name alone, or after
+    the writer's unit and a space."""
+    taken = SpanIndex((p.start, p.end) for p in known)
+    found: list[PersonHit] = []
+    for match in _CREDIT.finditer(norm):
+        inner_start = match.start(1)
+        parts = [(m.start() + inner_start, m.end() + inner_start) for m in re.finditer(r"\S+", match.group(1))]
+        if not parts or len(parts) > 2 or (len(parts) == 2 and not _CREDIT_UNIT.fullmatch(norm, *parts[0])):
+            continue
+        start, end = parts[-1]
+        if end - start > 4 or taken.overlaps(start, end):
+            continue
+        if parse_name(norm, start) == (start, end) and _plausible(norm, start, end):
+            found.append(PersonHit(start, end, norm[start:end]))
+    return found
+
+
+_CHAIN = "、，,兼"
+"""Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
+_SPACES = re.compile(r"[ \u3000]+")
+
+
+def _list_gap(norm: str, end: int, byline: bool) -> int:
+    """Characters between a name ending at ``end`` and the next name of the same list: 1 for 、, the run
+    of spaces after a byline's name (通讯员 冉丽 杜鹏飞), 0 when no list goes on."""
+    if norm[end] == "、":
+        return 1
+    spaces = _SPACES.match(norm, end)
+    return spaces.end() - end if byline and spaces else 0
+
+
+def _credit_end(norm: str, end: int) -> bool:
+    """True when a byline's name ending at ``end`` is followed by a space, a closing bracket or the line's end."""
+    return end >= len(norm) or norm[end] in " \u3000）)】]\n"
+
+
+@lru_cache(maxsize=1)
+def _association_heads() -> tuple[str, ...]:
+    return tuple(sorted(word_set("association_heads.txt"), key=len, reverse=True))
+
+
+_DESCRIPTOR_CHARS = re.compile(r"[\u4e00-\u9fff]")
+_DESCRIPTOR_MAX = 14
+
+
+def _described_post(norm: str, ts: int, te: int, title: str) -> PositionHit | None:
+    """A post of a body we have no organ for, written whole before the name: 凉山州彝绣协会会长,
+    院落自治小组组长. The descriptor runs back from the title to punctuation (at most _DESCRIPTOR_MAX
+    characters) and must end with an association's head word (kg/data/association_heads.txt)."""
+    if not any(norm.endswith(h, 0, ts) for h in _association_heads()):
+        return None
+    start = ts
+    while start > 0 and ts - start < _DESCRIPTOR_MAX and _DESCRIPTOR_CHARS.match(norm[start - 1]):
+        start -= 1
+    if ts - start == _DESCRIPTOR_MAX and start > 0 and _DESCRIPTOR_CHARS.match(norm[start - 1]):
+        return None
+    head = next(h for h in _association_heads() if norm.endswith(h, 0, ts))
+    if ts - start <= len(head):
+        return None
+    organ = OrganHit(start, ts, "", norm[start:ts], None, "", norm[start:ts], ts)
+    return PositionHit(start, te, title, organ, False, norm[start:te])
 
 
 _DESCRIBED = re.compile(r"、[^、，,。；;：:\n（）()]{0,16}")
@@ -190,8 +319,9 @@ def _plausible(norm: str, start: int, end: int) -> bool:
         return True
     span = norm[start : end + 2]
     size = end - start
-    if not words.is_boundary(span, size) and not _follower_at(norm, end):
-        # a word that usually follows names closes it even where jieba reads across (赵德|明说)
+    if not words.is_boundary(span, size) and not _follower_at(norm, end) and words.tag(words.word_at(span, size - 1)):
+        # a word that usually follows names closes it even where jieba reads across (赵德|明说); a guess
+        # of jieba's for an unknown word (穆大贵种|了) decides nothing
         return False
     first = words.word_at(span, 0)
     single, compound = _surnames()
@@ -212,7 +342,7 @@ def _plausible(norm: str, start: int, end: int) -> bool:
 
 
 def _joined(norm: str, end: int, start: int) -> bool:
-    return norm[end:start] in ("、", "")
+    return norm[end:start] in ("、", "兼", "")
 
 
 def _recurrences(norm: str, persons: list[PersonHit]) -> list[PersonHit]:

@@ -152,6 +152,8 @@ class Resolver:
 
     def position_name(self, position: PositionHit, organ_names: dict[int, str]) -> str:
         organ = position.organ
+        if not organ.type:
+            return position.surface  # a body we have no organ for (协会会长): the post as written
         name = organ_names.get(organ.start, organ.surface)
         if position.base:
             name = name[: len(name) - (organ.end - organ.base_end)]
