@@ -92,3 +92,25 @@ def test_posts(text: str, person: str, posts: set[str]) -> None:
     found = _names(text)
     assert ("Person", person) in found
     assert {("Position", p) for p in posts} <= found
+
+
+def test_a_title_chain_keeps_every_post() -> None:
+    found = _names("遂州市政协党组成员、副主席、秘书长尹红霞出席。")
+    assert {("Position", p) for p in ("遂州市政协党组成员", "遂州市政协副主席", "遂州市政协秘书长")} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("市委常委、统战部部长欧阳敏应邀出席。", "欧阳敏"),  # the last character starts a word (应邀)
+        ("区政协副主席慕容华说。", "慕容华"),  # a verb of speech before the full stop
+        ("县政协主席吉克石一，县政协副主席出席。", "吉克石一"),  # 一 is no verb
+        ("越西县政协主席苏尔哈、会理市政协主席郑光亮发言。", "苏尔哈"),
+    ],
+)
+def test_where_a_name_ends(text: str, person: str) -> None:
+    assert ("Person", person) in _names(text)
+
+
+def test_no_name_at_the_end_of_a_title() -> None:
+    assert not any(t == "Person" for t, _ in _names("制定《锦华苑小区居民公约》。"))

@@ -99,7 +99,7 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
     if given < 1:
         return None
     bounded = run_end == len(norm) or norm[run_end] in _SEPARATORS
-    if bounded and s == 2 and given <= 2:
+    if bounded and s == 2 and given <= 2 and not (given == 2 and _spoken_after(norm, p + s + 1)):
         # 吉克石一，: punctuation closes a name with a two-character surname (一 is no follower here)
         return p, run_end
     if given == 1 or _follower_at(norm, p + s + 1):
@@ -108,7 +108,21 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
         return p, p + s + 2
     if given == 3 and s == 1 and bounded:
         return p, run_end
+    if _word_from(norm, p, p + s + 1) and not words.tag(norm[p : p + s + 1]):
+        return p, p + s + 1  # 欧阳慧|应邀: the last character starts a word running past the name
     return p, p + s + 2
+
+
+def _spoken_after(norm: str, i: int) -> bool:
+    """A following verb at ``i`` (说, 表示) even before punctuation (慕容秀说。); 一 of 吉克石一 is no verb."""
+    return any(norm.startswith(w, i) and words.tag(w).startswith("v") for w in _followers())
+
+
+def _word_from(norm: str, p: int, at: int) -> bool:
+    """True when a dictionary word of two or more characters starts at ``at`` and runs past ``at + 1``."""
+    window = norm[p : at + 4]
+    word = words.word_at(window, at - p)
+    return len(word) >= 2 and words.is_boundary(window, at - p) and bool(words.tag(word))
 
 
 def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, str]]:
@@ -163,7 +177,9 @@ def find_people(
                 # announces a name, but gives no post
                 pending = []
             else:
-                pending = [p for p in pending if p.end <= position.start and _joined(norm, p.end, position.start)]
+                # the chain goes on only when the post before ends where this one starts (、, 兼 between)
+                if pending and not (pending[-1].end <= position.start and _joined(norm, pending[-1].end, position.start)):
+                    pending = []
                 pending.append(position)
         else:
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
@@ -317,6 +333,8 @@ def _plausible(norm: str, start: int, end: int) -> bool:
     a conjunction or preposition followed by a word (和群众), a long given name ending in a word (包抓县区)."""
     if "·" in norm[start:end]:
         return True
+    if norm.startswith("》", end):
+        return False  # the end of a title (《居民公约》)
     span = norm[start : end + 2]
     size = end - start
     if not words.is_boundary(span, size) and not _follower_at(norm, end) and words.tag(words.word_at(span, size - 1)):
@@ -327,7 +345,7 @@ def _plausible(norm: str, start: int, end: int) -> bool:
     single, compound = _surnames()
     if len(first) >= 2 and first not in compound and words.tag(first) in _NOT_NAME_TAGS:
         return False
-    if len(first) == size >= 3 and words.tag(first) and not words.tag(first).startswith("nr"):
+    if len(first) == size >= 3 and words.tag(first) and not words.tag(first).startswith(("nr", "ns", "nz")):
         # the whole span is one dictionary word that is no name (任组长 of 由县政协主席任组长)
         return False
     if len(first) == 1 and words.tag(first) in _FUNCTION_TAGS:
