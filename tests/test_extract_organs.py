@@ -58,3 +58,55 @@ def test_verb_before_a_short_form_organ_is_no_county() -> None:
     found = _entities("平昌县政协提案委员会会同县委督查室开展督办。")
     assert ("PartyGovOrgan", "平昌县委督查室") in found
     assert ("Place", "会同县") not in found
+
+
+ORGANS = [
+    # (text, type, name, alias or "") -- made-up sentences of the shapes real reports use
+    # a long descriptor before 委员会, with 政协 inside it
+    ("眉山市政协委员工作和地方政协联络委员会副主任宋晓晴出席。", "CPPCCBody", "眉山市政协委员工作和地方政协联络委员会", ""),
+    ("市政协文化文史和学习委员会委员参加。资阳市", "CPPCCBody", "资阳市政协文化文史和学习委员会", "市政协文化文史和学习委员会"),
+    # units of a committee in a town, standing-committee meetings
+    ("市政协青杠镇工作组要把清单报送镇党委。广汉市", "CPPCCBody", "广汉市政协青杠镇工作组", "市政协青杠镇工作组"),
+    ("在县政协常委会议上通报办理情况。", "CPPCCBody", "县政协常委会议", ""),
+    # a short form after a verb resolves to the town before it
+    ("广汉市青杠镇的议事会把清单报送镇党委。", "PartyGovOrgan", "青杠镇党委", "镇党委"),
+    # sub-organs written alone in a title chain belong to the committee the chain starts with
+    ("眉山市政协秘书长、办公厅主任、港澳委主任吴启明率队调研。", "CPPCCBody", "眉山市政协港澳委", "港澳委"),
+    ("眉山市政协秘书长、办公厅主任、港澳委主任吴启明率队调研。", "Position", "眉山市政协办公厅主任", "办公厅主任"),
+    # departments: names with 和, lists inheriting the first one's place
+    ("区住建和交通运输局、区应急管理局负责同志发言。新都区", "PartyGovOrgan", "新都区住建和交通运输局", ""),
+    ("会同县水利局、林业局开展督办。", "PartyGovOrgan", "会同县林业局", "林业局"),
+    ("区住房城乡建委负责同志到场。南岸区", "PartyGovOrgan", "南岸区住房城乡建委", "区住房城乡建委"),
+    ("县委常委会专题听取汇报。威远县", "PartyGovOrgan", "威远县委常委会", "县委常委会"),
+    # democratic parties' committees and their chairs; the CPC prefix is only written
+    ("邀请民盟绵阳市委会主委孔令华座谈。", "PartyGovOrgan", "民盟绵阳市委会", ""),
+    ("邀请民盟绵阳市委会主委孔令华座谈。", "Position", "民盟绵阳市委会主委", ""),
+    ("九三学社泸州市委参加。", "PartyGovOrgan", "九三学社泸州市委", ""),
+    ("落实《中共射洪市委关于加强协商工作的意见》。", "PartyGovOrgan", "射洪市委", "中共射洪市委"),
+    # a committee's formal name is an alias of its short one
+    ("版权所有：政协什邡市委员会办公室", "CPPCCBody", "什邡市政协办公室", "政协什邡市委员会办公室"),
+    ("主办：中国人民政治协商会议四川省绵竹市委员会", "CPPCCBody", "绵竹市政协", "中国人民政治协商会议四川省绵竹市委员会"),
+    ("政协射洪市第十届委员会常务委员会工作报告", "CPPCCBody", "射洪市政协常委会", "政协射洪市第十届委员会常务委员会"),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "name", "alias"), ORGANS)
+def test_organs(text: str, type_: str, name: str, alias: str) -> None:
+    found = _entities(text)
+    assert (type_, name) in found, sorted(found)
+    assert not alias or alias in found[(type_, name)]
+
+
+NOT_ORGANS = [
+    # (text, a name that must not be found)
+    ("走出了一条民族地区政协协商向基层延伸的新路子。", "地区政协"),
+    ("南岸区铜元局街道福民路社区。", "南岸区铜元局"),
+    ("市场监管局", "市场监管局"),
+    ("旗水利局、旗林业和草原局负责同志。伊金霍洛旗", "伊金霍洛旗旗林业和草原局"),
+    ("县政协常委李明出席。", "县政协常委"),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong"), NOT_ORGANS)
+def test_not_organs(text: str, wrong: str) -> None:
+    assert not any(name == wrong for type_, name in _entities(text) if type_ != "Position")

@@ -66,6 +66,8 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
             organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
     organs.sort(key=lambda o: o.start)
     persons, positions = find_people(norm, sentences, organs)
+    organs.extend(p.organ for p in positions if p.organ.parent is not None and p.organ not in organs)
+    organs.sort(key=lambda o: o.start)
     person_spans = [(p.start, p.end) for p in persons]
     places = [p for p in places if not any(a < p.end and p.start < b for a, b in person_spans)]
 
@@ -78,7 +80,7 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
         organ_names[organ.start] = name
         key = resolver.add(organ.type, name, organ.start, organ.end)
         if organ.base_end < organ.end:
-            base = name[: len(name) - (organ.end - organ.base_end)]
+            base = name[: len(name) - organ.sub_chars]
             resolver.add(organ.type, base, organ.start, organ.base_end)
         if place is not None:
             resolver.located_in(key, place, organ.start)

@@ -50,6 +50,17 @@ class OrganHit:
     to comes from the text before it."""
     refers_to: str = ""
     """A sub-organ written alone (党组, 专委会): the ending of the earlier organ it stands for (党组, 委员会)."""
+    party: str = ""
+    """A democratic party written before the place (民建 of 民建南岸区委): the organ is that party's."""
+    name_sub: int = -1
+    """Characters of the name's end that are the sub-organ (-1: as many as written after ``base_end``)."""
+    parent: OrganHit | None = None
+    """A sub-organ written alone in a title chain (市政协秘书长、办公厅主任): the organ the chain starts with."""
+
+    @property
+    def sub_chars(self) -> int:
+        """Characters at the end of the organ's name that name its sub-organ (党组 of 市政协党组)."""
+        return self.name_sub if self.name_sub >= 0 else self.end - self.base_end
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +87,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "cppcc_unit": re.compile(_alternation("cppcc_unit")),
         "party_dept": re.compile(f"({_alternation('party_dept')})"),
         "gov_dept": re.compile(f"({_alternation('gov_dept')})"),
-        "gov_fallback": re.compile(f"[{_CJK}]{{2,6}}?局"),
     }
 
 
@@ -99,11 +109,77 @@ def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[Pla
             before = norm[start - 1] if start > 0 else ""
             if before and before in _GENERIC_BEFORE_LEVEL:
                 return None
-            if before and re.match(f"[{_CJK}]", before) and word in ("社区", "街道", "小区", "村", "镇", "乡"):
+            if before and re.match(f"[{_CJK}]", before) and word in ("社区", "街道", "小区", "村", "镇", "乡", "地区"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
-                return None
+                # (民族地区政协), unless a verb or preposition ends there (报送|镇党委, 向|镇政府)
+                if not _after_verb(norm, start):
+                    return None
             return None if before.isdigit() else (None, word, start)
     return None
+
+
+_OPENS_ORGAN = frozenset({"v", "p", "c", "vn", "d"})
+
+
+def _after_verb(norm: str, at: int) -> bool:
+    """True when a verb, preposition or conjunction ends at ``at`` (报送|镇党委)."""
+    window = norm[max(0, at - 4) : at + 3]
+    offset = at - max(0, at - 4)
+    if not words.is_boundary(window, offset):
+        return False
+    return words.tag(words.word_at(window, offset - 1)) in _OPENS_ORGAN
+
+
+_FORMAL_TERM = re.compile("第[一二三四五六七八九十\\d]+届")
+
+
+def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
+    """A committee written in its formal form: 政协什邡市委员会, 中国人民政治协商会议四川省绵竹市委员会办公室,
+    政协南充市第八届委员会常务委员会. The name is the short one of the innermost place (什邡市政协,
+    绵竹市政协办公室, 南充市政协常委会); the written form is kept as an alias."""
+    by_start = {p.start: p for p in places}
+    found: list[OrganHit] = []
+    for opener in _roles_set("cppcc_formal"):
+        at = norm.find(opener)
+        while at >= 0:
+            end = at + len(opener)
+            place = None
+            while end in by_start:
+                place = by_start[end]
+                end = place.end
+            term = _FORMAL_TERM.match(norm, end)
+            if term is not None:
+                end = term.end()
+            if place is not None and norm.startswith("委员会", end):
+                end += len("委员会")
+                base_end = end
+                tail = "政协"
+                standing = next((w for w in _roles_set("cppcc_formal_standing") if norm.startswith(w, end)), "")
+                if standing:
+                    end += len(standing)
+                    tail += "常委会"
+                else:
+                    sub_end = _cppcc_sub_end(norm, end)
+                    if sub_end is not None:
+                        tail += norm[end:sub_end]
+                        end = sub_end
+                found.append(OrganHit(at, end, "CPPCCBody", norm[at:end], place, "", tail, base_end,
+                                      name_sub=len(tail) - len("政协")))
+            at = norm.find(opener, max(end, at + 1))
+    return found
+
+
+def _written_before(norm: str, at: int, role: str) -> str:
+    """The word of ``role`` written right before ``at`` (中共 of 中共阜宁县委), '' when none."""
+    return next((w for w in _roles_set(role) if norm.startswith(w, at - len(w))), "")
+
+
+def _party_before(norm: str, at: int) -> str:
+    """The democratic party written right before ``at`` (民建, 九三学社), '' when none."""
+    for word in _roles_set("party_prefix"):
+        if norm.startswith(word, at - len(word)):
+            return word
+    return ""
 
 
 def _publication_follows(norm: str, end: int) -> bool:
@@ -123,9 +199,12 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     for match in pats["head"].finditer(norm):
         head = match.group(1)
         hs, he = match.span(1)
-        if head == "委" and (he < len(norm) and norm[he] in _NOT_AFTER_WEI):
-            continue
         prefix = _prefix(norm, hs, places_by_end)
+        party = _party_before(norm, prefix[2]) if prefix is not None and head == "委" else ""
+        if party and norm.startswith("会", he):
+            he += 1  # 民盟广安市委会
+        elif head == "委" and (he < len(norm) and norm[he] in _NOT_AFTER_WEI):
+            continue
         implied = _implied(head)
         implied_only = prefix is None
         if prefix is None:
@@ -135,19 +214,10 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         place, level, start = prefix
         is_cppcc = head in cppcc_heads
         end = he
-        sub_match = None
         if is_cppcc:
             after = next((p for p in places if p.start == he and p.level in ("town", "street")), None) if places_by_end else None
             sub_from = after.end if after else he
-            sub_match = pats["cppcc_sub"].match(norm, sub_from)
-            if sub_match and sub_match.group(1) and (
-                sub_match.group(2) not in ("委员会", "领导小组", "工委") or not _descriptor(sub_match.group(1))
-            ):
-                sub_match = None
-            if sub_match is None and after is not None:
-                sub_match = None
-            if sub_match:
-                end = sub_match.end()
+            end = _cppcc_sub_end(norm, sub_from) or he
             if _publication_follows(norm, end):
                 continue
         else:
@@ -156,7 +226,11 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
                 end = dept.end()
         type_ = "CPPCCBody" if is_cppcc else "PartyGovOrgan"
         tail_start = place.end if place else (hs if implied_only else start + len(level))
-        hits.append(OrganHit(start, end, type_, norm[start:end], place, level, norm[tail_start:end], he))
+        start -= len(party)
+        if not is_cppcc and not party and place is not None:
+            start -= len(_written_before(norm, start, "cpc_prefix"))  # 中共阜宁县委: the written form
+        hits.append(OrganHit(start, end, type_, norm[start:end], place, level, norm[tail_start:end], he, party=party))
+    hits.extend(_formal_committees(norm, places))
     hits.extend(_town_units(norm, places, hits))
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
@@ -166,6 +240,57 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     kept.extend(_referring_back(norm, kept))
     kept.sort(key=lambda h: (h.start, -h.end))
     return kept
+
+
+_SUB_DESCRIPTOR_MAX = 12
+"""Characters a descriptor may have before 委员会/领导小组/工委 (委员工作和地方政协联络委员会)."""
+_SHORT_COMMITTEE = re.compile(f"[{_CJK}]{{2,4}}?委(?![员会])")
+
+
+def chained_sub_organ(norm: str, start: int, end: int, parent: OrganHit) -> OrganHit | None:
+    """``norm[start:end]`` read as a sub-organ of ``parent`` written alone in a title chain (办公厅, 港澳委,
+    文化文史委员会 after 市政协秘书长、), or None."""
+    if parent.type != "CPPCCBody" or end - start < 2 or _cppcc_sub_end(norm, start) != end:
+        return None
+    return OrganHit(start, end, parent.type, norm[start:end], None, "", norm[start:end], end, parent=parent)
+
+
+def _cppcc_sub_end(norm: str, at: int) -> int | None:
+    """End of the sub-organ written at ``at`` after a CPPCC committee, or None: a sub-organ word straight
+    after it (党组, 主席会议, 工作组), a descriptor of up to _SUB_DESCRIPTOR_MAX characters before a word
+    that takes one (提案委员会, 文化文史和学习委员会), or a committee's short name (港澳委, 文史委). The
+    longest reading wins."""
+    pats = _patterns()
+    best: int | None = None
+    direct = pats["cppcc_sub"].match(norm, at)
+    if direct is not None and not direct.group(1):
+        best = direct.end()
+    described = _roles_set("cppcc_sub_described")
+    for i in range(at + 1, min(len(norm), at + _SUB_DESCRIPTOR_MAX + 1)):
+        if not re.match(f"[{_CJK}]", norm[i - 1]) and norm[i - 1] not in _QUOTES:
+            break
+        word = next((w for w in described if norm.startswith(w, i)), None)
+        if word is not None and (best is None or i + len(word) > best) and _descriptor(norm[at:i]):
+            best = i + len(word)
+    short = _SHORT_COMMITTEE.match(norm, at)
+    if short is not None and (best is None or short.end() > best) and _descriptor(norm[at : short.end() - 1]):
+        if not _titles_at(norm, at):
+            best = short.end()
+    return best
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[str, ...]:
+    return tuple(title for title, _ in read_table("titles.tsv", 2, 2))
+
+
+def _titles_at(norm: str, at: int) -> bool:
+    """True when a title starts at ``at`` (常委 of 县政协常委 is a title, not a committee)."""
+    return norm.startswith(_title_words(), at)
+
+
+def _roles_set(role: str) -> tuple[str, ...]:
+    return tuple(w for w, _ in _roles().get(role, []))
 
 
 def _descriptor(text: str) -> bool:
@@ -266,23 +391,75 @@ def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> lis
     return found
 
 
+_DEPARTMENT_MAX = 10
+"""Characters of a department's own name before 局 (住建和交通运输, 文化广播电视和旅游)."""
+
+
 def _government_departments(norm: str, places_by_end: dict[int, PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:
-    pats = _patterns()
+    """Departments after a place or level word: listed ones (区住建局, 县住房城乡建委), any X局 whose name
+    starts at a word (区住建和交通运输局, not 市|场监管局), and the later links of a list, which inherit
+    the first one's place (会同县水利局、林业局)."""
     found: list[OrganHit] = []
     spans = SpanIndex((h.start, h.end) for h in taken)
-    for pattern in (pats["gov_dept"], pats["gov_fallback"]):
-        for match in pattern.finditer(norm):
-            ds, de = match.span()
-            if spans.overlaps(ds, de):
-                continue
-            prefix = _prefix(norm, ds, places_by_end)
-            if prefix is None:
-                continue
-            place, level, start = prefix
-            tail_start = place.end if place else start + len(level)
-            found.append(OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de))
-            spans.add(start, de)
+    candidates = [m.span() for m in _patterns()["gov_dept"].finditer(norm)]
+    candidates.extend(_bureaus(norm))
+    candidates.sort(key=lambda span: (span[1], span[0]))
+    in_places = SpanIndex((p.start, p.end) for p in places_by_end.values())
+    for ds, de in candidates:
+        if spans.overlaps(ds, de) or in_places.overlaps(de - 1, de):
+            continue  # 铜元局 of 铜元局街道 is part of a place
+        hit = _department_hit(norm, ds, de, places_by_end) or _listed_after(norm, ds, de, found)
+        if hit is not None:
+            found.append(hit)
+            spans.add(hit.start, hit.end)
     return found
+
+
+def _bureaus(norm: str) -> list[tuple[int, int]]:
+    """Spans X局 where X is 2 to _DEPARTMENT_MAX characters; each start is a candidate."""
+    spans: list[tuple[int, int]] = []
+    at = norm.find("局")
+    while at >= 0:
+        for size in range(2, _DEPARTMENT_MAX + 1):
+            if at - size < 0 or not re.match(f"[{_CJK}]", norm[at - size]):
+                break
+            spans.append((at - size, at + 1))
+        at = norm.find("局", at + 1)
+    return spans
+
+
+def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceHit]) -> OrganHit | None:
+    prefix = _prefix(norm, ds, places_by_end)
+    if prefix is None or not _department_name(norm, ds, de):
+        return None
+    place, level, start = prefix
+    if level and _word_across(norm, start, ds, de):
+        return None  # 市场监管局 without a place: 市 is the start of 市场
+    tail_start = place.end if place else start + len(level)
+    return OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de)
+
+
+def _department_name(norm: str, ds: int, de: int) -> bool:
+    """True when ``norm[ds:de]`` reads as a name (no verb or function word first)."""
+    return _descriptor(norm[ds : de - 1])
+
+
+def _word_across(norm: str, start: int, at: int, end: int) -> bool:
+    """True when a dictionary word starting at ``start`` runs across ``at`` and ends before ``end`` (市场
+    of 市场监管局; not 县公安局, one word for the whole organ)."""
+    window = norm[start : end + 2]
+    word = words.word_at(window, 0)
+    return at - start < len(word) < end - start and bool(words.tag(word))
+
+
+def _listed_after(norm: str, ds: int, de: int, found: list[OrganHit]) -> OrganHit | None:
+    """林业局 of 会同县水利局、林业局: a department right after another one and 、 takes its place."""
+    before = next((h for h in reversed(found) if h.end == ds - 1), None)
+    if before is None or norm[ds - 1] != "、" or not _department_name(norm, ds, de):
+        return None
+    if norm.startswith(tuple(level_words()), ds):
+        return None  # 市商务局 of 市文旅局、市商务局 has a level word of its own
+    return OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], before.place, before.level, norm[ds:de], de)
 
 
 def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import words
-from kg.extract.organs import OrganHit
+from kg.extract.organs import OrganHit, chained_sub_organ
 from kg.extract.places import SpanIndex
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
@@ -167,6 +167,8 @@ def find_people(
                 last_organ = organ
             elif kind == "position" and before in _CHAIN and last_organ is not None:
                 position = PositionHit(ts, te, title, last_organ, True, title)
+            elif kind == "position" and last_organ is not None and (sub := _chain_link(norm, ts, last_organ)):
+                position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
             if position is None and kind == "member":
@@ -277,6 +279,18 @@ def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
 _CHAIN = "、，,兼"
 """Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
 _SPACES = re.compile(r"[ \u3000]+")
+
+
+def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
+    """The sub-organ written alone between a chain separator and the title at ``ts`` (办公厅 of
+    市政协秘书长、办公厅主任), belonging to the organ the chain started with."""
+    start = ts
+    while start > 0 and ts - start <= 12 and _CJK_RE.match(norm[start - 1]):
+        start -= 1
+    if start == ts or start == 0 or norm[start - 1] not in _CHAIN:
+        return None
+    base = chain_organ.parent or chain_organ
+    return chained_sub_organ(norm, start, ts, base)
 
 
 def _list_gap(norm: str, end: int, byline: bool) -> int:

@@ -146,12 +146,22 @@ def _organ_heads() -> tuple[str, ...]:
     return tuple(word for word, role, _ in rows if role in ("party_head", "cppcc_head")) + ("委会",)
 
 
+@lru_cache(maxsize=1)
+def _place_openers() -> tuple[str, ...]:
+    """Words written right before the place of an organ (kg/data/organs.tsv): democratic parties (民建南岸区委),
+    中共 (中共射洪市委) and the opening of a committee's formal name (政协射洪市委员会)."""
+    roles = ("party_prefix", "cpc_prefix", "cppcc_formal")
+    return tuple(word for word, role, _ in read_table("organs.tsv", 2, 3) if role in roles)
+
+
 def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> bool:
     """Short gazetteer names (和县, 范县, 会同县) inside ordinary words: 黄明亮和县政协, 示范县, 会同县委.
     Checked with jieba on the span and a few characters around it; names of four characters and more, and
     names right after punctuation or another place, are taken as they are."""
     if end - start > 3 or after_place or start == 0 or not _CJK.match(norm[start - 1]):
         return True
+    if any(norm.endswith(w, 0, start) for w in _place_openers()):
+        return True  # 民建|南岸区委, 中共|射洪市委, 政协|射洪市委员会: a word that opens an organ's place
     left = max(0, start - 3)
     window = norm[left : end + 3]
     s, e = start - left, end - left
@@ -163,9 +173,13 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
     if len(first) >= 2 and words.tag(first) in _NOT_NAME_TAGS:
         return False
     if end - start == 3 and words.is_boundary(window, e - 1):
-        # 委员会会同县委督查室: jieba reads 会同|县委, the level character starts a short-form organ
+        # 委员会会同县委督查室: jieba reads 会同|县委 and knows 会同 as a word of its own (阜宁 of 中共阜宁县委
+        # it knows as a place), so the level character starts a short-form organ
         level_word = words.word_at(window, e - 1)
-        return not (len(level_word) >= 2 and level_word[1:].startswith(_organ_heads()))
+        stem = words.word_at(window, s)
+        return not (
+            len(level_word) >= 2 and level_word[1:].startswith(_organ_heads()) and bool(words.tag(stem)) and not words.tag(stem).startswith("ns")
+        )
     return True
 
 

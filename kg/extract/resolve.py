@@ -114,7 +114,16 @@ class Resolver:
     # -- organs and posts -----------------------------------------------------------------------
 
     def organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
-        """Canonical name of an organ and the place it belongs to."""
+        """Canonical name of an organ and the place it belongs to (a democratic party's committee keeps
+        the party's name before the place: 民建南岸区委)."""
+        name, place = self._organ_name(organ, resolved)
+        return organ.party + name, place
+
+    def _organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
+        if organ.parent is not None and organ.parent.start in resolved:
+            parent = resolved[organ.parent.start]
+            committee = parent[: len(parent) - organ.parent.sub_chars]
+            return committee + organ.tail, None
         if organ.refers_to:
             earlier = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith(organ.refers_to)]
             if earlier:
@@ -156,7 +165,7 @@ class Resolver:
             return position.surface  # a body we have no organ for (协会会长): the post as written
         name = organ_names.get(organ.start, organ.surface)
         if position.base:
-            name = name[: len(name) - (organ.end - organ.base_end)]
+            name = name[: len(name) - organ.sub_chars]
         return name + position.title
 
     # -- entities -------------------------------------------------------------------------------
