@@ -4,9 +4,10 @@ Shared by the exporters that are not RDF (HTML network, Neo4j/LadybugDB CSV, Gra
 from ``property_graph(store)`` so they agree on what a node and an edge are.
 
     Node: iri, type (ontology class local name: CPPCCBody … Publication, Document, Quantity),
-          label, aliases, documents [(doc iri, title)], sentences [evidence text], attrs {code, value, …}
+          label, aliases, documents [(doc iri, title)], sentences [evidence text], attrs {code, value, …;
+          date for a document; startDate, endDate for a dated event}
     Edge: source iri, target iri, predicate (ontology property local name),
-          sentences [evidence text], documents [doc iri]
+          sentences [evidence text], documents [doc iri], dates [ISO dates the documents give]
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class Edge:
     predicate: str
     sentences: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    """When the documents say it held (ISO, any precision): each supporting statement's cppcc:onDate, else its
+    document's date; for holdsPosition the tenures' heldOn; for an edge to or from a document, its date."""
 
 
 @dataclass
@@ -83,6 +87,7 @@ class PropertyGraph:
                 predicate=e.predicate,
                 sentences=join(e.sentences),
                 documents=join(e.documents),
+                dates=join(e.dates),
             )
         return g
 
@@ -123,9 +128,27 @@ def property_graph(store: ox.Store, *, include_documents: bool = True, max_sente
         node.label = f"{value}{'余' if at_least == 'true' else ''}{unit}{counted}"
     for iri, source in rows("SELECT ?s ?r WHERE { ?s cppcc:referenceSource ?r }"):
         nodes[iri].attrs["referenceSource"] = source
+    doc_dates: dict[str, str] = {}
     for iri, date in rows("SELECT ?d ?v WHERE { ?d dcterms:date ?v }"):
         if iri in nodes:
             nodes[iri].attrs.setdefault("date", date)
+            doc_dates.setdefault(iri, date)
+    for iri, first, last in rows(
+        "SELECT ?e (MIN(STR(?b)) AS ?first) (MAX(STR(COALESCE(?f, ?b))) AS ?last) WHERE { ?e cppcc:startDate ?b ."
+        " OPTIONAL { ?e cppcc:endDate ?f } } GROUP BY ?e"
+    ):
+        if iri in nodes:  # an event named in several documents: the earliest start and the latest end they give
+            nodes[iri].attrs.update(startDate=first, endDate=last)
+    dates: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for s, p, o, date in rows(
+        "SELECT ?s ?p ?o (COALESCE(?on, ?written) AS ?date) WHERE { ?st a rdf:Statement ; rdf:subject ?s ;"
+        " rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?d . FILTER(?p != cppcc:holdsPosition)"
+        " OPTIONAL { ?st cppcc:onDate ?on } OPTIONAL { ?d dcterms:date ?written } }"
+    ):
+        if date:
+            dates[(s, p.removeprefix(ONTOLOGY_NS), o)].add(date)
+    for s, o, date in rows("SELECT ?h ?p ?on WHERE { ?t a cppcc:Tenure ; cppcc:holder ?h ; cppcc:post ?p ; cppcc:heldOn ?on }"):
+        dates[(s, "holdsPosition", o)].add(date)
 
     evidence: dict[tuple[str, str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for s, p, o, text, doc in rows(
@@ -143,7 +166,8 @@ def property_graph(store: ox.Store, *, include_documents: bool = True, max_sente
             continue
         predicate = p.removeprefix(ONTOLOGY_NS)
         texts, docs = evidence.get((s, predicate, o), ([], []))
-        edges.append(Edge(s, o, predicate, sorted(set(texts))[:max_sentences], sorted(set(docs))))
+        when = dates.get((s, predicate, o), set()) | {doc_dates[d] for d in (s, o) if d in doc_dates}
+        edges.append(Edge(s, o, predicate, sorted(set(texts))[:max_sentences], sorted(set(docs)), sorted(when)))
 
     for node in nodes.values():
         node.aliases.sort()

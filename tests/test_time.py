@@ -216,3 +216,48 @@ def test_jsonld_context_covers_the_time_terms(built: Path) -> None:
     doc = json.loads((built / "cppcc.jsonld").read_text(encoding="utf-8"))
     tenures = [n for n in doc["@graph"] if n.get("@type") == "Tenure"]
     assert tenures and all(n["@id"].startswith("tenure:") and n["holder"].startswith("person:") for n in tenures)
+
+
+# ---------------------------------------------------------------------------- property-graph exports
+
+
+def test_neo4j_csv_loaded_into_ladybug_carries_the_dates(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lb = pytest.importorskip("ladybug")
+    monkeypatch.chdir(built / "neo4j")
+    db = lb.Database(str(tmp_path / "t.lbug"))
+    conn = lb.Connection(db)
+    try:
+        conn.execute(Path("load.ladybug.cypher").read_text(encoding="utf-8"))
+
+        def rows(query: str) -> list[list[object]]:
+            result = conn.execute(query)
+            found = []
+            while result.has_next():
+                found.append(result.get_next())
+            return sorted(found)
+
+        assert rows("MATCH (d:Document) RETURN d.id, d.date") == [
+            ["https://w3id.org/cppcc-kg/doc/a", "2021-03-16"],
+            ["https://w3id.org/cppcc-kg/doc/b", "2023-06-09"],
+            ["https://w3id.org/cppcc-kg/doc/c", None],
+        ]
+        assert rows("MATCH (e:Event) WHERE e.startDate IS NOT NULL RETURN e.name, e.startDate, e.endDate") == [
+            ["有事来协商·蓬事好商量工作推进会", "2021-03-15", "2021-03-15"]
+        ]
+        held = rows("MATCH (p:Person)-[r:HOLDS_POSITION]->(q:Position) RETURN p.name, q.name, r.dates")
+        assert ["李秀英", "蓬溪县政协副主席", ["2021-03-16", "2022-05"]] in held
+        assert ["张建华", "蓬溪县政协主席", ["2021-03-16"]] in held, "the former post in b adds no date"
+    finally:
+        conn.close()
+        db.close()
+
+
+def test_graphml_and_gexf_carry_the_dates(built: Path) -> None:
+    import networkx as nx
+
+    for graph in (nx.read_graphml(built / "cppcc.graphml", force_multigraph=True), nx.read_gexf(built / "cppcc.gexf")):
+        assert graph.nodes["https://w3id.org/cppcc-kg/doc/b"]["date"] == "2023-06-09"
+        event = graph.nodes["https://w3id.org/cppcc-kg/id/Event/有事来协商·蓬事好商量工作推进会"]
+        assert (event["startDate"], event["endDate"]) == ("2021-03-15", "2021-03-15")
+        edges = {(u.rsplit("/", 1)[1], d["predicate"], v.rsplit("/", 1)[1]): d for u, v, d in graph.edges(data=True)}
+        assert json.loads(edges[("蓬溪县政协", "consultsOn", "村道拓宽")]["dates"]) == ["2023-06-08"]

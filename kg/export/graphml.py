@@ -2,9 +2,10 @@
 
 Nodes are the entities, documents and quantities, keyed by IRI, with the attributes ``type`` (ontology
 class), ``type_zh``, ``label`` (the Chinese name), ``aliases``, ``documents``, ``sentences`` and, where
-they apply, ``code``, ``referenceSource``, ``value`` (integer), ``atLeast`` (boolean), ``counted``, ``unit``.
+they apply, ``code``, ``referenceSource``, ``value`` (integer), ``atLeast`` (boolean), ``counted``, ``unit``,
+``date`` (a document's, ISO), ``startDate`` and ``endDate`` (a dated event's).
 Edges carry ``predicate`` (ontology property), ``label`` (its graph-database name, RUNS_PLATFORM),
-``sentences`` and ``documents``; the edge key is the predicate. GraphML and GEXF have no list type, so
+``sentences``, ``documents`` and ``dates`` (ISO dates the documents give for it); the edge key is the predicate. GraphML and GEXF have no list type, so
 list attributes are JSON arrays in a string (``json.loads`` gives the list back).
 
 Order is stable (nodes and edges as kg.graphview sorts them) and GEXF's last-modified date is left out,

@@ -80,6 +80,7 @@ REL_COLUMNS = (
     Column("type_zh"),
     Column("sentences", "string[]"),
     Column("documents", "string[]"),
+    Column("dates", "string[]"),
 )
 
 
@@ -166,6 +167,7 @@ def _rel_row(edge: Edge, rel_type: str) -> list[str]:
         term_names(edge.predicate).zh,
         _array(edge.sentences, where),
         _array(edge.documents, where),
+        _array(edge.dates, where),
     ]
 
 
