@@ -17,6 +17,7 @@
   var N = nodes.length;
   var SVG = "http://www.w3.org/2000/svg";
   var LABEL_CHARS = 14;
+  var LARGE = N > 5000;  // large graphs: no arrowheads (too small to see in an overview), coarser picking
 
   // ------------------------------------------------------------------ small DOM helpers (text only)
 
@@ -208,7 +209,8 @@
 
   // ------------------------------------------------------------------ what a drawn item looks like
 
-  function nodeSize(k) { return Math.min(22, 3 + 2.2 * Math.sqrt(nodes[k].degree)); }
+  var SHRINK = Math.min(1, Math.max(0.25, Math.sqrt(800 / Math.max(1, N))));  // many nodes: smaller discs in the overview
+  function nodeSize(k) { return SHRINK * Math.min(22, 3 + 2.2 * Math.sqrt(nodes[k].degree)); }
   function groupSize(c) { return Math.min(40, 6 + 1.6 * Math.sqrt(groups[c].size)); }
   function groupLabel(c) {
     var g = groups[c];
@@ -228,16 +230,17 @@
   // ------------------------------------------------------------------ labels: most important first, never overlapping
 
   var widths = new Map();
-  var measure = document.createElement("canvas").getContext("2d");
   var FONT = getComputedStyle(document.body).fontFamily;
 
   function labelFont(rank) { return Math.round(Math.min(20, 11 + 1.6 * Math.log2(1 + Math.min(rank, 4096)))); }
 
+  // Width of a label in ems, without measuring: CJK and full-width characters are one em, others at most 0.62
+  // (measureText on ten thousand distinct labels takes seconds; a slightly generous box only spaces labels more).
   function textWidth(text, px) {
     var w = widths.get(text);
     if (w === undefined) {
-      measure.font = "100px " + FONT;
-      w = measure.measureText(text).width / 100;
+      w = 0;
+      for (var j = 0; j < text.length; j++) w += text.charCodeAt(j) >= 0x2e80 ? 1 : 0.62;
       widths.set(text, w);
     }
     return w * px;
@@ -290,11 +293,11 @@
   var view = { nodes: new Map(), edges: new Map() };  // what is drawn now (display keys -> items)
   var highlight = null;  // Set of display keys near the selection, or null
 
-  function edgeLook(key, item) {
+  function edgeLook(key, item, dimming) {
     if (item.count !== undefined) return { size: Math.min(6, 0.5 + Math.log2(1 + item.count)), color: "#c8ccd4" };
     if (item.folded !== undefined) return { size: 1.5, color: "#8c564b", dashes: true };
     if (item.onPath) return { size: 4, color: "#d9480f" };
-    var dim = highlight && !(highlight.has(item.from) && highlight.has(item.to));
+    var dim = dimming && highlight && !(highlight.has(item.from) && highlight.has(item.to));
     return { size: 1.2, color: dim ? "#e4e6ea" : "#a0a8b4" };
   }
 
@@ -310,8 +313,9 @@
       graph.addNode(key, { x: look.x, y: -look.y, size: look.size, color: look.color, label: look.label, rank: look.rank });
     }
     function addEdge(key, item) {
-      var look = edgeLook(key, item);
-      graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: item.count !== undefined || item.folded !== undefined ? "line" : "arrow" });
+      var look = edgeLook(key, item, false);
+      var plain = item.count !== undefined || item.folded !== undefined || LARGE;
+      graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: plain ? "line" : "arrow" });
     }
     var self = {
       init: function (display, onReady) {
@@ -321,22 +325,22 @@
         sigma = new Sigma(graph, container, {
           renderLabels: false,
           renderEdgeLabels: false,
-          enableEdgeEvents: true,
+          enableEdgeEvents: !LARGE,  // on large graphs a relation is reached through its nodes' panels
           defaultEdgeType: "arrow",
-          hideEdgesOnMove: N > 5000,
-          pickingDownSizingRatio: N > 5000 ? 2 : 1,  // exact picking keeps thin edges clickable on small graphs
-          zIndex: true,
+          hideEdgesOnMove: LARGE,
+          pickingDownSizingRatio: LARGE ? 2 : 1,  // exact picking keeps thin edges clickable on small graphs
+          zIndex: !LARGE,
           stagePadding: 40,
           labelFont: FONT,
           nodeReducer: function (key, attrs) {
             if (key === state.selected) return Object.assign({}, attrs, { highlighted: true, zIndex: 2 });
-            if (highlight && !highlight.has(key)) return Object.assign({}, attrs, { color: "#dfe2e6", zIndex: 0 });
+            if (highlight && !LARGE && !highlight.has(key)) return Object.assign({}, attrs, { color: "#dfe2e6", zIndex: 0 });
             return attrs;
           },
-          edgeReducer: function (key, attrs) {
+          edgeReducer: LARGE ? null : function (key, attrs) {
             var item = view.edges.get(key);
             if (!item || !highlight || item.onPath) return attrs;
-            var look = edgeLook(key, item);
+            var look = edgeLook(key, item, true);
             return Object.assign({}, attrs, { color: look.color, zIndex: look.color === "#a0a8b4" ? 1 : 0 });
           }
         });
@@ -363,12 +367,18 @@
         graph.forEachNode(function (key) { if (!display.nodes.has(key)) graph.dropNode(key); });
         display.nodes.forEach(function (item, key) { if (!graph.hasNode(key)) addNode(key, item); });
         display.edges.forEach(function (item, key) {
-          if (!graph.hasEdge(key)) addEdge(key, item);
-          else { var look = edgeLook(key, item); graph.mergeEdgeAttributes(key, { size: look.size, color: look.color }); }
+          if (!graph.hasEdge(key)) { addEdge(key, item); return; }
+          var look = edgeLook(key, item, false), attrs = graph.getEdgeAttributes(key);
+          if (attrs.size !== look.size || attrs.color !== look.color) graph.mergeEdgeAttributes(key, { size: look.size, color: look.color });
         });
         sigma.refresh();
       },
-      redraw: function () { sigma.refresh(); },
+      redraw: function (changed) {
+        // a new selection on a large graph: only the nodes whose look changed are re-uploaded
+        var keys = changed ? changed.filter(function (key) { return key && graph.hasNode(key); }) : null;
+        if (LARGE && keys) sigma.refresh({ partialGraph: { nodes: keys }, skipIndexation: true });
+        else sigma.refresh();
+      },
       focus: function (key, zoom) {
         var d = sigma.getNodeDisplayData(key);
         if (!d) return;
@@ -409,7 +419,7 @@
       return { id: key, x: look.x, y: look.y, size: 6 + 1.6 * look.size, color: look.color, shape: look.shape, borderWidth: look.border ? 3 : 1 };
     }
     function visEdge(key, item) {
-      var look = edgeLook(key, item);
+      var look = edgeLook(key, item, true);
       return { id: key, from: item.from, to: item.to, width: look.size, color: { color: look.color }, dashes: !!look.dashes,
         arrows: item.count !== undefined || item.folded !== undefined ? "" : "to" };
     }
@@ -879,9 +889,10 @@
   // ------------------------------------------------------------------ selection and focus
 
   function select(key) {
+    var before = state.selected;
     state.selected = key;
     highlight = key && view.nodes.has(key) ? neighbourhoodKeys(key) : null;
-    renderer.redraw();
+    renderer.redraw([before, key]);
   }
 
   function revealNode(k) {
@@ -895,11 +906,15 @@
   }
 
   function focusNode(k) {
-    revealNode(k);
-    if (state.focus && !state.focus.has(k)) { state.focus.add(k); state.path = null; }
-    if (data.meta.overview && !state.focus && owner[k] >= 0) state.expanded.add(owner[k]);
-    state.selected = "n" + k;
-    apply();
+    if (!shown[k]) {
+      revealNode(k);
+      if (state.focus && !state.focus.has(k)) { state.focus.add(k); state.path = null; }
+      if (data.meta.overview && !state.focus && owner[k] >= 0) state.expanded.add(owner[k]);
+      state.selected = "n" + k;
+      apply();
+    } else {
+      select("n" + k);  // already drawn: only the selection changes
+    }
     renderer.focus("n" + k, 0.35);
     showNode(k);
   }
