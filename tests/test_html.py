@@ -24,10 +24,12 @@ from kg.export.html import (
     folded_positions,
     layout,
     ontology_labels,
+    packed,
     page_data,
     render_page,
     script_json,
     select,
+    unpacked,
     write_html,
     write_page,
 )
@@ -56,7 +58,7 @@ UNSAFE_IN_SCRIPT = ["</script>", "<!--", "<script>", "a\u2028b\u2029c", "x & y >
 def _embedded_data(page: str) -> dict[str, Any]:
     match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
     assert match, "the page has no #kg-data block"
-    data: dict[str, Any] = json.loads(match[1])
+    data: dict[str, Any] = unpacked(json.loads(match[1]))
     return data
 
 
@@ -162,6 +164,13 @@ def test_page_is_deterministic(sample_build: SampleBuild, sample_store: ox.Store
     assert first == second
     graph = _synthetic(1500)
     assert render_page(graph, HtmlOptions()) == render_page(graph, HtmlOptions())
+
+
+def test_page_data_travels_as_columns_and_comes_back_whole() -> None:
+    for graph in (_synthetic(60), _dated_graph(), PropertyGraph([], [])):
+        data = page_data(graph, HtmlOptions())
+        embedded = json.loads(script_json(packed(data)))
+        assert isinstance(embedded["nodes"], dict) and unpacked(embedded) == data
 
 
 def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import math
+import os
 import random
 import re
 from collections import Counter
@@ -157,7 +158,7 @@ def write_page(graph: PropertyGraph, dest: Path, options: HtmlOptions) -> Path:
 
 def render_page(graph: PropertyGraph, options: HtmlOptions) -> str:
     """The whole page as text: assets inlined, data embedded, CSP hashes for the two inline scripts."""
-    data_json = script_json(page_data(graph, options))
+    data_json = script_json(packed(page_data(graph, options)))
     library = _sigma_js() if _renderer(options) == "sigma" else _vis_js()
     assert library is not None  # _renderer picks sigma only when its bundle is there
     page_js = _asset("page.js")
@@ -250,6 +251,37 @@ def page_data(graph: PropertyGraph, options: HtmlOptions) -> dict[str, Any]:
     if renderer == "vis":
         data["options"] = vis_options(len(nodes), live, len(edges) <= EDGE_LABELS_MAX_EDGES)
     return data
+
+
+def packed(data: dict[str, Any]) -> dict[str, Any]:
+    """The page data as it travels in the page: nodes and edges as columns (one list per field, so field
+    names are not repeated 50,000 times) and node IRIs less their common prefix ``iriBase``; the page script
+    turns them back into rows (``unpacked`` here does the same). A third smaller page parses faster."""
+    nodes, edges = data["nodes"], data["edges"]
+    base = os.path.commonprefix([n["iri"] for n in nodes]) if len(nodes) > 1 else ""
+    columns = {key: [n[key] for n in nodes] for key in (nodes[0] if nodes else ())}
+    if nodes:
+        columns["iri"] = [iri[len(base) :] for iri in columns["iri"]]
+    return {
+        **data,
+        "iriBase": base,
+        "nodes": columns,
+        "edges": {key: [e[key] for e in edges] for key in (edges[0] if edges else ())},
+    }
+
+
+def unpacked(data: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of ``packed``: nodes and edges as lists of dicts with whole IRIs."""
+
+    def rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        keys = list(columns)
+        return [dict(zip(keys, values)) for values in zip(*(columns[k] for k in keys))]
+
+    nodes = rows(data["nodes"])
+    for n in nodes:
+        n["iri"] = data["iriBase"] + n["iri"]
+    out = {k: v for k, v in data.items() if k != "iriBase"}
+    return {**out, "nodes": nodes, "edges": rows(data["edges"])}
 
 
 def select(graph: PropertyGraph, options: HtmlOptions) -> tuple[list[Node], list[Edge], int]:

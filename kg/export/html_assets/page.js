@@ -12,6 +12,19 @@
   window.kgTimings = timings;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   timings.parsed = performance.now();
+  // nodes and edges travel as columns (kg.export.html.packed): back to one object per item
+  function rows(columns, fix) {
+    var keys = Object.keys(columns), count = keys.length ? columns[keys[0]].length : 0, out = new Array(count);
+    for (var r = 0; r < count; r++) {
+      var item = {};
+      for (var c = 0; c < keys.length; c++) item[keys[c]] = columns[keys[c]][r];
+      if (fix) fix(item);
+      out[r] = item;
+    }
+    return out;
+  }
+  data.nodes = rows(data.nodes, function (n) { n.iri = data.iriBase + n.iri; });
+  data.edges = rows(data.edges);
   var nodes = data.nodes, edges = data.edges, folded = data.folded, docs = data.docs, types = data.types;
   var groups = data.communities;
   var N = nodes.length;
