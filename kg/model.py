@@ -69,6 +69,9 @@ class Document:
     date: str | None = None
     offset: int = 0
     compilation: str | None = None
+    page: str = ""
+    """What the web page says outside the article (source and credit lines, link lists, footers), simplified,
+    one line each; entities named there are the document's metadata entities."""
 
     def __post_init__(self) -> None:
         if len(self.text) != len(self.norm):

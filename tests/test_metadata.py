@@ -71,3 +71,73 @@ def test_evaluate_counts_metadata_entities(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(extract, "extract_document", wired)
     assert evaluate([tmp_path]).by_type["Publication"].tp == 1
+
+
+PAGE = (
+    "溪口区人民政府门户网站\n"
+    "首页 | 政务公开 | 政务服务 | 互动交流 | 走进溪口\n"
+    "白鹭镇召开院坝协商会 议定老街排水改造\n"
+    "当前位置：首页 > 政务动态 > 基层动态\n"
+    "发布时间：2024-05-16 10:20　来源：溪口区融媒体中心\n\n"
+    "5月15日，宜宾市溪口区政协在白鹭镇松林村召开院坝协商会，围绕老街排水改造开展协商。区政协副主席方明出席。\n\n"
+    "【责任编辑：孟晓宇】\n"
+    "相关新闻\n"
+    "· 兴文县政协：苗乡坝坝会 协商解民忧\n"
+    "· 区政协召开“有事来协商”工作推进会\n"
+    "版权所有：中国人民政治协商会议宜宾市溪口区委员会办公室　技术支持：某某网络科技有限公司\n"
+)
+
+
+def test_title_above_the_menus_and_not_the_top_bar(tmp_path: Path) -> None:
+    """A portal's name on top is no title; a headline written above the breadcrumb is."""
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    [doc] = read_documents(path)
+    assert doc.title == "白鹭镇召开院坝协商会 议定老街排水改造"
+
+
+def test_what_the_page_names_outside_the_article(tmp_path: Path) -> None:
+    """Source and credit lines, link lists and footers give metadata entities; menus give none."""
+    from kg.extract import extract_document
+
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    [doc] = read_documents(path)
+    found = {(e.type, e.name) for e in extract_document(doc).entities if e.attrs.get("source") == SOURCE}
+    assert {
+        ("Publication", "溪口区融媒体中心"),
+        ("Person", "孟晓宇"),
+        ("CPPCCBody", "兴文县政协"),
+        ("Place", "兴文县"),
+        ("Platform", "坝坝会"),
+    } <= found
+    assert not any(name in ("政务公开", "走进溪口") for _, name in found)
+
+
+PUBLICATIONS = [
+    # (text, publication) -- the ways reports name where they were published
+    ("相关做法被《四川政协报》、人民政协网刊发。", "人民政协网"),
+    ("被省政协《协商之窗》专刊推介。", "协商之窗"),
+    ("经验做法被《江苏政协》刊发。", "江苏政协"),
+    ("人民政协网杭州9月14日电（通讯员 丁一 记者 王梓）傍晚时分。", "人民政协网"),
+    ("央广网遵义6月8日消息（记者 龙婧）。", "央广网"),
+    ("（遵义日报 2024年5月16日 记者 王丽娟）", "遵义日报"),
+    ("2021-06-23 17:05 来源：新都区融媒体中心", "新都区融媒体中心"),
+    ("2023年5月14日　星期日　澳门日报　A05　澳闻", "澳门日报"),
+    ("（来源：溪口区政府门户网站）", "溪口区政府门户网站"),
+    ("原创 江津政协 2023-05-06 18:00", "江津政协"),
+]
+
+
+@pytest.mark.parametrize(("text", "publication"), PUBLICATIONS)
+def test_publications(text: str, publication: str) -> None:
+    from kg.extract import extract_text
+
+    assert ("Publication", publication) in {(e.type, e.name) for e in extract_text(text).entities}
+
+
+@pytest.mark.parametrize("text", ["听取“火塘夜话”开展情况汇报。", "县委常委会听取“有事来协商”工作汇报。", "5月20日，江津政协开展活动。"])
+def test_no_publications(text: str) -> None:
+    from kg.extract import extract_text
+
+    assert not any(e.type == "Publication" for e in extract_text(text).entities)

@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from kg import lexicon
-from kg.extract.metadata import metadata_entities
+from kg.extract.metadata import metadata_entities, page_entities
 from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
-from kg.extract.places import find_places
+from kg.extract.places import PlaceHit, find_places
 from kg.extract.resolve import Resolver
 from kg.extract.terms import TermHit, find_terms, strip_quotes
-from kg.model import Document, Entity, Extraction
+from kg.model import Document, Entity, Extraction, Sentence
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
@@ -52,8 +52,21 @@ def extract_document(doc: Document, settings: Settings | None = None) -> Extract
 def _extract_whole(doc: Document, settings: Settings) -> Extraction:
     from kg.extract.relations import find_relations
 
+    sentences = split_sentences(doc.norm)
+    resolver = resolve_entities(doc, sentences, settings)
+    page = page_entities(doc, resolver.places, lambda page_doc, context: resolve_entities(page_doc, [], settings, context))
+    entities = _with_metadata(doc, list(resolver.entities.values()), page)
+    relations = find_relations(doc, sentences, entities, resolver.relations)
+    return Extraction(doc, sentences, entities, relations)
+
+
+def resolve_entities(
+    doc: Document, sentences: list[Sentence], settings: Settings, context: Sequence[PlaceHit] = ()
+) -> Resolver:
+    """The entity stages on ``doc``: hits found, resolved into entities (``Resolver.entities``) with the
+    relations resolution gives (gazetteer chains, locatedIn). ``context``: places of the article a page's
+    metadata lines belong to, for completing short forms there."""
     norm = doc.norm
-    sentences = split_sentences(norm)
     entries = lexicon.entries(settings.user_lexicons)
     places = find_places(norm)
     organs = find_organs(norm, places)
@@ -71,7 +84,7 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
     person_spans = [(p.start, p.end) for p in persons]
     places = [p for p in places if not any(a < p.end and p.start < b for a, b in person_spans)]
 
-    resolver = Resolver(doc, sentences, places)
+    resolver = Resolver(doc, sentences, places, list(context))
     for hit in places:
         resolver.place_entity(hit)
     organ_names: dict[int, str] = {}
@@ -107,16 +120,15 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
             if platforms:
                 name = platforms[0][1]
         resolver.add(term.type, name, term.start, term.end)
-    entities = _with_metadata(doc, list(resolver.entities.values()))
-    relations = find_relations(doc, sentences, entities, resolver.relations)
-    return Extraction(doc, sentences, entities, relations)
+    return resolver
 
 
-def _with_metadata(doc: Document, entities: list[Entity]) -> list[Entity]:
-    """Add the entities the document names about itself (speaker, publication, 来源); one found in the
-    text too keeps its mentions and gains the written form as an alias."""
+def _with_metadata(doc: Document, entities: list[Entity], page: list[Entity]) -> list[Entity]:
+    """Add the entities the document names about itself (speaker, publication, 来源, what the page's
+    metadata lines name); one found in the text too keeps its mentions and gains the written form as an
+    alias."""
     by_key = {e.key: e for e in entities}
-    for entity in metadata_entities(doc):
+    for entity in metadata_entities(doc) + page:
         if entity.key in by_key:
             by_key[entity.key].aliases.update(entity.aliases)
         else:

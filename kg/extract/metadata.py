@@ -15,6 +15,8 @@ organ patterns (kg.extract.organs) and short forms completed from the document l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kg.extract.organs import OrganHit, find_organs
 from kg.extract.places import PlaceHit, find_places
 from kg.extract.resolve import Resolver
@@ -47,6 +49,22 @@ def metadata_entities(doc: Document) -> list[Entity]:
     if doc.publication:
         found.append(_entity("Publication", doc.publication, doc.publication))
     return _unique(found)
+
+
+def page_entities(
+    doc: Document, context: list[PlaceHit], resolve: Callable[[Document, list[PlaceHit]], Resolver]
+) -> list[Entity]:
+    """The entities the page's metadata lines name (``Document.page``: source and credit lines, link lists,
+    footers), read with the entity stages ``resolve`` (short forms completed with the article's places
+    ``context``), as metadata entities without mentions."""
+    if not doc.page:
+        return []
+    page = Document(id=doc.id, source=doc.source, text=doc.page, norm=doc.page, speaker=doc.speaker)
+    found = []
+    for entity in resolve(page, context).entities.values():
+        if entity.mentions:
+            found.append(Entity(entity.type, entity.name, set(entity.aliases), [], {**entity.attrs, "source": SOURCE}))
+    return found
 
 
 def _whole_organ(written: str) -> OrganHit | None:

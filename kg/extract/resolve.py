@@ -26,10 +26,14 @@ _YIELDING_TYPES = frozenset({"Topic"})
 
 
 class Resolver:
-    def __init__(self, doc: Document, sentences: list[Sentence], places: list[PlaceHit]) -> None:
+    def __init__(
+        self, doc: Document, sentences: list[Sentence], places: list[PlaceHit], context: list[PlaceHit] | None = None
+    ) -> None:
         self.doc = doc
         self.sentences = sentences
         self.places = places
+        self.context = context or []
+        """Places of the article whose page lines ``doc`` holds: short forms there are completed with them."""
         self.entities: dict[EntityKey, Entity] = {}
         self.relations: list[Relation] = []
         self._relation_set: set[Relation] = set()
@@ -46,7 +50,7 @@ class Resolver:
     # -- places ---------------------------------------------------------------------------------
 
     def _choose_divisions(self) -> None:
-        known = [p.candidates[0] for p in self.places if len(p.candidates) == 1]
+        known = [p.candidates[0] for p in self.places + self.context if len(p.candidates) == 1]
         for place in self.places:
             place.candidates = self._pick(place.candidates, known)
             if len(place.candidates) == 1:
@@ -98,13 +102,13 @@ class Resolver:
             if fits(p):
                 return p
         if set(levels) & set(_SUB_COUNTY):
-            before = [p for p in self.places if p.end <= offset and fits(p)]
+            before = [p for p in self.places if p.end <= offset and fits(p)] or [p for p in self.context if fits(p)]
             return before[-1] if before else None
-        for p in self.places:
+        for p in self.places + self.context:
             if fits(p):
                 return p
         g = gazetteer()
-        for p in self._speaker_places + self.places:
+        for p in self._speaker_places + self.places + self.context:
             if len(p.candidates) == 1:
                 for d in g.chain(p.candidates[0].code)[1:]:
                     if d.level in levels and d.name.endswith(level_word):

@@ -18,7 +18,8 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract import termtagger, words
-from kg.extract.places import SpanIndex, name_start
+from kg.extract.places import SpanIndex, level_words, name_start
+from kg.gazetteer import gazetteer
 from kg.lexicon import LexiconEntry, read_table, word_set
 
 _QUOTES = {"“": "”", "「": "」", "《": "》", "‘": "’", "『": "』"}
@@ -97,8 +98,63 @@ def _titles(norm: str) -> list[TermHit]:
         after = norm[qe : qe + 2]
         if cls is not None and cls[1] in ("Mechanism", "Publication", "Event"):
             hits.append(TermHit(qs, qe, cls[1], strip_quotes(inner), norm[qs:qe]))
-        elif after in ("杂志", "刊物", "期刊") or norm[qs - 2 : qs] in ("刊物",):
+        elif after in ("杂志", "刊物", "期刊") or norm[qs - 2 : qs] in ("刊物",) or _published_after(norm, qe):
             hits.append(TermHit(qs, qe, "Publication", strip_quotes(inner), norm[qs:qe]))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _publication_words() -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {}
+    for kind, word in read_table("publication_words.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(word)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
+
+
+def _published_after(norm: str, at: int) -> bool:
+    """True when a verb of publishing follows ``at``, a list of outlets between (《江苏政协》刊发,
+    被《四川政协报》、人民政协网刊发)."""
+    verbs = _publication_words()["published"]
+    rest = norm[at : at + 24]
+    listed = re.match(f"(?:[、和及与][《]?[{_CJK}]{{2,10}}[》]?)*", rest)
+    return rest.startswith(verbs, listed.end() if listed else 0)
+
+
+_DATELINE = re.compile(
+    f"(?:(?<=[（(【\n])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|报|网|社|台|客户端))"
+    f"(?:[{_CJK}]{{2,4}})?(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日(?:电|消息|讯)",
+    re.M,
+)
+"""A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息."""
+_META_LINE = 80
+"""A line of at most this many characters that holds a date or a source label is a publishing-metadata line."""
+_META_MARK = re.compile(r"(?:19|20)\d\d\s*(?:年|[-/.])|来源|版权所有|稿源|主办|技术支持")
+_TOKEN = re.compile(r"[^\s|｜:：，,、（）()【】\[\]<>《》“”]+")
+
+
+def _outlet(token: str) -> bool:
+    """A word naming an outlet by its ending (澳门日报, 新都区融媒体中心, 人民政协网), not 汇报 or 通报; or a
+    WeChat account named after a committee without its level word (江津政协)."""
+    words = _publication_words()
+    if not (3 <= len(token) <= 16 and re.fullmatch(f"[{_CJK}]+", token)):
+        return False
+    if token.endswith(words["account"]):
+        stem = token[: -len(next(w for w in words["account"] if token.endswith(w)))]
+        return 2 <= len(stem) <= 4 and not stem.endswith(tuple(level_words())) and bool(gazetteer().short(stem))
+    return token.endswith(words["ending"]) and not token.endswith(words["not"])
+
+
+def _metadata_line_outlets(norm: str) -> list[TermHit]:
+    """Outlets named in short publishing-metadata lines (来源：新都区融媒体中心, 版权所有：人民政协网, a
+    paper's page header 2023年5月14日　星期日　澳门日报　A05): each separated word ending like an outlet."""
+    hits: list[TermHit] = []
+    at = 0
+    for line in norm.split("\n"):
+        if len(line.strip()) <= _META_LINE and _META_MARK.search(line):
+            for token in _TOKEN.finditer(line):
+                if _outlet(token.group()):
+                    hits.append(TermHit(at + token.start(), at + token.end(), "Publication", token.group(), token.group()))
+        at += len(line) + 1
     return hits
 
 
@@ -208,11 +264,30 @@ _UNQUOTED_TOO_LOOSE = frozenset(
 )
 """Endings that name a thing only after a quoted name (“委员进村居”活动), not in running text."""
 
-_BYLINE = re.compile(f"(?:(?<=[（(【《\\n、])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网))(?=记者|[）)，,】》 　等\\n]|讯)", re.M)
+_BYLINE = re.compile(
+    f"(?:(?<=[（(【《\\n、])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网|融媒体中心|客户端))"
+    f"(?=记者|[）)，,】》 　等\\n]|讯|刊发|刊登|报道|转载|发表|推介|消息)",
+    re.M,
+)
 
 
 def _publications(norm: str) -> list[TermHit]:
-    return [TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _BYLINE.finditer(norm)]
+    """Outlets in by-lines (（湖州日报记者 …）, 、人民政协网刊发), datelines (央广网遵义6月8日消息) and
+    publishing-metadata lines (来源：新都区融媒体中心)."""
+    hits = [TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _BYLINE.finditer(norm)]
+    hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _DATELINE.finditer(norm))
+    hits.extend(_metadata_line_outlets(norm))
+    taken: set[tuple[int, int]] = set()
+    unique: list[TermHit] = []
+    for hit in hits:
+        if (hit.start, hit.end) not in taken and not _publication_words_stop(hit.name):
+            taken.add((hit.start, hit.end))
+            unique.append(hit)
+    return unique
+
+
+def _publication_words_stop(name: str) -> bool:
+    return name.endswith(_publication_words()["not"])
 
 
 @lru_cache(maxsize=1)
@@ -465,4 +540,7 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits.extend(_publications(norm))
     hits.extend(_topics(norm, place_spans))
     stop = word_set("term_stoplist.txt")
-    return [h for h in _inside_other(hits) if h.name not in stop]
+    return [
+        h for h in _inside_other(hits)
+        if h.name not in stop and not (h.type == "Publication" and _publication_words_stop(h.name))
+    ]

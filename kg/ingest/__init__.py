@@ -89,6 +89,7 @@ def _single(path: Path, cleaned: Cleaned) -> Document:
         source_org=cleaned.source_org,
         date=cleaned.date or date,
         offset=cleaned.offset,
+        page=cleaned.page,
     )
 
 

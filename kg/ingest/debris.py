@@ -42,11 +42,15 @@ class Cleaned:
     source_org: str | None = None
     """The organisation a 来源/供稿/发布单位 line names, else a body written alone as the site name in the
     page header (simplified). Where both are given, the one the article does not write itself is kept."""
+    page: str = ""
+    """The debris lines that say something about the article or its site, in simplified characters, one per
+    line: publishing-metadata and credit lines, link lists, previous/next links and footers (menus and
+    breadcrumbs left out). Extraction reads entities from them that the page names outside the article."""
 
 
 def strip_debris(text: str, norm: str, source: str) -> Cleaned:
     lines = split_lines(norm)
-    drop, date, publication, organisations = _classify(lines, norm)
+    drop, date, publication, organisations, menus = _classify(lines, norm)
     kept = [line for line in lines if not drop[line.index] and not line.blank]
     if not kept:
         raise InputError(source, "no article text is left after removing website debris (menus, footers, link lists)")
@@ -60,6 +64,11 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
         date=date,
         publication=publication,
         source_org=next(iter(fresh or organisations), None),
+        page="\n".join(
+            norm[line.start : line.end].strip()
+            for line in lines
+            if drop[line.index] and line.key and line.index not in menus and not _spaced_menu(norm[line.start : line.end])
+        ),
     )
 
 
@@ -74,13 +83,16 @@ def _organisation(name: str) -> bool:
     return len(name) >= 3 and name.endswith(markers.structure()["organisation_suffix"])
 
 
-def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None, list[str]]:
+def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str | None, list[str], set[int]]:
     """Which lines are debris, and what the debris says: (drop, date, publication, organisations named
-    as source: the 来源 organisation first, then a body standing alone as the site name)."""
+    as source: the 来源 organisation first, then a body standing alone as the site name, the indices of
+    menu and breadcrumb lines)."""
     found = markers.boilerplate()
     suffixes = markers.structure()["publication_suffix"]
     footer, breadcrumb, contains = (markers.boilerplate_pattern(kind) for kind in ("footer", "breadcrumb", "contains"))
     drop = [False] * len(lines)
+    menus: set[int] = set()
+    headline: int | None = None
     date: str | None = None
     publication: str | None = None
     source: str | None = None
@@ -110,6 +122,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         in_list = False
         if _is_nav(key, found["nav"], at_edge) or (len(key) <= METADATA_LENGTH and breadcrumb.search(key)):
             drop[line.index] = True
+            menus.add(line.index)
             if in_header:
                 header_end = line.index
         elif len(key) <= METADATA_LENGTH and key.startswith(found["meta"]):
@@ -139,7 +152,37 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             publication = publication or line.key
         elif _organisation(line.key) and not _NAV_SEPARATORS.search(line.key):
             site_body = site_body or line.key
-    return drop, date, publication, [name for name in (source, site_body) if name]
+        elif line.index not in menus and _headline(line.key, norm[line.start : line.end]):
+            headline = line.index
+    if headline is not None:
+        drop[headline] = False  # the article's title, written above the menus: it belongs to the article
+    return drop, date, publication, [name for name in (source, site_body) if name], menus
+
+
+HEADLINE_LENGTH = 8
+"""A page-header line of at least this many characters (whitespace aside) may be the article's title."""
+
+
+def _headline(key: str, written: str) -> bool:
+    """True for a page-header line that reads as the article's title rather than the site's name
+    (溪口区人民政府门户网站), a menu spaced out with blanks (首页　政协要闻　协商议政…) or a widget: long
+    enough, no separators, no site or organisation ending."""
+    found = markers.structure()
+    endings = found["publication_suffix"] + found["site_suffix"]
+    return (
+        len(key) >= HEADLINE_LENGTH
+        and not _spaced_menu(written)
+        and not _NAV_SEPARATORS.search(key)
+        and not key.endswith(endings)
+        and not _organisation(key)
+        and not _WIDGETS.fullmatch(key)
+    )
+
+
+def _spaced_menu(written: str) -> bool:
+    """A menu whose items are separated by blanks only (首页　政协要闻　协商议政　院坝协商)."""
+    items = written.split()
+    return len(items) >= 4 and all(len(item) <= _NAV_ITEM // 2 for item in items)
 
 
 def _is_nav(key: str, starts: tuple[str, ...], at_edge: bool) -> bool:

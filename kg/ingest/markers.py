@@ -10,7 +10,7 @@ from kg.lexicon import DATA_DIR, rows
 
 BOILERPLATE_KINDS = frozenset({"contains", "prefix", "meta", "list", "footer", "nav", "breadcrumb"})
 STRUCTURE_KINDS = frozenset(
-    {"toc_heading", "publication_suffix", "byline_role", "count_unit", "source_label", "organisation_suffix"}
+    {"toc_heading", "publication_suffix", "byline_role", "count_unit", "source_label", "organisation_suffix", "site_suffix"}
 )
 
 
