@@ -47,8 +47,8 @@ EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
     "positions": ({}, "彭清华 holds 省委书记 (label or alias)", _position_of("彭清华", "省委书记")),
     "bodies-in-place": (
         {"place": "成都市"},
-        "双流区政协东升街道工委 is in 成都市 (through 双流区) under 双流区政协",
-        _has(place="成都市", body="双流区政协东升街道工委", located="双流区", parent="双流区政协"),
+        "双流区政协东升街道工委 is in 成都市 (through 东升街道, the innermost place its name holds) under 双流区政协",
+        _has(place="成都市", body="双流区政协东升街道工委", located="东升街道", parent="双流区政协"),
     ),
     "topics-by-place": (
         {},
