@@ -57,7 +57,9 @@ def rows(path: Path, min_cols: int, max_cols: int) -> list[tuple[tuple[str, ...]
         cols = tuple(c.strip() for c in line.rstrip("\r\n").split("\t"))
         while len(cols) > min_cols and cols[-1] == "":
             cols = cols[:-1]
-        if not (min_cols <= len(cols) <= max_cols) or not cols[0]:
+        if not cols[0]:
+            raise ConfigError(f"{path}, line {number}: the first column is empty (a line starts with a tab): {line!r}")
+        if not (min_cols <= len(cols) <= max_cols):
             raise ConfigError(
                 f"{path}, line {number}: expected {min_cols}"
                 + (f" to {max_cols}" if max_cols != min_cols else "")

@@ -3,10 +3,10 @@
     files ──kg.ingest──▶ Documents ──(worker processes: kg.extract → kg.graph.document_triples)──▶
         N-Triples per document + entity summaries ──▶ SortedLines (+ merged EntityTable → entity_triples)
         ──▶ sorted N-Triples file ──▶ Turtle / N-Triples, or a pyoxigraph Store
-        ──kg.validate──▶ SHACL report ──kg.export──▶ exports/
+        ──kg.validate──▶ SHACL report ──kg.export──▶ staging folder ──(one swap, kg.export.staging)──▶ exports/
 
-Documents are independent, so extraction runs in a process pool (one worker per core; dictionaries are
-loaded once before the fork and shared). The main process only sorts each document's triples in bounded
+Documents are independent, so extraction runs in worker processes (kg.workers: one per core, each with a
+pipe of its own, so a stop never hangs; dictionaries are loaded once before the fork and shared). The main process only sorts each document's triples in bounded
 chunks spilled to disk (an external merge sort) and merges entity summaries, so memory stays flat as the
 corpus grows. A store is loaded only when validation or a format other than Turtle/N-Triples needs one.
 """
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,37 +107,62 @@ def build_to(
     settings: Settings | None = None,
     progress: bool = True,
 ) -> BuildReport:
-    """The CLI build: extract, validate, write every format into ``out_dir``.
+    """The CLI build: extract, validate, write every format into ``out_dir``, all or nothing.
 
-    Turtle and N-Triples are written straight from the sorted N-Triples the extraction stage leaves; a
-    pyoxigraph store is loaded only when validation or another format needs one.
+    Everything is written into a staging folder (kg.export.staging) that is swapped in at the end, so
+    ``out_dir`` holds the previous build's exports or this one's, never a mix, and an error or a signal
+    leaves it as it was. Turtle and N-Triples are written straight from the sorted N-Triples the
+    extraction stage leaves; a pyoxigraph store is loaded only when validation or another format needs one.
+    Raises OutputError (one line naming the path and what to do) when the output side fails.
     """
     from kg import export, validate
     from kg.export.rdf import FROM_NTRIPLES
+    from kg.export.staging import Staging, output_error
 
     started = time.perf_counter()
     settings = settings or Settings()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    formats = export.plan(formats)
     try:
-        ntriples = workdir / "graph.nt"
-        report = extract_to_ntriples(paths, ntriples, settings, progress=progress)
-        needs_store = settings.validate or any(name not in FROM_NTRIPLES for name in formats)
-        store = _load_store(ntriples, report) if needs_store else None
-        if settings.validate and store is not None:
-            with _timed(report, "validate"):
-                report.violations = validate.validate_store(store)
-        for name in formats:
-            with _timed(report, f"export:{name}"):
-                if name in FROM_NTRIPLES:
-                    report.outputs.extend(FROM_NTRIPLES[name](ntriples, out_dir))
-                else:
-                    assert store is not None
-                    report.outputs.extend(export.write(name, store, out_dir))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        with Staging(out_dir, export.owned_names()) as stage:
+            workdir = stage.path / WORKDIR
+            workdir.mkdir()
+            ntriples = workdir / "graph.nt"
+            exclude = _not_inputs(paths, stage.out, stage.path, export.owned_names())
+            report = extract_to_ntriples(paths, ntriples, settings, progress=progress, exclude=exclude)
+            needs_store = settings.validate or any(name not in FROM_NTRIPLES for name in formats)
+            store = _load_store(ntriples, report) if needs_store else None
+            if settings.validate and store is not None:
+                with _timed(report, "validate"):
+                    report.violations = validate.validate_store(store)
+            written: list[Path] = []
+            for name in formats:
+                with _timed(report, f"export:{name}"):
+                    if name in FROM_NTRIPLES:
+                        written.extend(FROM_NTRIPLES[name](ntriples, stage.path))
+                    else:
+                        assert store is not None
+                        written.extend(export.write(name, store, stage.path))
+            del store
+            shutil.rmtree(workdir)
+            stage.commit()
+    except OSError as exc:
+        raise output_error(exc, out_dir) from exc
+    report.outputs = [stage.out / path.relative_to(stage.path) for path in written]
     report.seconds = time.perf_counter() - started
     return report
+
+
+WORKDIR = ".kg-work"
+"""The build's own files (sorted N-Triples, sort chunks) inside the staging folder, removed before the swap."""
+
+
+def _not_inputs(paths: Sequence[str | Path], out: Path, stage: Path, owned: set[str]) -> list[Path]:
+    """What discovery must not read: the stage, and the output folder, or only the exports in it when it
+    is itself one of the input folders (``kg build corpus --out corpus``)."""
+    given = {Path(p).absolute() for p in paths}
+    if out in given or any(g.is_dir() and g.resolve() == out for g in given):
+        return [stage, *(out / name for name in owned)]
+    return [stage, out]
 
 
 def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings, *, progress: bool) -> BuildReport:
@@ -280,8 +305,10 @@ def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[tuple[
 
 
 def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Settings) -> Iterator[_DocResult]:
-    """Extract in a process pool fed a window at a time, so only a window of documents is in memory."""
+    """Extract in worker processes (kg.workers) fed a window at a time, so only a window of documents is in
+    memory; a worker that dies is reported with the document it was working on."""
     from kg.extract import warm_up
+    from kg.workers import WorkerDied, ordered_map
 
     workers = settings.workers or os.cpu_count() or 1
     _init_worker(settings)
@@ -293,9 +320,15 @@ def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Se
     if fork:
         warm_up(settings)
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(settings, not fork)) as pool:
-        while window := list(islice(jobs, 64 * workers)):
-            yield from pool.imap(_process, window, chunksize=4)
+    try:
+        yield from ordered_map(
+            _process, jobs, workers=workers, context=context, initializer=_init_worker,
+            initargs=(settings, not fork), window=64 * workers,
+        )
+    except WorkerDied as exc:
+        doc = exc.job[0] if isinstance(exc.job, tuple) else exc.job
+        where = f"{doc.id} ({doc.source})" if isinstance(doc, Document) else "?"
+        raise StageError("extract", where, f"the worker process died (exit code {exc.exitcode})") from None
 
 
 _settings: Settings = Settings()

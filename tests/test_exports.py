@@ -25,7 +25,7 @@ from rdflib.compare import isomorphic
 
 from kg import export, graph
 from kg.cli import main as cli_main
-from kg.errors import ExportError
+from kg.errors import ExportError, OutputError
 from kg.export.graphml import to_networkx
 from kg.export.jsonld import context
 from kg.export.naming import cypher_name, cypher_string, term_names
@@ -444,11 +444,11 @@ def test_exporter_is_deterministic_and_atomic(
 
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", failing_replace)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(OutputError, match="disk full"):
             export.write(name, sample_store, fresh)
         try:  # over an existing export: a cache may find nothing to rewrite; either way the old one stays
             export.write(name, sample_store, first)
-        except OSError as exc:
+        except OutputError as exc:
             assert "disk full" in str(exc)
     assert _snapshot(first) == before, f"{name}: a failed write changed the previous export"
     assert _snapshot(fresh) == baseline, f"{name}: a failed write left files"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
 from kg import __version__
-from kg.errors import KGError
+from kg.errors import KGError, Stopped
 
 COMMANDS = ("build", "extract", "stats", "eval", "query", "serve", "html", "export")
 
@@ -33,16 +34,33 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    _stop_on_signals()
+    command = "kg"
     try:
+        args = parser().parse_args(argv)
+        command = f"kg {args.command}"
         status: int = args.run(args)
     except KGError as exc:
-        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print(f"kg {args.command}: interrupted", file=sys.stderr)
-        return 130
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Stopped as exc:
+        print(f"{command}: stopped by {signal.Signals(exc.signum).name}", file=sys.stderr)
+        return 128 + exc.signum
     return status
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM (timeout, systemd, docker stop) and SIGHUP (terminal closed) unwind like Ctrl-C does: every
+    temporary file and staging folder is removed on the way out."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated export formats, or 'all' (default): {', '.join(export.names())}",
     )
     p.add_argument("--lexicon", type=Path, action="append", default=[], metavar="FILE", help="extra user lexicon (repeatable)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=_count, default=0, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 (one per core) or more, got {value}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

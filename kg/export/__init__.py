@@ -10,14 +10,16 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import ExportError
+from kg.errors import ExportError, OutputError
+from kg.export.staging import describe_mode, exchange, output_error
 
 # name -> "module:function"
 EXPORTERS: dict[str, str] = {
@@ -33,12 +35,45 @@ EXPORTERS: dict[str, str] = {
     "store": "kg.export.store:write_store",  # after turtle: the query store is made from cppcc.ttl
 }
 
+FILES: dict[str, tuple[str, ...]] = {
+    "turtle": ("cppcc.ttl",),
+    "ntriples": ("cppcc.nt",),
+    "nquads": ("cppcc.nq",),
+    "trig": ("cppcc.trig",),
+    "jsonld": ("cppcc.jsonld", "context.jsonld"),
+    "neo4j": ("neo4j",),
+    "graphml": ("cppcc.graphml",),
+    "gexf": ("cppcc.gexf",),
+    "html": ("cppcc.html",),
+    "store": ("cppcc.oxigraph", ".cppcc.oxigraph.lock"),
+}
+"""The entries each format writes in the output folder (kg.export.staging replaces only these)."""
+
 DEFAULT_FORMATS = ("turtle",)
 BASENAME = "cppcc"
 
 
 def names() -> list[str]:
     return list(EXPORTERS)
+
+
+def plan(formats: Sequence[str]) -> list[str]:
+    """The formats to write, in registry order, each once; ``store`` brings ``turtle`` (it is made from it).
+    Raises ExportError for an unknown name or an empty list."""
+    wanted = set(formats)
+    unknown = sorted(wanted - set(EXPORTERS))
+    if unknown:
+        raise ExportError(f"unknown export format {', '.join(map(repr, unknown))}; choose from {', '.join(EXPORTERS)} or all")
+    if not wanted:
+        raise ExportError(f"no export format given; choose from {', '.join(EXPORTERS)} or all")
+    if "store" in wanted:
+        wanted.add("turtle")
+    return [name for name in EXPORTERS if name in wanted]
+
+
+def owned_names() -> set[str]:
+    """Every entry an export may take in the output folder."""
+    return {name for files in FILES.values() for name in files}
 
 
 def write(name: str, store: ox.Store, out_dir: Path) -> list[Path]:
@@ -55,15 +90,26 @@ def write(name: str, store: ox.Store, out_dir: Path) -> list[Path]:
 
 @contextmanager
 def atomic_path(dest: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``dest``; on success it is renamed to ``dest``, on error removed."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
+    """Yield a temporary path beside ``dest``; on success it is renamed to ``dest``, on error removed.
+
+    Only a regular file is ever replaced: a folder, symbolic link, pipe or device at ``dest`` is refused
+    (OutputError), and so is every OSError on the way (disk full, read-only, permission), named with its path.
+    """
+    _refuse_unless(dest, stat.S_ISREG, "a file")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise output_error(exc, dest) from exc
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(exc, dest) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -73,34 +119,67 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def atomic_dir(dest: Path) -> Iterator[Path]:
     """Yield a temporary folder beside ``dest``; on success it replaces ``dest``, on error it is removed.
 
-    A folder cannot be swapped in one rename, so an existing ``dest`` is first renamed aside (and put
-    back if the second rename fails), then removed: readers see the old folder or the new one, never a
-    half-written one (for an instant there may be neither).
+    The new folder and an existing ``dest`` are exchanged in one step where the system allows it
+    (kg.export.staging.exchange), else ``dest`` is renamed aside first (and put back if the second rename
+    fails): readers see the old folder or the new one, never a half-written one (in the fallback, for an
+    instant, neither). Only a folder is ever replaced; an OSError becomes an OutputError naming the path.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    _refuse_unless(dest, stat.S_ISDIR, "a folder")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    except OSError as exc:
+        raise output_error(exc, dest) from exc
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
-        if not dest.exists():
-            os.replace(tmp, dest)
-            return
-        aside = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
-        try:
-            os.replace(dest, aside / dest.name)
-        except BaseException:
-            aside.rmdir()
-            raise
-        try:
-            os.replace(tmp, dest)
-        except BaseException:
-            os.replace(aside / dest.name, dest)
-            aside.rmdir()
-            raise
-        shutil.rmtree(aside)
+        _replace_dir(tmp, dest)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise output_error(exc, dest) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _replace_dir(new: Path, dest: Path) -> None:
+    if not dest.exists():
+        os.replace(new, dest)
+        return
+    try:
+        exchange(new, dest)
+    except OSError:
+        pass
+    else:
+        shutil.rmtree(new)  # the old folder, now under the temporary name
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+    try:
+        os.replace(dest, aside / dest.name)
+    except BaseException:
+        aside.rmdir()
+        raise
+    try:
+        os.replace(new, dest)
+    except BaseException:
+        os.replace(aside / dest.name, dest)
+        aside.rmdir()
+        raise
+    shutil.rmtree(aside)
+
+
+def _refuse_unless(dest: Path, is_kind: Callable[[int], bool], kind: str) -> None:
+    """OutputError unless ``dest`` is missing or ``kind``: never replace a folder, link, pipe or device."""
+    try:
+        info = os.lstat(dest)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise output_error(exc, dest) from exc
+    if not is_kind(info.st_mode):
+        what = describe_mode(info.st_mode)
+        hint = "give a file name (such as …/cppcc.html)" if stat.S_ISDIR(info.st_mode) else "remove it or choose another --out"
+        raise OutputError(dest, f"is {what}, where {kind} is to be written", hint)
 
 
 def _umask() -> int:

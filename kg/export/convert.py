@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import export
-from kg.errors import ExportError, InputError
+from kg.errors import InputError
 
 
 def load_graph(path: Path) -> ox.Store:
@@ -28,12 +28,16 @@ def load_graph(path: Path) -> ox.Store:
 
 def convert(graph: Path, formats: Sequence[str], out_dir: Path) -> list[Path]:
     """Write each format in ``formats`` ('all' for every registered one) of ``graph`` into ``out_dir``."""
-    names = export.names() if list(formats) == ["all"] else list(formats)
-    unknown = [n for n in names if n not in export.EXPORTERS]
-    if unknown:
-        raise ExportError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(export.names())} or all")
+    from kg.export.staging import Staging, output_error
+
+    names = export.plan(export.names() if list(formats) == ["all"] else list(formats))
     store = load_graph(graph)
     written: list[Path] = []
-    for name in names:
-        written.extend(export.write(name, store, out_dir))
-    return written
+    try:
+        with Staging(out_dir, export.owned_names(), replace_all=False) as stage:
+            for name in names:
+                written.extend(export.write(name, store, stage.path))
+            stage.commit()
+    except OSError as exc:
+        raise output_error(exc, out_dir) from exc
+    return [stage.out / path.relative_to(stage.path) for path in written]
