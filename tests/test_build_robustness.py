@@ -25,7 +25,6 @@ import pytest
 import rdflib
 from lxml import html as lxml_html
 
-from kg import export
 from kg.cli import main as cli_main
 from kg.errors import ConfigError, OutputError
 from kg.export import staging
