@@ -188,8 +188,11 @@ def metadata_links(extraction: Extraction) -> list[tuple[str, EntityKey]]:
     return links
 
 
-def document_triples(extraction: Extraction, is_compilation: bool = False) -> list[ox.Triple]:
-    """The triples that one document contributes (everything except merged entity descriptions)."""
+def document_triples(extraction: Extraction, is_compilation: bool = False, offset: int = 0) -> list[ox.Triple]:
+    """The triples that one document contributes (everything except merged entity descriptions).
+
+    For one window of a long document (kg.extract.windows), ``offset`` is where the window starts in the
+    whole document: sentence offsets are given in the whole document's text."""
     doc = extraction.document
     d = _N(document_iri(doc.id))
     out: list[ox.Triple] = [
@@ -257,8 +260,8 @@ def document_triples(extraction: Extraction, is_compilation: bool = False) -> li
             ox.Triple(sn, term("text"), zh(doc.text[sentence.start : sentence.end])),
             ox.Triple(sn, IS_PART_OF, d),
             ox.Triple(sn, term("sentenceIndex"), integer(sentence.index)),
-            ox.Triple(sn, term("startOffset"), integer(sentence.start)),
-            ox.Triple(sn, term("endOffset"), integer(sentence.end)),
+            ox.Triple(sn, term("startOffset"), integer(sentence.start + offset)),
+            ox.Triple(sn, term("endOffset"), integer(sentence.end + offset)),
         ]
     return out
 

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import groupby
+from itertools import chain, groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,7 +192,7 @@ def extract_to_ntriples(
     table = graph.EntityTable()
     relations: set[tuple[str, str, str]] = set()
     with SortedLines(dest) as lines:
-        for result in _progress(_extract_all(jobs, len(files), settings), progress):
+        for result in _progress(_extract_all(jobs, settings), progress):
             for summary in result.summaries:
                 table.add(summary)
             relations.update(result.relations)
@@ -293,18 +293,36 @@ def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
         yield from docs
 
 
-def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[tuple[Document, bool]]:
-    """(document, is it a compilation) for each document, file by file, counted into ``report``."""
+@dataclass(frozen=True)
+class _Job:
+    """A document for a worker, or one window of a very long one (kg.extract.windows)."""
+
+    doc: Document
+    is_compilation: bool
+    start: int = 0
+    sentence_base: int = 0
+
+
+def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[_Job]:
+    """A job for each document, file by file, counted into ``report``; a document longer than a window
+    gives a job per window, so one huge document keeps every worker busy."""
+    from kg.extract.windows import WINDOW, windows
+
     for _, group in groupby(documents, key=lambda d: d.source):
         docs = list(group)
         compilations = {d.compilation for d in docs if d.compilation}
         for doc in docs:
             report.documents += 1
             report.characters += len(doc.text)
-            yield doc, doc.id in compilations
+            is_compilation = doc.id in compilations
+            if len(doc.norm) <= WINDOW:
+                yield _Job(doc, is_compilation)
+                continue
+            for window in windows(doc):
+                yield _Job(window.doc, is_compilation, window.start, window.sentence_base)
 
 
-def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Settings) -> Iterator[_DocResult]:
+def _extract_all(jobs: Iterator[_Job], settings: Settings) -> Iterator[_DocResult]:
     """Extract in worker processes (kg.workers) fed a window at a time, so only a window of documents is in
     memory; a worker that dies is reported with the document it was working on."""
     from kg.extract import warm_up
@@ -312,7 +330,9 @@ def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Se
 
     workers = settings.workers or os.cpu_count() or 1
     _init_worker(settings)
-    if workers <= 1 or files < 4:
+    first = list(islice(jobs, 4))
+    jobs = chain(first, jobs)
+    if workers <= 1 or len(first) < 4:  # a few documents: not worth starting processes
         yield from map(_process, jobs)
         return
     # Dictionaries are loaded once here: forked workers share them instead of loading their own.
@@ -326,8 +346,8 @@ def _extract_all(jobs: Iterator[tuple[Document, bool]], files: int, settings: Se
             initargs=(settings, not fork), window=64 * workers,
         )
     except WorkerDied as exc:
-        doc = exc.job[0] if isinstance(exc.job, tuple) else exc.job
-        where = f"{doc.id} ({doc.source})" if isinstance(doc, Document) else "?"
+        doc = exc.job.doc if isinstance(exc.job, _Job) else None
+        where = f"{doc.id} ({doc.source})" if doc is not None else "?"
         raise StageError("extract", where, f"the worker process died (exit code {exc.exitcode})") from None
 
 
@@ -343,13 +363,14 @@ def _init_worker(settings: Settings, warm: bool = False) -> None:
         warm_up(settings)
 
 
-def _process(job: tuple[Document, bool]) -> _DocResult:
+def _process(job: _Job) -> _DocResult:
     from kg.extract import extract_document
+    from kg.extract.windows import renumbered
 
-    doc, is_compilation = job
+    doc = job.doc
     try:
-        extraction = extract_document(doc, _settings)
-        triples = graph.document_triples(extraction, is_compilation)
+        extraction = renumbered(extract_document(doc, _settings), job.sentence_base)
+        triples = graph.document_triples(extraction, job.is_compilation, offset=job.start)
     except KGError:
         raise
     except Exception as exc:  # an extractor bug: name the stage and document, keep the traceback

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import graph
 from kg.extract import extract_document, extract_text
-from kg.extract.windows import cut_points, extract_in_windows
+from kg.extract.windows import WINDOW, cut_points, extract_in_windows, renumbered, windows
 from kg.model import Document
 from kg.nlp import split_sentences
+from kg.pipeline import build_to
+from kg.settings import Settings
 
 PARAGRAPHS = [
     "成都市政协搭建“有事来协商”平台，推动协商议事向基层延伸。",
@@ -50,3 +57,33 @@ def test_windows_give_what_each_paragraph_gives_with_whole_document_offsets() ->
     keys = [e.key for e in merged.entities]
     assert len(keys) == len(set(keys))
 
+
+
+def test_window_jobs_give_the_graph_of_the_windowed_extraction() -> None:
+    doc = long_document(12)
+    whole = set(graph.document_triples(extract_in_windows(doc, extract_document, size=120)))
+    parts: set[object] = set()
+    for window in windows(doc, 120):
+        part = renumbered(extract_document(window.doc), window.sentence_base)
+        parts |= set(graph.document_triples(part, offset=window.start))
+    assert parts == whole
+
+
+def test_a_long_document_builds_across_workers_with_whole_document_offsets(tmp_path: Path) -> None:
+    text = "\n\n".join(PARAGRAPHS[i % len(PARAGRAPHS)] + f"第{i}段。" for i in range(1400))
+    assert len(text) > 2 * WINDOW
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    report = build_to([tmp_path / "long.txt"], out, formats=["turtle"], settings=Settings(workers=2, validate=False), progress=False)
+    assert report.documents == 1
+    store = ox.Store()
+    store.bulk_load(path=str(out / "cppcc.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(
+        "SELECT ?i ?s ?e ?t WHERE { ?x cppcc:sentenceIndex ?i ; cppcc:startOffset ?s ; cppcc:endOffset ?e ; cppcc:text ?t }",
+        prefixes={"cppcc": "https://w3id.org/cppcc-kg/ontology#"},
+    ))
+    assert len(rows) > 1000
+    sentences = split_sentences(text)
+    for row in rows:
+        index, start, end = (int(row[k].value) for k in ("i", "s", "e"))
+        assert text[start:end] == row["t"].value == sentences[index].text

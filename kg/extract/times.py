@@ -117,13 +117,14 @@ def event_dates(extraction: Extraction, found: dict[int, list[_Dated]]) -> list[
     """Events named in a sentence that says they took place, dated by the nearest date written before the
     name in that sentence (a point in time, or the start of a period: 2021年起开展…试点), else the first after."""
     held = tuple(time_words()["held"])
+    texts = {s.index: s.text for s in extraction.sentences}  # by index: a window's sentences do not start at 0
     dated: dict[tuple[EntityKey, Period], EventDate] = {}
     for entity in extraction.entities:
         if entity.type != "Event":
             continue
         for mention in entity.mentions:
             times = found.get(mention.sentence)
-            if not times or not any(verb in extraction.sentences[mention.sentence].text for verb in held):
+            if not times or not any(verb in texts[mention.sentence] for verb in held):
                 continue
             before = [t for t in times if t.offset < mention.start]
             period = (before[-1] if before else times[0]).period

@@ -14,20 +14,63 @@ document's offsets and sentence numbers:
     relations   each with its sentence renumbered
 
 What a window loses is context from other windows (a short name resolved from a full name given in an
-earlier window). Real articles and reports are far shorter than a window and are extracted whole.
+earlier window, a date given in an earlier window). Real articles and reports are far shorter than a
+window and are extracted whole.
+
+A build does not merge here: it sends each window (``windows``) to a worker as a job of its own, numbers
+its sentences after the previous windows' (``renumbered``) and makes its triples with the whole document's
+offsets (kg.graph.document_triples ``offset``), so one very long document keeps every core busy; the
+graph is the same as that of ``extract_in_windows``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.model import Document, Entity, Extraction, Mention, Relation, Sentence
+from kg.nlp import split_sentences
 
 WINDOW = 20_000
 """Characters per window; documents up to this length are extracted whole."""
 
 _SENTENCE_ENDS = "。！？；!?;"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window of a long document, as a document of its own (its text; the whole one's id and metadata)."""
+
+    doc: Document
+    start: int
+    """Where the window starts in the whole document's text."""
+    sentence_base: int
+    """How many sentences of the whole document come before the window."""
+
+
+def windows(doc: Document, size: int = WINDOW) -> list[Window]:
+    """``doc`` cut into windows of at most ``size`` characters (one window when it is not longer)."""
+    found: list[Window] = []
+    base = 0
+    for start, end in cut_points(doc.norm, size):
+        window = replace(doc, text=doc.text[start:end], norm=doc.norm[start:end], offset=doc.offset + start)
+        found.append(Window(window, start, base))
+        base += len(split_sentences(window.norm))
+    return found
+
+
+def renumbered(part: Extraction, base: int) -> Extraction:
+    """A window's extraction with its sentences numbered after the ``base`` sentences before it (offsets
+    stay the window's own)."""
+    if base == 0:
+        return part
+    sentences = [replace(s, index=s.index + base) for s in part.sentences]
+    entities = [
+        Entity(e.type, e.name, set(e.aliases), [replace(m, sentence=m.sentence + base) for m in e.mentions], dict(e.attrs))
+        for e in part.entities
+    ]
+    relations = [replace(r, sentence=r.sentence + base) if r.sentence >= 0 else r for r in part.relations]
+    return Extraction(part.document, sentences, entities, relations)
 
 
 def cut_points(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
@@ -60,10 +103,9 @@ def extract_in_windows(
     sentences: list[Sentence] = []
     entities: dict[tuple[str, str], Entity] = {}
     relations: list[Relation] = []
-    for start, end in cut_points(doc.norm, size):
-        window = replace(doc, text=doc.text[start:end], norm=doc.norm[start:end], offset=doc.offset + start)
-        part = extract(window)
-        base = len(sentences)
+    for window in windows(doc, size):
+        part = extract(window.doc)
+        start, base = window.start, len(sentences)
         sentences.extend(
             Sentence(base + s.index, start + s.start, start + s.end, s.text) for s in part.sentences
         )
