@@ -63,7 +63,7 @@ def plan(formats: Sequence[str]) -> list[str]:
     wanted = set(formats)
     unknown = sorted(wanted - set(EXPORTERS))
     if unknown:
-        raise ExportError(f"unknown export format {', '.join(map(repr, unknown))}; choose from {', '.join(EXPORTERS)} or all")
+        raise ExportError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(EXPORTERS)} or all")
     if not wanted:
         raise ExportError(f"no export format given; choose from {', '.join(EXPORTERS)} or all")
     if "store" in wanted:
