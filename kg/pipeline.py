@@ -282,7 +282,7 @@ def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
             report.skipped.append((display_path(exc.path), exc.reason))
             continue
         if not is_text_name(path):
-            report.notes.append((display_path(path), "the file name is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
+            report.notes.append((display_path(path), "the path is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
         if any(doc.id in seen for doc in docs):
             suffix = "-" + digest(str(path))[:6]
             docs = [

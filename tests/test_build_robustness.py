@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -123,7 +124,7 @@ def test_hostile_corpus_builds_every_good_file_names_every_bad_one_and_every_exp
     assert "Traceback" not in done.stderr
     for name in bad:
         assert f"skipped {folder / name}" in done.stderr
-    assert "政协通讯.txt: the file name is not UTF-8" in done.stderr
+    assert "政协通讯.txt: the path is not UTF-8" in done.stderr
     counts = parse_every_export(out)
     assert len({counts[k] for k in ("cppcc.ttl", "cppcc.nt", "cppcc.nq", "cppcc.trig", "cppcc.jsonld", "rdflib nt")}) == 1
     assert counts["graphml nodes"] == counts["gexf nodes"]
@@ -278,6 +279,36 @@ def test_output_errors_are_one_line_naming_the_path_and_exit_2(
     assert err.count("\n") == 1 and words in err and ".cppcc.ttl" in err, err
     assert snapshot(out) == before
     assert not leftovers(out)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1.2 MB file system (tmpfs), where the machine lets the tests mount one (as root)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_really_full_disk_is_one_line_and_keeps_the_old_set(small_disk: Path) -> None:
+    out = small_disk / "exports"
+    folder = ROOT / "corpus"
+    assert kg("build", str(folder), "--out", str(out), "-q", "--no-validate", "--formats", "turtle").returncode == 0
+    before = snapshot(out)
+    done = kg("build", str(folder), "--out", str(out), "-q", "--no-validate")  # every format: does not fit
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "disk is full" in done.stderr and str(out) in done.stderr, done.stderr
+    assert snapshot(out) == before
+    assert not leftovers(out)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    done = kg("build", str(folder), "--out", str(out), "-q", "--no-validate", "--formats", "turtle")
+    assert done.returncode == 2 and "read-only" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert snapshot(out) == before
 
 
 def test_kg_html_out_a_folder_or_device_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -23,6 +23,10 @@ not a regular file or folder is ever replaced: a symbolic link, pipe or device w
 the output folder, stops the job before it starts (a symbolic link *to a folder* as the output folder is
 followed: the folder it points to is updated and the link stays).
 
+A cache kept in the output folder (say ``exports/.cache/``) is such an entry: a build may write it in
+place while it runs, each entry by a temporary name renamed into place (so a killed build leaves whole
+entries or none), and every swap carries it into the new folder by hard links, without copying.
+
 Each stage is locked (flock on its folder) while its build runs; a later build removes every stage whose
 lock it can take, i.e. whose build has died, and the temporary files older versions left.
 SIGINT, SIGTERM and SIGHUP are held back during the swap itself and delivered right after it.
@@ -81,12 +85,16 @@ class Staging:
             raise
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, _: object) -> None:
         try:
             if not self._committed:
                 shutil.rmtree(self.path, ignore_errors=True)
         finally:
             os.close(self._fd)
+        if isinstance(error, OutputError) and Path(error.path).is_relative_to(self.path):
+            # name the export as the user knows it, not its place in the stage
+            where = self.out / Path(error.path).relative_to(self.path)
+            raise OutputError(where, error.reason, error.hint) from error
 
     def _make(self) -> tuple[Path, bool]:
         token = f"{os.getpid()}-{secrets.token_hex(4)}"
