@@ -42,7 +42,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "documents": report.
 """
 
 
-def make_document(megabytes: float, seed: int = 11) -> Path:
+def make_document(megabytes: float, seed: int = 7) -> Path:
     path = WORK / f"doc-{megabytes:g}MB.txt"
     if path.exists():
         return path
@@ -65,7 +65,6 @@ def time_build(document: Path, mode: str) -> dict[str, Any]:
         [sys.executable, "-c", CHILD, str(document), str(out), mode], capture_output=True, text=True, check=True, cwd=ROOT
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["documents"] == 1
     return result
 
 
@@ -81,15 +80,15 @@ def run() -> str:
         "`kg build FILE --formats turtle --no-validate` in a fresh process. Ratios are to the 1 MB build "
         "in the same mode, measured in this run; linear growth gives ratios equal to the size ratio.",
         "",
-        "| document | characters | extraction | wall s | CPU s | CPU × 1 MB | triples | main MB | worker MB |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| document | characters | documents | extraction | wall s | CPU s | CPU × 1 MB | triples | main MB | worker MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     whole_base = next(r for mb, r in whole if mb == 1)
     rows = [(mb, r, "windows", base) for mb, r in windowed] + [(BIG_MB, big, "windows", base)]
     rows += [(mb, r, "whole (before)", whole_base) for mb, r in whole]
     for mb, r, mode, ref in rows:
         lines.append(
-            f"| {mb:g} MB | {r['characters']:,} | {mode} | {r['seconds']:.1f} | {r['cpu']:.1f} | "
+            f"| {mb:g} MB | {r['characters']:,} | {r['documents']} | {mode} | {r['seconds']:.1f} | {r['cpu']:.1f} | "
             f"{r['cpu'] / ref['cpu']:.2f} | {r['triples']:,} | {r['main_kb'] / 1024:.0f} | {r['worker_kb'] / 1024:.0f} |"
         )
     one_whole, one_windows = whole_base["cpu"], base["cpu"]

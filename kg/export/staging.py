@@ -117,11 +117,11 @@ class Staging:
         """Put the staged exports in place (see the module docstring for what a reader sees)."""
         check_owned(self.out, self.owned)
         with signals_held():
-            if self.beside and self._swap_folders():
-                self._committed = True
-                return
-            self._swap_entries()
+            swapped = self.beside and self._swap_folders()
+            if not swapped:
+                self._swap_entries()
             self._committed = True
+        shutil.rmtree(self.path, ignore_errors=True)  # the old folder or entries, now under the stage's name
 
     def _swap_folders(self) -> bool:
         """The whole folder in one exchange; False when the system or the folder does not allow it."""
@@ -145,7 +145,6 @@ class Staging:
             for path in carried:
                 _remove(path)
             return False
-        shutil.rmtree(self.path, ignore_errors=True)  # the old folder, now under the stage's name
         return True
 
     def _keep(self, entry: str) -> bool:
@@ -173,7 +172,6 @@ class Staging:
             for entry in sorted(self.owned - set(staged)):
                 if os.path.lexists(self.out / entry):
                     os.rename(self.out / entry, trash / entry)
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def checked_out_dir(out_dir: Path) -> Path:
