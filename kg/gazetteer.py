@@ -1,7 +1,8 @@
 """China's administrative divisions (province, prefecture-level city, county level) with official codes.
 
     gazetteer()              -> the process-wide Gazetteer (read on first call)
-    Gazetteer.lookup(name)   -> divisions whose full name is ``name``
+    Gazetteer.lookup(name)   -> divisions whose full name is ``name`` (or its short form with the level
+                                word, for autonomous divisions: 凉山州, 彭水自治县)
     Gazetteer.short(name)    -> divisions whose short form is ``name`` (成都 -> 成都市, 四川 -> 四川省)
     Gazetteer.chain(code)    -> the division and its parents up to the province
 
@@ -46,6 +47,10 @@ class Gazetteer:
             short = short_form(d.name, d.level)
             if short and short != d.name:
                 self._by_short.setdefault(short, []).append(d)
+        for d in divisions:
+            for written in autonomous_forms(d.name):
+                if written not in self._by_name:
+                    self._by_name[written] = [d]
 
     def lookup(self, name: str) -> list[Division]:
         return list(self._by_name.get(name, ()))
@@ -72,6 +77,27 @@ class Gazetteer:
     def within(self, inner: str, outer: str) -> bool:
         """True when division ``inner`` lies in (or is) division ``outer``."""
         return any(d.code == outer for d in self.chain(inner))
+
+
+_AUTONOMOUS = {"自治州": ("州",), "自治县": ("县", "自治县"), "自治旗": ("旗", "自治旗")}
+"""The ending of an autonomous division's name and the endings of the forms written for it."""
+
+
+def autonomous_forms(name: str) -> tuple[str, ...]:
+    """How an autonomous division is written short with its level word (凉山彝族自治州 -> 凉山州,
+    彭水苗族土家族自治县 -> 彭水县, 彭水自治县): the part before the first ethnic group's name, which must
+    keep two characters or more; () for other names."""
+    for ending, written in _AUTONOMOUS.items():
+        if name.endswith(ending):
+            cut = min((at for at in (name.find(e) for e in _ethnic_groups()) if at >= 0), default=-1)
+            if cut >= 2:
+                return tuple(name[:cut] + w for w in written)
+    return ()
+
+
+@lru_cache(maxsize=1)
+def _ethnic_groups() -> tuple[str, ...]:
+    return tuple(row[0] for row in read_table("ethnic_groups.txt"))
 
 
 def short_form(name: str, level: str) -> str | None:

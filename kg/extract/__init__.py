@@ -28,7 +28,7 @@ from kg import lexicon
 from kg.extract.metadata import metadata_entities, page_entities
 from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
-from kg.extract.places import PlaceHit, find_places
+from kg.extract.places import PlaceHit, SpanIndex, find_places
 from kg.extract.resolve import Resolver
 from kg.extract.terms import TermHit, find_terms, strip_quotes
 from kg.model import Document, Entity, Extraction, Sentence
@@ -81,8 +81,11 @@ def resolve_entities(
     persons, positions = find_people(norm, sentences, organs)
     organs.extend(p.organ for p in positions if p.organ.parent is not None and p.organ not in organs)
     organs.sort(key=lambda o: o.start)
-    person_spans = [(p.start, p.end) for p in persons]
-    places = [p for p in places if not any(a < p.end and p.start < b for a, b in person_spans)]
+    # a name inside a longer place (曹娥 of 曹娥街道) is the place's; otherwise a person's name wins
+    place_spans = SpanIndex((p.start, p.end) for p in places)
+    persons = [p for p in persons if not place_spans.covers(p.start, p.end)]
+    person_spans = SpanIndex((p.start, p.end) for p in persons)
+    places = [p for p in places if not person_spans.overlaps(p.start, p.end)]
 
     resolver = Resolver(doc, sentences, places, list(context))
     for hit in places:

@@ -215,7 +215,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         is_cppcc = head in cppcc_heads
         end = he
         if is_cppcc:
-            after = next((p for p in places if p.start == he and p.level in ("town", "street")), None) if places_by_end else None
+            after = next((p for p in places if p.start == he and p.level == "township"), None) if places_by_end else None
             sub_from = after.end if after else he
             end = _cppcc_sub_end(norm, sub_from) or he
             if _publication_follows(norm, end):
@@ -378,7 +378,7 @@ def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> lis
     spans = SpanIndex((h.start, h.end) for h in taken)
     found: list[OrganHit] = []
     for place in places:
-        if place.level not in ("town", "street"):
+        if place.level != "township":
             continue
         match = units.match(norm, place.end)
         if match is None or spans.overlaps(place.start, match.end()):

@@ -22,6 +22,12 @@ from kg.extract import words
 from kg.gazetteer import Division, gazetteer
 from kg.lexicon import read_table, word_set
 
+SUB_COUNTY_LEVELS = ("township", "village", "community", "compound", "group", "zone")
+"""Levels of places below the county (kg/data/place_levels.tsv), found by pattern: 乡镇街道, 村, 社区, 小区,
+villagers' groups; and zones and landmarks (横琴粤澳深度合作区, 云溪水库), which lie in a county or city."""
+_STEM_MAX = {"zone": 8}
+"""Characters a pattern place's own name may have before its level word, by level (4 by default)."""
+
 
 @dataclass
 class PlaceHit:
@@ -35,7 +41,7 @@ class PlaceHit:
     """The level word the name ends with (市, 区, 街道, 村), '' for a bare short form."""
     candidates: list[Division] = field(default_factory=list)
     level: str = ""
-    """province/city/county for divisions; town/street/village/community/compound for patterns."""
+    """province/city/county for divisions; SUB_COUNTY_LEVELS for patterns."""
 
 
 class SpanIndex:
@@ -83,7 +89,14 @@ class SpanIndex:
 
 @lru_cache(maxsize=1)
 def _levels() -> dict[str, tuple[str, ...]]:
-    return {word: tuple(levels.split(",")) for word, levels in read_table("place_levels.tsv", 2, 2)}
+    return {word: tuple(levels.split(",")) for word, levels, _ in read_table("place_levels.tsv", 2, 3)}
+
+
+@lru_cache(maxsize=1)
+def _written_after() -> dict[str, tuple[str, ...]]:
+    """Level words of places named only right after the place they lie in, with that place's levels (组
+    after a village: 龙凤村田家沟组)."""
+    return {word: tuple(after.split(",")) for word, _, after in read_table("place_levels.tsv", 2, 3) if after}
 
 
 def level_words() -> list[str]:
@@ -111,6 +124,13 @@ def _automaton() -> ahocorasick.Automaton:
         del divisions
     auto.make_automaton()
     return auto
+
+
+@lru_cache(maxsize=1)
+def _stop_starts() -> tuple[str, ...]:
+    """Stoplist words that start generic phrases (省级示范区, 国家级开发区): pattern places starting with them
+    are dropped."""
+    return tuple(row[0] for row in read_table("place_stoplist.txt", 1, 2) if row[1] == "start")
 
 
 @lru_cache(maxsize=1)
@@ -222,8 +242,9 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
             divisions = _outermost([d for d in g.short(word) if d.level != "county" or d.name in fulls])
             if not divisions:
                 continue
-            # A short form followed by a level word of its own is part of a longer, unknown name.
-            if end < len(norm) and norm[end] in "省市县区旗州镇乡村":
+            # A short form followed by a level word of its own is part of a longer, unknown name
+            # (南岸街道 is a street of its own, not 南岸区).
+            if end < len(norm) and (norm[end] in "省市县区旗州镇乡村" or norm.startswith(_SUB_LEVELS, end)):
                 continue
             names = {d.name for d in divisions}
             name = next(iter(names)) if len(names) == 1 else word
@@ -234,7 +255,7 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    sub = [w for w in level_words() if set(levels_of(w)) & {"town", "street", "village", "community", "compound"}]
+    sub = [w for w in level_words() if set(levels_of(w)) & set(SUB_COUNTY_LEVELS)]
     return re.compile("(" + "|".join(map(re.escape, sub)) + ")")
 
 
@@ -247,6 +268,8 @@ def _boundaries() -> tuple[frozenset[str], re.Pattern[str]]:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SUB_LEVELS = ("街道", "社区", "小区")
+_LEVEL_CHARS = "省市县区州旗"
 _AFTER_VILLAGE_NOT_PLACE = "民道级居务干"
 _AFTER_SMALL_PLACE_NOT_NAME = "上里"
 
@@ -273,6 +296,7 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
     ends = sorted(h.end for h in taken)
     place_ends = set(ends)
     occupied = SpanIndex((h.start, h.end) for h in taken)
+    quotes = SpanIndex(m.span() for m in _QUOTED.finditer(norm))
     hits: list[PlaceHit] = []
     for match in _pattern().finditer(norm):
         suffix = match.group(1)
@@ -286,26 +310,37 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         at = bisect.bisect_right(ends, s)
         # pattern matches come in reading order without overlap, so every earlier hit ends by ``s``
         floor = max(ends[at - 1] if at else 0, hits[-1].end if hits else 0)
-        start = name_start(norm, s, floor, 5 if suffix == "小区" else 4)
-        start = _word_edge(norm, start, s, e, floor, chars, place_ends)
+        start = name_start(norm, s, floor, _STEM_MAX.get(levels_of(suffix)[0], 5 if suffix == "小区" else 4))
+        parents = _written_after().get(suffix)
+        if parents and not (start == floor and any(p.end == floor and p.level in parents for p in (*taken, *hits))):
+            continue  # 组 (田家沟组), 寨 are places only written right after the village or town they lie in
+        listed = bool(hits) and hits[-1].suffix == suffix and start == hits[-1].end + 1 and norm[hits[-1].end] == "、"
+        start = _word_edge(norm, start, s, e, floor, chars, place_ends, listed)
         if start < 0 or s - start < 2:
             continue
         name = norm[start:e]
-        if name in stop or any(name.endswith(w) for w in stop_ends) or norm[start:s] in stop:
+        if name in stop or name.endswith(stop_ends) or name.startswith(_stop_starts()) or norm[start:s] in stop:
             continue
+        if quotes.covers(start, e, strict=True):
+            continue  # 小事不出院、大事不出社区 in quotes: a slogan, not a place
         levels = levels_of(suffix)
         hits.append(PlaceHit(start, e, name, name, suffix, [], levels[0] if levels else ""))
         place_ends.add(e)
     return hits
 
 
+_QUOTED = re.compile("[“「‘][^“”「」‘’\n]{1,40}[”」’]")
+
+
 def _word_edge(
-    norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int]
+    norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int], listed: bool = False
 ) -> int:
     """The left edge of a pattern place ``norm[start:e]`` (level word at ``s``) checked against jieba's
     words: -1 when the level word is the start of a longer word (乡亲, 乡贤, 乡镇) or the end of a verb
-    (下乡); the edge moved past verbs, adverbs and numerals (以前总觉得|小区 -> nothing left, 推动改造|小区);
-    one boundary character taken in when jieba reads it as part of the name (有庆镇)."""
+    (下乡); the edge moved past verbs, adverbs and numerals (以前总觉得|小区 -> nothing left, 推动改造|小区)
+    and to the start of a word (原名|射箭台村 -> 射箭台村); one boundary character taken in when jieba
+    reads it as part of the name (有庆镇). A name in a list after one of its kind is taken as written
+    (城北乡、解放乡)."""
     left = max(floor, start - 2)
     window = norm[left : min(len(norm), e + 2)]
     offset = left
@@ -315,7 +350,7 @@ def _word_edge(
         and not any(norm.startswith(head, e) for head in _organ_heads())
     ):
         return -1
-    if start == floor and floor in place_ends:
+    if start == floor and floor in place_ends or listed:
         return start  # 复兴镇建设村: a name right after a larger place is taken whole
     holder = words.word_at(window, s - offset)
     if len(holder) > e - s and words.tag(holder) in _NOT_NAME_TAGS:
@@ -325,6 +360,12 @@ def _word_edge(
         glued_end = words.is_boundary(window, s - offset) and s - offset - (start - 1 - offset) <= len(glued)
         if len(glued) >= 2 and not words.is_boundary(window, start - offset) and glued_end:
             start -= 1
+        elif norm[start - 1] in _LEVEL_CHARS and start - 1 > floor:
+            wide = norm[max(floor, start - 5) : s + 2]
+            at_start = start - max(floor, start - 5)
+            glued = words.word_at(wide, at_start - 1)
+            if len(glued) >= 2 and not words.tag(glued) and words.is_boundary(wide, at_start - len(glued)):
+                start -= len(glued)  # 顾县|镇: an unknown word ending in a level character is the name
     at = offset
     for word in words.tokens(window):
         end_of_word = at + len(word)
@@ -332,6 +373,8 @@ def _word_edge(
             break
         if end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
             start = end_of_word
+        elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
+            start = end_of_word  # the edge inside a dictionary word (原名|射箭台村): the name starts after it
         at = end_of_word
     return start
 

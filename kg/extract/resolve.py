@@ -16,11 +16,11 @@ import bisect
 
 from kg.extract.organs import OrganHit
 from kg.extract.people import PositionHit
-from kg.extract.places import PlaceHit, SpanIndex, find_places, levels_of
+from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places, levels_of
 from kg.gazetteer import Division, gazetteer
 from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
 
-_SUB_COUNTY = ("town", "street", "village", "community", "compound")
+_SUB_COUNTY = SUB_COUNTY_LEVELS
 _NAMED_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Position"})
 _YIELDING_TYPES = frozenset({"Topic"})
 

@@ -1,0 +1,93 @@
+"""Places: autonomous divisions' short forms, names below the county, zones and landmarks (kg.extract.places),
+and their level and containment in the built graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.extract import extract_text
+from kg.vocab import PREFIXES
+
+PREFIX = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
+
+
+def _places(text: str) -> dict[str, set[str]]:
+    return {e.name: e.aliases for e in extract_text(text).entities if e.type == "Place" and e.mentions}
+
+
+FOUND = [
+    # (text, place, written form kept as an alias or "") -- made-up sentences of real shapes
+    # autonomous prefectures and counties written short with their level word
+    ("凉山州政协副主席吉克阿果出席。", "凉山彝族自治州", "凉山州"),
+    ("彭水自治县政协召开常委会议。", "彭水苗族土家族自治县", "彭水自治县"),
+    # a list of one kind keeps a name jieba reads as a verb (解放)
+    ("在城北乡、解放乡围绕饮水开展协商。", "解放乡", ""),
+    # the name starts at a word, not inside 原名
+    ("该村原名射箭台村，是年画产地。", "射箭台村", ""),
+    # a short form of a district before 街道 is a street of its own
+    ("在柏溪街道、南岸街道建成委员之家。", "南岸街道", ""),
+    # a name jieba does not know that ends in a level character
+    ("在顾县镇、九龙街道先行试点。", "顾县镇", ""),
+    # a villagers' group right after its village; a hamlet right after its town
+    ("贵州省湄潭县兴隆镇龙凤村田家沟组的院坝里。", "田家沟组", ""),
+    ("在鞍子镇罗家坨苗寨设点。", "罗家坨苗寨", ""),
+    # zones and landmarks
+    ("横琴粤澳深度合作区民生事务局副局长区嘉豪到会。", "横琴粤澳深度合作区", ""),
+    ("考察松江高新区、云溪水库、北岭烈士陵园。", "云溪水库", ""),
+    ("聚焦五指石景区周边环境整治。", "五指石景区", ""),
+    # regions named by pairs and directions
+    ("为建设成渝地区双城经济圈汇聚力量。", "成渝地区双城经济圈", ""),
+    ("岳池是川东北的农业大县。", "川东北", ""),
+    # a name inside a longer place is the place's, even when the name is a person's elsewhere
+    ("孝女曹娥的故事在这里流传。上虞区曹娥街道江滨社区的居民。", "曹娥街道", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "place", "alias"), FOUND)
+def test_places_found(text: str, place: str, alias: str) -> None:
+    found = _places(text)
+    assert place in found, sorted(found)
+    assert not alias or alias in found[place]
+
+
+NOT_FOUND = [
+    ("吸引中小学生来村研学。", "小学生来村"),
+    ("实现“小事不出院、大事不出社区”。", "大事不出社区"),
+    ("同意利用小区东侧闲置车棚。", "利用小区"),
+    ("该村原名射箭台村，是年画产地。", "名射箭台村"),
+    ("白鹭镇委员联络组成立。", "委员联络组"),
+    ("围绕彝家新寨人居环境提升开展协商。", "彝家新寨"),
+    ("创建省级示范区和国家级开发区。", "省级示范区"),
+    ("推动产业园区建设。", "产业园区"),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong"), NOT_FOUND)
+def test_places_not_found(text: str, wrong: str) -> None:
+    assert wrong not in _places(text)
+
+
+def test_places_below_the_county_have_a_level_and_lie_within(tmp_path: Path) -> None:
+    """Towns and streets are Townships in the graph, villages Villages, each within the place written
+    before it or the story's county."""
+    (tmp_path / "a.txt").write_text(
+        "5月15日，宜宾市叙州区政协在横江镇新华村召开院坝协商会。\n委员们还到柏溪街道调研。\n", encoding="utf-8"
+    )
+    graph = kg.build([tmp_path])
+    rows = {
+        (str(r[0]), str(r[1]), str(r[2]))
+        for r in graph.query(
+            PREFIX
+            + """SELECT ?name ?class ?parent WHERE {
+                   ?p a ?class ; rdfs:label ?name ; cppcc:within/rdfs:label ?parent .
+                   FILTER (?class IN (cppcc:Township, cppcc:Village))
+                 }"""
+        )
+    }
+    township, village = str(PREFIXES["cppcc"]) + "Township", str(PREFIXES["cppcc"]) + "Village"
+    assert ("横江镇", township, "叙州区") in rows
+    assert ("柏溪街道", township, "叙州区") in rows
+    assert ("新华村", village, "横江镇") in rows
