@@ -19,10 +19,11 @@ never pasted into the query text, so a value cannot change the query; the variab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal, TypeAlias
+from typing import IO, Literal, TypeAlias, TypeVar
 
 import pyoxigraph as ox
 
@@ -46,6 +47,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 LiveResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+T = TypeVar("T")
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 _UPDATE_START = re.compile(
@@ -60,6 +62,17 @@ _OPAQUE = re.compile(
 )
 _SERVICE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_NESTING = re.compile(r"[{}()\[\]]")
+_ELEMENT = re.compile(r"[{.;,]|\b(?:BIND|OPTIONAL|MINUS|FILTER|UNION|GRAPH|EXISTS|SELECT)\b|[/|]", re.IGNORECASE)
+
+MAX_NESTING = 128
+"""deepest nesting of { ( [ a query may have: real queries stay under 20; pyoxigraph's recursive parser and
+evaluator overflow the stack at a few thousand levels (a crash, not an error)"""
+MAX_ELEMENTS = 4000
+"""most patterns, clauses and path steps a query may have (a chain of BINDs nests in the algebra too)"""
+STACK_BYTES = 256 << 20
+"""stack of the thread that runs a query: 32x the main thread's (on which 3,000 chained MINUS or BIND already
+crash), a wide margin above the limits; only the pages a query touches are used"""
 _HEADER = re.compile(r"#\s*(zh|en|param)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 
@@ -209,8 +222,53 @@ def is_refused(text: str) -> bool:
     return is_update(text) or uses_service(text)
 
 
+def check_shape(text: str) -> None:
+    """Refuse, before parsing, a query nested deeper than MAX_NESTING or longer than MAX_ELEMENTS patterns:
+    pyoxigraph would recurse that deep and crash the process instead of answering."""
+    code = _OPAQUE.sub(" ", text)
+    depth = deepest = 0
+    for match in _NESTING.finditer(code):
+        depth += 1 if match.group(0) in "{([" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise QueryError(f"the query nests {deepest} levels deep ({{ ( [); the limit is {MAX_NESTING}: flatten it")
+    elements = sum(1 for _ in _ELEMENT.finditer(code))
+    if elements > MAX_ELEMENTS:
+        raise QueryError(f"the query has {elements:,} patterns and clauses; the limit is {MAX_ELEMENTS:,}: split it or use VALUES")
+
+
+def on_deep_stack(function: Callable[[], T]) -> T:
+    """``function()`` run in a thread with a STACK_BYTES stack (pyoxigraph parses and evaluates recursively);
+    its result returned, its exception raised here."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as exc:  # handed to the caller, which raises it
+            failure.append(exc)
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            thread = threading.Thread(target=run, name="kg-query")
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+_STACK_LOCK = threading.Lock()
+
+
 def execute(store: ox.Store, text: str, params: Mapping[str, str] | None = None) -> LiveResult:
-    """Run a query and return pyoxigraph's (lazy) result; a malformed or refused query raises QueryError."""
+    """Run a query and return pyoxigraph's (lazy) result; a malformed, too deeply nested or refused query
+    raises QueryError. Iterate the result inside on_deep_stack too: evaluation recurses like parsing."""
+    check_shape(text)
     if is_update(text):
         raise QueryError("SPARQL Update is refused: the graph is read-only; rebuild it with `kg build` to change it")
     if uses_service(text):

@@ -1,21 +1,24 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint at /sparql, and the network page at /.
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint at /sparql, the workbench, and the network page at /.
 
-    HTTP (stdlib ThreadingHTTPServer, 127.0.0.1 by default)
-      ├── /sparql   GET ?query=…, POST application/x-www-form-urlencoded or application/sparql-query
-      │              → QueryPool: worker processes, each with the on-disk store open read-only
-      └── /         exports/cppcc.html and the files beside it, or a plain index naming the endpoint
+    HTTP (stdlib ThreadingHTTPServer, 127.0.0.1 by default, HTTP/1.1 keep-alive)
+      ├── /sparql       GET ?query=…, POST application/x-www-form-urlencoded or application/sparql-query
+      │                  → kg.query_pool.QueryPool: worker processes with time and memory limits, two lanes
+      ├── /sparql       without a query, from a browser: the workbench (kg.workbench, YASGUI)
+      ├── /workbench/…  its scripts and styles
+      └── /             exports/cppcc.html and the files beside it, or a plain index naming the endpoint
 
-Time limit. pyoxigraph cannot interrupt a running query, so queries never run in the server process: each
-runs in one of a few worker processes, and the request thread waits for the answer until the deadline. A
-worker that misses it is killed (SIGKILL) and replaced by a fresh one, and the client gets HTTP 503. All
-workers open the same RocksDB store read-only (made once by kg.export.store), so a worker starts in about a
-second whatever the graph size, and memory is shared through the page cache rather than copied.
+Limits on queries (time, memory, result size, the cheap and slow lanes) are kg.query_pool's. A query longer
+than ``max_query_bytes`` gets 413; one nested deeper than kg.query.MAX_NESTING gets 400 before any parser
+sees it. Updates (the ``update`` parameter, application/sparql-update, or an update sent as a query) and
+SERVICE clauses (pyoxigraph would fetch them over HTTP) get 403; a malformed query gets 400 with the parser's
+message; an Accept header that names no format we can write for that query form gets 406.
 
-Size limits. A query longer than ``max_query_bytes`` gets 413. A result is serialised by pyoxigraph into a
-buffer that refuses to grow past ``max_result_bytes``: the query is stopped and the client gets 422 with the
-limit and a hint to add LIMIT. Updates (the ``update`` parameter, application/sparql-update, or an update
-sent as a query) and SERVICE clauses (pyoxigraph would fetch them over HTTP) get 403; a malformed query gets 400 with the parser's message; an Accept header that
-names no format we can write for that query form gets 406.
+Limits on connections, so that no client can hold the server: at most ``max_connections`` are served at
+once (more wait in the listen backlog of ``backlog``, then get 503); a kept-alive connection idle for
+``idle_timeout`` is closed; once a request has begun, its line, headers and body must arrive within
+``request_timeout`` (a watchdog closes connections that dribble). Paths and query strings are decoded
+strictly (bad percent-escapes, non-UTF-8 or control characters get 400/404, never a traceback); any other
+failure of a request is logged with its traceback and answered 500.
 """
 
 from __future__ import annotations
@@ -23,21 +26,25 @@ from __future__ import annotations
 import html
 import io
 import mimetypes
-import multiprocessing
-import queue
+import socket
+import sys
 import threading
 import time
+import traceback
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from kg import query
 from kg.errors import QueryError
+from kg.query_pool import Answer, Limits, QueryPool, Refused
 from kg.workbench import Workbench
+
+__all__ = ["Answer", "Limits", "QueryPool", "Refused", "choose_format", "make_server", "parse_accept"]
 
 # Media types we can write, per query form; the first of each list is the canonical one we answer with.
 RESULT_MEDIA: dict[str, list[str]] = {
@@ -67,29 +74,6 @@ FORMAT_PARAM: dict[str, list[str]] = {
     "json-ld": ["application/ld+json"],
 }
 DEFAULT_FORMAT = {"results": "json", "graph": "turtle"}
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 30.0
-    max_query_bytes: int = 64 * 1024
-    max_result_bytes: int = 32 * 1024 * 1024
-    workers: int = 2
-
-
-class Refused(Exception):
-    """A request answered with an HTTP error status and a plain-text message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Answer:
-    media_type: str
-    body: bytes
 
 
 # ---------------------------------------------------------------------------- content negotiation
@@ -130,159 +114,6 @@ def choose_format(accepts: list[str], kind: str) -> tuple[str, str] | None:
     return None
 
 
-# ---------------------------------------------------------------------------- worker processes
-
-
-class _Capped(io.BytesIO):
-    """An in-memory file that refuses to grow past ``limit`` bytes (stops the serialisation of huge results)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-        self.overflow = False
-
-    def write(self, data: Any) -> int:
-        if self.tell() + len(data) > self.limit:
-            self.overflow = True
-            raise OSError(f"result larger than {self.limit} bytes")
-        return super().write(data)
-
-
-def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: int) -> tuple[str, int, str, bytes]:
-    """Run one job in a worker: ("ok", 200, media type, body) or ("error", status, message, b"")."""
-    import pyoxigraph as ox
-
-    from kg import query
-
-    text, params, accepts = job
-    try:
-        live = query.execute(store, text, params)
-    except QueryError as exc:
-        status = HTTPStatus.FORBIDDEN if query.is_refused(text) else HTTPStatus.BAD_REQUEST
-        return "error", status, str(exc), b""
-    kind = "graph" if isinstance(live, ox.QueryTriples) else "results"
-    chosen = choose_format(accepts, kind)
-    if chosen is None:
-        offered = ", ".join(t[0] for t in (RESULT_MEDIA if kind == "results" else GRAPH_MEDIA).values())
-        return "error", HTTPStatus.NOT_ACCEPTABLE, f"no acceptable format for this query; this endpoint writes {offered}", b""
-    name, media = chosen
-    sink = _Capped(max_bytes)
-    try:
-        query.serialize(live, name, sink)
-    except OSError as exc:
-        if sink.overflow:
-            message = f"the result is larger than the {max_bytes:,}-byte limit; add LIMIT or select fewer variables"
-            return "error", HTTPStatus.UNPROCESSABLE_ENTITY, message, b""
-        return "error", HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}", b""
-    except (RuntimeError, ValueError) as exc:  # evaluation errors pyoxigraph raises while iterating
-        return "error", HTTPStatus.BAD_REQUEST, f"query failed: {exc}", b""
-    return "ok", HTTPStatus.OK, media, sink.getvalue()
-
-
-def _worker_main(conn: Connection, store_dir: str, max_bytes: int) -> None:
-    """A worker process: open the store read-only, answer jobs until told to stop (None) or the pipe closes."""
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(store_dir)
-    conn.send(("ready", 0, "", b""))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send(_answer(store, job, max_bytes))
-
-
-@dataclass(eq=False)  # identity: workers live in a set
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-
-
-class QueryPool:
-    """Worker processes that run queries against one read-only store, each query with a deadline."""
-
-    def __init__(self, store_dir: Path, limits: Limits) -> None:
-        self.store_dir = store_dir
-        self.limits = limits
-        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        for _ in range(max(1, limits.workers)):
-            self._idle.put(self._start())
-
-    def run(self, text: str, params: Mapping[str, str], accepts: list[str]) -> Answer:
-        deadline = time.monotonic() + self.limits.timeout
-        try:
-            worker = self._idle.get(timeout=self.limits.timeout)
-        except queue.Empty:
-            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy for {self.limits.timeout:g} s; try again later") from None
-        try:
-            worker.conn.send((text, dict(params), accepts))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                worker = self._replace(worker)
-                raise Refused(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the query ran past the {self.limits.timeout:g} s time limit and was stopped; narrow it or add LIMIT",
-                )
-            status_word, status, info, body = worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            worker = self._replace(worker)
-            raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query worker died ({exc}); the query may need too much memory") from exc
-        finally:
-            self._idle.put(worker)
-        if status_word != "ok":
-            raise Refused(status, info)
-        return Answer(info, body)
-
-    def close(self) -> None:
-        with self._lock:
-            workers, self._all = list(self._all), set()
-        for worker in workers:
-            self._stop(worker)
-
-    def _start(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(child, str(self.store_dir), self.limits.max_result_bytes), daemon=True
-        )
-        process.start()
-        child.close()
-        try:
-            ready = parent.poll(60) and parent.recv()[0] == "ready"
-        except EOFError:  # the worker died opening the store; its traceback is on stderr
-            ready = False
-        if not ready:
-            process.kill()
-            raise QueryError(f"{self.store_dir}: a query worker could not open the store; delete the folder to have it rebuilt")
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _replace(self, worker: _Worker) -> _Worker:
-        with self._lock:
-            self._all.discard(worker)
-        worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
-        return self._start()
-
-    def _stop(self, worker: _Worker) -> None:
-        try:
-            worker.conn.send(None)
-        except OSError:
-            pass  # already gone: nothing to tell it
-        worker.process.join(2)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join(2)
-        worker.conn.close()
-
-
 # ---------------------------------------------------------------------------- HTTP
 
 
@@ -297,31 +128,85 @@ class Site:
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "cppcc-kg"
+    protocol_version = "HTTP/1.1"  # keep-alive: a client's next query skips the TCP handshake
+    default_request_version = "HTTP/1.0"  # so that the answer to a garbled request line has a status line
+    server: EndpointServer
     pool: QueryPool
     limits: Limits
     site: Site
     workbench: Workbench
     quiet = False
 
+    # -- the connection: idle and request timeouts
+
+    def handle_one_request(self) -> None:
+        """One request: wait up to ``idle_timeout`` for it to begin, then up to ``request_timeout`` for its
+        line and headers (the watchdog closes a connection that dribbles), then answer it."""
+        self.connection.settimeout(self.limits.idle_timeout)
+        try:
+            if not cast(io.BufferedReader, self.rfile).peek(1):
+                self.close_connection = True
+                return
+        except OSError:  # idle past the timeout, or reset by the client
+            self.close_connection = True
+            return
+        self.connection.settimeout(self.limits.request_timeout)
+        with self.server.deadlines.watch(self.connection, self.limits.request_timeout):
+            try:
+                self.raw_requestline = self.rfile.readline(65537)
+            except OSError:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > 65536:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            try:
+                if not self.parse_request():
+                    return  # parse_request answered the error
+            except OSError:
+                self.close_connection = True
+                return
+        method = getattr(self, "do_" + self.command, None)
+        if method is None:
+            self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
+            return
+        self.connection.settimeout(self.limits.timeout + self.limits.request_timeout)  # a slow reader of the answer
+        try:
+            method()
+            self.wfile.flush()
+        except OSError as exc:  # the client went away or stopped reading: nothing left to answer
+            self.log_error("connection lost: %r", exc)
+            self.close_connection = True
+
     # -- routing
 
     def do_GET(self) -> None:
+        self._guard(self._route_get)
+
+    def do_HEAD(self) -> None:
+        self._guard(self._route_get)  # the same answer; _send leaves the body out
+
+    def _route_get(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/sparql":
-            self._guard(lambda: self._get_sparql(urllib.parse.parse_qs(url.query, keep_blank_values=True)))
-        elif url.path.startswith("/workbench/"):
-            self._guard(lambda: self._workbench_file(url.path.removeprefix("/workbench/")))
+        path = _decoded_path(url.path)
+        if path == "/sparql":
+            self._get_sparql(_query_params(url.query))
+        elif path.startswith("/workbench/"):
+            self._workbench_file(path.removeprefix("/workbench/"))
         else:
-            self._guard(lambda: self._static(url.path))
+            self._static(path)
 
     def do_POST(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        self._guard(lambda: self._post(url))
+        self._guard(lambda: self._post(urllib.parse.urlsplit(self.path)))
 
     def do_OPTIONS(self) -> None:
         self.send_response(HTTPStatus.NO_CONTENT)
         self._cors()
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
         self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -333,17 +218,17 @@ class Handler(BaseHTTPRequestHandler):
     # -- SPARQL
 
     def _post(self, url: urllib.parse.SplitResult) -> None:
-        if url.path != "/sparql":
+        if _decoded_path(url.path) != "/sparql":
             raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, "POST only to /sparql")
         kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         body = self._body()
-        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        params = _query_params(url.query)
         if kind == "application/x-www-form-urlencoded":
-            for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            for key, values in _query_params(_utf8(body, "the form body")).items():
                 params.setdefault(key, []).extend(values)
             self._sparql(params, None)
         elif kind == "application/sparql-query":
-            self._sparql(params, body.decode("utf-8", "replace"))
+            self._sparql(params, _utf8(body, "the query"))
         elif kind == "application/sparql-update":
             raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is refused")
         else:
@@ -358,8 +243,14 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.LENGTH_REQUIRED, "POST needs a Content-Length header")
         size = int(length)
         if size > self.limits.max_query_bytes * 9 + 4096:  # room for percent-encoded Chinese (9 bytes a character)
+            self.close_connection = True  # the unread body must not be taken for the next request
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {self.limits.max_query_bytes:,} bytes of query; shorten it")
-        return self.rfile.read(size)
+        with self.server.deadlines.watch(self.connection, self.limits.request_timeout):
+            body = self.rfile.read(size)
+        if len(body) < size:
+            self.close_connection = True
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the body ended after {len(body)} of {size} bytes")
+        return body
 
     def _get_sparql(self, params: dict[str, list[str]]) -> None:
         """A query, or without one (a person with a browser) the workbench page."""
@@ -390,6 +281,10 @@ class Handler(BaseHTTPRequestHandler):
         text = queries[0]
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the query is over the {self.limits.max_query_bytes:,}-byte limit; shorten it")
+        try:
+            query.check_shape(text)  # here, before a worker's parser recurses into it
+        except QueryError as exc:
+            raise Refused(HTTPStatus.BAD_REQUEST, str(exc)) from exc
         accepts = self._requested_formats(params) + parse_accept(self.headers.get("Accept", "*/*"))
         answer = self.pool.run(text, {}, accepts)
         self._send(HTTPStatus.OK, answer.media_type, answer.body)
@@ -416,7 +311,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.site.page is None or not self.site.page.is_file():
             raise Refused(HTTPStatus.NOT_FOUND, f"no such page {path}; the endpoint is /sparql")
         root = self.site.page.parent.resolve()
-        relative = urllib.parse.unquote(path).lstrip("/") or self.site.page.name
+        relative = path.lstrip("/") or self.site.page.name
         parts = Path(relative).parts
         target = (root / relative).resolve()
         if any(p.startswith(".") or p.endswith(".oxigraph") for p in parts) or not target.is_relative_to(root) or not target.is_file():
@@ -429,11 +324,17 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- responses
 
-    def _guard(self, action: Any) -> None:
+    def _guard(self, action: Callable[[], None]) -> None:
         try:
             action()
         except Refused as exc:
             self._send(exc.status, "text/plain", (exc.message + "\n").encode("utf-8"))
+        except OSError:
+            raise  # the connection itself failed: handle_one_request drops it
+        except Exception as exc:  # a bug: keep the traceback in the log, give the client one line
+            self.log_error("%s", traceback.format_exc())
+            message = f"internal error ({type(exc).__name__}); the server log has the details\n"
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", message.encode("utf-8"))
 
     def _send(self, status: int, media: str, body: bytes, *, cache: bool = False) -> None:
         self.send_response(status)
@@ -449,6 +350,129 @@ class Handler(BaseHTTPRequestHandler):
 
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
+
+
+def _decoded_path(raw: str) -> str:
+    """A request path, percent-decoded strictly: bad escapes, non-UTF-8 and control characters are refused."""
+    try:
+        path = urllib.parse.unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(HTTPStatus.BAD_REQUEST, "the path is not UTF-8 once percent-decoded") from None
+    if any(ord(c) < 0x20 or c == "\x7f" for c in path):
+        raise Refused(HTTPStatus.NOT_FOUND, "no such page (control characters in the path)")
+    return path
+
+
+def _query_params(raw: str) -> dict[str, list[str]]:
+    """Parameters of a query string or form body, decoded strictly as UTF-8."""
+    try:
+        return urllib.parse.parse_qs(raw, keep_blank_values=True, errors="strict", max_num_fields=100)
+    except UnicodeDecodeError:
+        raise Refused(HTTPStatus.BAD_REQUEST, "a parameter is not UTF-8 once percent-decoded; encode the query as UTF-8") from None
+    except ValueError as exc:  # too many fields
+        raise Refused(HTTPStatus.BAD_REQUEST, f"bad parameters: {exc}") from None
+
+
+def _utf8(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{what} is not UTF-8 (byte {exc.start}); send UTF-8") from None
+
+
+class Deadlines:
+    """A watchdog for connections: one that is still inside a ``watch`` block at its deadline is shut down,
+    which ends whatever read the handler is blocked in (a client sending one byte at a time never hits the
+    socket's per-read timeout)."""
+
+    def __init__(self, tick: float = 0.25) -> None:
+        self._deadlines: dict[socket.socket, float] = {}
+        self._lock = threading.Lock()
+        self._tick = tick
+        self.closed = 0
+        threading.Thread(target=self._run, name="kg-serve-deadlines", daemon=True).start()
+
+    def watch(self, connection: socket.socket, seconds: float) -> _Watch:
+        return _Watch(self, connection, time.monotonic() + seconds)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self._tick)
+            now = time.monotonic()
+            with self._lock:
+                late = [c for c, at in self._deadlines.items() if at <= now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                self.closed += 1
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed by its handler: nothing to end
+
+
+@dataclass
+class _Watch:
+    deadlines: Deadlines
+    connection: socket.socket
+    at: float
+
+    def __enter__(self) -> None:
+        with self.deadlines._lock:
+            self.deadlines._deadlines[self.connection] = self.at
+
+    def __exit__(self, *_: object) -> None:
+        with self.deadlines._lock:
+            self.deadlines._deadlines.pop(self.connection, None)
+
+
+class EndpointServer(ThreadingHTTPServer):
+    """A threaded HTTP server that serves at most ``limits.max_connections`` connections at once: the next
+    one waits in the listen backlog (``limits.backlog``) for a slot, and after ``SLOT_WAIT`` seconds gets a
+    short 503 and is closed."""
+
+    daemon_threads = True
+    SLOT_WAIT = 1.0
+
+    def __init__(self, address: tuple[str, int], handler: type[Handler], limits: Limits) -> None:
+        self.request_queue_size = limits.backlog
+        self.limits = limits
+        self.slots = threading.BoundedSemaphore(limits.max_connections)
+        self.deadlines = Deadlines()
+        self.refused = 0
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(timeout=self.SLOT_WAIT):
+            self.refused += 1
+            _refuse_busy(request, self.limits.max_connections)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        print(f"kg serve: error while serving {client_address}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+
+
+def _refuse_busy(request: socket.socket, limit: int) -> None:
+    body = f"the server is serving its limit of {limit} connections; try again shortly\n".encode()
+    head = (f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").encode()  # fmt: skip
+    try:
+        request.settimeout(1.0)
+        request.sendall(head + body)
+    except OSError:
+        pass  # the client is gone or not reading: closing is all that is left
 
 
 WORKBENCH_LINK = (
@@ -499,8 +523,8 @@ The network page appears here once <code>kg build</code> has written cppcc.html.
 
 
 def make_server(graph: Path, *, host: str = "127.0.0.1", port: int = 7878, page: Path | None = None,
-                limits: Limits = Limits(), quiet: bool = False,
-                assets: Path | None = None) -> tuple[ThreadingHTTPServer, QueryPool]:
+                limits: Limits | None = None, quiet: bool = False,
+                assets: Path | None = None) -> tuple[EndpointServer, QueryPool]:
     """The endpoint for ``graph`` (an RDF file, export folder or store folder), not yet serving; ``assets``
     is a node_modules folder with YASGUI for the workbench (kg.workbench.find_node_modules looks elsewhere too)."""
     import pyoxigraph as ox
@@ -509,6 +533,7 @@ def make_server(graph: Path, *, host: str = "127.0.0.1", port: int = 7878, page:
     from kg.export import store
     from kg.workbench import Workbench, find_node_modules
 
+    limits = limits or Limits()
     folder = store.locate(graph)
     manifest = store.read_manifest(folder)
     stats = void.read(ox.Store.read_only(str(folder / store.DB)))  # read once; the store closes when dropped
@@ -517,9 +542,8 @@ def make_server(graph: Path, *, host: str = "127.0.0.1", port: int = 7878, page:
     site = Site(page, str(graph), manifest.triples if manifest else 0)
     handler = type("BoundHandler", (Handler,), {"pool": pool, "limits": limits, "site": site, "quiet": quiet, "workbench": workbench})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = EndpointServer((host, port), handler, limits)
     except OSError as exc:
         pool.close()
         raise QueryError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
-    server.daemon_threads = True
     return server, pool

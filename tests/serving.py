@@ -34,6 +34,30 @@ class Server:
     def errors(self) -> str:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
 
+    def workers(self) -> list[int]:
+        """Process ids of the server's query workers (its child processes)."""
+        pids: list[int] = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            try:
+                pids += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue  # the thread ended meanwhile
+        return pids
+
+    def threads(self) -> int:
+        return len(list(Path(f"/proc/{self.process.pid}/task").iterdir()))
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # ended
+    return 0.0
+
 
 @contextmanager
 def running_server(*args: str, env: dict[str, str] | None = None) -> Iterator[Server]:

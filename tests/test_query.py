@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -298,3 +300,35 @@ def test_cli_folder_without_a_graph_is_named(tmp_path: Path, capsys: pytest.Capt
     assert main(["query", "--graph", str(tmp_path), "platforms"]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path) in err and "without cppcc.ttl" in err and err.count("\n") == 1
+
+
+def test_cli_refuses_a_query_nested_too_deep_instead_of_crashing(sample_build: SampleBuild) -> None:
+    deep = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
+    done = subprocess.run([sys.executable, "-m", "kg", "query", deep, "--graph", str(sample_build.out)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"kg query: error: the query nests 3000 levels deep ({{ ( [); the limit is {query.MAX_NESTING}: flatten it\n"
+
+
+def test_queries_run_on_a_deep_stack() -> None:
+    """3,000 chained MINUS crash pyoxigraph on a main thread's 8 MB stack (in a subprocess: a crash is a crash)."""
+    script = (
+        "import pyoxigraph as ox; from kg.query import on_deep_stack; "
+        "q = 'SELECT * WHERE { BIND(1 AS ?x) ' + ' '.join(f'MINUS {{ BIND({i} AS ?x) }}' for i in range(2, 3002)) + ' }'; "
+        "print(on_deep_stack(lambda: len(list(ox.Store().query(q)))))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "1\n"), done.stderr[-500:]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 200 + "1" + ")" * 200 + ") }", "nests 202 levels deep"),
+        ("SELECT * WHERE { " + " ".join(f"BIND({i} AS ?x{i})" for i in range(4001)) + " }", "4,003 patterns and clauses"),
+    ],
+)
+def test_shape_limits(text: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        query.check_shape(text)
+    query.check_shape('SELECT * WHERE { ?s ?p "' + "{" * 500 + '" } # ' + "(" * 500)  # strings and comments do not count

@@ -151,6 +151,18 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     context.close()
 
 
+def _run(page: Any, click: str | None = None) -> list[list[str]]:
+    """Click ``click`` (which runs a query), or run the editor's query, and return the table rows of its
+    answer once drawn."""
+    page.evaluate("() => { window.__kgDrawn = false; window.kgYasgui.getTab().getYasr().once('drawn', () => { window.__kgDrawn = true; }); }")
+    if click is None:
+        page.evaluate("() => { window.kgYasgui.getTab().query(); }")
+    else:
+        page.click(click)
+    page.wait_for_function("window.__kgDrawn === true")
+    return _rows(page)
+
+
 def _rows(page: Any) -> list[list[str]]:
     page.wait_for_selector(".yasr table tbody tr td")
     return [[cell.strip() for cell in row] for row in page.eval_on_selector_all(
@@ -162,8 +174,7 @@ def test_pick_a_question_run_it_see_rows(page: Any, server: Server) -> None:
     assert buttons.count() == len(query.questions())
     cooccurring = page.locator('.kg-question[data-name="cooccurring"]')
     assert "与给定实体在同一句中共同出现的实体" in cooccurring.inner_text() and "Entities mentioned" in cooccurring.inner_text()
-    cooccurring.click()
-    rows = _rows(page)
+    rows = _run(page, '.kg-question[data-name="cooccurring"]')
     assert any("成都市政协" in row and "有事来协商" in row for row in rows), rows
     assert 'VALUES ?name { "成都市政协" }' in page.evaluate("window.kgYasgui.getTab().getQuery()")
     assert page.locator(".CodeMirror .parseErrorIcon").count() == 0, "the editor finds the query well formed"
@@ -171,8 +182,7 @@ def test_pick_a_question_run_it_see_rows(page: Any, server: Server) -> None:
 
 
 def test_results_as_a_chart(page: Any) -> None:
-    page.locator('.kg-question[data-name="counts"]').click()
-    rows = _rows(page)
+    rows = _run(page, '.kg-question[data-name="counts"]')
     page.locator(".select_chart").click()
     page.wait_for_selector(".kg-chart-canvas")
     labels, values = page.evaluate("[window.kgChart.data.labels, window.kgChart.data.datasets[0].data]")
@@ -180,12 +190,12 @@ def test_results_as_a_chart(page: Any) -> None:
     assert values[labels.index("cppcc:CPPCCBody")] == next(int(r[1]) for r in rows if r[0] == "cppcc:CPPCCBody")
     page.select_option(".kg-chart-type", "pie")
     assert page.evaluate("window.kgChart.config.type") == "pie"
+    page.locator(".select_table").click()
     assert page.outside == [] and page.errors == []
 
 
 def test_download_csv_and_json(page: Any) -> None:
-    page.locator('.kg-question[data-name="platforms"]').click()
-    _rows(page)
+    _run(page, '.kg-question[data-name="platforms"]')
     with page.expect_download() as csv_download:
         page.click("#kg-download-csv")
     rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
@@ -203,8 +213,7 @@ def test_typed_prefix_is_declared_and_the_query_runs(page: Any) -> None:
     page.click(".CodeMirror")
     page.keyboard.type("SELECT ?b WHERE { ?b a cppcc:CPPCCBody }")
     assert page.evaluate("window.kgYasgui.getTab().getQuery()").startswith(f"PREFIX cppcc: <{query.PREFIXES['cppcc']}>")
-    page.evaluate("() => { window.kgYasgui.getTab().query(); }")
-    assert any("body:双流区政协" in row for row in _rows(page))
+    assert any("body:双流区政协" in row for row in _run(page))
     assert page.outside == [] and page.errors == []
 
 

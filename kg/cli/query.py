@@ -56,10 +56,12 @@ def run(args: argparse.Namespace) -> int:
     params = query.parse_params(args.param)
     if question is not None:
         query.bindings(params, question)  # checks names and required parameters before opening the store
+    query.check_shape(text)
     store = open_store(args.graph)
     if args.format == "table":
-        print(query.format_table(query.run_query(store, text, params), max_width=args.width))
+        result = query.on_deep_stack(lambda: query.run_query(store, text, params))
+        print(query.format_table(result, max_width=args.width))
         return 0
-    query.serialize(query.execute(store, text, params), args.format, sys.stdout.buffer)
+    query.on_deep_stack(lambda: query.serialize(query.execute(store, text, params), args.format, sys.stdout.buffer))
     sys.stdout.buffer.flush()
     return 0

@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+from kg.errors import ConfigError
 from kg.export import BASENAME, store
 from kg.server import Limits, make_server
 
@@ -25,7 +26,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS", help=f"stop a query after this long (default: {Limits.timeout:g})")
     p.add_argument("--max-query-bytes", type=int, default=Limits.max_query_bytes, metavar="N", help=f"longest query accepted (default: {Limits.max_query_bytes})")
     p.add_argument("--max-result-bytes", type=int, default=Limits.max_result_bytes, metavar="N", help=f"largest result sent (default: {Limits.max_result_bytes})")
-    p.add_argument("--workers", type=int, default=Limits.workers, metavar="N", help=f"query worker processes (default: {Limits.workers})")
+    p.add_argument("--workers", type=int, default=Limits.workers, metavar="N", help=f"query worker processes for ordinary queries (default: {Limits.workers})")
+    p.add_argument("--slow-workers", type=int, default=Limits.slow_workers, metavar="N",
+                   help=f"long-running queries (past --slow-after) that may run at once, at low CPU priority (default: {Limits.slow_workers})")
+    p.add_argument("--slow-after", type=float, default=Limits.slow_after, metavar="SECONDS",
+                   help=f"a query running longer than this counts as long-running (default: {Limits.slow_after:g})")
+    p.add_argument("--memory-mb", type=int, default=Limits.memory_mb, metavar="MB",
+                   help=f"memory one query may use; a query needing more is stopped with 503 (default: {Limits.memory_mb})")
+    p.add_argument("--max-connections", type=int, default=Limits.max_connections, metavar="N",
+                   help=f"client connections served at once (default: {Limits.max_connections})")
+    p.add_argument("--idle-timeout", type=float, default=Limits.idle_timeout, metavar="SECONDS",
+                   help=f"close a kept-alive connection idle this long (default: {Limits.idle_timeout:g})")
+    p.add_argument("--request-timeout", type=float, default=Limits.request_timeout, metavar="SECONDS",
+                   help=f"a request's line, headers and body must arrive within this (default: {Limits.request_timeout:g})")
     p.add_argument("--assets", type=Path, default=None, metavar="DIR",
                    help="node_modules folder holding @zazuko/yasgui and chart.js for the query workbench "
                    "(default: $KG_NODE_MODULES, or node_modules/ of the source checkout, installed by make)")
@@ -34,7 +47,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    limits = Limits(args.timeout, args.max_query_bytes, args.max_result_bytes, args.workers)
+    for name in ("timeout", "max_query_bytes", "max_result_bytes", "workers", "slow_workers", "slow_after", "memory_mb",
+                 "max_connections", "idle_timeout", "request_timeout"):
+        if getattr(args, name) <= 0:
+            raise ConfigError(f"--{name.replace('_', '-')} must be above 0 (got {getattr(args, name)})")
+    limits = Limits(timeout=args.timeout, max_query_bytes=args.max_query_bytes, max_result_bytes=args.max_result_bytes,
+                    workers=args.workers, slow_workers=args.slow_workers, slow_after=args.slow_after,
+                    memory_mb=args.memory_mb, max_connections=args.max_connections, idle_timeout=args.idle_timeout,
+                    request_timeout=args.request_timeout)  # fmt: skip
     export_dir = args.graph.is_dir() and not (args.graph / store.MANIFEST).is_file()
     page = args.page or (args.graph if export_dir else args.graph.parent) / f"{BASENAME}.html"
     server, pool = make_server(args.graph, host=args.host, port=args.port, page=page, limits=limits, quiet=args.quiet,

@@ -1,0 +1,418 @@
+"""The query workers of `kg serve`: every query in a separate process, with a time and a memory limit, in two
+lanes so that cheap queries stay fast while expensive ones run.
+
+    QueryPool.run(query)
+      ├─ known to be expensive (it ran past ``slow_after`` before)?
+      │     slow lane: wait for one of ``slow_workers`` slots, run in a worker at the lowest CPU priority
+      └─ cheap lane: one of ``workers`` idle workers at normal priority
+            ├─ answered within ``slow_after`` (nearly every query): done
+            └─ still running: its worker moves to the slow lane as it is (reniced to 19, the query goes on)
+               and a fresh worker takes its place in the cheap lane; when every slow slot is taken the query
+               is stopped instead (503), and its next run waits for a slow slot
+
+On two cores an expensive query at nice 19 gets CPU only when cheap ones leave some, so cheap queries keep
+their latency while at most ``slow_workers`` expensive queries run.
+
+Limits. pyoxigraph cannot interrupt a query, so queries never run in the server process. A worker past the
+deadline is killed (SIGKILL) and replaced: 503. Each worker caps its data segment (RLIMIT_DATA) at its idle
+size plus ``memory_mb``: a query that needs more makes an allocation fail, the worker aborts, and the client
+gets 503 naming the limit (the worker is replaced). A result is serialised into a buffer that refuses to grow
+past ``max_result_bytes``: 422. Workers are spawned (never forked from the threaded server), open the same
+on-disk store read-only (so a worker starts in about a second whatever the graph size, and the store's pages
+are shared through the page cache), and run each query on a deep stack (kg.query.on_deep_stack).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError
+
+SLOW_NICE = 19
+KNOWN_SLOW = 1024  # expensive queries remembered (by text), least recently seen forgotten first
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 30.0
+    """seconds a query may run"""
+    max_query_bytes: int = 64 * 1024
+    max_result_bytes: int = 32 * 1024 * 1024
+    workers: int = 2
+    """cheap-lane workers (normal CPU priority)"""
+    slow_workers: int = 2
+    """expensive queries that may run at once (lowest CPU priority)"""
+    slow_after: float = 0.5
+    """seconds after which a running query counts as expensive"""
+    memory_mb: int = 1024
+    """memory a query may allocate in its worker, over the worker's idle size"""
+    max_connections: int = 64
+    """open client connections served at once; more wait in the listen backlog"""
+    idle_timeout: float = 15.0
+    """seconds a kept-alive connection may sit idle between requests"""
+    request_timeout: float = 10.0
+    """seconds a request's line, headers and body may take to arrive once it has begun"""
+    backlog: int = 128
+    """listen backlog: connections the kernel holds while every slot is busy"""
+
+
+class Refused(Exception):
+    """A request answered with an HTTP error status and a plain-text message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Answer:
+    media_type: str
+    body: bytes
+
+
+# ---------------------------------------------------------------------------- inside a worker
+
+
+class _Capped(io.BytesIO):
+    """An in-memory file that refuses to grow past ``limit`` bytes (stops the serialisation of huge results)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.overflow = False
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            self.overflow = True
+            raise OSError(f"result larger than {self.limit} bytes")
+        return super().write(data)
+
+
+def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: int) -> tuple[str, int, str, bytes]:
+    """Run one job in a worker: ("ok", 200, media type, body) or ("error", status, message, b"")."""
+    import pyoxigraph as ox
+
+    from kg import query
+    from kg.server import GRAPH_MEDIA, RESULT_MEDIA, choose_format
+
+    text, params, accepts = job
+    try:
+        live = query.execute(store, text, params)
+    except QueryError as exc:
+        status = HTTPStatus.FORBIDDEN if query.is_refused(text) else HTTPStatus.BAD_REQUEST
+        return "error", status, str(exc), b""
+    kind = "graph" if isinstance(live, ox.QueryTriples) else "results"
+    chosen = choose_format(accepts, kind)
+    if chosen is None:
+        offered = ", ".join(t[0] for t in (RESULT_MEDIA if kind == "results" else GRAPH_MEDIA).values())
+        return "error", HTTPStatus.NOT_ACCEPTABLE, f"no acceptable format for this query; this endpoint writes {offered}", b""
+    name, media = chosen
+    sink = _Capped(max_bytes)
+    try:
+        query.serialize(live, name, sink)
+    except OSError as exc:
+        if sink.overflow:
+            message = f"the result is larger than the {max_bytes:,}-byte limit; add LIMIT or select fewer variables"
+            return "error", HTTPStatus.UNPROCESSABLE_ENTITY, message, b""
+        return "error", HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}", b""
+    except (RuntimeError, ValueError) as exc:  # evaluation errors pyoxigraph raises while iterating
+        return "error", HTTPStatus.BAD_REQUEST, f"query failed: {exc}", b""
+    return "ok", HTTPStatus.OK, media, sink.getvalue()
+
+
+def _data_bytes() -> int:
+    """This process's data segment (VmData: heap, anonymous mappings, thread stacks), what RLIMIT_DATA caps."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("no VmData in /proc/self/status")
+
+
+def _worker_main(conn: Connection, store_dir: str, max_bytes: int, memory_bytes: int, nice: int) -> None:
+    """A worker process: open the store read-only, answer jobs until told to stop (None) or the pipe closes."""
+    import pyoxigraph as ox
+
+    from kg import query
+
+    if nice:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    store = ox.Store.read_only(store_dir)
+
+    def serve() -> None:
+        # set here, on the deep-stack thread, whose stack is already mapped (and counted as data)
+        limit = _data_bytes() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        conn.send(("ready", 0, "", b""))
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            if job is None:
+                return
+            try:
+                conn.send(_answer(store, job, max_bytes))
+            except MemoryError:  # Python ran out under the cap: answer, then end (the pool starts a fresh worker)
+                conn.send(("retire", HTTPStatus.SERVICE_UNAVAILABLE, _MEMORY_MESSAGE.format(mb=memory_bytes >> 20), b""))
+                return
+
+    query.on_deep_stack(serve)
+
+
+_MEMORY_MESSAGE = "the query needed more than the {mb:,} MB memory limit and was stopped; narrow it or add LIMIT"
+
+
+# ---------------------------------------------------------------------------- the pool
+
+
+@dataclass(eq=False)  # identity: workers live in a set
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    lane: str  # "cheap" or "slow"
+
+
+class QueryPool:
+    """Worker processes that run queries against one read-only store (see the module docstring)."""
+
+    def __init__(self, store_dir: Path, limits: Limits) -> None:
+        self.store_dir = store_dir
+        self.limits = limits
+        self.events: Counter[str] = Counter()
+        """what happened: cheap, slow (queries answered per lane), demoted, stopped-busy, timeout, memory"""
+        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._cheap: queue.Queue[_Worker] = queue.Queue()
+        self._slow_idle: list[_Worker] = []
+        self._slots = threading.BoundedSemaphore(max(1, limits.slow_workers))
+        self._known_slow: OrderedDict[str, None] = OrderedDict()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, limits.workers)):
+            self._cheap.put(self._start("cheap"))
+
+    # -- running a query
+
+    def run(self, text: str, params: Mapping[str, str], accepts: list[str]) -> Answer:
+        deadline = time.monotonic() + self.limits.timeout
+        job = (text, dict(params), accepts)
+        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        if self._is_known_slow(key):
+            return self._run_slow(job, deadline, key)
+        worker = self._take_cheap(deadline)
+        self._send(worker, job)
+        if worker.conn.poll(max(0.0, min(self.limits.slow_after, deadline - time.monotonic()))):
+            return self._finish(worker, deadline)
+        # still running: an expensive query
+        self._remember_slow(key)
+        self._replace_later(worker)  # its place in the cheap lane
+        if not self._slots.acquire(blocking=False):
+            self._kill(worker)
+            self.events["stopped-busy"] += 1
+            raise Refused(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"{self.limits.slow_workers} long-running queries are already running; this one ran past "
+                f"{self.limits.slow_after:g} s and was stopped. Send it again: it will wait for its turn",
+            )
+        self.events["demoted"] += 1
+        try:
+            worker.lane = "slow"
+            _renice(worker, SLOW_NICE)
+            return self._finish(worker, deadline)
+        finally:
+            self._slots.release()
+
+    def _run_slow(self, job: tuple[str, dict[str, str], list[str]], deadline: float, key: str) -> Answer:
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"{self.limits.slow_workers} long-running queries kept the "
+                          f"server busy for {self.limits.timeout:g} s; try again later")  # fmt: skip
+        try:
+            with self._lock:
+                worker = self._slow_idle.pop() if self._slow_idle else None
+            if worker is None:
+                worker = self._start("slow")
+            started = time.monotonic()
+            self._send(worker, job)
+            answer = self._finish(worker, deadline)
+            if time.monotonic() - started < self.limits.slow_after:  # it was slow once (a busy moment): no more
+                self._forget_slow(key)
+            return answer
+        finally:
+            self._slots.release()
+
+    def _take_cheap(self, deadline: float) -> _Worker:
+        try:
+            return self._cheap.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy for "
+                          f"{self.limits.timeout:g} s; try again later") from None  # fmt: skip
+
+    def _send(self, worker: _Worker, job: tuple[str, dict[str, str], list[str]]) -> None:
+        try:
+            worker.conn.send(job)
+        except OSError as exc:  # it died while idle (killed from outside): start another, report this one
+            self._kill(worker)
+            self._replace_later(worker)
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"a query worker was lost ({exc}); try again") from exc
+
+    def _finish(self, worker: _Worker, deadline: float) -> Answer:
+        """Wait for ``worker``'s answer until the deadline; then give the worker back to its lane."""
+        try:
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._lost(worker)
+                self.events["timeout"] += 1
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE,
+                              f"the query ran past the {self.limits.timeout:g} s time limit and was stopped; narrow it or add LIMIT")  # fmt: skip
+            status_word, status, info, body = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            code = self._lost(worker)
+            if code == -signal.SIGABRT:  # an allocation over RLIMIT_DATA failed: pyoxigraph aborts
+                self.events["memory"] += 1
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, _MEMORY_MESSAGE.format(mb=self.limits.memory_mb)) from exc
+            raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query worker died (exit {code}); try again") from exc
+        if status_word == "retire":
+            self._lost(worker)
+            self.events["memory"] += 1
+        else:
+            self.events[worker.lane] += 1
+            self._give_back(worker)
+        if status_word != "ok":
+            raise Refused(status, info)
+        return Answer(info, body)
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.lane == "cheap":
+            self._cheap.put(worker)
+            return
+        with self._lock:
+            keep = not self._closed and len(self._slow_idle) < self.limits.slow_workers
+            if keep:
+                self._slow_idle.append(worker)
+        if not keep:
+            self._stop(worker)
+
+    def _lost(self, worker: _Worker) -> int | None:
+        """Kill a worker that failed; a cheap one is replaced. Its exit code."""
+        code = self._kill(worker)
+        if worker.lane == "cheap":
+            self._replace_later(worker)
+        return code
+
+    # -- expensive queries, by text
+
+    def _is_known_slow(self, key: str) -> bool:
+        with self._lock:
+            if key in self._known_slow:
+                self._known_slow.move_to_end(key)
+                return True
+            return False
+
+    def _remember_slow(self, key: str) -> None:
+        with self._lock:
+            self._known_slow[key] = None
+            self._known_slow.move_to_end(key)
+            while len(self._known_slow) > KNOWN_SLOW:
+                self._known_slow.popitem(last=False)
+
+    def _forget_slow(self, key: str) -> None:
+        with self._lock:
+            self._known_slow.pop(key, None)
+
+    # -- worker processes
+
+    def _start(self, lane: str) -> _Worker:
+        parent, child = self._context.Pipe()
+        nice = SLOW_NICE if lane == "slow" else 0
+        args = (child, str(self.store_dir), self.limits.max_result_bytes, self.limits.memory_mb << 20, nice)
+        process = self._context.Process(target=_worker_main, args=args, daemon=True, name=f"kg-query-{lane}")
+        process.start()
+        child.close()
+        try:
+            ready = parent.poll(60) and parent.recv()[0] == "ready"
+        except EOFError:  # the worker died opening the store; its traceback is on stderr
+            ready = False
+        if not ready:
+            process.kill()
+            raise QueryError(f"{self.store_dir}: a query worker could not open the store; delete the folder to have it rebuilt")
+        worker = _Worker(process, parent, lane)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace_later(self, worker: _Worker) -> None:
+        """Start a cheap worker in the background to take ``worker``'s place (the request does not wait)."""
+
+        def start() -> None:
+            try:
+                fresh = self._start("cheap")
+            except QueryError as exc:  # the store went away: say so; requests then get 503 "busy"
+                print(f"kg serve: {exc}", flush=True)
+                return
+            with self._lock:
+                closed = self._closed
+            if closed:
+                self._stop(fresh)
+            else:
+                self._cheap.put(fresh)
+
+        threading.Thread(target=start, name="kg-query-respawn", daemon=True).start()
+
+    def _kill(self, worker: _Worker) -> int | None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        return worker.process.exitcode
+
+    def _stop(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass  # already gone: nothing to tell it
+        worker.process.join(2)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(2)
+        worker.conn.close()
+
+    def pids(self) -> list[int]:
+        """Process ids of every live worker (for monitoring and tests)."""
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid is not None]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._all = list(self._all), set()
+            self._slow_idle = []
+        for worker in workers:
+            self._stop(worker)
+
+
+def _renice(worker: _Worker, nice: int) -> None:
+    pid = worker.process.pid
+    if pid is not None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, nice)
+        except OSError:
+            pass  # it ended meanwhile: its answer or its death is read next

@@ -1,0 +1,224 @@
+"""`kg serve` under hostile queries and clients: a real server on loopback, every load bounded in count and time.
+
+Memory, nesting, lanes for cheap and expensive queries, idle and slow connections, the connection bound,
+HEAD and odd URLs. Latency targets are measured in benchmarks/bench_sparql.py, not asserted here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from kg.query import MAX_NESTING
+
+from .conftest import SampleBuild
+from .serving import Server, rss_mb, running_server
+
+CHEAP = "SELECT ?b ?p WHERE { ?b cppcc:runsPlatform ?p } ORDER BY ?b ?p"
+# a sort of every triple three times over: about 10^9 rows, it grows until a limit stops it
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 5"
+# a count over the same 10^9 rows: CPU for tens of seconds in constant memory
+BUSY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+MEMORY_MB = 150
+SLOW_AFTER = 2.0  # far above what CHEAP takes on a busy machine, far below BUSY
+
+
+def _request(server: Server, method: str, target: str, *, body: str | None = None,
+             headers: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, bytes, dict[str, str]]:  # fmt: skip
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        connection.request(method, target, body=body.encode("utf-8") if body is not None else None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def _query(server: Server, text: str, accept: str = "text/csv") -> tuple[int, bytes]:
+    status, body, _ = _request(server, "POST", "/sparql", body=text,
+                               headers={"Content-Type": "application/sparql-query", "Accept": accept})  # fmt: skip
+    return status, body
+
+
+@pytest.fixture(scope="module")
+def server(sample_build: SampleBuild) -> Iterator[Server]:
+    with running_server("--graph", str(sample_build.out), "--timeout", "8", "--memory-mb", str(MEMORY_MB),
+                        "--workers", "2", "--slow-workers", "1", "--slow-after", str(SLOW_AFTER), "--idle-timeout", "2",
+                        "--request-timeout", "1.5", "--max-connections", "6") as running:  # fmt: skip
+        yield running
+
+
+def _answers_cheap(server: Server) -> None:
+    status, body = _query(server, CHEAP)
+    assert status == 200 and "双流区政协".encode() in body
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+def test_deep_nesting_is_refused_before_parsing_and_the_workers_live(server: Server) -> None:
+    workers = server.workers()
+    deep = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
+    status, body = _query(server, deep)
+    assert status == 400 and f"nests 3000 levels deep ({{ ( [); the limit is {MAX_NESTING}".encode() in body
+    deepest = "SELECT * WHERE " + "{" * MAX_NESTING + " ?s ?p ?o " + "}" * MAX_NESTING
+    status, body = _query(server, deepest)
+    assert status == 200, body[:200]
+    assert set(workers) <= set(server.workers()), "no worker died"
+    _answers_cheap(server)
+
+
+def test_a_query_over_the_memory_limit_is_stopped_with_503(server: Server) -> None:
+    idle = {pid: rss_mb(pid) for pid in server.workers()}
+    peak: dict[int, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in server.workers():
+                peak[pid] = max(peak.get(pid, 0.0), rss_mb(pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        status, body = _query(server, HUNGRY)
+    finally:
+        done.set()
+        sampler.join()
+    assert status == 503 and f"more than the {MEMORY_MB:,} MB memory limit".encode() in body, body
+    baseline = max(idle.values())
+    assert max(peak.values()) < baseline + MEMORY_MB + 64, f"a worker grew to {max(peak.values()):.0f} MB (idle {baseline:.0f} MB)"
+    _answers_cheap(server)
+
+
+def test_cheap_queries_are_answered_while_expensive_ones_run(server: Server) -> None:
+    """Two expensive queries at once with one slow slot: one runs on (reniced) until the time limit stops it,
+    the other is stopped with a 503 that says why; cheap queries are answered while the first runs."""
+
+    def timed(text: str) -> tuple[int, bytes, float]:
+        status, body = _query(server, text)
+        return status, body, time.monotonic()
+
+    with ThreadPoolExecutor(2) as pool:
+        expensive = [pool.submit(timed, BUSY.replace("COUNT(*)", f"COUNT(*) + {i}")) for i in range(2)]
+        time.sleep(SLOW_AFTER + 1)
+        answers = [timed(CHEAP) for _ in range(5)]
+        outcomes = sorted((f.result() for f in expensive), key=lambda outcome: outcome[2])
+    assert [status for status, _, _ in answers] == [200] * 5, answers
+    (stopped, stopped_body, _), (ran, ran_body, ran_until) = outcomes
+    assert stopped == 503 and b"long-running queries are already running" in stopped_body
+    assert ran == 503 and b"ran past the 8 s time limit and was stopped" in ran_body
+    assert answers[-1][2] < ran_until, "the cheap queries were answered while the expensive one ran"
+    _answers_cheap(server)
+
+
+# ---------------------------------------------------------------------------- connections
+
+
+def test_idle_connection_is_closed(server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as idle:
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server, not by our 10 s timeout
+        assert time.monotonic() - started < 8
+
+
+def test_keep_alive_connection_serves_several_requests(server: Server) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        for _ in range(3):
+            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": CHEAP}), headers={"Accept": "text/csv"})
+            response = connection.getresponse()
+            assert response.status == 200 and response.read()
+    finally:
+        connection.close()
+
+
+def test_a_client_dribbling_its_headers_is_cut_off(server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
+        slow.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        closed = False
+        for _ in range(40):  # one byte every 0.2 s: never idle long enough for a per-read timeout
+            try:
+                slow.sendall(b"X")
+                time.sleep(0.2)
+                slow.setblocking(False)
+                try:
+                    closed = slow.recv(1024) == b""
+                except BlockingIOError:
+                    pass  # nothing yet: the connection is open
+                finally:
+                    slow.setblocking(True)
+            except OSError:  # reset: closed by the server
+                closed = True
+            if closed:
+                break
+        assert closed and time.monotonic() - started < 6
+
+
+def test_connections_are_bounded(server: Server) -> None:
+    """Six slots: silent clients hold them; the next client gets a short 503 rather than a thread of its
+    own; when the silent ones are closed (idle timeout), service resumes."""
+    threads_before = server.threads()
+    silent = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(9)]
+    try:
+        time.sleep(0.5)
+        assert server.threads() <= threads_before + 6 + 1, "one thread per served connection, at most six"
+        status, body, headers = _request(server, "GET", "/sparql?query=ASK%7B%7D", timeout=30)
+        assert status in (200, 503)  # 200 once the idle timeout freed slots, else the short refusal
+        if status == 503:
+            assert b"limit of 6 connections" in body and headers.get("Retry-After") == "1"
+    finally:
+        for connection in silent:
+            connection.close()
+    deadline = time.monotonic() + 15
+    while _request(server, "GET", "/sparql?query=ASK%7B%7D")[0] != 200:
+        assert time.monotonic() < deadline, "service did not resume"
+        time.sleep(0.2)
+
+
+# ---------------------------------------------------------------------------- requests
+
+
+def test_head_gives_the_headers_of_get(server: Server) -> None:
+    for target in ("/sparql", "/sparql?" + urllib.parse.urlencode({"query": CHEAP}), "/workbench/workbench.js"):
+        get_status, get_body, get_headers = _request(server, "GET", target, headers={"Accept": "text/html,*/*"})
+        status, body, headers = _request(server, "HEAD", target, headers={"Accept": "text/html,*/*"})
+        assert (status, body) == (get_status, b"") and status == 200, target
+        assert headers["Content-Length"] == get_headers["Content-Length"] == str(len(get_body))
+        assert headers["Content-Type"] == get_headers["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [
+        ("/%00", 404),
+        ("/a%00b/c", 404),
+        ("/%FF%FE", 400),
+        ("/%", 404),
+        ("/sparql?query=%FF", 400),
+        ("/sparql?query=%00", 400),
+        ("/workbench/%00", 404),
+        ("/..%2f..%2fetc%2fpasswd", 404),
+    ],
+)
+def test_odd_urls_get_a_status_not_a_dropped_connection(server: Server, target: str, status: int) -> None:
+    got, body, _ = _request(server, "GET", target)
+    assert got == status and body.endswith(b"\n"), (target, got, body)
+    _answers_cheap(server)
+    assert "Traceback" not in server.errors()
+
+
+def test_unknown_method_and_bad_request_line(server: Server) -> None:
+    assert _request(server, "DELETE", "/sparql")[0] == 501
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(b"NONSENSE\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
