@@ -259,43 +259,67 @@
     return w * px;
   }
 
-  // Draws labels on ctx (viewport pixels): candidates in order of importance, each placed below its node
-  // unless its box would overlap a label already placed. Returns the boxes drawn (tests read them).
+  // Draws labels on ctx (viewport pixels): candidates in order of importance, each below its node, else above,
+  // right or left of it, wherever its box overlaps no label already placed and (unless the view holds more than
+  // DISC_OBSTACLES_MAX nodes) no node's disc. Returns the label boxes drawn (tests read them).
+  var DISC_OBSTACLES_MAX = 1500;
   function drawLabels(ctx, width, height, candidates) {
-    var CELL = 64, grid = new Map(), placed = [];
-    function cells(b, add) {
+    var CELL = 64, labelGrid = new Map(), discGrid = new Map(), placed = [];
+    function hits(grid, b) {
       for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
         for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
-          var key = gx + ":" + gy, cell = grid.get(key);
-          if (add) { if (!cell) grid.set(key, cell = []); cell.push(b); }
-          else if (cell) {
-            for (var j = 0; j < cell.length; j++) {
-              var o = cell[j];
-              if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return true;
-            }
+          var cell = grid.get(gx + ":" + gy);
+          if (!cell) continue;
+          for (var j = 0; j < cell.length; j++) {
+            var o = cell[j];
+            if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return true;
           }
         }
       }
       return false;
     }
+    function add(grid, b) {
+      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
+        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
+          var key = gx + ":" + gy, cell = grid.get(key);
+          if (!cell) grid.set(key, cell = []);
+          cell.push(b);
+        }
+      }
+    }
+    var inView = candidates.filter(function (c) { return c.x > -50 && c.x < width + 50 && c.y > -50 && c.y < height + 50; });
+    if (inView.length <= DISC_OBSTACLES_MAX) {
+      inView.forEach(function (c) { add(discGrid, [c.x - c.radius, c.y - c.radius, c.x + c.radius, c.y + c.radius]); });
+    }
     ctx.save();
-    ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
-    for (var c = 0; c < candidates.length && placed.length < 600; c++) {
-      var cand = candidates[c];
-      if (cand.x < -50 || cand.x > width + 50 || cand.y < -50 || cand.y > height + 50) continue;
-      var px = cand.font, w = textWidth(cand.label, px) + 4;
-      var box = [cand.x - w / 2, cand.y + cand.radius + 1, cand.x + w / 2, cand.y + cand.radius + 3 + px];
-      if (!cand.force && (box[0] < 0 || box[2] > width || box[3] > height || cells(box, false))) continue;
-      cells(box, true);
+    for (var c = 0; c < inView.length && placed.length < 600; c++) {
+      var cand = inView[c];
+      var px = cand.font, w = textWidth(cand.label, px) + 4, h = px + 2, r = cand.radius + 1;
+      var spots = [
+        [cand.x - w / 2, cand.y + r], [cand.x - w / 2, cand.y - r - h],
+        [cand.x + r + 1, cand.y - h / 2], [cand.x - r - 1 - w, cand.y - h / 2]
+      ];
+      // the most important labels may cover a disc when there is no other room; no label ever covers a label
+      var box = null, passes = c < 12 ? 2 : 1;
+      for (var pass = 0; pass < passes && !box; pass++) {
+        for (var sp = 0; sp < spots.length && !box; sp++) {
+          var b = [spots[sp][0], spots[sp][1], spots[sp][0] + w, spots[sp][1] + h];
+          var inside = b[0] >= 0 && b[2] <= width && b[1] >= 0 && b[3] <= height;
+          if (cand.force || (inside && !hits(labelGrid, b) && (pass === 1 || !hits(discGrid, b)))) box = b;
+        }
+      }
+      if (!box) continue;
+      add(labelGrid, box);
       placed.push({ key: cand.key, box: box });
       ctx.font = (cand.bold ? "bold " : "") + px + "px " + FONT;
+      ctx.textAlign = "center";
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
-      ctx.strokeText(cand.label, cand.x, box[1] + 1);
+      ctx.strokeText(cand.label, (box[0] + box[2]) / 2, box[1] + 1);
       ctx.fillStyle = cand.bold ? "#000" : "#222";
-      ctx.fillText(cand.label, cand.x, box[1] + 1);
+      ctx.fillText(cand.label, (box[0] + box[2]) / 2, box[1] + 1);
     }
     ctx.restore();
     return placed;
