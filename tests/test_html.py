@@ -406,7 +406,7 @@ def _node_id(view: OpenPage, iri: str) -> int:
 
 def _click_key(view: OpenPage, key: str) -> None:
     """Click a drawn node (display key ``n<id>`` or ``c<community>``) where it is on the screen."""
-    point = view.js("key => kg.renderer.toViewport(key)", key)
+    point = view.js("key => { kg.renderer.redraw(); return kg.renderer.toViewport(key); }", key)
     box = view.page.locator("#network").bounding_box()
     view.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
@@ -414,8 +414,7 @@ def _click_key(view: OpenPage, key: str) -> None:
 def _click_edge(view: OpenPage, edge_id: int) -> None:
     """Click the middle of edge ``edge_id`` with both its ends in view."""
     ends = view.js("id => { const e = kg.data.edges[id]; return ['n' + e.from, 'n' + e.to]; }", edge_id)
-    view.js("ends => kg.renderer.fit(ends)", ends)
-    view.page.wait_for_timeout(100)
+    view.js("ends => { kg.renderer.fit(ends); kg.renderer.redraw(); }", ends)  # drawn now: positions are current
     a, b = (view.js("key => kg.renderer.toViewport(key)", key) for key in ends)
     box = view.page.locator("#network").bounding_box()
     view.page.mouse.click(box["x"] + (a["x"] + b["x"]) / 2, box["y"] + (a["y"] + b["y"]) / 2)

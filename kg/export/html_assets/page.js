@@ -354,6 +354,18 @@
       var plain = item.count !== undefined || item.folded !== undefined || LARGE;
       graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: plain ? "line" : "arrow" });
     }
+    // the drawn edge passing within `tolerance` pixels of a point of the view, the closest one
+    function nearestEdge(x, y, tolerance) {
+      var best = null, bestDistance = tolerance;
+      graph.forEachEdge(function (key, attrs, source, target, sa, ta) {
+        var a = sigma.graphToViewport(sa), b = sigma.graphToViewport(ta);
+        var dx = b.x - a.x, dy = b.y - a.y, length = dx * dx + dy * dy;
+        var t = length ? Math.max(0, Math.min(1, ((x - a.x) * dx + (y - a.y) * dy) / length)) : 0;
+        var distance = Math.hypot(x - a.x - t * dx, y - a.y - t * dy);
+        if (distance < bestDistance) { bestDistance = distance; best = key; }
+      });
+      return best;
+    }
     var self = {
       init: function (display, onReady) {
         display.nodes.forEach(function (item, key) { addNode(key, item); });
@@ -362,7 +374,7 @@
         sigma = new Sigma(graph, container, {
           renderLabels: false,
           renderEdgeLabels: false,
-          enableEdgeEvents: !LARGE,  // on large graphs a relation is reached through its nodes' panels
+          enableEdgeEvents: false,  // edges are picked by distance on click (nearestEdge): thin ones too, and cheaper
           defaultEdgeType: "arrow",
           hideEdgesOnMove: LARGE,
           pickingDownSizingRatio: LARGE ? 2 : 1,  // exact picking keeps thin edges clickable on small graphs
@@ -396,7 +408,10 @@
           if (onReady) { var done = onReady; onReady = null; done(); }
         });
         sigma.on("clickNode", function (ev) { handlers.node(ev.node); });
-        sigma.on("clickEdge", function (ev) { handlers.edge(ev.edge); });
+        sigma.on("clickStage", function (ev) {
+          var key = nearestEdge(ev.event.x, ev.event.y, 6);
+          if (key) handlers.edge(key);
+        });
         sigma.refresh();
       },
       sync: function (display) {
