@@ -173,6 +173,10 @@ def _quoted(norm: str) -> list[TermHit]:
             cls = _class_of_ending(tail[:k])
             if cls and len(cls[0]) == 1 and k < len(tail) and not words.is_boundary(tail, k):
                 continue  # 报 of 报告, 年 of 年度: a one-character ending inside a longer word
+            if cls and len(cls[0]) == 1 and k > 1 and cls[1] == "Event":
+                continue  # 年 of “十四五”规划收官之年: a one-character event ending only right after the quote
+            if cls and cls[2] == "in" and not _glued_middle(tail[: k - len(cls[0])]):
+                continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
             if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", "基层", "协商")):
                 best = (k, cls)
                 break
@@ -185,12 +189,17 @@ def _quoted(norm: str) -> list[TermHit]:
                 continue
             if keep == "in" and type_ == "Platform" and "·" in inner:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
+            elif keep == "in" and type_ == "Event":
+                es = _event_start(norm, qs)
+                name = strip_quotes(norm[es:qs] + inner) + tail[:k]
+                hits.append(TermHit(es, qe + k, type_, name, norm[es : qe + k]))
+                hits.append(TermHit(qs, qe, type_, name, norm[qs:qe]))
+                if es < qs:  # written without its scope too (全县“有事来协商”示范点评选: alias without 全县)
+                    hits.append(TermHit(qs, qe + k, type_, name, norm[qs : qe + k]))
             elif keep == "in":
                 hits.append(TermHit(qs, qe + k, type_, strip_quotes(inner) + tail[:k], norm[qs : qe + k]))
             else:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
-            if type_ == "Event" and keep == "in":
-                hits.append(TermHit(qs, qe, type_, strip_quotes(inner) + tail[:k], norm[qs:qe]))
             continue
         cls = _class_of_ending(inner_clean)
         if cls is not None and len(inner_clean) > len(cls[0]):
@@ -198,6 +207,24 @@ def _quoted(norm: str) -> list[TermHit]:
         elif "·" in inner and not re.search(r"[，。、]", inner):
             hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
     return hits
+
+
+_GLUE_TAGS = frozenset({"p", "c", "d", "u", "uj", "r"})
+
+
+@lru_cache(maxsize=1)
+def _clause_openers() -> tuple[str, ...]:
+    """Words that open a clause rather than continue a name (kg/data/boundaries.txt: 召开, 开展, 在, 对)."""
+    return tuple(sorted(word_set("boundaries.txt"), key=len, reverse=True))
+
+
+def _glued_middle(middle: str) -> bool:
+    """True when the words between a closing quote and a class ending belong to the name (工作现场 of
+    “有事来协商”工作现场推进会, 联动 of “委员+网格员”联动机制), False when they open a clause (召开, 开展情况)."""
+    if not middle:
+        return True
+    first = words.tokens(middle)[0]
+    return not middle.startswith(_clause_openers()) and words.tag(first) not in _GLUE_TAGS
 
 
 @lru_cache(maxsize=1)
@@ -226,9 +253,11 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
             start += 1
         _, type_, _ = _class_of_ending(norm[start:me]) or ("", "Mechanism", "")
         if type_ == "Event":
-            if norm.startswith(_term_words().get("demonstrative", ()), start):
-                continue  # 这次现场会 refers back to a meeting
-            start = _event_start(norm, start)
+            demonstrative = _demonstrative_end(norm, start, ms)
+            if demonstrative >= 0:
+                continue  # 以这次现场推进会 refers back to a meeting
+            quoted = _quote_before(norm, start)
+            start = _event_start(norm, quoted if quoted >= 0 else start)
         name = strip_quotes(norm[start:me])
         if len(name) - len(match.group()) < 2:
             continue
@@ -236,8 +265,36 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
     return hits
 
 
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_ORGAN_BEFORE_EVENT = re.compile(f"[{_CJK}]{{1,8}}[省市州县区]政协")
+def _demonstrative_end(norm: str, start: int, end: int) -> int:
+    """Where a demonstrative within ``norm[start:end]`` ends (这次 of 以这次现场推进会), -1 when none."""
+    for word in _term_words().get("demonstrative", ()):
+        at = norm.find(word, start, end)
+        if at >= 0 and (at == start or len(word) >= 2):
+            return at + len(word)
+    return -1
+
+
+_QUOTE_BEFORE = 24
+
+
+def _quote_before(norm: str, start: int) -> int:
+    """The opening of a quoted brand written right before ``start`` (“渝事好商量”协商平台建设试点工作推进会),
+    -1 when none."""
+    if start == 0 or norm[start - 1] != "”":
+        return -1
+    opening = norm.rfind("“", max(0, start - _QUOTE_BEFORE), start - 1)
+    return opening if opening >= 0 and "”" not in norm[opening : start - 1] else -1
+
+
+
+
+@lru_cache(maxsize=1)
+def _scope_pattern() -> re.Pattern[str]:
+    """A scope written before an event's name, with the system it covers: 全市, 全省政协系统, 全州政协."""
+    table = _term_words()
+    scopes = "|".join(map(re.escape, table.get("scope", ())))
+    systems = "|".join(map(re.escape, table.get("scope_system", ())))
+    return re.compile(f"(?:{scopes})(?:{systems})?$")
 
 
 def _event_start(norm: str, start: int) -> int:
@@ -246,15 +303,16 @@ def _event_start(norm: str, start: int) -> int:
     scopes = _term_words().get("scope", ())
     if norm.startswith(scopes, start - 1):
         return start - 1
+    scoped = _scope_pattern().search(norm, max(0, start - 8), start)
+    if scoped is not None:
+        return scoped.start()  # 全市政协系统“有事来协商”工作推进会
     if norm.startswith("政协", start - 2) or norm.startswith("政协", start):
         at = start if norm.startswith("政协", start) else start - 2
         if norm.startswith(scopes, at - 2):
             return at - 2
-        organ = at
-        while organ > max(0, at - 8) and _CJK_CHAR.match(norm[organ - 1]) and norm[organ - 1] not in _TERM_BOUNDARY_CHARS:
-            organ -= 1
-        if organ < at and _ORGAN_BEFORE_EVENT.fullmatch(norm, organ, at + 2):
-            return min(organ, start)
+        for organ in range(max(0, at - 10), at - 1):
+            if gazetteer().lookup(norm[organ:at]):
+                return min(organ, start)  # 山东省政协…经验交流会: a place's committee written attached
     return start
 
 
@@ -521,6 +579,8 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
 
 def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
     """What the rules alone find (the labeller of kg.extract.termtagger reads these as context)."""
+    from kg.extract.events import fixed_events, joined_events
+
     quoted = _quoted(norm)
     brands = [(h.start, h.end) for h in quoted if h.type == "Platform"]
     brand_index = SpanIndex(brands)
@@ -531,6 +591,9 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     ]
     hits.extend(quoted)
     hits = _named_studios(norm, hits, place_spans)
+    fixed = fixed_events(norm, place_spans)
+    fixed_spans = SpanIndex((h.start, h.end) for h in fixed)
+    hits = [h for h in hits if not (h.type == "Event" and fixed_spans.covers(h.start, h.end))] + fixed
     hits.extend(_suffixed(norm, hits))
     hits.extend(_formats(norm, hits, [(h.start, h.end) for h in hits if h.type == "Platform"]))
     slogans = _slogans(norm, hits)
@@ -540,7 +603,24 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits.extend(_publications(norm))
     hits.extend(_topics(norm, place_spans))
     stop = word_set("term_stoplist.txt")
-    return [
+    hits = _platform_activities(hits, entries)
+    return joined_events(norm, [
         h for h in _inside_other(hits)
         if h.name not in stop and not (h.type == "Publication" and _publication_words_stop(h.name))
-    ]
+    ])
+
+
+def _platform_activities(hits: list[TermHit], entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
+    """“有事来协商”活动, “火塘夜话”协商活动: a platform's activity in general is no event of its own (a
+    named campaign, “委员进网格”活动, is)."""
+    platforms = {h.name for h in hits if h.type == "Platform"}
+    platforms.update(e.canonical for e in entries if e.type == "Platform")
+    endings = _term_words().get("platform_activity", ())
+
+    def generic(hit: TermHit) -> bool:
+        if hit.type != "Event":
+            return False
+        stems = [hit.name[: -len(e)] for e in endings if hit.name.endswith(e)]
+        return any(stem in platforms or any(stem.endswith(p) and len(p) >= 3 for p in platforms) for stem in stems)
+
+    return [h for h in hits if not generic(h)]

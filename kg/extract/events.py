@@ -1,0 +1,143 @@
+"""Events written in fixed forms, and meetings joined by 暨.
+
+    fixed_events(norm, place_spans) -> list[TermHit]   sessions, Party events, numbered series
+    joined_events(norm, hits)       -> hits with A暨B merged into one Event
+
+The forms are regular expressions in kg/data/event_patterns.tsv: a committee's numbered session with the
+organiser written attached before it (政协南充市第八届委员会第十四次主席会议, 宜宾市政协五届二次会议),
+Party congresses and plenary sessions (党的二十大, 十九届四中全会, 市委十届三次全会), central and local work
+conferences (中央政协工作会议), and meetings of a series (2023年第三场院坝协商会). A meeting written "A暨B"
+is one Event named by the whole span, with A and B as aliases (../shared/ANNOTATION.md).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extract.terms import TermHit, strip_quotes
+from kg.lexicon import read_table
+
+_NUMBER = "[一二三四五六七八九十百零〇\\d]+"
+_JOINED = "暨"
+_CPPCC = "政协"
+_LEVELS = "省市州县区旗"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    kinds: dict[str, list[str]] = {}
+    for kind, pattern in read_table("event_patterns.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(pattern.replace("{N}", _NUMBER))
+    return {kind: re.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in kinds.items()}
+
+
+def fixed_events(norm: str, place_spans: list[tuple[int, int]]) -> list[TermHit]:
+    hits: list[TermHit] = []
+    patterns = _patterns()
+    for kind, pattern in patterns.items():
+        for match in pattern.finditer(norm):
+            start, end = match.span()
+            if kind == "session":
+                start = _organiser_start(norm, start, place_spans)
+            hits.append(TermHit(start, end, "Event", norm[start:end], norm[start:end]))
+    hits.sort(key=lambda h: (h.start, -h.end))
+    kept: list[TermHit] = []
+    for hit in hits:  # the longest of overlapping readings (市委十届三次全会 over 十届三次全会)
+        if kept and hit.start < kept[-1].end:
+            if hit.end - hit.start > kept[-1].end - kept[-1].start:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> int:
+    """Where the organiser written attached before a session starts: 政协 + places (政协南充市), places or a
+    level word + 政协 (宜宾市政协, 市政协), a level word + 委 (市委); ``at`` when none."""
+    by_end = {b: a for a, b in place_spans}
+    start = at
+    while start in by_end:
+        start = by_end[start]
+    if start < at and norm.startswith(_CPPCC, start - len(_CPPCC)):
+        return start - len(_CPPCC)  # 政协南充市第八届委员会…
+    if norm.startswith(_CPPCC, at - len(_CPPCC)):
+        before = at - len(_CPPCC)
+        if before in by_end:
+            return by_end[before]  # 宜宾市政协五届二次会议
+        if before > 0 and norm[before - 1] in _LEVELS:
+            return before - 1  # 市政协八届十四次主席会议
+    return at
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _number(text: str) -> int:
+    """十四 -> 14, 二十 -> 20, 8 -> 8 (numbers below a hundred, as sessions are numbered)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
+    return _DIGITS.get(text, 0)
+
+
+_SESSION_PARTS = re.compile(f"第?({_NUMBER})届(?:委员会)?第?({_NUMBER})次")
+
+
+def _session_key(name: str) -> str | None:
+    """A session's name with its organiser dropped and its numbers normalised (政协南充市第八届委员会第十四次
+    主席会议 and 八届十四次主席会议 give the same key); None for a name with no session in it."""
+    match = _SESSION_PARTS.search(name)
+    if match is None:
+        return None
+    return f"{_number(match.group(1))}/{_number(match.group(2))}/{name[match.end():]}"
+
+
+def same_sessions(hits: list[TermHit]) -> list[TermHit]:
+    """Events naming the same session (the title's 八届十四次主席会议… and the text's 政协南充市第八届委员会
+    第十四次主席会议…) are filed under the longest name."""
+    longest: dict[str, str] = {}
+    for hit in hits:
+        key = _session_key(hit.name) if hit.type == "Event" else None
+        if key is not None and len(hit.name) > len(longest.get(key, "")):
+            longest[key] = hit.name
+    if not longest:
+        return hits
+    result = []
+    for hit in hits:
+        key = _session_key(hit.name) if hit.type == "Event" else None
+        result.append(TermHit(hit.start, hit.end, hit.type, longest[key], hit.surface) if key in longest else hit)
+    return result
+
+
+def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
+    """A暨B: the two events become one named by the whole span (quotes removed); A and B are kept as
+    mentions of it, so their written forms are its aliases."""
+    events = {h.end: h for h in hits if h.type == "Event"}
+    starts = {h.start: h for h in hits if h.type == "Event"}
+    merged: list[TermHit] = []
+    used: set[int] = set()
+    for end, first in sorted(events.items()):
+        if not norm.startswith(_JOINED, end):
+            continue
+        second = starts.get(end + len(_JOINED))
+        if second is None:
+            continue
+        whole = norm[first.start : second.end]
+        name = strip_quotes(whole)
+        merged.append(TermHit(first.start, second.end, "Event", name, whole))
+        merged.append(TermHit(first.start, first.end, "Event", name, first.surface))
+        merged.append(TermHit(second.start, second.end, "Event", name, second.surface))
+        used.update({id(first), id(second)})
+    if not merged:
+        return same_sessions(hits)
+    spans = [(m.start, m.end, m.name) for m in merged if m.surface == norm[m.start : m.end] and _JOINED in m.surface]
+    rest = []
+    for hit in hits:
+        if id(hit) in used:
+            continue
+        whole = next((name for a, b, name in spans if hit.type == "Event" and a <= hit.start and hit.end <= b), None)
+        rest.append(TermHit(hit.start, hit.end, "Event", whole, hit.surface) if whole else hit)
+    return same_sessions(rest + merged)

@@ -1,0 +1,69 @@
+"""Events written in fixed forms, over scopes, quotes and 暨 (kg.extract.events, kg.extract.terms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+
+
+def _events(text: str) -> dict[str, set[str]]:
+    return {e.name: e.aliases for e in extract_text(text).entities if e.type == "Event" and e.mentions}
+
+
+FOUND = [
+    # (text, event, alias or "") -- made-up sentences of the shapes real reports use
+    # numbered sessions with the organiser written attached
+    ("政协眉山市第六届委员会第三次会议隆重开幕。", "政协眉山市第六届委员会第三次会议", ""),
+    ("资阳市政协四届二次会议胜利闭幕。", "资阳市政协四届二次会议", ""),
+    ("市政协召开五届十二次主席会议。", "五届十二次主席会议", ""),
+    # Party congresses, plenary sessions, central work conferences, campaigns
+    ("会议学习了党的十九大和县委九届四次全会精神。", "党的十九大", ""),
+    ("会议学习了党的十九大和县委九届四次全会精神。", "县委九届四次全会", ""),
+    ("县政协机关学习贯彻三中全会精神。", "三中全会", ""),
+    ("认真贯彻中央政协工作会议精神和省委政协工作会议部署。", "省委政协工作会议", ""),
+    ("扎实开展党史学习教育。", "党史学习教育", ""),
+    # a meeting of a series
+    ("县政协在古楼村举行2024年第二场院坝协商会。", "2024年第二场院坝协商会", ""),
+    # the scope written before a quoted brand belongs to the name; the form without it is an alias
+    ("在全省政协系统“有事来协商”工作经验交流会上的发言", "全省政协系统有事来协商工作经验交流会", ""),
+    ("公布了全县“有事来协商”示范点评选结果。", "全县有事来协商示范点评选", "“有事来协商”示范点评选"),
+    # a quoted brand before an unquoted meeting name
+    ("省政协召开“蜀事好商量”协商平台建设试点工作推进会。", "蜀事好商量协商平台建设试点工作推进会", ""),
+    # A暨B is one event with A and B as aliases; the same session written short elsewhere is filed with it
+    (
+        "市政协召开五届九次主席会议暨全市政协“有事来协商”工作推进会\n"
+        "6月2日，政协资阳市第五届委员会第九次主席会议暨全市政协“有事来协商”工作推进会召开。",
+        "政协资阳市第五届委员会第九次主席会议暨全市政协有事来协商工作推进会",
+        "五届九次主席会议",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "event", "alias"), FOUND)
+def test_events_found(text: str, event: str, alias: str) -> None:
+    found = _events(text)
+    assert event in found, sorted(found)
+    assert not alias or alias in found[event]
+
+
+def test_a_joined_meeting_is_one_event() -> None:
+    found = _events("6月2日，政协资阳市第五届委员会第九次主席会议暨全市政协“有事来协商”工作推进会召开。")
+    assert len(found) == 1
+    [aliases] = found.values()
+    assert {"政协资阳市第五届委员会第九次主席会议", "全市政协“有事来协商”工作推进会"} <= aliases
+
+
+NOT_FOUND = [
+    # (text, a name that must not be an event)
+    ("据了解，这是今年以来开展的第9场“有事来协商”活动。", "有事来协商活动"),
+    ("围绕“老旧小区化粪池改造”召开专题协商会。", "老旧小区化粪池改造召开专题协商会"),
+    ("下一步，我们将以这次现场推进会为契机。", "以这次现场推进会"),
+    ("2025年是“十四五”规划收官之年。", "十四五规划收官之年"),
+    ("会议传达学习省政协“有事来协商”工作现场推进会精神。", "会议传达学习省政协有事来协商工作现场推进会"),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong"), NOT_FOUND)
+def test_events_not_found(text: str, wrong: str) -> None:
+    assert wrong not in _events(text)
