@@ -27,7 +27,7 @@ FOUND = [
     ("县政协在古楼村举行2024年第二场院坝协商会。", "2024年第二场院坝协商会", ""),
     # the scope written before a quoted brand belongs to the name; the form without it is an alias
     ("在全省政协系统“有事来协商”工作经验交流会上的发言", "全省政协系统有事来协商工作经验交流会", ""),
-    ("公布了全县“有事来协商”示范点评选结果。", "全县有事来协商示范点评选", "“有事来协商”示范点评选"),
+    ("在全州政协“有事来协商”工作推进会上发言。", "全州政协有事来协商工作推进会", "“有事来协商”工作推进会"),
     # a quoted brand before an unquoted meeting name
     ("省政协召开“蜀事好商量”协商平台建设试点工作推进会。", "蜀事好商量协商平台建设试点工作推进会", ""),
     # A暨B is one event with A and B as aliases; the same session written short elsewhere is filed with it

@@ -138,6 +138,6 @@ def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
     for hit in hits:
         if id(hit) in used:
             continue
-        whole = next((name for a, b, name in spans if hit.type == "Event" and a <= hit.start and hit.end <= b), None)
-        rest.append(TermHit(hit.start, hit.end, "Event", whole, hit.surface) if whole else hit)
+        inside = next((name for a, b, name in spans if hit.type == "Event" and a <= hit.start and hit.end <= b), None)
+        rest.append(hit if inside is None else TermHit(hit.start, hit.end, "Event", inside, hit.surface))
     return same_sessions(rest + merged)

@@ -290,11 +290,12 @@ def _quote_before(norm: str, start: int) -> int:
 
 @lru_cache(maxsize=1)
 def _scope_pattern() -> re.Pattern[str]:
-    """A scope written before an event's name, with the system it covers: 全市, 全省政协系统, 全州政协."""
+    """A scope written before an event's name with the system it covers: 全省政协系统, 全州政协 (a bare
+    全县 before a quoted name is not part of it: 全县“有事来协商”示范点评选)."""
     table = _term_words()
     scopes = "|".join(map(re.escape, table.get("scope", ())))
     systems = "|".join(map(re.escape, table.get("scope_system", ())))
-    return re.compile(f"(?:{scopes})(?:{systems})?$")
+    return re.compile(f"(?:{scopes})(?:{systems})$")
 
 
 def _event_start(norm: str, start: int) -> int:
