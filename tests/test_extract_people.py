@@ -114,3 +114,36 @@ def test_where_a_name_ends(text: str, person: str) -> None:
 
 def test_no_name_at_the_end_of_a_title() -> None:
     assert not any(t == "Person" for t, _ in _names("制定《锦华苑小区居民公约》。"))
+
+
+HEADS = [
+    # (text, person, post) -- a government head is named after its place, not after the Party committee
+    ("青杠镇党委副书记、镇长苟晓梅参加会议。", "苟晓梅", "青杠镇镇长"),
+    ("平远县委副书记、县长徐望来到驻地。", "徐望", "平远县县长"),
+    ("平远县召开会议。副县长李明出席。", "李明", "平远县副县长"),
+    ("平远县县长王刚介绍情况。", "王刚", "平远县县长"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "post"), HEADS)
+def test_heads_of_government(text: str, person: str, post: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert ("Position", post) in found
+    assert not any(t == "Person" and n.endswith("县") for t, n in found)
+
+
+def test_leaders_listed_by_name() -> None:
+    found = _names("县领导唐年华、王朝阳、颜海波等参加。")
+    assert {("Person", n) for n in ("唐年华", "王朝阳", "颜海波")} <= found
+
+
+def test_a_credit_of_several_names() -> None:
+    found = _names("给予肯定。（刘永欢、蒋小鹏）\n")
+    assert {("Person", "刘永欢"), ("Person", "蒋小鹏")} <= found
+    assert not any(t == "Person" for t, _ in _names("（政协办供稿）\n"))
+
+
+def test_a_sub_committee_in_a_chain_with_a_member_post() -> None:
+    found = _names("11月23日，县政协常委、农业农村委主任沈道江一行到大墅镇。")
+    assert {("Position", "县政协常委"), ("Position", "县政协农业农村委主任")} <= found

@@ -78,7 +78,7 @@ def resolve_entities(
         if term.type in _ORGAN_TYPES and not any(a < term.end and term.start < b for a, b in organ_spans):
             organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
     organs.sort(key=lambda o: o.start)
-    persons, positions = find_people(norm, sentences, organs)
+    persons, positions = find_people(norm, sentences, organs, places)
     organs.extend(p.organ for p in positions if p.organ.parent is not None and p.organ not in organs)
     organs.sort(key=lambda o: o.start)
     # a name inside a longer place (曹娥 of 曹娥街道) is the place's; otherwise a person's name wins

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from kg.extract import words
 from kg.extract.organs import OrganHit, chained_sub_organ
-from kg.extract.places import SpanIndex
+from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
 
@@ -143,8 +143,9 @@ def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, st
 
 
 def find_people(
-    norm: str, sentences: list[Sentence], organs: list[OrganHit]
+    norm: str, sentences: list[Sentence], organs: list[OrganHit], places: list[PlaceHit] | None = None
 ) -> tuple[list[PersonHit], list[PositionHit]]:
+    places = places or []
     pattern, kinds = _titles()
     organ_by_end = {o.end: o for o in organs}
     persons: list[PersonHit] = []
@@ -159,9 +160,14 @@ def find_people(
             last_organ, pending, last_sentence = None, [], sentence
         before = norm[ts - 1] if ts > 0 else "\n"
         kind = kinds[title]
-        if kind in ("position", "member"):
+        position: PositionHit | None = None
+        if kind == "head":
+            head = PositionHit(ts, te, title, _head_place(ts, title, places), False, title)
+            if pending and not (pending[-1].end <= ts and _joined(norm, pending[-1].end, ts)):
+                pending = []
+            pending.append(head)
+        elif kind in ("position", "member"):
             organ = organ_by_end.get(ts)
-            position: PositionHit | None = None
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
                 last_organ = organ
@@ -203,7 +209,7 @@ def find_people(
         persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
         positions.extend(pending)
         pending = []
-    after_persons, after_positions = _names_before_titles(norm, persons)
+    after_persons, after_positions = _names_before_titles(norm, persons, organs, places)
     persons.extend(after_persons)
     positions.extend(after_positions)
     persons.extend(_credits(norm, persons))
@@ -216,11 +222,15 @@ def _after_titles() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))), kinds
 
 
-def _names_before_titles(norm: str, known: list[PersonHit]) -> tuple[list[PersonHit], list[PositionHit]]:
+def _names_before_titles(
+    norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]
+) -> tuple[list[PersonHit], list[PositionHit]]:
     """Names written before their title (毛泽东同志, 张澜先生, 习近平总书记): a name of two to four
     characters starting with a surname, at a word start. A title of kind ``post`` is a post too."""
     pattern, kinds = _after_titles()
-    taken = SpanIndex((p.start, p.end) for p in known)
+    taken = SpanIndex(
+        [(p.start, p.end) for p in known] + [(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places]
+    )
     persons: list[PersonHit] = []
     positions: list[PositionHit] = []
     for match in pattern.finditer(norm):
@@ -249,6 +259,8 @@ def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
             continue
         if start > 0 and _CJK_RE.match(norm[start - 1]) and not words.is_boundary(window, start - window_start):
             continue
+        if size == 2 and words.tag(norm[start:end]) and not words.tag(norm[start:end]).startswith("nr"):
+            continue  # 常务 of 常务副主席, 党委 of 党委书记: a word, not a name
         if parse_name(norm[start:end], 0) == (0, size):
             return start, end
     return None
@@ -259,26 +271,36 @@ _CREDIT_UNIT = re.compile(r"[\u4e00-\u9fff]{2,16}(?:办|办公室|政协|中心|
 
 
 def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
-    """A credit closing a paragraph, in brackets: （罗佳）, （县政协办　吉伍依莫）: the name alone, or after
-    the writer's unit and a space."""
+    """A credit closing a paragraph, in brackets: （罗佳）, （刘永欢、蒋鹏）, （县政协办　吉伍依莫）: names
+    alone, separated by 、 or spaces, or after the writer's unit."""
     taken = SpanIndex((p.start, p.end) for p in known)
     found: list[PersonHit] = []
     for match in _CREDIT.finditer(norm):
         inner_start = match.start(1)
-        parts = [(m.start() + inner_start, m.end() + inner_start) for m in re.finditer(r"\S+", match.group(1))]
-        if not parts or len(parts) > 2 or (len(parts) == 2 and not _CREDIT_UNIT.fullmatch(norm, *parts[0])):
+        parts = [(m.start() + inner_start, m.end() + inner_start) for m in re.finditer(r"[^\s、]+", match.group(1))]
+        if parts and _CREDIT_UNIT.fullmatch(norm, *parts[0]):
+            parts = parts[1:]  # （县政协办　吉伍依莫）: the writer's unit first
+        if not parts or len(parts) > 4 or "、" in match.group(1) and len(parts) < 2:
             continue
-        start, end = parts[-1]
-        if end - start > 4 or taken.overlaps(start, end):
-            continue
-        if parse_name(norm, start) == (start, end) and _plausible(norm, start, end):
-            found.append(PersonHit(start, end, norm[start:end]))
+        names = [(a, b) for a, b in parts if b - a <= 4 and not taken.overlaps(a, b)]
+        if len(names) == len(parts) and all(parse_name(norm, a) == (a, b) and _plausible(norm, a, b) for a, b in names):
+            found.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
     return found
 
 
 _CHAIN = "、，,兼"
 """Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
 _SPACES = re.compile(r"[ \u3000]+")
+
+
+def _head_place(ts: int, title: str, places: list[PlaceHit]) -> OrganHit:
+    """The place a government head's title belongs to, as an organ of kind "place": the place written
+    right before it (平远县县长), else the place its level character stands for (县长, 副镇长)."""
+    written = next((p for p in places if p.end == ts), None)
+    if written is not None:
+        return OrganHit(written.start, ts, "place", "", written, "", "", ts)
+    level = next((c for c in title if levels_of(c)), "")
+    return OrganHit(ts, ts, "place", "", None, level, "", ts)
 
 
 def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:

@@ -167,6 +167,11 @@ class Resolver:
         organ = position.organ
         if not organ.type:
             return position.surface  # a body we have no organ for (协会会长): the post as written
+        if organ.type == "place":
+            # a government head (镇长): the place written before it or the one its level stands for
+            place = organ.place.name if organ.place else None
+            home = self.home(organ.level, organ.start) if organ.level and place is None else None
+            return (place or (home.name if home else "")) + position.title
         name = organ_names.get(organ.start, organ.surface)
         if position.base:
             name = name[: len(name) - organ.sub_chars]

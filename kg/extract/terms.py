@@ -122,7 +122,7 @@ def _published_after(norm: str, at: int) -> bool:
 
 _DATELINE = re.compile(
     f"(?:(?<=[（(【\n])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|报|网|社|台|客户端))"
-    f"(?:[{_CJK}]{{2,4}})?(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日(?:电|消息|讯)",
+    f"(?:记者)?(?:[{_CJK}]{{2,4}})?(?:(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月)?(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日(?:电|消息|讯)",
     re.M,
 )
 """A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息."""
@@ -141,7 +141,7 @@ def _outlet(token: str) -> bool:
     if token.endswith(words["account"]):
         stem = token[: -len(next(w for w in words["account"] if token.endswith(w)))]
         return 2 <= len(stem) <= 4 and not stem.endswith(tuple(level_words())) and bool(gazetteer().short(stem))
-    return token.endswith(words["ending"]) and not token.endswith(words["not"])
+    return token.endswith(words["ending"]) and not _publication_words_stop(token)
 
 
 def _metadata_line_outlets(norm: str) -> list[TermHit]:
@@ -324,7 +324,7 @@ _UNQUOTED_TOO_LOOSE = frozenset(
 """Endings that name a thing only after a quoted name (“委员进村居”活动), not in running text."""
 
 _BYLINE = re.compile(
-    f"(?:(?<=[（(【《\\n、])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网|融媒体中心|客户端))"
+    f"(?:(?<=[（(【《\\n、据])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网|融媒体中心|客户端))"
     f"(?=记者|[）)，,】》 　等\\n]|讯|刊发|刊登|报道|转载|发表|推介|消息)",
     re.M,
 )
@@ -333,7 +333,7 @@ _BYLINE = re.compile(
 def _publications(norm: str) -> list[TermHit]:
     """Outlets in by-lines (（湖州日报记者 …）, 、人民政协网刊发), datelines (央广网遵义6月8日消息) and
     publishing-metadata lines (来源：新都区融媒体中心)."""
-    hits = [TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _BYLINE.finditer(norm)]
+    hits = [_outlet_hit(norm, *m.span(1)) for m in _BYLINE.finditer(norm)]
     hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _DATELINE.finditer(norm))
     hits.extend(_metadata_line_outlets(norm))
     taken: set[tuple[int, int]] = set()
@@ -345,8 +345,22 @@ def _publications(norm: str) -> list[TermHit]:
     return unique
 
 
+_BEFORE_OUTLET = "据经被由在"
+"""Characters that open a line before an outlet's name and are no part of it (据澳门日报报道)."""
+
+
+def _outlet_hit(norm: str, start: int, end: int) -> TermHit:
+    if norm[start] in _BEFORE_OUTLET and end - start > 3:
+        start += 1
+    return TermHit(start, end, "Publication", norm[start:end], norm[start:end])
+
+
 def _publication_words_stop(name: str) -> bool:
-    return name.endswith(_publication_words()["not"])
+    """True for a name ending in an ordinary word (…工作汇报, 电网), not in an outlet's name (文汇报)."""
+    if not name.endswith(_publication_words()["not"]):
+        return False
+    last = words.tokens(name)[-1]
+    return last != name and last.endswith(_publication_words()["not"])
 
 
 @lru_cache(maxsize=1)
