@@ -109,7 +109,7 @@ def hostile_corpus(folder: Path) -> tuple[list[str], list[str]]:
     good = {
         "good.txt": ARTICLE.encode(),
         "formfeed.txt": f"第一页\f{ARTICLE}\v第二段\u2028成都市政协\u2029完\x85".encode(),
-        "private.txt": f"郫都区政协\ue000搭建\ufffe“院坝\ufdd0协商\x85”平台[试点]。{ARTICLE}".encode(),
+        "private.txt": f"郫都区政协\ue000搭建\ufffe“院坝\ufdd0协商\x85”平台[试点]。成都市政协搭建“有事来\ue000协商”平台。{ARTICLE}".encode(),
         "big5.txt": "雙流區政協搭建「有事來協商」平台，委員工作室參加院壩協商會。".encode("cp950"),
         os.fsdecode(b"\xff\xfe\xe9.txt"): ARTICLE.encode(),
         os.fsdecode("政协通讯.txt".encode("gbk")): ARTICLE.encode(),
@@ -147,6 +147,7 @@ def test_hostile_corpus_builds_every_good_file_names_every_bad_one_and_every_exp
     assert "政协通讯.txt" in " ".join(sources)
     labels = {r["l"].value for r in graph.query("SELECT ?l WHERE { ?x rdfs:label ?l }", prefixes={"rdfs": str(rdflib.RDFS)})}
     assert "双流区政协" in labels, "Big5 read as Big5, not GB18030 mojibake"
+    assert "有事来\ue000协商" in labels, "a private-use character in a name: kept in the label, percent-encoded in the IRI"
     assert not leftovers(out)
 
 
