@@ -227,6 +227,16 @@ def test_a_symlinked_output_folder_is_followed_and_kept(tmp_path: Path) -> None:
     assert link.is_symlink() and (real / "cppcc.ttl").is_file()
 
 
+def test_the_working_directory_as_out_is_updated_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = corpus(tmp_path / "a")
+    monkeypatch.chdir(folder)
+    inode = folder.stat().st_ino
+    build_to([Path(".")], Path("."), formats=["turtle"], settings=QUICK, progress=False)
+    assert folder.stat().st_ino == inode, "the shell's working directory is not swapped away"
+    assert (folder / "cppcc.ttl").is_file() and (folder / "a00.txt").is_file()
+    assert not leftovers(folder)
+
+
 # ---------------------------------------------------------------------------- output-side errors
 
 

@@ -12,8 +12,8 @@ Where the stage lives and how it is swapped in:
         renameat2(RENAME_EXCHANGE) swaps the two folders, and the old one is removed. A reader sees the old
         folder or the new one, whole, at every instant; a build killed at any moment (even SIGKILL) leaves
         one or the other.
-    inside out_dir (.kg-staging-<pid>-<random>/) when out_dir is a mount point (a Docker volume), its parent
-        is not writable, or the system cannot exchange folders: each export is renamed into place one by
+    inside out_dir (.kg-staging-<pid>-<random>/) when out_dir is a mount point (a Docker volume), holds the
+        working directory (``--out .``), its parent is not writable, or the system cannot exchange folders: each export is renamed into place one by
         one (a folder by exchange). For well under a millisecond a reader may see some new files beside
         old ones, and a build killed (SIGKILL) in that instant leaves such a mix until the next build.
 
@@ -99,7 +99,7 @@ class Staging:
     def _make(self) -> tuple[Path, bool]:
         token = f"{os.getpid()}-{secrets.token_hex(4)}"
         parent = self.out.parent
-        if not (self.out.exists() and os.path.ismount(self.out)):
+        if not (self.out.exists() and (os.path.ismount(self.out) or _holds_cwd(self.out))):
             try:
                 parent.mkdir(parents=True, exist_ok=True)
                 stage = parent / f".{self.out.name}{MARK}{token}"
@@ -309,6 +309,15 @@ def _link_copy(source: Path, dest: Path) -> None:
         os.chmod(dest, stat.S_IMODE(info.st_mode))
     else:
         raise OSError(errno.EINVAL, f"cannot carry {describe_mode(info.st_mode)} over", str(source))
+
+
+def _holds_cwd(folder: Path) -> bool:
+    """Whether the working directory is ``folder`` or inside it: swapping it would leave the shell that
+    started the build in a removed folder."""
+    try:
+        return Path.cwd().resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return True
 
 
 def _remove(path: Path) -> None:
