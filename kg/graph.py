@@ -106,8 +106,39 @@ def date_literal(iso: str) -> ox.Literal:
     return ox.Literal(iso)
 
 
-def entity_node(key: EntityKey) -> ox.NamedNode:
-    return _N(entity_iri(*key))
+def entity_node(key: EntityKey, anchor: str = "") -> ox.NamedNode:
+    return _N(entity_iri(key[0], key[1], anchor))
+
+
+_entity_node = entity_node
+
+
+def person_identities(extraction: Extraction) -> dict[EntityKey, str]:
+    """Who a person is, beyond their name: the organ of the posts they hold in this document.
+
+    The same name in two documents is one person when the organ of their posts agrees (the same post, or
+    a later step in the same body: 县政协副主席 then 县政协主席); a name holding posts in another organ is
+    another person, with an IRI of its own (person:李国强_岳池县政协, person:李国强_岳池县住建局); a name
+    holding no post keeps the plain IRI (person:李国强). The organ is the one relation extraction gives the
+    post (positionIn), else the post itself; of several, the committee they belong to (岳池县政协 over its
+    党组), else the first in the text. The label stays the name."""
+    organ_of = {
+        r.subject: r.object for r in extraction.relations if r.predicate == "positionIn" and isinstance(r.object, tuple)
+    }
+    held: dict[EntityKey, list[tuple[int, str]]] = {}
+    for relation in extraction.relations:
+        if relation.predicate != "holdsPosition" or relation.subject[0] != "Person":
+            continue
+        if not isinstance(relation.object, tuple):
+            continue
+        organ = organ_of.get(relation.object, relation.object)
+        held.setdefault(relation.subject, []).append((max(relation.sentence, 0), organ[1]))
+    identities: dict[EntityKey, str] = {}
+    for person, organs in held.items():
+        names = [name for _, name in sorted(organs)]
+        first = names[0]
+        identities[person] = min((n for n in names if first.startswith(n)), key=len)
+    return identities
 
 
 @dataclass(frozen=True)
@@ -119,18 +150,24 @@ class EntitySummary:
     aliases: tuple[str, ...]
     attrs: tuple[tuple[str, str], ...]
     mentioned: bool
+    anchor: str = ""
+    """Who a person is beyond the name (person_identities); '' for everything else."""
+
+
+IdentityKey = tuple[str, str, str]
+"""(type, name, anchor): an entity of the whole build."""
 
 
 @dataclass
 class EntityTable:
-    """The entities of the whole build, merged by (type, name) across documents."""
+    """The entities of the whole build, merged by (type, name, anchor) across documents."""
 
-    aliases: dict[EntityKey, set[str]] = field(default_factory=dict)
-    attrs: dict[EntityKey, dict[str, str]] = field(default_factory=dict)
-    mentioned: set[EntityKey] = field(default_factory=set)
+    aliases: dict[IdentityKey, set[str]] = field(default_factory=dict)
+    attrs: dict[IdentityKey, dict[str, str]] = field(default_factory=dict)
+    mentioned: set[IdentityKey] = field(default_factory=set)
 
     def add(self, summary: EntitySummary) -> None:
-        key = (summary.type, summary.name)
+        key = (summary.type, summary.name, summary.anchor)
         self.aliases.setdefault(key, set()).update(summary.aliases)
         attrs = self.attrs.setdefault(key, {})
         for name, value in summary.attrs:
@@ -143,6 +180,7 @@ class EntityTable:
 
 
 def summarise(extraction: Extraction) -> list[EntitySummary]:
+    identities = person_identities(extraction)
     summaries = [
         EntitySummary(
             e.type,
@@ -150,6 +188,7 @@ def summarise(extraction: Extraction) -> list[EntitySummary]:
             tuple(sorted(a for a in e.aliases if a != e.name)),
             tuple(sorted((k, v) for k, v in e.attrs.items() if k != "source" or v != METADATA)),
             bool(e.mentions) or e.attrs.get("source") == METADATA,
+            identities.get(e.key, ""),
         )
         for e in extraction.entities
     ]
@@ -195,6 +234,11 @@ def document_triples(extraction: Extraction, is_compilation: bool = False, offse
     whole document: sentence offsets are given in the whole document's text."""
     doc = extraction.document
     d = _N(document_iri(doc.id))
+    identities = person_identities(extraction)
+
+    def entity_node(key: EntityKey) -> ox.NamedNode:
+        return _entity_node(key, identities.get(key, ""))
+
     out: list[ox.Triple] = [
         ox.Triple(d, A, term("Compilation" if is_compilation else "Document")),
         ox.Triple(d, term("sourceFile"), ox.Literal(doc.source)),
@@ -248,7 +292,7 @@ def document_triples(extraction: Extraction, is_compilation: bool = False, offse
         period = times.sentences.get(relation.sentence)
         if period is not None:
             out.append(ox.Triple(stmt, on_date, date_literal(period.start)))
-    out += _time_triples(doc, d, times)
+    out += _time_triples(doc, d, times, identities)
     used_sentences.update(e.sentence for e in times.events)
 
     for sentence in extraction.sentences:
@@ -266,8 +310,12 @@ def document_triples(extraction: Extraction, is_compilation: bool = False, offse
     return out
 
 
-def _time_triples(doc: Document, d: ox.NamedNode, times: Timeline) -> list[ox.Triple]:
+def _time_triples(doc: Document, d: ox.NamedNode, times: Timeline, identities: dict[EntityKey, str]) -> list[ox.Triple]:
     """Event dates (plain triples, each reified with its evidence) and tenures (a post held per document and date)."""
+
+    def entity_node(key: EntityKey) -> ox.NamedNode:
+        return _entity_node(key, identities.get(key, ""))
+
     out: list[ox.Triple] = []
     evidence = term("evidence")
     for dated in times.events:
@@ -322,8 +370,8 @@ def _quantity_triples(node: ox.NamedNode, q: Quantity) -> list[ox.Triple]:
 def entity_triples(table: EntityTable) -> Iterator[ox.Triple]:
     """Type, label, aliases and reference attributes of every entity, merged across documents."""
     for key in sorted(table.aliases):
-        type_, name = key
-        node = entity_node(key)
+        type_, name, anchor = key
+        node = entity_node((type_, name), anchor)
         yield ox.Triple(node, A, term(type_))
         attrs = table.attrs.get(key, {})
         level = PLACE_LEVELS.get(attrs.get("level", ""))

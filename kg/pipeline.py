@@ -199,7 +199,7 @@ def extract_to_ntriples(
             lines.add(result.ntriples)
         lines.add(graph.to_ntriples(graph.entity_triples(table)))
     report.triples = lines.count + void.add_description(dest)  # whole-graph counts, in the graph (kg.void)
-    report.entities = Counter(type_ for type_, _ in table.aliases)
+    report.entities = Counter(key[0] for key in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report

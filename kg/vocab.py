@@ -167,11 +167,12 @@ def _percent_encoded(match: re.Match[str]) -> str:
     return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", errors="surrogatepass"))
 
 
-def entity_iri(type_: str, name: str) -> str:
-    """The IRI of an entity: the same type and name give the same IRI on every run and in every document."""
+def entity_iri(type_: str, name: str, anchor: str = "") -> str:
+    """The IRI of an entity: the same type and name give the same IRI on every run and in every document.
+    ``anchor`` tells apart people of one name (kg.graph.person_identities): person:李国强_岳池县政协."""
     if type_ not in TYPE_PREFIXES:
         raise ValueError(f"unknown entity type {type_!r}")
-    return f"{ENTITY_NS}{type_}/{iri_segment(name)}"
+    return f"{ENTITY_NS}{type_}/{iri_segment(name + ('_' + anchor if anchor else ''))}"
 
 
 def document_iri(doc_id: str) -> str:
