@@ -93,7 +93,7 @@ def _add_match(
     objects: list[Entity] | None = None
     if pattern.has_object:
         objects = [o for o in list_members(skeleton, match.start("O") - shift, match.end("O") - shift)
-                   if o.type in pattern.object_types]
+                   if o.type in pattern.object_types and (not pattern.named_object or has_own_name(o))]
         if not objects:
             return
     if pattern.has_subject:
@@ -117,3 +117,9 @@ def _overlapping(regex: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
     while (match := regex.search(text, pos)) is not None:
         yield match
         pos = match.start() + 1
+
+
+def has_own_name(platform: Entity) -> bool:
+    """A platform with a proper name (“知心大姐”委员工作室, 有事来协商·乐事好商量), not a kind of venue:
+    written in quotes (or with a quoted part) somewhere, or a brand with its ·."""
+    return "·" in platform.name or any(any(q in m.text for q in "”」』") for m in platform.mentions)

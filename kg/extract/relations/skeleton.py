@@ -14,11 +14,42 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from kg.model import Entity, Sentence
+from kg.model import ENTITY_TYPES, Entity, Sentence
 
 PH_FIRST = 0xE000
 PH_LAST = 0xF8FF
 PH = "[\ue000-\uf8ff]"
+"""Any placeholder. Each entity type has a block of TYPE_SLOTS placeholders (in the order of ENTITY_TYPES), so
+a pattern can ask for a mention of some types only (placeholder_class)."""
+TYPE_SLOTS = (PH_LAST - PH_FIRST + 1) // len(ENTITY_TYPES)
+_TYPE_BLOCK = {name: PH_FIRST + number * TYPE_SLOTS for number, name in enumerate(ENTITY_TYPES)}
+
+
+def placeholder_class(types: Iterable[str]) -> str:
+    """A regular expression character class of the placeholders of mentions of ``types``."""
+    blocks = sorted(_TYPE_BLOCK[name] for name in set(types))
+    return "[" + "".join(f"{chr(b)}-{chr(b + TYPE_SLOTS - 1)}" for b in blocks) + "]"
+
+
+class _Codes:
+    """Hands out the placeholders of one skeleton: the next free one of an entity's type block."""
+
+    __slots__ = ("used", "by_code")
+
+    def __init__(self) -> None:
+        self.used: dict[str, int] = {}
+        self.by_code: dict[int, Entity] = {}
+
+    def placeholder(self, entity: Entity) -> str:
+        """The entity's placeholder, or U+FFFD when its type's block is full (the mention is then plain text)."""
+        number = self.used.get(entity.type, 0)
+        if number >= TYPE_SLOTS:
+            return _UNKNOWN
+        self.used[entity.type] = number + 1
+        code = _TYPE_BLOCK[entity.type] + number
+        self.by_code[code] = entity
+        return chr(code)
+
 _QUOTES = frozenset("“”\"'‘’「」『』《》〈〉")
 _CLAUSE_MARKS = frozenset("，,；;：:")
 _CLAUSE_MARK = re.compile("[" + "".join(re.escape(c) for c in sorted(_CLAUSE_MARKS)) + "]")
@@ -41,17 +72,18 @@ class Skeleton:
     """A sentence as patterns see it (see make_skeleton); offsets and clauses are worked out when first asked for."""
 
     __slots__ = ("index", "text", "entities", "marks", "chains", "_kept", "_segments", "_offsets", "_clauses",
-                 "_clause_starts", "subjects")
+                 "_clause_starts", "subjects", "_by_code")
 
     def __init__(
-        self, index: int, text: str, entities: list[Entity], marks: list[int], kept: Kept,
+        self, index: int, text: str, by_code: dict[int, Entity], marks: list[int], kept: Kept,
         segments: list[tuple[int, int]], chains: list[Chain] | None = None, offsets: list[int] | None = None,
     ) -> None:
         self.index = index
         self.text = text
         """The sentence with quotes and spaces removed and each mention replaced by a placeholder."""
-        self.entities = entities
-        """Entity of placeholder k (character chr(PH_FIRST + k))."""
+        self._by_code = by_code
+        self.entities = [by_code[ord(text[m])] for m in marks]
+        """The entities of the placeholders, in order."""
         self.marks = marks
         """Positions of the placeholder characters, in order."""
         self.chains = chains or []
@@ -92,8 +124,11 @@ class Skeleton:
         return self._clauses
 
     def entity_at(self, pos: int) -> Entity | None:
-        code = ord(self.text[pos])
-        return self.entities[code - PH_FIRST] if PH_FIRST <= code <= PH_LAST else None
+        return self._by_code.get(ord(self.text[pos]))
+
+    def placeholder_entity(self, char: str) -> Entity | None:
+        """The entity ``char`` stands for (None: not a placeholder)."""
+        return self._by_code.get(ord(char))
 
     def entities_at(self, positions: Iterable[int]) -> list[Entity]:
         return [e for e in (self.entity_at(p) for p in positions) if e is not None]
@@ -175,7 +210,7 @@ def make_skeleton(kept: Kept, sentence: Sentence, inside: Sequence[Span]) -> Ske
     text = kept.text
     pieces: list[str] = []
     segments: list[tuple[int, int]] = []
-    entities: list[Entity] = []
+    codes = _Codes()
     marks: list[int] = []
     length = 0
     titled = False
@@ -187,11 +222,12 @@ def make_skeleton(kept: Kept, sentence: Sentence, inside: Sequence[Span]) -> Ske
             pieces.append(text[low:high])
             segments.append((pos, span.start))
             length += high - low
-        marks.append(length)
+        placeholder = codes.placeholder(span.entity)
+        if placeholder != _UNKNOWN:
+            marks.append(length)
         length += 1
         segments.append((span.start, -1))
-        pieces.append(chr(PH_FIRST + len(entities)))
-        entities.append(span.entity)
+        pieces.append(placeholder)
         titled = titled or span.entity.type == "Position"
         if span.end > pos:
             pos = span.end
@@ -201,21 +237,21 @@ def make_skeleton(kept: Kept, sentence: Sentence, inside: Sequence[Span]) -> Ske
         if high > low:
             pieces.append(text[low:high])
             segments.append((pos, sentence.end))
-    skeleton = Skeleton(sentence.index, "".join(pieces), entities, marks, kept, segments)
+    skeleton = Skeleton(sentence.index, "".join(pieces), codes.by_code, marks, kept, segments)
     if titled:
-        text, entities, offsets, marks, chains = _fold(skeleton.text, entities, skeleton.offsets, marks)
-        skeleton = Skeleton(sentence.index, text, entities, marks, kept, segments, chains, offsets)
+        text, by_code, offsets, marks, chains = _fold(skeleton.text, skeleton.entities, skeleton.offsets, marks)
+        skeleton = Skeleton(sentence.index, text, by_code, marks, kept, segments, chains, offsets)
     return skeleton
 
 
 def _fold(
     text: str, entities: list[Entity], offsets: list[int], marks: list[int]
-) -> tuple[str, list[Entity], list[int], list[int], list[Chain]]:
+) -> tuple[str, dict[int, Entity], list[int], list[int], list[Chain]]:
     """The skeleton with titles folded into the persons they precede (see _fold_titles), renumbered."""
     mentioned = dict(zip(marks, entities))
     tokens = [(offset, mentioned.get(i), "" if i in mentioned else text[i]) for i, offset in enumerate(offsets)]
     tokens, chains = _fold_titles(tokens)
-    kept: list[Entity] = []
+    codes = _Codes()
     chars: list[str] = []
     folded_marks: list[int] = []
     for _, entity, char in tokens:
@@ -223,9 +259,8 @@ def _fold(
             chars.append(char)
         else:
             folded_marks.append(len(chars))
-            chars.append(chr(PH_FIRST + len(kept)))
-            kept.append(entity)
-    return "".join(chars), kept, [t[0] for t in tokens], folded_marks, chains
+            chars.append(codes.placeholder(entity))
+    return "".join(chars), codes.by_code, [t[0] for t in tokens], folded_marks, chains
 
 
 def _fold_titles(
@@ -258,7 +293,4 @@ def _fold_titles(
     return out, chains
 
 
-def placeholder_entity(skeleton: Skeleton, char: str) -> Entity | None:
-    code = ord(char)
-    return skeleton.entities[code - PH_FIRST] if PH_FIRST <= code <= PH_LAST else None
 

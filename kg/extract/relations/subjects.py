@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton, placeholder_entity
+from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton
 from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
 from kg.model import Document, Entity
 
@@ -74,7 +74,7 @@ def _in_subject_position(skeleton: Skeleton, start: int, pos: int) -> bool:
     previous = None
     while previous != prefix:
         previous, prefix = prefix, _BRACKETS.sub("", prefix)
-    while prefix and (entity := placeholder_entity(skeleton, prefix[-1])) is not None and entity.type == "Place":
+    while prefix and (entity := skeleton.placeholder_entity(prefix[-1])) is not None and entity.type == "Place":
         prefix = prefix[:-1]
     if any(PH_FIRST <= ord(c) <= PH_LAST for c in prefix):
         return False
@@ -107,7 +107,8 @@ def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Ent
         if subject:
             return skeleton.entities_at(subject)
     # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
-    if clause == 0 and len(skeleton.clauses) > 1:
+    # (one that starts with what the pattern matched, not 与会人员就…提出建议，县商务局…)
+    if clause == 0 and len(skeleton.clauses) > 1 and _opens_clause(skeleton, start, pos):
         subject = subject_of(skeleton, clause + 1)
         if subject is None:
             return []
@@ -116,8 +117,17 @@ def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Ent
     return [context.doc_body] if context.doc_body is not None else []
 
 
+def _opens_clause(skeleton: Skeleton, start: int, pos: int) -> bool:
+    """Whether only subject prefixes (time phrases, list markers) stand before ``pos`` in its clause."""
+    return relation_words().subject_prefix.fullmatch(skeleton.text[start:pos]) is not None
+
+
+_OWNED_TYPES = frozenset({"Platform", "Mechanism", "Event"})
+
+
 def list_members(skeleton: Skeleton, start: int, end: int) -> list[Entity]:
-    """The entities of a matched {S} or {O} list; of places written side by side only the last."""
+    """The entities of a matched {S} or {O} list; of places written side by side only the last, and no
+    body written right before a platform, mechanism or event it owns."""
     members: list[tuple[Entity, bool]] = []  # (entity, written after something other than a mention)
     previous = start - 1
     for pos in skeleton.marks_between(start, end):
@@ -130,18 +140,30 @@ def list_members(skeleton: Skeleton, start: int, end: int) -> list[Entity]:
         nxt = members[number + 1] if number + 1 < len(members) else None
         if entity.type == "Place" and nxt is not None and nxt[0].type == "Place" and not nxt[1]:
             continue
+        if entity.type in BODY_TYPES and nxt is not None and nxt[0].type in _OWNED_TYPES and not nxt[1]:
+            continue  # 县政协“邻里汇”: the owner of what follows
         kept.append(entity)
     return kept
 
 
 def find_doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[Skeleton]) -> Entity | None:
-    """The body the document speaks for: ingest's speaker, else the one body named in a report's opening."""
+    """The body the document speaks for or is about: ingest's speaker, else the one body named in a
+    report's opening (or its byline: a body, or a post and a name: 某县政协党组书记、主席 张三), else the
+    body a headline starts with (叙州区政协：念好“三字诀”). A body that only meets for its parent
+    (常委会, 主席会议: relation_words.tsv's acting_organ) gives way to the parent."""
     bodies = [e for e in entities if e.type in BODY_TYPES]
     if doc.speaker:
         for entity in sorted(bodies, key=lambda e: (e.type != "CPPCCBody", e.name)):
             if doc.speaker == entity.name or doc.speaker in entity.aliases:
-                return entity
+                return _acting_for(entity, bodies)
         return None
+    found = _report_author(skeletons, bodies)
+    if found is None and skeletons:
+        found = _headline_body(skeletons[0])
+    return _acting_for(found, bodies) if found is not None else None
+
+
+def _report_author(skeletons: Sequence[Skeleton], bodies: Sequence[Entity]) -> Entity | None:
     words = relation_words()
     opening = skeletons[:3]
     if any(w in s.text for s in opening for w in words.not_report):
@@ -152,13 +174,42 @@ def find_doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence
         named = {e.key: e for e in _authors(skeleton)}
         if len(named) == 1:
             return next(iter(named.values()))
-        # a byline on the next line: "——在…交流会上的发言" then "沂南县政协"
+        # a byline on the next line: "——在…交流会上的发言" then "沂南县政协", or a post and a name
         if not named and number + 1 < len(skeletons):
             byline = skeletons[number + 1]
             if len(byline.text) == 1 and byline.entities[0].type == "CPPCCBody":
                 return byline.entities[0]
+            if len(byline.text) == 1 and byline.entities[0].type == "Person" and byline.chains:
+                return _body_of_posts(byline.chains[0].positions, bodies)
         return None
     return None
+
+
+def _body_of_posts(positions: Sequence[Entity], bodies: Sequence[Entity]) -> Entity | None:
+    """The CPPCC body (else organ) the posts are in: the one with the shortest name among the bodies whose
+    name the posts' names start with (党组书记、主席 of a county CPPCC: the CPPCC, not its Party group)."""
+    holders = [b for b in bodies for p in positions if p.name.startswith(b.name) and len(p.name) > len(b.name)]
+    if not holders:
+        return None
+    return min(holders, key=lambda b: (b.type != "CPPCCBody", len(b.name), b.name))
+
+
+def _headline_body(skeleton: Skeleton) -> Entity | None:
+    """The body a headline starts with, followed by a colon (叙州区政协：…)."""
+    text = skeleton.text
+    if len(text) > 1 and text[1] in "：:":
+        entity = skeleton.entity_at(0)
+        if entity is not None and entity.type in BODY_TYPES:
+            return entity
+    return None
+
+
+def _acting_for(body: Entity, bodies: Sequence[Entity]) -> Entity:
+    """The parent of a body that meets for it (阜宁县政协常委会 -> 阜宁县政协), else the body itself."""
+    if not body.name.endswith(relation_words().acting_organ):
+        return body
+    parents = [b for b in bodies if body.name.startswith(b.name) and len(b.name) < len(body.name) and b.type == body.type]
+    return max(parents, key=lambda b: len(b.name)) if parents else body
 
 
 def _authors(skeleton: Skeleton) -> list[Entity]:
@@ -166,7 +217,7 @@ def _authors(skeleton: Skeleton) -> list[Entity]:
     written right before an event (山东省政协基层协商工作经验交流会)."""
     authors: list[Entity] = []
     for pos, char in enumerate(skeleton.text):
-        entity = placeholder_entity(skeleton, char)
+        entity = skeleton.placeholder_entity(char)
         if entity is None or entity.type != "CPPCCBody":
             continue
         following = skeleton.entity_at(pos + 1) if pos + 1 < len(skeleton.text) else None

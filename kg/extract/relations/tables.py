@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from kg.errors import ConfigError
-from kg.extract.relations.skeleton import PH
+from kg.extract.relations.skeleton import PH, placeholder_class
 from kg.lexicon import DATA_DIR, rows
 from kg.model import ENTITY_TYPES, Entity
 
@@ -37,12 +37,17 @@ def place_rank(place: Entity) -> int | None:
 
 
 _GAP = "(?:[^\ue000-\uf8ff，,；;：:。！？!?]{0,10}?)"
-_SUBJECT = f"(?P<S>{PH}(?:(?:以及|、|和|及|与){PH})*)"
-_OBJECT = f"(?P<O>{PH}(?:(?:以及|、|和|及|与)?{PH})*)"
+_SEPARATORS = "(?:以及|、|和|及|与)"
+_COUNT = "(?:[0-9０-９一二两三四五六七八九十百千万余多]+(?:个|家|处|座|间|场次|场|次|户|名|支)?)?"
+"""A count written after a list member (建成协商议事室32个、委员工作室15个)."""
+_LONG_GAP = "(?:[^，,；;：:。！？!?]{0,20}?)"
+"""The ⋯ macro: a gap of at most 20 characters that may hold mentions (no clause punctuation)."""
+_CONDITIONS = frozenset({"", "named_object"})
 
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
-_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report"})
+_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report",
+                         "acting_organ"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class Pattern:
     """The types of the mentions a sentence needs for a relation, as masks (see type_mask): one of the
     subject types when the pattern has {S}, one of the object types when it has {O} (a subject or object
     that is the clause's subject may come from elsewhere, such as the speaker)."""
+
+    named_object: bool = False
+    """Whether the object must be a platform with a name of its own (“知心大姐”委员工作室), not a kind of
+    venue or format (委员工作室): for readings as weak as a body written right before a platform."""
 
     @property
     def has_subject(self) -> bool:
@@ -90,6 +99,7 @@ class Words:
     accompany: tuple[str, ...]
     report_genre: tuple[str, ...]
     not_report: tuple[str, ...]
+    acting_organ: tuple[str, ...]
 
 
 def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
@@ -112,22 +122,39 @@ def patterns() -> tuple[Pattern, ...]:
     loaded: list[Pattern] = []
     for number, cols in _data_lines(PATTERNS_FILE):
         where = f"kg/data/{PATTERNS_FILE}, line {number}"
-        if len(cols) != 4 or not all(cols):
+        if len(cols) not in (4, 5) or not all(cols[:4]):
             raise ConfigError(f"{where}: expected 4 tab-separated columns (predicate, subject types, "
-                              f"object types, pattern), got {len(cols)}")
-        predicate, subject_types, object_types, source = cols
+                              f"object types, pattern) and maybe a condition, got {len(cols)}")
+        predicate, subject_types, object_types, source = cols[:4]
+        condition = cols[4] if len(cols) == 5 else ""
+        if condition not in _CONDITIONS:
+            raise ConfigError(f"{where}: unknown condition {condition!r}; use one of {', '.join(sorted(_CONDITIONS - {''}))}")
         if "{S}" not in source and "{O}" not in source:
             raise ConfigError(f"{where}: the pattern needs {{S}} or {{O}}: {source!r}")
-        expression = source.replace("{S}", _SUBJECT).replace("{O}", _OBJECT).replace("…", _GAP)
+        subjects, objects = _types(subject_types, where), _types(object_types, where)
+        expression = (source.replace("{S}", _subject_group(subjects)).replace("{O}", _object_group(objects))
+                      .replace("…", _GAP).replace("⋯", _LONG_GAP))
         try:
             regex = re.compile(expression)
         except re.error as exc:
             raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
         context_free = _context_free(_regex_parser().parse(expression, regex.flags))
-        subjects, objects = _types(subject_types, where), _types(object_types, where)
         needs = tuple(type_mask(types) for group, types in (("S", subjects), ("O", objects)) if group in regex.groupindex)
-        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs))
+        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs, condition == "named_object"))
     return tuple(loaded)
+
+
+def _subject_group(types: frozenset[str]) -> str:
+    """{S}: a mention of one of ``types``, or a list of them."""
+    one = placeholder_class(types)
+    return f"(?P<S>{one}(?:{_SEPARATORS}{one})*)"
+
+
+def _object_group(types: frozenset[str]) -> str:
+    """{O}: a mention of one of ``types`` (maybe after mentions of other types written side by side, such as its
+    owner: 县政协“邻里汇”), each with its count, or a list of them (joined by a separator or side by side)."""
+    one = f"{PH}*?{placeholder_class(types)}{_COUNT}"
+    return f"(?P<O>{one}(?:{_SEPARATORS}?{one})*)"
 
 
 def _regex_parser() -> Any:
@@ -177,5 +204,6 @@ def relation_words() -> Words:
         tuple(found["accompany"]),
         tuple(found["report_genre"]),
         tuple(found["not_report"]),
+        tuple(found["acting_organ"]),
     )
 
