@@ -72,6 +72,8 @@ OVERVIEW_MIN_NODES = 15_000
 KAMADA_KAWAI_MAX_NODES = 300
 """Up to this many linked nodes the layout is Kamada-Kawai (even spacing); above it Fruchterman-Reingold."""
 COMMUNITY_GRID_MIN_NODES = 200
+COMMUNITY_ITERATIONS = 120
+"""Layout iterations inside one community of an overview (it is small and seen only once opened)."""
 """In an overview, communities from this size are laid out with the grid variant (the exact one is quadratic)."""
 ISOLATED_PIXELS = 90.0
 """Grid step of the nodes without edges, set below the drawing."""
@@ -398,9 +400,11 @@ def _reindex(pairs: list[tuple[int, int]], keep: list[int]) -> list[tuple[int, i
     return [(new[a], new[b]) for a, b in pairs if a in new and b in new]
 
 
-def _force_layout(count: int, pairs: list[tuple[int, int]], *, seed: int, spread: int, grid_from: int = GRID_LAYOUT_MIN_NODES) -> list[tuple[int, int]]:
+def _force_layout(
+    count: int, pairs: list[tuple[int, int]], *, seed: int, spread: int, grid_from: int = GRID_LAYOUT_MIN_NODES, niter: int = 0
+) -> list[tuple[int, int]]:
     """Fruchterman-Reingold of ``count`` nodes, centred and scaled (see ``layout``); ``spread`` is the node
-    count the drawing's width is sized for."""
+    count the drawing's width is sized for; ``niter`` iterations (0: 300 with the grid variant, else 500)."""
     if count == 0:
         return []
     if count == 1:
@@ -414,7 +418,7 @@ def _force_layout(count: int, pairs: list[tuple[int, int]], *, seed: int, spread
         if count <= KAMADA_KAWAI_MAX_NODES:  # spreads small graphs evenly, leaving room for their labels
             coords = g.layout_kamada_kawai(maxiter=50 * count, seed=g.layout_circle().coords).coords
         else:
-            coords = g.layout_fruchterman_reingold(niter=300 if big else 500, grid=big).coords
+            coords = g.layout_fruchterman_reingold(niter=niter or (300 if big else 500), grid=big).coords
     finally:
         igraph.set_random_number_generator(random)
     cx = sum(x for x, _ in coords) / count
@@ -476,7 +480,7 @@ def community_layout(count: int, pairs: list[tuple[int, int]], groups: list[dict
     positions: list[tuple[int, int]] = [(0, 0)] * count
     for k, group in enumerate(groups):
         members = group["members"]
-        local = [(float(x), float(y)) for x, y in _force_layout(len(members), _reindex(inside[k], members), seed=seed, spread=len(members), grid_from=COMMUNITY_GRID_MIN_NODES)]
+        local = [(float(x), float(y)) for x, y in _force_layout(len(members), _reindex(inside[k], members), seed=seed, spread=len(members), grid_from=COMMUNITY_GRID_MIN_NODES, niter=COMMUNITY_ITERATIONS)]
         extent = max((max(abs(x), abs(y)) for x, y in local), default=0) or 1
         shrink = min(1.0, (radii[k] - SPREAD_PIXELS / 2) / extent)
         cx, cy = centres[k][0] * factor, centres[k][1] * factor

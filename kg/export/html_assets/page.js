@@ -233,7 +233,7 @@
   function nodeLook(key, item) {
     if (item.group !== undefined) {
       var g = groups[item.group];
-      return { x: g.x, y: g.y, size: groupSize(item.group), color: g.isolated ? "#b0b0b0" : types[nodes[g.top].type].color,
+      return { x: g.x, y: g.y, size: groupSize(item.group), color: g.isolated ? "#b0b0b0" : "#6f7d8c",
         shape: "dot", label: groupLabel(item.group), rank: 1e9 + g.size, border: true };
     }
     var n = nodes[item.node], t = types[n.type];
@@ -354,6 +354,16 @@
       var plain = item.count !== undefined || item.folded !== undefined || LARGE;
       graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: plain ? "line" : "arrow" });
     }
+    // communities are drawn as discs of the radius the build gave them (r, in layout units, discs apart), in
+    // pixels at the first view, so that the overview's discs do not cover each other
+    function fitGroupDiscs() {
+      sigma.refresh();
+      var a = sigma.graphToViewport({ x: 0, y: 0 }), b = sigma.graphToViewport({ x: 1000, y: 0 });
+      var pixels = Math.abs(b.x - a.x) / 1000;
+      groups.forEach(function (g, c) {
+        if (graph.hasNode("c" + c)) graph.setNodeAttribute("c" + c, "size", Math.max(3, Math.min(groupSize(c), 0.85 * g.r * pixels)));
+      });
+    }
     // the drawn edge passing within `tolerance` pixels of a point of the view, the closest one
     function nearestEdge(x, y, tolerance) {
       var best = null, bestDistance = tolerance;
@@ -394,6 +404,7 @@
           }
         });
         if (bbox) sigma.setCustomBBox(bbox);
+        if (groups.length) fitGroupDiscs();
         var labelCanvas = sigma.getCanvases().labels;
         sigma.on("afterRender", function () {
           var ctx = labelCanvas.getContext("2d"), camera = sigma.getCamera();
