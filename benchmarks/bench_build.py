@@ -1,13 +1,18 @@
-"""Build throughput beside plain `jieba.lcut` on the same text, and peak memory as the corpus grows.
+"""Build throughput beside plain `jieba.lcut` on the same text, what validation costs, peak memory as the
+corpus grows, rebuilds from the cache, and extraction on a Dask cluster.
 
 The corpus is made by concatenating varied copies of the sample and dev texts (read from ../shared): each
 copy swaps in other place names and numbers and reorders paragraphs, so entities and sentences differ from
-copy to copy the way a real news corpus does. Files of about 6 KB, about 5 MB in all.
+copy to copy the way a real news corpus does. Files of about 5 KB, about 5 MB in all (1,058 files).
+
+Every build runs in a fresh process (`python -c`, both cores) so that its peak memory is its own. Set
+KG_BENCH_50MB=1 to add the 50 MB point to the memory table (a long run on a shared machine).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -74,68 +79,220 @@ def time_jieba(text: str) -> float:
 BUILD_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
+from kg import export
 from kg.pipeline import build_to
 from kg.settings import Settings
+corpus, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+formats = export.names() if options["formats"] == "all" else options["formats"].split(",")
 started = time.perf_counter()
-settings = Settings(validate=sys.argv[3] == "validate")
-report = build_to([sys.argv[1]], Path(sys.argv[2]), formats=["turtle"], settings=settings, progress=False)
+report = build_to([corpus], out, formats=formats, settings=Settings(validate=options["validate"], workers=options.get("workers", 0)),
+                  progress=False, cache=options["cache"], scheduler=options.get("scheduler"))
 print(json.dumps({"seconds": time.perf_counter() - started, "triples": report.triples,
-                  "documents": report.documents, "characters": report.characters,
-                  "violations": len(report.violations), "stages": report.stages,
+                  "documents": report.documents, "characters": report.characters, "extracted": report.extracted,
+                  "from_cache": report.from_cache, "violations": len(report.violations), "stages": report.stages,
                   "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
 
-def time_build(corpus: Path, out: Path, validate: bool = False) -> dict[str, Any]:
-    mode = "validate" if validate else "no-validate"
+def time_build(corpus: Path, out: Path, **options: Any) -> dict[str, Any]:
+    options = {"formats": "turtle", "validate": True, "cache": False, **options}
     done = subprocess.run(
-        [sys.executable, "-c", BUILD_CHILD, str(corpus), str(out), mode], capture_output=True, text=True, check=True
+        [sys.executable, "-c", BUILD_CHILD, str(corpus), str(out), json.dumps(options)],
+        capture_output=True, text=True, check=True,
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
+VALIDATORS_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+nt, which = Path(sys.argv[1]), sys.argv[2]
+started = time.perf_counter()
+if which == "pyshacl":
+    import rdflib
+    from pyshacl import validate
+    from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE
+    data = rdflib.Graph().parse(nt, format="nt")
+    conforms, _, _ = validate(data, shacl_graph=rdflib.Graph().parse(SHAPES_FILE), ont_graph=rdflib.Graph().parse(ONTOLOGY_FILE),
+                              inference="none", allow_warnings=True)
+    found = 0 if conforms else -1
+elif which == "pyrudof":
+    import pyrudof
+    from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE
+    r = pyrudof.Rudof(pyrudof.RudofConfig())
+    r.read_data(str(nt), format=pyrudof.RDFFormat.NTriples)
+    r.read_data(str(ONTOLOGY_FILE), format=pyrudof.RDFFormat.Turtle, merge=True)
+    r.read_shacl(str(SHAPES_FILE))
+    report = r.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
+    found = len(report.violations)
+else:
+    from kg.validate import triples_of, validate_triples
+    found = len(validate_triples(triples_of(nt.read_bytes())))
+print(json.dumps({"seconds": time.perf_counter() - started, "violations": found,
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def time_validator(nt: Path, which: str) -> dict[str, Any] | None:
+    done = subprocess.run([sys.executable, "-c", VALIDATORS_CHILD, str(nt), which], capture_output=True, text=True)
+    if done.returncode != 0:
+        return None  # e.g. pyrudof not installed: said so in the table
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def time_dask(corpus: Path, out: Path) -> dict[str, Any] | None:
+    try:
+        import distributed
+    except ImportError:
+        return None
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=None
+    ) as cluster:
+        return time_build(corpus, out, scheduler=cluster.scheduler_address)
+
+
 def run() -> str:
+    load_before = os.getloadavg()[0]
+    sizes = [TARGET_BYTES // 5, TARGET_BYTES // 2, TARGET_BYTES]
+    if os.environ.get("KG_BENCH_50MB"):
+        sizes.append(TARGET_BYTES * 10)
     rows = []
     full_text = ""
-    for target in (TARGET_BYTES // 5, TARGET_BYTES // 2, TARGET_BYTES):
+    for target in sizes:
         folder = WORK / f"corpus-{target // 1000}k"
         text = make_corpus(target, folder)
         if target == TARGET_BYTES:
             full_text = text
         rows.append((target, time_build(folder, WORK / f"out-{target // 1000}k")))
-    validated = time_build(WORK / f"corpus-{TARGET_BYTES // 1000}k", WORK / "out-validated", validate=True)
-
+    corpus5 = WORK / f"corpus-{TARGET_BYTES // 1000}k"
+    corpus1 = WORK / f"corpus-{TARGET_BYTES // 5 // 1000}k"
     jieba_seconds = time_jieba(full_text)
+    build = dict(rows)[TARGET_BYTES]
+    unvalidated = time_build(corpus5, WORK / "out-novalidate", validate=False)
+    everything = time_build(corpus5, WORK / "out-all", formats="all")
+
+    # rebuild: a full build that fills the cache, then one file of 1,000 changed
+    out = WORK / "out-cached"
+    for old in out.glob(".kg-cache"):
+        import shutil
+
+        shutil.rmtree(old)
+    cached_full = time_build(corpus5, out, cache=True)
+    changed = sorted(corpus5.glob("*.txt"))[500]
+    original = changed.read_text(encoding="utf-8")
+    changed.write_text(original.replace("政协", "政协委员会", 1), encoding="utf-8")
+    try:
+        rebuild = time_build(corpus5, out, cache=True)
+        clean = time_build(corpus5, WORK / "out-clean")
+        identical = (out / "cppcc.ttl").read_bytes() == (WORK / "out-clean" / "cppcc.ttl").read_bytes()
+    finally:
+        changed.write_text(original, encoding="utf-8")
+
+    local1 = time_build(corpus1, WORK / "out-local-2", workers=2)
+    dask1 = time_dask(corpus1, WORK / "out-dask-2")
+    nt1 = WORK / "out-1000k-nt" / "cppcc.nt"
+    time_build(corpus1, nt1.parent, formats="ntriples", validate=False)
+    validators = {name: time_validator(nt1, name) for name in ("kg", "pyrudof", "pyshacl")}
+    load_after = os.getloadavg()[0]
+
     chars = len(full_text)
-    build = rows[-1][1]
     jieba_rate = chars / jieba_seconds
-    build_rate = build["characters"] / build["seconds"]
-    validated_rate = validated["characters"] / validated["seconds"]
-    stages = ", ".join(f"{k} {v:.1f} s" for k, v in build["stages"].items())
+
+    def rate(b: dict[str, Any]) -> float:
+        return float(b["characters"]) / float(b["seconds"])
+
+    stages = build["stages"]
+    extract_cpu = 2 * stages["extract"]  # both cores busy during extraction
+    workers_check = stages.get("validate (workers, CPU)", 0.0)
+    merged_check = stages.get("validate (merged entities)", 0.0)
     lines = [
         "## build",
         "",
         f"Corpus: varied copies of the sample and dev texts, {len(full_text.encode('utf-8')) / 1e6:.1f} MB, "
-        f"{chars:,} characters, {int(build['documents']):,} documents, {int(build['triples']):,} triples. "
-        "Build = `kg build --formats turtle` in a fresh process (both cores), from reading files to the "
-        "written Turtle.",
+        f"{chars:,} characters, {int(build['documents']):,} documents in {len(list(corpus5.glob('*.txt'))):,} files, "
+        f"{int(build['triples']):,} triples. Each build is `kg build` in a fresh process (both cores), from reading "
+        f"files to the written exports, with SHACL validation (the default) unless said otherwise, and no cache "
+        f"unless said otherwise. Machine load (1-minute average) {load_before:.1f} before, {load_after:.1f} after: "
+        "a shared machine, so compare figures within this run only.",
         "",
         "| what | seconds | characters/s | × jieba.lcut |",
         "|---|---|---|---|",
         f"| plain `jieba.lcut` (one core, dictionary preloaded) | {jieba_seconds:.1f} | {jieba_rate:,.0f} | 1.00 |",
-        f"| whole `kg build --no-validate` | {build['seconds']:.1f} | {build_rate:,.0f} | "
-        f"{build_rate / jieba_rate:.2f} |",
-        f"| whole `kg build` with SHACL validation (pySHACL) | {validated['seconds']:.1f} | {validated_rate:,.0f} | "
-        f"{validated_rate / jieba_rate:.2f} |",
+        f"| **`kg build --formats turtle`** (validation on) | {build['seconds']:.1f} | {rate(build):,.0f} | "
+        f"**{rate(build) / jieba_rate:.2f}** |",
+        f"| `kg build --formats turtle --no-validate` | {unvalidated['seconds']:.1f} | {rate(unvalidated):,.0f} | "
+        f"{rate(unvalidated) / jieba_rate:.2f} |",
+        f"| `kg build` (every format, validation on) | {everything['seconds']:.1f} | {rate(everything):,.0f} | "
+        f"{rate(everything) / jieba_rate:.2f} |",
         "",
-        f"Stages of the build without validation: {stages}. With validation, SHACL took "
-        f"{validated['stages'].get('validate', 0):.1f} s and {validated['self_kb'] / 1024:.0f} MB "
-        "(pySHACL works on an in-memory rdflib copy of the graph).",
+        "Stages of the validated turtle build: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
+        + f". Validation: {workers_check:.1f} s of worker CPU (about {workers_check / extract_cpu:.1%} of the "
+        f"extraction's {extract_cpu:.0f} CPU-seconds) and {merged_check:.2f} s for the merged entities in the main "
+        f"process ({merged_check / build['seconds']:.1%} of the build); with validation off the build takes "
+        f"{unvalidated['seconds'] / build['seconds']:.0%} of the time. Every format: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in everything["stages"].items() if k.startswith("export"))
+        + ".",
         "",
-        "Peak memory as the corpus grows, without validation (max RSS of the main process, and of the largest "
-        "worker):",
+        "Validators side by side on the 1 MB corpus's graph (N-Triples file, whole graph in one process):",
+        "",
+        "| validator | seconds | peak MB | violations |",
+        "|---|---|---|---|",
+    ]
+    names = {
+        "kg": "kg.validate, whole graph at once (`validate_triples`)",
+        "pyrudof": "pyrudof (rudof, Rust), Native mode",
+        "pyshacl": "pySHACL (what builds used before)",
+    }
+    for name, figures in validators.items():
+        if figures is None:
+            lines.append(f"| {names[name]} | not installed | | |")
+        else:
+            lines.append(f"| {names[name]} | {figures['seconds']:.1f} | {figures['mb']:.0f} | {figures['violations']} |")
+    lines += [
+        "",
+        "In a build, kg.validate does not run on the whole graph: its per-document part runs in the workers "
+        "and the merged-entity part in the main process (figures above).",
+        "",
+        "Rebuild after changing 1 file of "
+        f"{len(list(corpus5.glob('*.txt'))):,} (turtle, validation on, cache in the output folder):",
+        "",
+        "| build | seconds | documents extracted | from the cache | ratio |",
+        "|---|---|---|---|---|",
+        f"| full build filling the cache | {cached_full['seconds']:.1f} | {cached_full['extracted']:,} | "
+        f"{cached_full['from_cache']:,} | 1.00 |",
+        f"| rebuild | {rebuild['seconds']:.1f} | {rebuild['extracted']:,} | {rebuild['from_cache']:,} | "
+        f"**{rebuild['seconds'] / cached_full['seconds']:.2f}** |",
+        "",
+        f"Rebuild output byte-identical to a clean build: {'yes' if identical else 'NO'}. Rebuild stages: "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in rebuild["stages"].items())
+        + f". (A clean build without cache took {clean['seconds']:.1f} s in the same run.)",
+        "",
+    ]
+    if dask1 is None:
+        lines.append("Dask: distributed is not installed (pip install 'cppcc-kg[dask]').")
+    else:
+        overhead = (dask1["seconds"] - local1["seconds"]) / dask1["documents"] * 1000
+        lines += [
+            "Dask (1 MB corpus, validation on, no cache): a `distributed.LocalCluster` of 2 worker processes "
+            "(1 thread each, TCP on 127.0.0.1) against the local pool of 2 processes:",
+            "",
+            "| extraction | seconds | characters/s | ratio |",
+            "|---|---|---|---|",
+            f"| local pool, 2 processes | {local1['seconds']:.1f} | {rate(local1):,.0f} | 1.00 |",
+            f"| Dask LocalCluster, 2 workers | {dask1['seconds']:.1f} | {rate(dask1):,.0f} | "
+            f"**{rate(dask1) / rate(local1):.2f}** |",
+            "",
+            f"Scheduler overhead: {overhead:.1f} ms per document ({int(dask1['documents']):,} documents), "
+            "including starting the client and warming up the workers.",
+            "",
+        ]
+    lines += [
+        "Peak memory as the corpus grows (validated turtle builds; max RSS of the main process, and of the "
+        "largest worker):",
         "",
         "| corpus | triples | main MB | worker MB | seconds |",
         "|---|---|---|---|---|",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
@@ -227,163 +227,258 @@ def metadata_links(extraction: Extraction) -> list[tuple[str, EntityKey]]:
     return links
 
 
+# ---------------------------------------------------------------------------- triples as N-Triples terms
+#
+# Workers make hundreds of triples per document: they are built as N-Triples terms (strings), the form in
+# which they travel to the main process and are validated, not as pyoxigraph objects (several times
+# slower to make). The strings are exactly what pyoxigraph writes for the same terms (tests/test_graph.py).
+
+Triple = tuple[str, str, str]
+
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+
+
+def literal(text: str, suffix: str = "") -> str:
+    """An N-Triples literal: ``"text"`` escaped as pyoxigraph escapes it, then ``@lang`` or ``^^<type>``."""
+    return f'"{text.translate(_ESCAPES)}"{suffix}'
+
+
+def _zh(text: str) -> str:
+    return literal(text, "@zh")
+
+
+def _integer(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+def _date(iso: str) -> str:
+    for pattern, datatype in _DATE_TYPES:
+        if pattern.fullmatch(iso):
+            return literal(iso, f"^^<{datatype.value}>")
+    return literal(iso)
+
+
+@cache
+def _term(local: str) -> str:
+    return f"<{term(local).value}>"
+
+
+@lru_cache(maxsize=1 << 16)
+def entity_term(key: EntityKey, anchor: str = "") -> str:
+    """The entity's IRI as an N-Triples term (made once through pyoxigraph, which checks the IRI)."""
+    return f"<{entity_node(key, anchor).value}>"
+
+
+def identity_term(key: IdentityKey) -> str:
+    """The IRI term of an entity of the whole build (EntityTable's keys)."""
+    return entity_term(key[:2], key[2])
+
+
+_A, _LABEL, _ALT_LABEL = f"<{RDF}type>", f"<{RDFS}label>", f"<{SKOS}altLabel>"
+_TITLE, _DATE_P, _IS_PART_OF = f"<{DCTERMS}title>", f"<{DCTERMS}date>", f"<{DCTERMS}isPartOf>"
+_DERIVED_FROM, _STATEMENT = f"<{PROV}wasDerivedFrom>", f"<{RDF}Statement>"
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF}subject>", f"<{RDF}predicate>", f"<{RDF}object>"
+_BOOLEAN = f"^^<{XSD}boolean>"
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """Triples of terms as N-Triples bytes (the lines pyoxigraph would write)."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
 def document_triples(extraction: Extraction, is_compilation: bool = False, offset: int = 0) -> list[ox.Triple]:
+    """The triples that one document contributes, as pyoxigraph triples (see ``document_lines``)."""
+    return _parse(document_lines(extraction, is_compilation, offset))
+
+
+def document_lines(extraction: Extraction, is_compilation: bool = False, offset: int = 0) -> list[Triple]:
     """The triples that one document contributes (everything except merged entity descriptions).
 
     For one window of a long document (kg.extract.windows), ``offset`` is where the window starts in the
     whole document: sentence offsets are given in the whole document's text."""
     doc = extraction.document
-    d = _N(document_iri(doc.id))
+    d = f"<{_N(document_iri(doc.id)).value}>"  # made through pyoxigraph, which checks the IRI
     identities = person_identities(extraction)
 
-    def entity_node(key: EntityKey) -> ox.NamedNode:
-        return _entity_node(key, identities.get(key, ""))
+    def _entity(key: EntityKey) -> str:
+        return entity_term(key, identities.get(key, ""))
 
-    out: list[ox.Triple] = [
-        ox.Triple(d, A, term("Compilation" if is_compilation else "Document")),
-        ox.Triple(d, term("sourceFile"), ox.Literal(doc.source)),
+    out: list[Triple] = [
+        (d, _A, _term("Compilation" if is_compilation else "Document")),
+        (d, _term("sourceFile"), literal(doc.source)),
     ]
     if doc.title:
-        out.append(ox.Triple(d, TITLE, zh(doc.title)))
+        out.append((d, _TITLE, _zh(doc.title)))
     if doc.date:
-        out.append(ox.Triple(d, DATE, date_literal(doc.date)))
+        out.append((d, _DATE_P, _date(doc.date)))
     if doc.compilation:
-        out.append(ox.Triple(d, IS_PART_OF, _N(document_iri(doc.compilation))))
+        out.append((d, _IS_PART_OF, f"<{_N(document_iri(doc.compilation)).value}>"))
+    mentioned_in, in_sentence = _term("mentionedIn"), _term("mentionedInSentence")
     for prop, key in metadata_links(extraction):
-        node = entity_node(key)
-        out.append(ox.Triple(d, term(prop), node))
-        out.append(ox.Triple(node, term("mentionedIn"), d))
+        node = _entity(key)
+        out.append((d, _term(prop), node))
+        out.append((node, mentioned_in, d))
 
     used_sentences: set[int] = set()
-    mentioned_in, in_sentence = term("mentionedIn"), term("mentionedInSentence")
     for entity in extraction.entities:
         if not entity.mentions:
             continue
-        node = entity_node(entity.key)
-        out.append(ox.Triple(node, mentioned_in, d))
+        node = _entity(entity.key)
+        out.append((node, mentioned_in, d))
         for index in sorted({m.sentence for m in entity.mentions}):
             used_sentences.add(index)
-            out.append(ox.Triple(node, in_sentence, _N(sentence_iri(doc.id, index))))
+            out.append((node, in_sentence, f"<{sentence_iri(doc.id, index)}>"))
 
-    evidence = term("evidence")
+    evidence = _term("evidence")
     times = timeline(extraction)
-    on_date = term("onDate")
+    on_date = _term("onDate")
     for relation in extraction.relations:
-        s = entity_node(relation.subject)
-        p = term(relation.predicate)
+        s = _entity(relation.subject)
+        p = _term(relation.predicate)
         if isinstance(relation.object, Quantity):
-            o: ox.NamedNode = _quantity_node(doc, relation.subject, relation.object, relation.sentence)
+            o = f"<{_quantity_iri(doc, relation.subject, relation.object, relation.sentence)}>"
             out.extend(_quantity_triples(o, relation.object))
         else:
-            o = entity_node(relation.object)
-        out.append(ox.Triple(s, p, o))
+            o = _entity(relation.object)
+        out.append((s, p, o))
         if relation.sentence < 0:
             continue
         used_sentences.add(relation.sentence)
-        stmt = _N(STATEMENT_NS + digest(doc.id, str(relation.sentence), s.value, p.value, o.value))
+        stmt = f"<{STATEMENT_NS}{digest(doc.id, str(relation.sentence), s[1:-1], p[1:-1], o[1:-1])}>"
         out += [
-            ox.Triple(stmt, A, STATEMENT),
-            ox.Triple(stmt, SUBJECT, s),
-            ox.Triple(stmt, PREDICATE, p),
-            ox.Triple(stmt, OBJECT, o),
-            ox.Triple(stmt, evidence, _N(sentence_iri(doc.id, relation.sentence))),
-            ox.Triple(stmt, DERIVED_FROM, d),
+            (stmt, _A, _STATEMENT),
+            (stmt, _SUBJECT, s),
+            (stmt, _PREDICATE, p),
+            (stmt, _OBJECT, o),
+            (stmt, evidence, f"<{sentence_iri(doc.id, relation.sentence)}>"),
+            (stmt, _DERIVED_FROM, d),
         ]
         period = times.sentences.get(relation.sentence)
         if period is not None:
-            out.append(ox.Triple(stmt, on_date, date_literal(period.start)))
+            out.append((stmt, on_date, _date(period.start)))
     out += _time_triples(doc, d, times, identities)
     used_sentences.update(e.sentence for e in times.events)
 
+    sentence_type, text, index_p = _term("Sentence"), _term("text"), _term("sentenceIndex")
+    start_p, end_p = _term("startOffset"), _term("endOffset")
     for sentence in extraction.sentences:
         if sentence.index not in used_sentences:
             continue
-        sn = _N(sentence_iri(doc.id, sentence.index))
+        sn = f"<{sentence_iri(doc.id, sentence.index)}>"
         out += [
-            ox.Triple(sn, A, term("Sentence")),
-            ox.Triple(sn, term("text"), zh(doc.text[sentence.start : sentence.end])),
-            ox.Triple(sn, IS_PART_OF, d),
-            ox.Triple(sn, term("sentenceIndex"), integer(sentence.index)),
-            ox.Triple(sn, term("startOffset"), integer(sentence.start + offset)),
-            ox.Triple(sn, term("endOffset"), integer(sentence.end + offset)),
+            (sn, _A, sentence_type),
+            (sn, text, _zh(doc.text[sentence.start : sentence.end])),
+            (sn, _IS_PART_OF, d),
+            (sn, index_p, _integer(sentence.index)),
+            (sn, start_p, _integer(sentence.start + offset)),
+            (sn, end_p, _integer(sentence.end + offset)),
         ]
     return out
 
 
-def _time_triples(doc: Document, d: ox.NamedNode, times: Timeline, identities: dict[EntityKey, str]) -> list[ox.Triple]:
+def _time_triples(doc: Document, d: str, times: Timeline, identities: dict[EntityKey, str]) -> list[Triple]:
     """Event dates (plain triples, each reified with its evidence) and tenures (a post held per document and date)."""
 
-    def entity_node(key: EntityKey) -> ox.NamedNode:
-        return _entity_node(key, identities.get(key, ""))
+    def _entity(key: EntityKey) -> str:
+        return entity_term(key, identities.get(key, ""))
 
-    out: list[ox.Triple] = []
-    evidence = term("evidence")
+    out: list[Triple] = []
+    evidence = _term("evidence")
     for dated in times.events:
-        node = entity_node(dated.event)
-        sentence = _N(sentence_iri(doc.id, dated.sentence))
+        node = _entity(dated.event)
+        sentence = f"<{sentence_iri(doc.id, dated.sentence)}>"
         for prop, value in (("startDate", dated.period.start), ("endDate", dated.period.end)):
             if value is None:
                 continue
-            p, o = term(prop), date_literal(value)
-            stmt = _N(STATEMENT_NS + digest(doc.id, str(dated.sentence), node.value, p.value, value))
+            p, o = _term(prop), _date(value)
+            stmt = f"<{STATEMENT_NS}{digest(doc.id, str(dated.sentence), node[1:-1], p[1:-1], value)}>"
             out += [
-                ox.Triple(node, p, o),
-                ox.Triple(stmt, A, STATEMENT),
-                ox.Triple(stmt, SUBJECT, node),
-                ox.Triple(stmt, PREDICATE, p),
-                ox.Triple(stmt, OBJECT, o),
-                ox.Triple(stmt, evidence, sentence),
-                ox.Triple(stmt, DERIVED_FROM, d),
+                (node, p, o),
+                (stmt, _A, _STATEMENT),
+                (stmt, _SUBJECT, node),
+                (stmt, _PREDICATE, p),
+                (stmt, _OBJECT, o),
+                (stmt, evidence, sentence),
+                (stmt, _DERIVED_FROM, d),
             ]
     for tenure in times.tenures:
-        node = _N(TENURE_NS + digest(doc.id, *tenure.person, *tenure.position, tenure.date or ""))
+        node = f"<{TENURE_NS}{digest(doc.id, *tenure.person, *tenure.position, tenure.date or '')}>"
         out += [
-            ox.Triple(node, A, term("Tenure")),
-            ox.Triple(node, term("holder"), entity_node(tenure.person)),
-            ox.Triple(node, term("post"), entity_node(tenure.position)),
-            ox.Triple(node, DERIVED_FROM, d),
+            (node, _A, _term("Tenure")),
+            (node, _term("holder"), _entity(tenure.person)),
+            (node, _term("post"), _entity(tenure.position)),
+            (node, _DERIVED_FROM, d),
         ]
         if tenure.organ is not None:
-            out.append(ox.Triple(node, term("tenureIn"), entity_node(tenure.organ)))
+            out.append((node, _term("tenureIn"), _entity(tenure.organ)))
         if tenure.date is not None:
-            out.append(ox.Triple(node, term("heldOn"), date_literal(tenure.date)))
-        out += [ox.Triple(node, evidence, _N(sentence_iri(doc.id, index))) for index in tenure.sentences]
+            out.append((node, _term("heldOn"), _date(tenure.date)))
+        out += [(node, evidence, f"<{sentence_iri(doc.id, index)}>") for index in tenure.sentences]
     return out
 
 
-def _quantity_node(doc: Document, subject: EntityKey, q: Quantity, sentence: int) -> ox.NamedNode:
-    return _N(QUANTITY_NS + digest(doc.id, str(sentence), *subject, str(q.value), q.counted, q.unit, str(q.at_least)))
+def _quantity_iri(doc: Document, subject: EntityKey, q: Quantity, sentence: int) -> str:
+    return QUANTITY_NS + digest(doc.id, str(sentence), *subject, str(q.value), q.counted, q.unit, str(q.at_least))
 
 
-def _quantity_triples(node: ox.NamedNode, q: Quantity) -> list[ox.Triple]:
+def _quantity_triples(node: str, q: Quantity) -> list[Triple]:
     out = [
-        ox.Triple(node, A, term("Quantity")),
-        ox.Triple(node, term("value"), integer(q.value)),
-        ox.Triple(node, term("atLeast"), ox.Literal("true" if q.at_least else "false", datatype=XSD_BOOLEAN)),
-        ox.Triple(node, term("counted"), zh(q.counted)),
+        (node, _A, _term("Quantity")),
+        (node, _term("value"), _integer(q.value)),
+        (node, _term("atLeast"), f'"{"true" if q.at_least else "false"}"{_BOOLEAN}'),
+        (node, _term("counted"), _zh(q.counted)),
     ]
     if q.unit:
-        out.append(ox.Triple(node, term("unit"), zh(q.unit)))
+        out.append((node, _term("unit"), _zh(q.unit)))
     return out
 
 
 def entity_triples(table: EntityTable) -> Iterator[ox.Triple]:
     """Type, label, aliases and reference attributes of every entity, merged across documents."""
     for key in sorted(table.aliases):
-        type_, name, anchor = key
-        node = entity_node((type_, name), anchor)
-        yield ox.Triple(node, A, term(type_))
-        attrs = table.attrs.get(key, {})
-        level = PLACE_LEVELS.get(attrs.get("level", ""))
-        if type_ == "Place" and level:
-            yield ox.Triple(node, A, term(level))
-        yield ox.Triple(node, LABEL, zh(name))
-        for alias in sorted(table.aliases[key] - {name}):
-            yield ox.Triple(node, ALT_LABEL, zh(alias))
-        if "code" in attrs:
-            yield ox.Triple(node, term("divisionCode"), ox.Literal(attrs["code"]))
-        if key not in table.mentioned:
-            yield ox.Triple(node, term("referenceSource"), ox.Literal(attrs.get("source", "gazetteer")))
+        yield from _parse(entity_lines(table, key))
+
+
+def referenced_types(doc: Document) -> list[Triple]:
+    """The types of the nodes ``doc``'s triples point at that another document describes (for checking
+    one document alone): the compilation a speech is part of."""
+    if not doc.compilation:
+        return []
+    return [(f"<{_N(document_iri(doc.compilation)).value}>", _A, _term("Compilation"))]
+
+
+def entity_types(summary: EntitySummary) -> list[Triple]:
+    """The type triples of an entity as one document's summary of it gives them (a place's level too)."""
+    node = entity_term((summary.type, summary.name), summary.anchor)
+    out = [(node, _A, _term(summary.type))]
+    if summary.type == "Place":
+        level = PLACE_LEVELS.get(dict(summary.attrs).get("level", ""))
+        if level:
+            out.append((node, _A, _term(level)))
+    return out
+
+
+def entity_lines(table: EntityTable, key: IdentityKey) -> list[Triple]:
+    """The merged description of one entity of ``table``: type, label, aliases, reference attributes."""
+    type_, name, anchor = key
+    node = entity_term((type_, name), anchor)
+    out = [(node, _A, _term(type_))]
+    attrs = table.attrs.get(key, {})
+    level = PLACE_LEVELS.get(attrs.get("level", ""))
+    if type_ == "Place" and level:
+        out.append((node, _A, _term(level)))
+    out.append((node, _LABEL, _zh(name)))
+    out += [(node, _ALT_LABEL, _zh(alias)) for alias in sorted(table.aliases[key] - {name})]
+    if "code" in attrs:
+        out.append((node, _term("divisionCode"), literal(attrs["code"])))
+    if key not in table.mentioned:
+        out.append((node, _term("referenceSource"), literal(attrs.get("source", "gazetteer"))))
+    return out
+
+
+def _parse(triples: list[Triple]) -> list[ox.Triple]:
+    return list(ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
 
 
 @cache

@@ -84,23 +84,19 @@ def dictionary_tag(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _segmenter() -> Any:
-    """jieba-rs with the domain lexicon added (built on first call, once per process)."""
+    """jieba-rs (its process-wide instance, loaded on import) with the domain lexicon added, once per
+    process. Added words keep a dictionary word's tag and give a new word the tag '' (as jieba.posseg,
+    which never sees them), so the same instance serves dictionary_tag."""
     import rjieba
 
     from kg import lexicon
 
-    segmenter = rjieba.Jieba()
     for word, freq in lexicon.jieba_words():
-        segmenter.add_word(word, freq, None)
-    return segmenter
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """jieba-rs with jieba's dictionary alone (no domain words): its tags are the dictionary's."""
-    import rjieba
-
+        rjieba.add_word(word, freq, None)
     return rjieba
+
+
+_tagger = _segmenter
 
 
 def character_frequencies() -> dict[str, int]:

@@ -1,14 +1,19 @@
 """The whole flow on one screen.
 
-    files ──kg.ingest──▶ Documents ──(worker processes: kg.extract → kg.graph.document_triples)──▶
-        N-Triples per document + entity summaries ──▶ SortedLines (+ merged EntityTable → entity_triples)
-        ──▶ sorted N-Triples file ──▶ Turtle / N-Triples, or a pyoxigraph Store
-        ──kg.validate──▶ SHACL report ──kg.export──▶ staging folder ──(one swap, kg.export.staging)──▶ exports/
+    files ──kg.cache──▶ entries of unchanged files ─────────────────────────────────────────┐
+          ──kg.ingest──▶ Documents ──(workers, or a Dask cluster: kg.extract → kg.graph.document_lines
+                         → kg.validate.check_document)──▶ N-Triples + entity summaries + SHACL share ─┤
+        ┌────────────────────────────────────────────────────────────────────────────────────────┘
+        └▶ SortedLines (+ merged EntityTable → entity_lines, kg.validate.MergedChecks) ──▶ sorted N-Triples
+        ──▶ Turtle / N-Triples, or a pyoxigraph Store ──kg.export──▶ staging folder ──(one swap)──▶ exports/
 
 Documents are independent, so extraction runs in worker processes (kg.workers: one per core, each with a
-pipe of its own, so a stop never hangs; dictionaries are loaded once before the fork and shared). The main process only sorts each document's triples in bounded
-chunks spilled to disk (an external merge sort) and merges entity summaries, so memory stays flat as the
-corpus grows. A store is loaded only when validation or a format other than Turtle/N-Triples needs one.
+pipe of its own, so a stop never hangs; dictionaries are loaded once before the fork and shared), or as
+tasks on a Dask cluster (kg.cluster). Each worker also checks its document against the SHACL shapes. The
+main process reads files, keeps each file's results in the cache, sorts each document's triples in bounded
+chunks spilled to disk (an external merge sort), merges entity summaries and checks the merged entities,
+so memory stays flat as the corpus grows. A store is loaded only when a format other than Turtle or
+N-Triples needs one.
 """
 
 from __future__ import annotations
@@ -19,17 +24,19 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain, groupby, islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg import graph, ingest, void
+from kg import graph, ingest, validate, void
+from kg.cache import DIRNAME as CACHE_DIR
+from kg.cache import Cache, DocResult, FileResult
 from kg.errors import InputError, KGError, StageError
 from kg.ingest.chars import display_path, is_text_name
 from kg.model import Document, Extraction, Quantity
@@ -58,17 +65,15 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     """(path, remark) for files read with a caveat; they do not make the build fail."""
+    extracted: int = 0
+    from_cache: int = 0
+    """documents extracted in this build, and taken from the cache of an earlier one"""
+    failed: int = 0
+    """files that could not be read or extracted (each also in ``skipped``)"""
 
     @property
     def ok(self) -> bool:
         return not self.skipped and not self.violations
-
-
-@dataclass(frozen=True)
-class _DocResult:
-    ntriples: bytes
-    summaries: list[graph.EntitySummary]
-    relations: list[tuple[str, str, str]]
 
 
 # ---------------------------------------------------------------------------- public API
@@ -106,16 +111,23 @@ def build_to(
     formats: Sequence[str] = ("turtle",),
     settings: Settings | None = None,
     progress: bool = True,
+    cache: bool = True,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """The CLI build: extract, validate, write every format into ``out_dir``, all or nothing.
+
+    With ``cache``, what extraction made of each file is kept in ``out_dir/.kg-cache`` (kg.cache) and a
+    rebuild extracts only new and changed files; ``cache=False`` extracts everything and keeps nothing.
+    With ``scheduler``, extraction runs as tasks on that Dask cluster (kg.cluster); the rest is the same.
 
     Everything is written into a staging folder (kg.export.staging) that is swapped in at the end, so
     ``out_dir`` holds the previous build's exports or this one's, never a mix, and an error or a signal
     leaves it as it was. Turtle and N-Triples are written straight from the sorted N-Triples the
-    extraction stage leaves; a pyoxigraph store is loaded only when validation or another format needs one.
-    Raises OutputError (one line naming the path and what to do) when the output side fails.
+    extraction stage leaves; a pyoxigraph store is loaded only when another format needs one (validation
+    happens during extraction, kg.validate). Raises OutputError (one line naming the path and what to do)
+    when the output side fails.
     """
-    from kg import export, validate
+    from kg import export
     from kg.export.rdf import FROM_NTRIPLES
     from kg.export.staging import Staging, output_error
 
@@ -128,12 +140,12 @@ def build_to(
             workdir.mkdir()
             ntriples = workdir / "graph.nt"
             exclude = _not_inputs(paths, stage.out, stage.path, export.owned_names())
-            report = extract_to_ntriples(paths, ntriples, settings, progress=progress, exclude=exclude)
-            needs_store = settings.validate or any(name not in FROM_NTRIPLES for name in formats)
+            cache_dir = stage.out / CACHE_DIR if cache else None
+            report = extract_to_ntriples(
+                paths, ntriples, settings, progress=progress, exclude=exclude, cache_dir=cache_dir, scheduler=scheduler
+            )
+            needs_store = any(name not in FROM_NTRIPLES for name in formats)
             store = _load_store(ntriples, report) if needs_store else None
-            if settings.validate and store is not None:
-                with _timed(report, "validate"):
-                    report.violations = validate.validate_store(store)
             written: list[Path] = []
             for name in formats:
                 with _timed(report, f"export:{name}"):
@@ -176,28 +188,64 @@ def build_store(paths: Sequence[str | Path], store: ox.Store, settings: Settings
 
 
 def extract_to_ntriples(
-    paths: Sequence[str | Path], dest: Path, settings: Settings, *, progress: bool, exclude: Sequence[Path] = ()
+    paths: Sequence[str | Path],
+    dest: Path,
+    settings: Settings,
+    *,
+    progress: bool,
+    exclude: Sequence[Path] = (),
+    cache_dir: Path | None = None,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Read, extract and write the whole graph to ``dest`` as sorted, duplicate-free N-Triples: the heart
     of every build. Memory stays flat: triples are sorted in bounded chunks spilled beside ``dest`` and
-    merged at the end."""
+    merged at the end. With ``cache_dir``, files whose entry is there (kg.cache) are not extracted again;
+    with ``scheduler`` (a Dask scheduler's address) the others are extracted on that cluster (kg.cluster)."""
     started = time.perf_counter()
     report = BuildReport()
     found = ingest.discover(paths, exclude=exclude)
     files = found.files
     report.files = len(files)
     report.skipped.extend(found.skipped)
-    jobs = _jobs(_read_all(files, report), report)
+    store = Cache(cache_dir, settings) if cache_dir is not None else None
 
     table = graph.EntityTable()
     relations: set[tuple[str, str, str]] = set()
-    with SortedLines(dest) as lines:
-        for result in _progress(_extract_all(jobs, settings), progress):
-            for summary in result.summaries:
-                table.add(summary)
-            relations.update(result.relations)
-            lines.add(result.ntriples)
-        lines.add(graph.to_ntriples(graph.entity_triples(table)))
+    merged = validate.MergedChecks() if settings.validate else None
+    violations: set[str] = set()
+    checking = checking_merged = 0.0
+    with SortedLines(dest) as lines, Progress(progress) as shown:
+        for result in _results(files, settings, store, scheduler, report):
+            shown.add(result)
+            if result.error is not None:
+                report.skipped.append((display_path(result.source), result.error))
+                continue
+            report.documents += result.documents
+            for doc in result.docs:
+                report.characters += doc.characters
+                for summary in doc.summaries:
+                    table.add(summary)
+                relations.update(doc.relations)
+                lines.add(doc.ntriples)
+                violations.update(doc.violations)
+                checking += doc.check_seconds
+                if merged is not None and doc.facts is not None:
+                    merged.add(doc.facts)
+        with _timed(report, "entities"):
+            for batch in _batched(sorted(table.aliases), 5000):
+                descriptions = [t for key in batch for t in graph.entity_lines(table, key)]
+                lines.add(graph.ntriples(descriptions))
+                if merged is not None:
+                    started_check = time.perf_counter()
+                    violations.update(merged.check([graph.identity_term(key) for key in batch], descriptions))
+                    checking_merged += time.perf_counter() - started_check
+        report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
+    report.violations = sorted(violations)
+    if merged is not None:
+        report.stages["validate (workers, CPU)"] = checking
+        report.stages["validate (merged entities)"] = checking_merged
+    if store is not None:
+        store.prune()
     report.triples = lines.count + void.add_description(dest)  # whole-graph counts, in the graph (kg.void)
     report.entities = Counter(key[0] for key in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
@@ -268,31 +316,6 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 # ---------------------------------------------------------------------------- stages
 
 
-def _read_all(files: Sequence[Path], report: BuildReport) -> Iterator[Document]:
-    """Every document of every readable file; unreadable files go to ``report.skipped``.
-
-    Ids come from file names, so two files with one name in different folders would clash: the later
-    file's ids then get a suffix made from its path (stable across runs).
-    """
-    seen: set[str] = set()
-    for path in files:
-        try:
-            docs = ingest.read_documents(path)
-        except InputError as exc:
-            report.skipped.append((display_path(exc.path), exc.reason))
-            continue
-        if not is_text_name(path):
-            report.notes.append((display_path(path), "the path is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
-        if any(doc.id in seen for doc in docs):
-            suffix = "-" + digest(str(path))[:6]
-            docs = [
-                replace(doc, id=doc.id + suffix, compilation=doc.compilation and doc.compilation + suffix)
-                for doc in docs
-            ]
-        seen.update(doc.id for doc in docs)
-        yield from docs
-
-
 @dataclass(frozen=True)
 class _Job:
     """A document for a worker, or one window of a very long one (kg.extract.windows)."""
@@ -303,33 +326,115 @@ class _Job:
     sentence_base: int = 0
 
 
-def _jobs(documents: Iterator[Document], report: BuildReport) -> Iterator[_Job]:
-    """A job for each document, file by file, counted into ``report``; a document longer than a window
-    gives a job per window, so one huge document keeps every worker busy."""
+@dataclass
+class _Plan:
+    """One file of the build, in order: its cached result, or the jobs its documents make."""
+
+    path: Path
+    key: str | None
+    result: FileResult | None = None
+    jobs: list[_Job] = field(default_factory=list)
+    base_ids: list[str] = field(default_factory=list)
+    suffix: str = ""
+
+
+def _results(
+    files: Sequence[Path], settings: Settings, store: Cache | None, scheduler: str | None, report: BuildReport
+) -> Iterator[FileResult]:
+    """Every file's result in the order of ``files``: from the cache when it has the file, else read here
+    and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache."""
+    _init_worker(settings)
+    plans = _plans(files, store, report)
+    pending: deque[_Plan] = deque()
+    queued: deque[_Job] = deque()
+
+    def jobs() -> Iterator[_Job]:  # pulled by the workers as they need more: plans are read in order
+        while True:
+            while not queued:
+                plan = next(plans, None)
+                if plan is None:
+                    return
+                pending.append(plan)
+                queued.extend(plan.jobs)
+            yield queued.popleft()
+
+    done = _extract_all(jobs(), settings, scheduler)
+    while True:
+        if not pending:
+            plan = next(plans, None)
+            if plan is None:
+                return
+            pending.append(plan)
+            queued.extend(plan.jobs)
+        plan = pending.popleft()
+        if plan.result is not None:
+            yield plan.result
+            continue
+        docs = [next(done) for _ in plan.jobs]
+        failed = next((d.error for d in docs if d.error), None)
+        documents = len({job.doc.id for job in plan.jobs})
+        result = FileResult(str(plan.path), plan.base_ids, plan.suffix, docs, documents, error=failed)
+        if store is not None and plan.key is not None and failed is None:
+            store.put(plan.key, result)
+        yield result
+
+
+def _plans(files: Sequence[Path], store: Cache | None, report: BuildReport) -> Iterator[_Plan]:
+    """A plan per file, in order: cached results (when the entry was made with the ids this build gives
+    the file), else the file read into jobs. Unreadable files give a failed result.
+
+    Ids come from file names, so two files with one name in different folders would clash: the later
+    file's ids then get a suffix made from its path (stable across runs)."""
     from kg.extract.windows import WINDOW, windows
 
-    for _, group in groupby(documents, key=lambda d: d.source):
-        docs = list(group)
+    seen: set[str] = set()
+    for path in files:
+        key = store.key(path) if store is not None else None
+        entry = store.get(key) if store is not None and key is not None else None
+        if entry is not None:
+            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in entry.base_ids) else ""
+            if suffix == entry.suffix:
+                entry.source = str(path)
+                seen.update(i + suffix for i in entry.base_ids)
+                yield _Plan(path, key, entry)
+                continue
+        try:
+            docs = ingest.read_documents(path)
+        except InputError as exc:
+            yield _Plan(path, key, FileResult(str(path), error=exc.reason))
+            continue
+        if not is_text_name(path):
+            report.notes.append((display_path(path), "the path is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
+        base_ids = [doc.id for doc in docs]
+        suffix = ""
+        if any(doc.id in seen for doc in docs):
+            suffix = "-" + digest(str(path))[:6]
+            docs = [replace(d, id=d.id + suffix, compilation=d.compilation and d.compilation + suffix) for d in docs]
+        seen.update(doc.id for doc in docs)
         compilations = {d.compilation for d in docs if d.compilation}
+        plan = _Plan(path, key, base_ids=base_ids, suffix=suffix)
         for doc in docs:
-            report.documents += 1
-            report.characters += len(doc.text)
             is_compilation = doc.id in compilations
             if len(doc.norm) <= WINDOW:
-                yield _Job(doc, is_compilation)
-                continue
-            for window in windows(doc):
-                yield _Job(window.doc, is_compilation, window.start, window.sentence_base)
+                plan.jobs.append(_Job(doc, is_compilation))
+            else:
+                plan.jobs += [_Job(w.doc, is_compilation, w.start, w.sentence_base) for w in windows(doc)]
+        yield plan
 
 
-def _extract_all(jobs: Iterator[_Job], settings: Settings) -> Iterator[_DocResult]:
+def _extract_all(jobs: Iterator[_Job], settings: Settings, scheduler: str | None) -> Iterator[DocResult]:
     """Extract in worker processes (kg.workers) fed a window at a time, so only a window of documents is in
-    memory; a worker that dies is reported with the document it was working on."""
+    memory; a worker that dies is reported with the document it was working on. With ``scheduler``, on
+    that Dask cluster instead (kg.cluster)."""
     from kg.extract import warm_up
     from kg.workers import WorkerDied, ordered_map
 
+    if scheduler:
+        from kg.cluster import extract_on_cluster
+
+        yield from extract_on_cluster(jobs, settings, scheduler)
+        return
     workers = settings.workers or os.cpu_count() or 1
-    _init_worker(settings)
     first = list(islice(jobs, 4))
     jobs = chain(first, jobs)
     if workers <= 1 or len(first) < 4:  # a few documents: not worth starting processes
@@ -363,31 +468,87 @@ def _init_worker(settings: Settings, warm: bool = False) -> None:
         warm_up(settings)
 
 
-def _process(job: _Job) -> _DocResult:
+def process_job(job: _Job, settings: Settings) -> DocResult:
+    """One job's share of a build (a document, or a window of one) with these settings: what a Dask
+    task runs (kg.cluster)."""
+    _init_worker(settings)
+    return _process(job)
+
+
+def _process(job: _Job) -> DocResult:
+    """Extract one document (or window), make its triples and check them; an extractor error is the
+    result's ``error`` (the file fails, the build goes on)."""
     from kg.extract import extract_document
     from kg.extract.windows import renumbered
 
     doc = job.doc
     try:
         extraction = renumbered(extract_document(doc, _settings), job.sentence_base)
-        triples = graph.document_triples(extraction, job.is_compilation, offset=job.start)
-    except KGError:
-        raise
-    except Exception as exc:  # an extractor bug: name the stage and document, keep the traceback
-        raise StageError("extract", f"{doc.id} ({doc.source})", f"{type(exc).__name__}: {exc}") from exc
+        triples = graph.document_lines(extraction, job.is_compilation, offset=job.start)
+    except Exception as exc:  # an extractor bug: name the stage and document; the file is reported failed
+        error = exc if isinstance(exc, KGError) else StageError("extract", doc.id, f"{type(exc).__name__}: {exc}")
+        return DocResult(doc.id, 0, b"", [], [], error=str(error))
     relations = [
         ("/".join(r.subject), r.predicate, repr(r.object) if isinstance(r.object, Quantity) else "/".join(r.object))
         for r in extraction.relations
     ]
-    return _DocResult(graph.to_ntriples(triples), graph.summarise(extraction), relations)
+    summaries = graph.summarise(extraction)
+    result = DocResult(doc.id, len(doc.text), graph.ntriples(triples), summaries, relations)
+    if _settings.validate:
+        started = time.perf_counter()
+        result.violations, result.facts = _check(triples, summaries, graph.referenced_types(doc))
+        result.check_seconds = time.perf_counter() - started
+    return result
 
 
-def _progress(items: Iterator[Any], enabled: bool) -> Iterator[Any]:
-    if not enabled:
-        return items
-    from tqdm import tqdm
+def _check(
+    triples: list[graph.Triple], summaries: list[graph.EntitySummary], referenced: list[graph.Triple]
+) -> tuple[list[str], validate.Facts]:
+    """The document's share of validation: its triples, with the types of the entities it names (their
+    merged descriptions are checked in the main process) and of the nodes of other documents it points
+    at (checked with those documents)."""
+    types = [t for summary in summaries for t in graph.entity_types(summary)] + referenced
+    return validate.check_document(triples, types, {s for s, _, _ in types})
 
-    return iter(tqdm(items, unit="doc", desc="extracting", leave=False))
+
+class Progress:
+    """Documents extracted and taken from the cache, and files failed, on a progress bar over the files
+    (stderr)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.extracted = self.cached = self.failed = 0
+        self.bar: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="file", desc="building", leave=False)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def add(self, result: FileResult) -> None:
+        if result.error is not None:
+            self.failed += 1
+        elif result.cached:
+            self.cached += result.documents
+        else:
+            self.extracted += result.documents
+        if self.bar is not None:
+            self.bar.set_postfix_str(
+                f"documents: {self.extracted} extracted, {self.cached} from cache; files failed: {self.failed}",
+                refresh=False,
+            )
+            self.bar.update(1)
+
+
+def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _as_list(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:

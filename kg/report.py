@@ -39,6 +39,8 @@ def format_build_report(report: BuildReport) -> str:
     overview = [
         ("files", report.files),
         ("documents", report.documents),
+        ("  extracted", report.extracted),
+        ("  from the cache", report.from_cache),
         ("characters", report.characters),
         ("skipped files", len(report.skipped)),
         ("entities", sum(report.entities.values())),

@@ -119,6 +119,8 @@ class Shapes:
     """path -> how many of a shared node's values the cross-document checks need (None: all)"""
     inverse_paths: frozenset[str]
     """paths whose subjects the cross-document checks need for a shared node (sh:targetObjectsOf)"""
+    predicates: frozenset[str] = frozenset()
+    """every predicate a check or target looks at (a Graph keeps only these)"""
 
     def types(self, cls: str) -> frozenset[str]:
         return self.superclasses.get(cls) or frozenset((cls,))
@@ -178,7 +180,10 @@ def compile_shapes(shapes_ttl: str, ontology_ttl: str = "") -> Shapes:
             for path in shape.subjects_of:  # to know, across documents, which entities the shape targets
                 merged[path] = merged.get(path, 1)
             inverse.update(shape.objects_of)
-    return Shapes(compiled, superclasses, merged, frozenset(inverse))
+    used = {TYPE}
+    for shape in compiled:
+        used |= _paths_in(shape) | set(shape.subjects_of) | set(shape.objects_of)
+    return Shapes(compiled, superclasses, merged, frozenset(inverse), frozenset(used))
 
 
 def _closure(direct: dict[str, list[str]]) -> dict[str, frozenset[str]]:
@@ -399,41 +404,75 @@ _LEXICAL = {
 
 
 class Graph:
-    """An indexed set of triples (N-Triples terms) that checks run on."""
+    """A set of triples (N-Triples terms) indexed by predicate: checks run column by column, with set
+    operations, so that a document's hundreds of triples are checked in well under a millisecond."""
 
     def __init__(self, triples: Iterable[Triple], compiled: Shapes) -> None:
-        self.out: dict[str, dict[str, list[str]]] = {}
-        self.into: dict[str, dict[str, list[str]]] = {}
-        self._types: dict[str, set[str]] = {}
         self.compiled = compiled
+        self.by_predicate: dict[str, list[tuple[str, str]]] = {p: [] for p in compiled.predicates}
+        by_predicate = self.by_predicate
         for s, p, o in triples:
-            self.add(s, p, o)
+            pairs = by_predicate.get(p)
+            if pairs is not None:
+                pairs.append((s, o))
+        self._values: dict[str, dict[str, list[str]]] = {}
+        self._subjects: dict[str, set[str]] = {}
+        self._instances: dict[str, set[str]] | None = None
 
-    def add(self, s: str, p: str, o: str) -> None:
-        values = self.out.setdefault(s, {}).setdefault(p, [])
-        if o in values:
-            return
-        values.append(o)
-        self.into.setdefault(o, {}).setdefault(p, []).append(s)
-        if p == TYPE:
-            self._types.setdefault(s, set()).update(self.compiled.types(o))
+    def pairs(self, path: str) -> list[tuple[str, str]]:
+        return self.by_predicate.get(path, [])
+
+    def values_of(self, path: str) -> dict[str, list[str]]:
+        """subject -> its distinct values on ``path``"""
+        found = self._values.get(path)
+        if found is None:
+            found = {}
+            for s, o in self.pairs(path):
+                held = found.get(s)
+                if held is None:
+                    found[s] = [o]
+                elif o not in held:
+                    held.append(o)
+            self._values[path] = found
+        return found
 
     def values(self, node: str, path: str) -> list[str]:
-        props = self.out.get(node)
-        return props.get(path, []) if props else []
+        return self.values_of(path).get(node, [])
 
-    def types(self, node: str) -> Set[str]:
-        return self._types.get(node, frozenset())
+    def subjects(self, path: str) -> set[str]:
+        found = self._subjects.get(path)
+        if found is None:
+            found = self._subjects[path] = {s for s, _ in self.pairs(path)}
+        return found
+
+    def instances(self, cls: str) -> Set[str]:
+        """The nodes typed ``cls`` or a subclass of it."""
+        if self._instances is None:
+            self._index_types()
+            assert self._instances is not None
+        return self._instances.get(cls, frozenset())
+
+    def _index_types(self) -> None:
+        by_class: dict[str, list[str]] = {}
+        for s, o in self.pairs(TYPE):
+            found = by_class.get(o)
+            if found is None:
+                by_class[o] = [s]
+            else:
+                found.append(s)
+        self._instances = {}
+        for cls, nodes in by_class.items():
+            for sup in self.compiled.types(cls):
+                self._instances.setdefault(sup, set()).update(nodes)
 
     def focus_nodes(self, shape: Shape) -> set[str]:
         found: set[str] = set(shape.nodes)
-        if shape.classes:
-            wanted = set(shape.classes)
-            found.update(n for n, types in self._types.items() if not types.isdisjoint(wanted))
+        for cls in shape.classes:
+            found |= self.instances(cls)
         for p in shape.subjects_of:
-            found.update(s for s, props in self.out.items() if p in props)
+            found |= self.subjects(p)
         for p in shape.objects_of:
-            found.update(o for o, props in self.into.items() if p in props)
+            found.update(o for _, o in self.pairs(p))
         return found
 
 
@@ -448,113 +487,112 @@ def triples_of(ntriples: bytes | str) -> Iterator[Triple]:
 
 # ---------------------------------------------------------------------------- checking
 
-ALL, LOCAL, MERGED = "all", "local", "merged"
-"""What to check on a focus: everything (a node one document describes in full), only what holds when
-more documents are merged in (a shared node, in a worker), or only the rest (a shared node, merged)."""
-
 
 class _Checker:
+    """Runs every shape over a Graph. Each shape's focus nodes fall in three groups: ``full`` (described
+    by this graph alone: every check), ``local`` (shared nodes in a worker: only the checks that hold
+    when more documents are merged in) and ``merged`` (shared nodes, merged: only the others)."""
+
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        self.found: list[Violation] = []
+        self._conforms: dict[tuple[int, str], bool] = {}
 
-    def focus(self, shape: Shape, focus: str, mode: str) -> list[Violation]:
-        out: list[Violation] = []
-        if mode != MERGED:
-            out += self._value_checks(shape, focus, None, (focus,))
-        if mode != LOCAL:
-            for kind, members in shape.logic:
-                out += self._logic(shape, focus, None, kind, members, (focus,))
+    def run(self, shared: Set[str] = frozenset(), merged: Set[str] | None = None) -> list[str]:
+        """Check every shape: ``shared`` nodes get only their local share; with ``merged`` given, only
+        those nodes are checked, fully (their merged descriptions and facts are the graph)."""
+        for shape in self.graph.compiled.shapes:
+            focus = self.graph.focus_nodes(shape)
+            if not focus:
+                continue
+            if merged is not None:
+                self.shape(shape, focus & merged, set(), set())
+            else:
+                local = focus & shared if shared else set()
+                self.shape(shape, focus - local if local else focus, local, set())
+        return sorted({str(v) for v in self.found})
+
+    def shape(self, shape: Shape, full: set[str], local: set[str], merged: set[str]) -> None:
+        """Check ``shape`` on its focus nodes, each group getting its share of the checks."""
+        if shape.value_checks and (full or local):
+            self._values(shape, [(node, node) for node in full | local], None)
+        for kind, members in shape.logic:
+            self._logic(shape, kind, members, [(n, n) for n in sorted(full | merged)], None)
         for prop in shape.properties:
             path = prop.path
             assert path is not None
-            values = self.graph.values(focus, path)
-            if mode != LOCAL and prop.counts:
-                out += self._counts(prop, focus, path, values)
-            if mode == ALL or (mode == LOCAL) != prop.merged_values:
-                out += self._value_checks(prop, focus, path, values)
+            if prop.counts:
+                self._counts(prop, path, full | merged)
+            targets = full | (merged if prop.merged_values else local)
+            if not targets or not (prop.value_checks or prop.logic):
+                continue
+            pairs = self.graph.pairs(path)
+            if not self.graph.subjects(path) <= targets:
+                pairs = [(s, o) for s, o in pairs if s in targets]
+            if pairs:
+                self._values(prop, pairs, path)
                 for kind, members in prop.logic:
-                    out += self._logic(prop, focus, path, kind, members, values)
-        return out
+                    self._logic(prop, kind, members, pairs, path)
 
-    def conforms(self, shape: Shape, node: str) -> bool:
-        if shape.path is not None:  # a property shape in sh:or …: its path from ``node``
-            values = self.graph.values(node, shape.path)
-            return not self._counts(shape, node, shape.path, values) and not self._value_checks(
-                shape, node, shape.path, values
-            ) and not any(self._logic(shape, node, shape.path, k, ms, values) for k, ms in shape.logic)
-        return not self.focus(shape, node, ALL)
+    def _counts(self, prop: Shape, path: str, targets: set[str]) -> None:
+        if not targets:
+            return
+        if prop.min_count == 1 and not (prop.max_count is not None or prop.has_value or prop.unique_lang):
+            for node in targets - self.graph.subjects(path):
+                self._add(prop, node, path, "needs at least 1 value(s), has 0")
+            return
+        if (
+            prop.max_count is not None
+            and prop.max_count >= 1
+            and not (prop.has_value or prop.unique_lang or (prop.min_count or 0) > 1)
+            and len(self.graph.pairs(path)) == len(self.graph.subjects(path))
+        ):  # one value per subject: only missing values can be wrong
+            if prop.min_count:
+                for node in targets - self.graph.subjects(path):
+                    self._add(prop, node, path, f"needs at least {prop.min_count} value(s), has 0")
+            return
+        values = self.graph.values_of(path)
+        if prop.min_count:
+            for node in targets - values.keys() if prop.min_count == 1 else targets:
+                n = len(values.get(node, ()))
+                if n < prop.min_count:
+                    self._add(prop, node, path, f"needs at least {prop.min_count} value(s), has {n}")
+        if prop.max_count is not None or prop.has_value or prop.unique_lang:
+            for node in targets & values.keys():
+                held = values[node]
+                if prop.max_count is not None and len(held) > prop.max_count:
+                    self._add(prop, node, path, f"allows at most {prop.max_count} value(s), has {len(held)}")
+                for value in prop.has_value:
+                    if value not in held:
+                        self._add(prop, node, path, f"lacks the value {_short(value)}")
+                if prop.unique_lang:
+                    langs = [_literal(v)[2] for v in held if _kind(v) == "literal" and _literal(v)[2]]
+                    for lang in sorted({x for x in langs if langs.count(x) > 1}):
+                        self._add(prop, node, path, f"has more than one value in language {lang!r}")
+        if prop.has_value and prop.min_count is None:
+            for node in targets - values.keys():
+                self._add(prop, node, path, f"lacks the value {_short(prop.has_value[0])}")
 
-    def _counts(self, prop: Shape, focus: str, path: str, values: list[str]) -> list[Violation]:
-        out = []
-        n = len(values)
-        if prop.min_count is not None and n < prop.min_count:
-            out.append(_violation(prop, focus, path, f"needs at least {prop.min_count} value(s), has {n}"))
-        if prop.max_count is not None and n > prop.max_count:
-            out.append(_violation(prop, focus, path, f"allows at most {prop.max_count} value(s), has {n}"))
-        for value in prop.has_value:
-            if value not in values:
-                out.append(_violation(prop, focus, path, f"lacks the value {_short(value)}"))
-        if prop.unique_lang:
-            langs = [_literal(v)[2] for v in values if _kind(v) == "literal" and _literal(v)[2]]
-            for lang in sorted({x for x in langs if langs.count(x) > 1}):
-                out.append(_violation(prop, focus, path, f"has more than one value in language {lang!r}"))
-        return out
-
-    def _value_checks(self, shape: Shape, focus: str, path: str | None, values: Iterable[str]) -> list[Violation]:
-        out = []
+    def _values(self, shape: Shape, pairs: list[tuple[str, str]], path: str | None) -> None:
+        """The value checks of ``shape`` on (focus, value) pairs: each distinct value judged once."""
+        distinct = {o for _, o in pairs}
+        bad: dict[str, str] = {}
         for kind, arg in shape.value_checks:
-            for value in values:
-                problem = self._problem(kind, arg, value)
+            if kind == "class":
+                for value in distinct - self.graph.instances(arg):
+                    bad.setdefault(value, f"{_short(value)} is not a {_plain(arg)}")
+                continue
+            for value in distinct:
+                problem = _problem(kind, arg, value)
                 if problem:
-                    out.append(_violation(shape, focus, path, problem, value))
-        return out
+                    bad.setdefault(value, problem)
+        if bad:
+            for focus, value in pairs:
+                if value in bad:
+                    self._add(shape, focus, path, bad[value], value)
 
-    def _problem(self, kind: str, arg: Any, value: str) -> str | None:
-        term_kind = _kind(value)
-        if kind == "class":
-            if term_kind == "literal" or arg not in self.graph.types(value):
-                return f"{_short(value)} is not a {_plain(arg)}"
-            return None
-        if kind == "nodeKind":
-            return None if term_kind in _NODE_KINDS[arg] else f"{_short(value)} is not of node kind {_plain(arg)}"
-        if kind == "in":
-            return None if value in arg else f"{_short(value)} is not one of the allowed values"
-        if term_kind == "blank":
-            return f"{_short(value)} is a blank node (sh:{kind} needs a literal or an IRI)"
-        lexical, datatype, lang = _literal(value) if term_kind == "literal" else (_plain(value), "", "")
-        if kind == "datatype":
-            if term_kind != "literal" or datatype != arg:
-                return f"{_short(value)} is not of datatype {_plain(arg)}"
-            pattern = _LEXICAL.get(arg)
-            if pattern is not None and not pattern.fullmatch(lexical):
-                return f"{_short(value)} is not a valid {_plain(arg)}"
-            return None
-        if kind == "minLength":
-            return None if len(lexical) >= arg else f"{_short(value)} is shorter than {arg}"
-        if kind == "maxLength":
-            return None if len(lexical) <= arg else f"{_short(value)} is longer than {arg}"
-        if kind == "pattern":
-            return None if arg.search(lexical) else f"{_short(value)} does not match {arg.pattern!r}"
-        if kind == "languageIn":
-            ok = term_kind == "literal" and any(lang == tag or lang.startswith(tag + "-") for tag in arg)
-            return None if ok else f"{_short(value)} is not in language {', '.join(arg)}"
-        try:
-            number = float(lexical)
-        except ValueError:
-            return f"{_short(value)} is not a number"
-        ok = {
-            "minInclusive": number >= arg,
-            "maxInclusive": number <= arg,
-            "minExclusive": number > arg,
-            "maxExclusive": number < arg,
-        }[kind]
-        return None if ok else f"{_short(value)} is out of range (sh:{kind} {arg:g})"
-
-    def _logic(
-        self, shape: Shape, focus: str, path: str | None, kind: str, members: list[Shape], values: Iterable[str]
-    ) -> list[Violation]:
-        out = []
-        for value in values:
+    def _logic(self, shape: Shape, kind: str, members: list[Shape], pairs: list[tuple[str, str]], path: str | None) -> None:
+        for focus, value in pairs:
             passed = sum(self.conforms(m, value) for m in members)
             problem = {
                 "or": None if passed else "conforms to none of the sh:or shapes",
@@ -564,21 +602,68 @@ class _Checker:
                 "node": None if passed else f"does not conform to {_plain(members[0].id)}",
             }[kind]
             if problem:
-                out.append(_violation(shape, focus, path, f"{_short(value)} {problem}", value))
-        return out
+                self._add(shape, focus, path, f"{_short(value)} {problem}", value)
+
+    def conforms(self, shape: Shape, node: str) -> bool:
+        """Does ``node`` conform to ``shape`` (a shape nested in sh:or, sh:node …)? Every check applies."""
+        key = (id(shape), node)
+        known = self._conforms.get(key)
+        if known is None:
+            inner = _Checker(self.graph)
+            inner._conforms = self._conforms
+            if shape.path is not None:  # a property shape: its path from ``node``
+                inner._counts(shape, shape.path, {node})
+                pairs = [(node, v) for v in self.graph.values(node, shape.path)]
+                inner._values(shape, pairs, shape.path)
+                for kind, members in shape.logic:
+                    inner._logic(shape, kind, members, pairs, shape.path)
+            else:
+                inner.shape(shape, {node}, set(), set())
+            known = self._conforms[key] = not inner.found
+        return known
+
+    def _add(self, shape: Shape, focus: str, path: str | None, problem: str, value: str | None = None) -> None:
+        self.found.append(Violation(focus, path, shape.message or problem, value))
 
 
-def _violation(shape: Shape, focus: str, path: str | None, problem: str, value: str | None = None) -> Violation:
-    return Violation(focus, path, shape.message or problem, value)
-
-
-def _check(graph: Graph, shared: Set[str] = frozenset()) -> list[str]:
-    checker = _Checker(graph)
-    found: set[str] = set()
-    for shape in graph.compiled.shapes:
-        for focus in graph.focus_nodes(shape):
-            found.update(map(str, checker.focus(shape, focus, LOCAL if focus in shared else ALL)))
-    return sorted(found)
+@lru_cache(maxsize=1 << 16)
+def _problem(kind: str, arg: Any, value: str) -> str | None:
+    """What is wrong with ``value`` for the value check (kind, arg), None when nothing; not sh:class."""
+    term_kind = _kind(value)
+    if kind == "nodeKind":
+        return None if term_kind in _NODE_KINDS[arg] else f"{_short(value)} is not of node kind {_plain(arg)}"
+    if kind == "in":
+        return None if value in arg else f"{_short(value)} is not one of the allowed values"
+    if term_kind == "blank":
+        return f"{_short(value)} is a blank node (sh:{kind} needs a literal or an IRI)"
+    lexical, datatype, lang = _literal(value) if term_kind == "literal" else (_plain(value), "", "")
+    if kind == "datatype":
+        if term_kind != "literal" or datatype != arg:
+            return f"{_short(value)} is not of datatype {_plain(arg)}"
+        pattern = _LEXICAL.get(arg)
+        if pattern is not None and not pattern.fullmatch(lexical):
+            return f"{_short(value)} is not a valid {_plain(arg)}"
+        return None
+    if kind == "minLength":
+        return None if len(lexical) >= arg else f"{_short(value)} is shorter than {arg}"
+    if kind == "maxLength":
+        return None if len(lexical) <= arg else f"{_short(value)} is longer than {arg}"
+    if kind == "pattern":
+        return None if arg.search(lexical) else f"{_short(value)} does not match {arg.pattern!r}"
+    if kind == "languageIn":
+        ok = term_kind == "literal" and any(lang == tag or lang.startswith(tag + "-") for tag in arg)
+        return None if ok else f"{_short(value)} is not in language {', '.join(arg)}"
+    try:
+        number = float(lexical)
+    except ValueError:
+        return f"{_short(value)} is not a number"
+    ok = {
+        "minInclusive": number >= arg,
+        "maxInclusive": number <= arg,
+        "minExclusive": number > arg,
+        "maxExclusive": number < arg,
+    }[kind]
+    return None if ok else f"{_short(value)} is out of range (sh:{kind} {arg:g})"
 
 
 # ---------------------------------------------------------------------------- entry points
@@ -586,7 +671,7 @@ def _check(graph: Graph, shared: Set[str] = frozenset()) -> list[str]:
 
 def validate_triples(triples: Iterable[Triple], compiled: Shapes | None = None) -> list[str]:
     """One line per violation of the whole graph made of ``triples`` (every check, in one place)."""
-    return _check(Graph(triples, compiled or shapes()))
+    return _Checker(Graph(triples, compiled or shapes())).run()
 
 
 def validate_store(store: ox.Store) -> list[str]:
@@ -603,35 +688,43 @@ def validate_graph(data: rdflib.Graph) -> list[str]:
 @dataclass
 class Facts:
     """What one document saw of its shared nodes (entities) on the paths the cross-document checks need:
-    values (at most as many per path as a count needs), subjects pointing at them, types of those nodes."""
+    values (at most as many per path as a count needs), subjects pointing at them, types of those values."""
 
     values: list[Triple] = field(default_factory=list)
     inverse: list[Triple] = field(default_factory=list)
     types: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_document(triples: Iterable[Triple], shared: Set[str], compiled: Shapes | None = None) -> tuple[list[str], Facts]:
-    """The worker's part for one document: ``triples`` are its own triples plus the descriptions of the
-    entities it names (``shared``). Returns the violations decided here and the facts MergedChecks needs."""
+def check_document(
+    triples: list[Triple], types: list[Triple], shared: Set[str], compiled: Shapes | None = None
+) -> tuple[list[str], Facts]:
+    """The worker's part for one document: its ``triples``, with the ``types`` of the entities it names
+    (``shared``, whose descriptions are merged and checked in the main process). Returns the violations
+    decided here and the facts MergedChecks needs."""
     compiled = compiled or shapes()
-    graph = Graph(triples, compiled)
+    graph = Graph(triples + types, compiled)
+    raw_types = graph.values_of(TYPE)
+    merged_paths, inverse_paths = compiled.merged_paths, compiled.inverse_paths
+    values: dict[tuple[str, str], set[str]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for s, p, o in triples:
+        if p in merged_paths and s in shared:
+            values.setdefault((s, p), set()).add(o)
+        if p in inverse_paths and o in shared and ((o, p) not in first or s < first[(o, p)]):
+            first[(o, p)] = s
     facts = Facts()
-    for node in sorted(shared):
-        props = graph.out.get(node, {})
-        for path, bound in compiled.merged_paths.items():
-            values = sorted(props.get(path, ()))
-            for value in values if bound is None else values[:bound]:
-                facts.values.append((node, path, value))
-                facts.types += [(value, t) for t in sorted(graph.out.get(value, {}).get(TYPE, ()))]
-        back = graph.into.get(node, {})
-        for path in sorted(compiled.inverse_paths & back.keys()):
-            facts.inverse.append((min(back[path]), path, node))
-    return _check(graph, shared), facts
+    for (node, path), found in sorted(values.items()):
+        bound = merged_paths[path]
+        for value in sorted(found)[:bound] if bound is not None else sorted(found):
+            facts.values.append((node, path, value))
+            facts.types += [(value, cls) for cls in raw_types.get(value, ())]
+    facts.inverse = [(s, p, o) for (o, p), s in sorted(first.items())]
+    return _Checker(graph).run(shared), facts
 
 
 class MergedChecks:
-    """The main process's part: facts from every document, kept within each path's bound, then each
-    shared node checked once on its merged description (``check``)."""
+    """The main process's part: facts from every document, kept within each path's bound, then the
+    shared nodes checked on their merged descriptions, a batch at a time (``check``)."""
 
     def __init__(self, compiled: Shapes | None = None) -> None:
         self.compiled = compiled or shapes()
@@ -656,19 +749,16 @@ class MergedChecks:
         for node, cls in facts.types:
             self.types.setdefault(node, set()).add(cls)
 
-    def check(self, node: str, description: Iterable[Triple]) -> list[str]:
-        """Violations of the shared ``node`` on its merged ``description`` (its entity triples) plus the
-        facts gathered from the documents."""
-        triples = list(description)
-        for path, values in self.values.get(node, {}).items():
-            for value in values:
-                triples.append((node, path, value))
-                triples += [(value, TYPE, cls) for cls in self.types.get(value, ())]
-        triples += [(s, p, node) for p, s in self.inverse.get(node, {}).items()]
-        graph = Graph(triples, self.compiled)
-        checker = _Checker(graph)
-        found: set[str] = set()
-        for shape in self.compiled.shapes:
-            if shape.merged and node in graph.focus_nodes(shape):
-                found.update(map(str, checker.focus(shape, node, MERGED)))
-        return sorted(found)
+    def check(self, nodes: Iterable[str], descriptions: Iterable[Triple]) -> list[str]:
+        """Violations of the shared ``nodes`` on their merged ``descriptions`` (their entity triples) and
+        the facts gathered from the documents: every check of every shape that targets them, except the
+        value checks the workers made on the documents' own triples."""
+        wanted = set(nodes)
+        triples = list(descriptions)
+        for node in wanted:
+            for path, values in self.values.get(node, {}).items():
+                for value in values:
+                    triples.append((node, path, value))
+                    triples += [(value, TYPE, cls) for cls in self.types.get(value, ())]
+            triples += [(s, p, node) for p, s in self.inverse.get(node, {}).items()]
+        return _Checker(Graph(triples, self.compiled)).run(merged=wanted)

@@ -123,15 +123,13 @@ def _variant(term: str, i: int) -> str:
 def split_check(triples: frozenset[Triple]) -> list[str]:
     """What a build reports: the worker's part (entities shared) and the merged part per entity."""
     graph = _index(triples)
-    entities = {n for n in graph.out if ENTITY in graph.types(n)}
-    local, facts = check_document(triples, entities)
+    entities = graph.instances(ENTITY)
+    description = [(s, p, o) for s, p, o in triples if s in entities and p in ENTITY_PREDICATES]
+    own = [t for t in triples if not (t[0] in entities and t[1] in ENTITY_PREDICATES)]
+    local, facts = check_document(own, [t for t in description if t[1] == TYPE], entities)
     merged = MergedChecks()
     merged.add(facts)
-    found = set(local)
-    for entity in entities:
-        description = [(s, p, o) for s, p, o in triples if s == entity and p in ENTITY_PREDICATES]
-        found.update(merged.check(entity, description))
-    return sorted(found)
+    return sorted(set(local) | set(merged.check(entities, description)))
 
 
 def test_sample_build_conforms(base) -> None:
@@ -211,8 +209,36 @@ def test_counts_across_documents_are_checked_on_the_merged_entity() -> None:
     doc2 = [(e, TYPE, a), (e, "<urn:code>", '"2"')]
     merged = MergedChecks(compiled)
     for doc in (doc1, doc2):
-        violations, facts = check_document(doc, {e}, compiled)
+        violations, facts = check_document(doc[1:], doc[:1], {e}, compiled)
         assert violations == []  # each document alone: nothing decided against the entity
         merged.add(facts)
-    found = merged.check(e, [(e, TYPE, a)])
+    found = merged.check([e], [(e, TYPE, a)])
     assert found == ["urn:e urn:code: allows at most 1 value(s), has 2"]
+
+
+def test_a_build_reports_what_breaks_the_shapes_and_exits_1(tmp_path, monkeypatch, capsys) -> None:
+    """Through `kg build`: a sentence without its text (decided in the worker) and an entity with two
+    labels (decided on the merged entity) are both listed with focus, path and message; exit status 1."""
+    from kg import graph
+    from kg.cli import main
+
+    from .conftest import CORPUS
+
+    lines, entity_lines = graph.document_lines, graph.entity_lines
+    text = "<https://w3id.org/cppcc-kg/ontology#text>"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+    def without_text(*args, **kwargs):
+        return [t for t in lines(*args, **kwargs) if t[1] != text]
+
+    def two_labels(table, key):
+        found = entity_lines(table, key)
+        return found + [(found[0][0], label, '"又一个名字"@zh')] if key[1] == "成都市政协" else found
+
+    monkeypatch.setattr(graph, "document_lines", without_text)
+    monkeypatch.setattr(graph, "entity_lines", two_labels)
+    status = main(["build", str(CORPUS), "--out", str(tmp_path / "out"), "--formats", "turtle", "--workers", "1", "-q"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "ontology#text: needs at least 1 value(s), has 0" in err
+    assert "CPPCCBody/成都市政协 http://www.w3.org/2000/01/rdf-schema#label: allows at most 1 value(s), has 2" in err

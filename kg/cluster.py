@@ -1,0 +1,99 @@
+"""Extraction on a Dask cluster: `kg build … --scheduler ADDRESS`.
+
+    extract_on_cluster(jobs, settings, address) -> DocResults, in the order of ``jobs``
+
+The main process reads the files (and keeps the cache) as in a local build; each document, or window of a
+very long one, is one task, ``kg.pipeline.process_job``, run by a Dask worker. **Workers receive the text**:
+a document travels to the worker with its text, the result (N-Triples, entity summaries, the SHACL share)
+travels back, so the corpus needs no shared storage and the workers never see the output folder; the
+contents of ``--lexicon`` files travel with the settings. The main process does everything else as in a
+local build: the cache, the merge, the checks on merged entities and the exports, so the outputs are the
+same bytes as a local build's.
+
+Workers should run one thread each (``dask worker ADDRESS --nworkers N --nthreads 1``): extraction is Python
+and holds the GIL. Each worker process loads the dictionaries once, before its first task.
+
+A worker that dies while extracting is replaced by Dask and its task retried on another worker (up to
+``distributed.scheduler.allowed-failures`` times); a task that still does not finish fails its document,
+whose file is then reported as failed (with Dask's reason), and the build goes on. The distributed package
+is imported only here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.cache import DocResult
+from kg.errors import ConfigError
+from kg.settings import Settings
+
+
+def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) -> Iterator[DocResult]:
+    """Run ``jobs`` (kg.pipeline documents or windows) as tasks on the cluster whose scheduler is at
+    ``address``; results in order, a bounded number of tasks in flight."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError("--scheduler needs Dask's distributed package: pip install 'cppcc-kg[dask]'") from None
+    lexicons = tuple((Path(p).name, Path(p).read_bytes()) for p in settings.user_lexicons)
+    try:
+        client = Client(address, timeout="20s", set_as_default=False)
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    with client:
+        client.run(_warm_up, settings, lexicons)  # every worker loads the dictionaries once, all at once
+        slots = max(2, 4 * sum(client.nthreads().values()))
+        pending: deque[tuple[Any, Any]] = deque()
+        while True:
+            while len(pending) < slots and (job := next(jobs, None)) is not None:
+                pending.append((job, client.submit(_task, job, settings, lexicons, pure=False)))
+            if not pending:
+                return
+            job, future = pending.popleft()
+            yield _outcome(job, future)
+
+
+def _outcome(job: Any, future: Any) -> DocResult:
+    try:
+        result: DocResult = future.result()
+    except Exception as exc:  # the task never finished (KilledWorker, lost worker): its file fails, not the build
+        return DocResult(job.doc.id, 0, b"", [], [], error=f"the Dask task extracting it failed: {type(exc).__name__}: {exc}")
+    return result
+
+
+def _task(job: Any, settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> DocResult:
+    """On a worker: extract one document (or window)."""
+    from kg.pipeline import process_job
+
+    return process_job(job, _here(settings, lexicons))
+
+
+def _warm_up(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> None:
+    from kg.extract import warm_up
+    from kg.validate import shapes
+
+    warm_up(_here(settings, lexicons))
+    if settings.validate:
+        shapes()
+
+
+def _here(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> Settings:
+    """``settings`` with the user lexicons written on this machine (once per content, in a temporary
+    folder of this worker process)."""
+    if not lexicons:
+        return settings
+    return replace(settings, user_lexicons=tuple(_written(name, data) for name, data in lexicons))
+
+
+@cache
+def _written(name: str, data: bytes) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="kg-lexicon-"))
+    path = folder / name
+    path.write_bytes(data)
+    return path
