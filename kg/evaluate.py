@@ -31,8 +31,9 @@ from pathlib import Path
 
 from kg.errors import ConfigError, InputError
 from kg.model import ENTITY_TYPES, EntityKey, Quantity, Relation
+from kg.text import ANY_QUOTES
 
-_QUOTES = "“”‘’《》「」『』\"'"
+_QUOTES = ANY_QUOTES
 
 RELATION_TYPES = ("HOLDS", "PART_OF", "LOCATED_IN", "RUNS", "ADOPTS", "CONSULTS_ON", "PARTICIPATES", "VISITS", "PRAISES")
 """The coarse relation types of the gold (../shared/ANNOTATION.md)."""

@@ -24,8 +24,6 @@ from pathlib import Path
 from kg.errors import ConfigError
 from kg.lexicon import read_table
 
-_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-
 
 @dataclass(frozen=True)
 class Division:
@@ -79,15 +77,20 @@ class Gazetteer:
         return any(d.code == outer for d in self.chain(inner))
 
 
-_AUTONOMOUS = {"自治州": ("州",), "自治县": ("县", "自治县"), "自治旗": ("旗", "自治旗")}
-"""The ending of an autonomous division's name and the endings of the forms written for it."""
+@lru_cache(maxsize=1)
+def _autonomous() -> dict[str, tuple[str, ...]]:
+    """The ending of an autonomous division's name -> the endings of the forms written for it."""
+    endings: dict[str, list[str]] = {}
+    for ending, written in read_table("autonomous_forms.tsv", 2, 2):
+        endings.setdefault(ending, []).append(written)
+    return {k: tuple(v) for k, v in endings.items()}
 
 
 def autonomous_forms(name: str) -> tuple[str, ...]:
     """How an autonomous division is written short with its level word (凉山彝族自治州 -> 凉山州,
     彭水苗族土家族自治县 -> 彭水县, 彭水自治县): the part before the first ethnic group's name, which must
     keep two characters or more; () for other names."""
-    for ending, written in _AUTONOMOUS.items():
+    for ending, written in _autonomous().items():
         if name.endswith(ending):
             cut = min((at for at in (name.find(e) for e in _ethnic_groups()) if at >= 0), default=-1)
             if cut >= 2:
@@ -143,6 +146,7 @@ def _level(code: str) -> str:
 
 def load(path: Path) -> Gazetteer:
     rows: dict[str, str] = {}
+    placeholders = frozenset(row[0] for row in read_table("gazetteer_placeholders.txt"))
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -151,7 +155,7 @@ def load(path: Path) -> Gazetteer:
         for number, row in enumerate(reader, start=2):
             if len(row) < 2 or len(row[0]) < 6 or not row[0][:6].isdigit():
                 raise ConfigError(f"{path}, line {number}: expected an adcode and a name, got {row!r}")
-            if row[1] not in _PLACEHOLDERS:
+            if row[1] not in placeholders:
                 rows[row[0][:6]] = row[1]
     divisions: list[Division] = []
     for code in sorted(rows):

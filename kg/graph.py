@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from kg.extract.times import Timeline, timeline
 from kg.model import Document, EntityKey, Extraction, Quantity
+from kg.text import CPPCC
 from kg.vocab import (
     PREFIXES,
     QUANTITY_NS,
@@ -222,7 +223,7 @@ def metadata_links(extraction: Extraction) -> list[tuple[str, EntityKey]]:
         if found is None and prop == "publishedIn":
             found = ("Publication", written)
         elif found is None:
-            found = ("CPPCCBody" if "政协" in written else "PartyGovOrgan", written)
+            found = ("CPPCCBody" if CPPCC in written else "PartyGovOrgan", written)
         links.append((prop, found))
     return links
 

@@ -30,13 +30,12 @@ from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
 from kg.extract.places import PlaceHit, SpanIndex, find_places
 from kg.extract.resolve import Resolver
-from kg.extract.terms import TermHit, find_terms, strip_quotes
+from kg.extract.terms import TermHit, find_terms, merged_by_ending, strip_quotes
 from kg.model import Document, Entity, Extraction, Sentence
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
 _ORGAN_TYPES = ("CPPCCBody", "PartyGovOrgan")
-_MERGE_BY_ENDING = ("议事点", "议事室", "议事坊", "议事厅")
 
 
 def extract_document(doc: Document, settings: Settings | None = None) -> Extraction:
@@ -118,7 +117,7 @@ def resolve_entities(
             longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]
             if longer:
                 name = min(longer, key=len)
-        if term.type == "Platform" and term.surface in _MERGE_BY_ENDING:
+        if term.type == "Platform" and term.surface in merged_by_ending():
             platforms = [k for k in resolver.entities if k[0] == "Platform" and k[1].endswith(term.surface) and k[1] != term.surface]
             if platforms:
                 name = platforms[0][1]

@@ -15,20 +15,27 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.extract.places import level_chars_above_town
+from kg.extract.quantities import parse_number
 from kg.extract.terms import TermHit, strip_quotes
 from kg.lexicon import read_table
+from kg.text import CPPCC, NUMBER
 
-_NUMBER = "[一二三四五六七八九十百零〇\\d]+"
-_JOINED = "暨"
-_CPPCC = "政协"
-_LEVELS = "省市州县区旗"
+_NUMBER = NUMBER
+_CPPCC = CPPCC
+
+
+
+_PATTERN_KINDS = frozenset({"session", "party", "series"})
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     kinds: dict[str, list[str]] = {}
     for kind, pattern in read_table("event_patterns.tsv", 2, 2):
-        kinds.setdefault(kind, []).append(pattern.replace("{N}", _NUMBER))
+        if kind not in _PATTERN_KINDS:
+            continue
+        kinds.setdefault(kind, []).append(pattern.replace("{N}", f"(?:{_NUMBER})"))
     return {kind: re.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in kinds.items()}
 
 
@@ -65,34 +72,25 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
         before = at - len(_CPPCC)
         if before in by_end:
             return by_end[before]  # 宜宾市政协五届二次会议
-        if before > 0 and norm[before - 1] in _LEVELS:
+        if before > 0 and norm[before - 1] in level_chars_above_town():
             return before - 1  # 市政协八届十四次主席会议
     return at
 
 
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
-
-
-def _number(text: str) -> int:
-    """十四 -> 14, 二十 -> 20, 8 -> 8 (numbers below a hundred, as sessions are numbered)."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
-    return _DIGITS.get(text, 0)
-
-
-_SESSION_PARTS = re.compile(f"第?({_NUMBER})届(?:委员会)?第?({_NUMBER})次")
+@lru_cache(maxsize=1)
+def _session_parts() -> re.Pattern[str]:
+    """The term and sitting numbers of a session (kg/data/event_patterns.tsv, kind session_numbers)."""
+    [pattern] = [p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "session_numbers"]
+    return re.compile(pattern.replace("{N}", f"({_NUMBER})"))
 
 
 def _session_key(name: str) -> str | None:
     """A session's name with its organiser dropped and its numbers normalised (政协南充市第八届委员会第十四次
     主席会议 and 八届十四次主席会议 give the same key); None for a name with no session in it."""
-    match = _SESSION_PARTS.search(name)
+    match = _session_parts().search(name)
     if match is None:
         return None
-    return f"{_number(match.group(1))}/{_number(match.group(2))}/{name[match.end():]}"
+    return f"{parse_number(match.group(1))}/{parse_number(match.group(2))}/{name[match.end():]}"
 
 
 def same_sessions(hits: list[TermHit]) -> list[TermHit]:
@@ -112,6 +110,12 @@ def same_sessions(hits: list[TermHit]) -> list[TermHit]:
     return result
 
 
+@lru_cache(maxsize=1)
+def _joiners() -> tuple[str, ...]:
+    """Words joining two meetings into one (暨): kg/data/event_patterns.tsv, kind joined."""
+    return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "joined")
+
+
 def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
     """A暨B: the two events become one named by the whole span (quotes removed); A and B are kept as
     mentions of it, so their written forms are its aliases."""
@@ -120,9 +124,10 @@ def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
     merged: list[TermHit] = []
     used: set[int] = set()
     for end, first in sorted(events.items()):
-        if not norm.startswith(_JOINED, end):
+        joined = next((w for w in _joiners() if norm.startswith(w, end)), "")
+        if not joined:
             continue
-        second = starts.get(end + len(_JOINED))
+        second = starts.get(end + len(joined))
         if second is None:
             continue
         whole = norm[first.start : second.end]
@@ -133,7 +138,7 @@ def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
         used.update({id(first), id(second)})
     if not merged:
         return same_sessions(hits)
-    spans = [(m.start, m.end, m.name) for m in merged if m.surface == norm[m.start : m.end] and _JOINED in m.surface]
+    spans = [(m.start, m.end, m.name) for m in merged if m.surface == norm[m.start : m.end] and any(j in m.surface for j in _joiners())]
     rest = []
     for hit in hits:
         if id(hit) in used:

@@ -21,10 +21,11 @@ from kg.extract.organs import OrganHit, find_organs
 from kg.extract.places import PlaceHit, find_places
 from kg.extract.resolve import Resolver
 from kg.model import Document, Entity
+from kg.text import CPPCC
 
 SOURCE = "metadata"
 """The value of ``Entity.attrs["source"]`` for entities read from a document's metadata."""
-_CPPCC_MARK = "政协"
+_CPPCC_MARK = CPPCC
 
 
 def metadata_entities(doc: Document) -> list[Entity]:

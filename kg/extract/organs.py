@@ -17,11 +17,10 @@ from functools import lru_cache
 from kg.extract import words
 from kg.extract.places import PlaceHit, SpanIndex, level_words
 from kg.lexicon import read_table
+from kg.text import CJK, CPPCC, NUMBER, ORDINAL, QUOTES
 
-_GENERIC_BEFORE_LEVEL = "全各本该两等每我"
-_NOT_AFTER_WEI = "员会托屈婉"
-_CJK = "\u4e00-\u9fff"
-_QUOTES = "“”‘’「」"
+_CJK = CJK
+_QUOTES = QUOTES
 _NOT_IN_DESCRIPTOR = frozenset({"v", "p", "u", "uj", "ul", "ud", "uz", "ug", "uv", "c", "d", "r", "f", "m"})
 """jieba tags of words that do not belong to an organ's descriptor (成立, 由, 的, 和, 每, 各); verbal nouns
 (工作, tagged vn) do."""
@@ -73,6 +72,16 @@ def _roles() -> dict[str, list[tuple[str, str]]]:
     return roles
 
 
+def _chars(role: str) -> str:
+    """The words of ``role`` in kg/data/organs.tsv joined (single characters: 全各本该 …)."""
+    return "".join(w for w, _ in _roles().get(role, []))
+
+
+def _not_after(head: str) -> str:
+    """Characters that, after ``head``, make another word (委员, 委托 after 委)."""
+    return "".join(w for w, h in _roles().get("not_after_head", []) if h == head)
+
+
 def _alternation(role: str) -> str:
     return "|".join(re.escape(w) for w, _ in _roles().get(role, []))
 
@@ -82,7 +91,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "head": re.compile(f"({_alternation('cppcc_head')}|{_alternation('party_head')})"),
         "cppcc_sub": re.compile(
-            f"(?:第[一二三四五六七八九十\\d]+)?([{_CJK}]{{0,8}}?)({_alternation('cppcc_sub')}|{_alternation('cppcc_unit')})"
+            f"(?:{ORDINAL}{NUMBER})?([{_CJK}]{{0,8}}?)({_alternation('cppcc_sub')}|{_alternation('cppcc_unit')})"
         ),
         "cppcc_unit": re.compile(_alternation("cppcc_unit")),
         "party_dept": re.compile(f"({_alternation('party_dept')})"),
@@ -107,9 +116,9 @@ def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[Pla
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
             before = norm[start - 1] if start > 0 else ""
-            if before and before in _GENERIC_BEFORE_LEVEL:
+            if before and before in _chars("generic_before_level"):
                 return None
-            if before and re.match(f"[{_CJK}]", before) and word in ("社区", "街道", "小区", "村", "镇", "乡", "地区"):
+            if before and re.match(f"[{_CJK}]", before) and word in _roles_set("named_level"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
                 # (民族地区政协), unless a verb or preposition ends there (报送|镇党委, 向|镇政府)
                 if not _after_verb(norm, start):
@@ -130,7 +139,10 @@ def _after_verb(norm: str, at: int) -> bool:
     return words.tag(words.word_at(window, offset - 1)) in _OPENS_ORGAN
 
 
-_FORMAL_TERM = re.compile("第[一二三四五六七八九十\\d]+届")
+@lru_cache(maxsize=1)
+def _formal_term() -> re.Pattern[str]:
+    """A committee's term written in its formal name (第八届)."""
+    return re.compile(f"{ORDINAL}{NUMBER}(?:{_alternation('cppcc_formal_term')})")
 
 
 def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
@@ -147,24 +159,25 @@ def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
             while end in by_start:
                 place = by_start[end]
                 end = place.end
-            term = _FORMAL_TERM.match(norm, end)
+            term = _formal_term().match(norm, end)
             if term is not None:
                 end = term.end()
-            if place is not None and norm.startswith("委员会", end):
-                end += len("委员会")
+            committee = next((w for w in _roles_set("cppcc_formal_committee") if norm.startswith(w, end)), "")
+            if place is not None and committee:
+                end += len(committee)
                 base_end = end
-                tail = "政协"
-                standing = next((w for w in _roles_set("cppcc_formal_standing") if norm.startswith(w, end)), "")
+                tail = CPPCC
+                standing = next(((w, n) for w, n in _roles().get("cppcc_formal_standing", []) if norm.startswith(w, end)), None)
                 if standing:
-                    end += len(standing)
-                    tail += "常委会"
+                    end += len(standing[0])
+                    tail += standing[1]
                 else:
                     sub_end = _cppcc_sub_end(norm, end)
                     if sub_end is not None:
                         tail += norm[end:sub_end]
                         end = sub_end
                 found.append(OrganHit(at, end, "CPPCCBody", norm[at:end], place, "", tail, base_end,
-                                      name_sub=len(tail) - len("政协")))
+                                      name_sub=len(tail) - len(CPPCC)))
             at = norm.find(opener, max(end, at + 1))
     return found
 
@@ -184,10 +197,10 @@ def _party_before(norm: str, at: int) -> str:
 
 def _publication_follows(norm: str, end: int) -> bool:
     """True for 四川政协报, 遵义政协网: the organ name is the start of a publication's name."""
-    for word in ("日报", "报", "网"):
+    for word in _roles_set("publication_after"):
         if norm.startswith(word, end):
             after = norm[end + len(word) : end + len(word) + 2]
-            return not after or not re.match(f"[{_CJK}]", after[0]) or after in ("记者", "讯")
+            return not after or not re.match(f"[{_CJK}]", after[0]) or after in _roles_set("publication_byline")
     return False
 
 
@@ -200,10 +213,11 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         head = match.group(1)
         hs, he = match.span(1)
         prefix = _prefix(norm, hs, places_by_end)
-        party = _party_before(norm, prefix[2]) if prefix is not None and head == "委" else ""
-        if party and norm.startswith("会", he):
-            he += 1  # 民盟广安市委会
-        elif head == "委" and (he < len(norm) and norm[he] in _NOT_AFTER_WEI):
+        party = _party_before(norm, prefix[2]) if prefix is not None and head in _roles_set("party_committee") else ""
+        extension = next((w for w, h in _roles().get("party_committee_extension", []) if h == head), "")
+        if party and extension and norm.startswith(extension, he):
+            he += len(extension)  # 民盟广安市委会
+        elif he < len(norm) and norm[he] in _not_after(head):
             continue
         implied = _implied(head)
         implied_only = prefix is None
@@ -244,7 +258,13 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
 
 _SUB_DESCRIPTOR_MAX = 12
 """Characters a descriptor may have before 委员会/领导小组/工委 (委员工作和地方政协联络委员会)."""
-_SHORT_COMMITTEE = re.compile(f"[{_CJK}]{{2,4}}?委(?![员会])")
+@lru_cache(maxsize=1)
+def _short_committee() -> re.Pattern[str]:
+    """A committee's short name: two to four characters and the committee ending (港澳委, 文史委)."""
+    endings = _roles_set("short_committee_end")
+    return re.compile(
+        "|".join(f"[{_CJK}]{{2,4}}?{re.escape(e)}(?![{_not_after(e)}])" for e in endings) if endings else "(?!)"
+    )
 
 
 def chained_sub_organ(norm: str, start: int, end: int, parent: OrganHit) -> OrganHit | None:
@@ -272,7 +292,7 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
         word = next((w for w in described if norm.startswith(w, i)), None)
         if word is not None and (best is None or i + len(word) > best) and _descriptor(norm[at:i]):
             best = i + len(word)
-    short = _SHORT_COMMITTEE.match(norm, at)
+    short = _short_committee().match(norm, at)
     if short is not None and (best is None or short.end() > best) and _descriptor(norm[at : short.end() - 1]):
         if not _titles_at(norm, at):
             best = short.end()
@@ -281,12 +301,17 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
 
 @lru_cache(maxsize=1)
 def _title_words() -> tuple[str, ...]:
-    return tuple(title for title, _ in read_table("titles.tsv", 2, 2))
+    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind not in ("join", "unit"))
 
 
 def _titles_at(norm: str, at: int) -> bool:
     """True when a title starts at ``at`` (常委 of 县政协常委 is a title, not a committee)."""
     return norm.startswith(_title_words(), at)
+
+
+def party_committee_endings() -> tuple[str, ...]:
+    """How a Party committee's name ends (委 of 区委): its departments written alone belong to it."""
+    return _roles_set("party_committee")
 
 
 def _roles_set(role: str) -> tuple[str, ...]:
@@ -418,13 +443,14 @@ def _government_departments(norm: str, places_by_end: dict[int, PlaceHit], taken
 def _bureaus(norm: str) -> list[tuple[int, int]]:
     """Spans X局 where X is 2 to _DEPARTMENT_MAX characters; each start is a candidate."""
     spans: list[tuple[int, int]] = []
-    at = norm.find("局")
-    while at >= 0:
-        for size in range(2, _DEPARTMENT_MAX + 1):
-            if at - size < 0 or not re.match(f"[{_CJK}]", norm[at - size]):
-                break
-            spans.append((at - size, at + 1))
-        at = norm.find("局", at + 1)
+    for ending in _roles_set("bureau_end"):
+        at = norm.find(ending)
+        while at >= 0:
+            for size in range(2, _DEPARTMENT_MAX + 1):
+                if at - size < 0 or not re.match(f"[{_CJK}]", norm[at - size]):
+                    break
+                spans.append((at - size, at + len(ending)))
+            at = norm.find(ending, at + 1)
     return spans
 
 
@@ -468,7 +494,7 @@ def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
     found: list[OrganHit] = []
     for match in pats["party_dept"].finditer(norm):
         ds, de = match.span()
-        if match.group(1) not in ("组织部", "宣传部", "统战部", "政法委", "社会工作部"):
+        if match.group(1) not in _roles_set("bare_dept"):
             continue
         if spans.overlaps(ds, de):
             continue

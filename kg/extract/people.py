@@ -25,10 +25,11 @@ from kg.extract.organs import OrganHit, chained_sub_organ
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
+from kg.text import CJK, CJK_CHAR
 
 _SKIP = " \u3000：:"
 _SEPARATORS = "、，,。；;）)\n 　"
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RE = CJK_CHAR
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
 
 
@@ -51,9 +52,13 @@ class PositionHit:
     """The post as written (副主席, 市政协副主席)."""
 
 
+_TITLE_KINDS = frozenset({"position", "member", "head", "cue", "byline"})
+"""The rows of kg/data/titles.tsv that are titles written before a name (the others: join, unit)."""
+
+
 @lru_cache(maxsize=1)
 def _titles() -> tuple[re.Pattern[str], dict[str, str]]:
-    kinds = {title: kind for title, kind in read_table("titles.tsv", 2, 2)}
+    kinds = {title: kind for title, kind in read_table("titles.tsv", 2, 2) if kind in _TITLE_KINDS}
     alternation = "|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))
     return re.compile(alternation), kinds
 
@@ -171,7 +176,7 @@ def find_people(
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
                 last_organ = organ
-            elif kind == "position" and before in _CHAIN and last_organ is not None:
+            elif kind == "position" and before in _chain() and last_organ is not None:
                 position = PositionHit(ts, te, title, last_organ, True, title)
             elif kind == "position" and last_organ is not None and (sub := _chain_link(norm, ts, last_organ)):
                 position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
@@ -267,7 +272,11 @@ def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
 
 
 _CREDIT = re.compile(r"[（(]([^（）()\n]{2,30})[）)][ \t\u3000]*(?=\n|$)")
-_CREDIT_UNIT = re.compile(r"[\u4e00-\u9fff]{2,16}(?:办|办公室|政协|中心|站|部|局|委|报|网|台|社)")
+@lru_cache(maxsize=1)
+def _credit_unit() -> re.Pattern[str]:
+    """The writer's unit before a credit's name (县政协办): the endings are kg/data/titles.tsv's "unit" rows."""
+    endings = "|".join(re.escape(t) for t, kind in read_table("titles.tsv", 2, 2) if kind == "unit")
+    return re.compile(f"[{CJK}]{{2,16}}(?:{endings})")
 
 
 def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
@@ -278,7 +287,7 @@ def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
     for match in _CREDIT.finditer(norm):
         inner_start = match.start(1)
         parts = [(m.start() + inner_start, m.end() + inner_start) for m in re.finditer(r"[^\s、]+", match.group(1))]
-        if parts and _CREDIT_UNIT.fullmatch(norm, *parts[0]):
+        if parts and _credit_unit().fullmatch(norm, *parts[0]):
             parts = parts[1:]  # （县政协办　吉伍依莫）: the writer's unit first
         if not parts or len(parts) > 4 or "、" in match.group(1) and len(parts) < 2:
             continue
@@ -288,8 +297,13 @@ def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
     return found
 
 
-_CHAIN = "、，,兼"
-"""Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
+_CHAIN_PUNCTUATION = "、，,"
+
+
+@lru_cache(maxsize=1)
+def _chain() -> str:
+    """Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
+    return _CHAIN_PUNCTUATION + "".join(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "join")
 _SPACES = re.compile(r"[ \u3000]+")
 
 
@@ -309,7 +323,7 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
     start = ts
     while start > 0 and ts - start <= 12 and _CJK_RE.match(norm[start - 1]):
         start -= 1
-    if start == ts or start == 0 or norm[start - 1] not in _CHAIN:
+    if start == ts or start == 0 or norm[start - 1] not in _chain():
         return None
     base = chain_organ.parent or chain_organ
     return chained_sub_organ(norm, start, ts, base)
@@ -396,7 +410,8 @@ def _plausible(norm: str, start: int, end: int) -> bool:
 
 
 def _joined(norm: str, end: int, start: int) -> bool:
-    return norm[end:start] in ("、", "兼", "")
+    between = norm[end:start]
+    return between in ("", "、") or between in _chain()[len(_CHAIN_PUNCTUATION) :]
 
 
 def _recurrences(norm: str, persons: list[PersonHit]) -> list[PersonHit]:

@@ -25,8 +25,15 @@ from kg.lexicon import read_table, word_set
 SUB_COUNTY_LEVELS = ("township", "village", "community", "compound", "group", "zone")
 """Levels of places below the county (kg/data/place_levels.tsv), found by pattern: 乡镇街道, 村, 社区, 小区,
 villagers' groups; and zones and landmarks (横琴粤澳深度合作区, 云溪水库), which lie in a county or city."""
-_STEM_MAX = {"zone": 8}
-"""Characters a pattern place's own name may have before its level word, by level (4 by default)."""
+_STEM = 4
+"""Characters a pattern place's own name may have before its level word, unless kg/data/place_words.tsv
+says otherwise for the word or its level (stem_max:小区 = 5, stem_max:zone = 8)."""
+
+
+def _stem_max(suffix: str) -> int:
+    words = _place_words()
+    found = words.get(f"stem_max:{suffix}") or words.get(f"stem_max:{levels_of(suffix)[0]}")
+    return int(found[0]) if found else _STEM
 
 
 @dataclass
@@ -163,7 +170,8 @@ words, function words: 改造小区, 以前总觉得小区, 会同县委). Numer
 def _organ_heads() -> tuple[str, ...]:
     """Organ words a level word may run into (镇党委, 村委会): the level word still ends a place there."""
     rows = read_table("organs.tsv", 2, 3)
-    return tuple(word for word, role, _ in rows if role in ("party_head", "cppcc_head")) + ("委会",)
+    heads = tuple(word for word, role, _ in rows if role in ("party_head", "cppcc_head"))
+    return heads + _place_words().get("organ_run", ())
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +252,7 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
                 continue
             # A short form followed by a level word of its own is part of a longer, unknown name
             # (南岸街道 is a street of its own, not 南岸区).
-            if end < len(norm) and (norm[end] in "省市县区旗州镇乡村" or norm.startswith(_SUB_LEVELS, end)):
+            if end < len(norm) and (norm[end] in _level_chars(_ANY_LEVEL) or norm.startswith(_sub_levels(), end)):
                 continue
             names = {d.name for d in divisions}
             name = next(iter(names)) if len(names) == 1 else word
@@ -268,10 +276,40 @@ def _boundaries() -> tuple[frozenset[str], re.Pattern[str]]:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SUB_LEVELS = ("街道", "社区", "小区")
-_LEVEL_CHARS = "省市县区州旗"
-_AFTER_VILLAGE_NOT_PLACE = "民道级居务干"
-_AFTER_SMALL_PLACE_NOT_NAME = "上里"
+_ABOVE_TOWN = frozenset({"province", "city", "county"})
+_ANY_LEVEL = _ABOVE_TOWN | {"township", "village"}
+
+
+@lru_cache(maxsize=4)
+def _level_chars(levels: frozenset[str]) -> str:
+    """The one-character level words of ``levels`` (省市州县区… for divisions)."""
+    return "".join(w for w, found in _levels().items() if len(w) == 1 and set(found) <= levels)
+
+
+def level_chars_above_town() -> str:
+    """The one-character level words of divisions (省, 市, 州, 县, 区 …)."""
+    return _level_chars(_ABOVE_TOWN)
+
+
+@lru_cache(maxsize=1)
+def _sub_levels() -> tuple[str, ...]:
+    """Level words of two characters or more below the town (街道, 社区, 小区)."""
+    below = {"township", "community", "compound"}
+    return tuple(w for w, found in _levels().items() if len(w) >= 2 and set(found) <= below)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {}
+    for kind, word in read_table("place_words.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(word)
+    return {k: tuple(v) for k, v in kinds.items()}
+
+
+def _not_after(suffix: str) -> str:
+    """Characters that, right after the level word ``suffix``, make it no place (村民, 村干部; 镇上)."""
+    words = _place_words()
+    return "".join(words.get(f"not_after:{suffix}", ())) + ("".join(words.get("not_after_one", ())) if len(suffix) == 1 else "")
 
 
 def name_start(norm: str, end: int, floor: int, max_len: int) -> int:
@@ -303,14 +341,12 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         s, e = match.start(), match.end()
         if occupied.overlaps(s, e):
             continue
-        if suffix == "村" and e < len(norm) and norm[e] in _AFTER_VILLAGE_NOT_PLACE:
-            continue
-        if len(suffix) == 1 and e < len(norm) and norm[e] in _AFTER_SMALL_PLACE_NOT_NAME:
+        if e < len(norm) and norm[e] in _not_after(suffix):
             continue
         at = bisect.bisect_right(ends, s)
         # pattern matches come in reading order without overlap, so every earlier hit ends by ``s``
         floor = max(ends[at - 1] if at else 0, hits[-1].end if hits else 0)
-        start = name_start(norm, s, floor, _STEM_MAX.get(levels_of(suffix)[0], 5 if suffix == "小区" else 4))
+        start = name_start(norm, s, floor, _stem_max(suffix))
         parents = _written_after().get(suffix)
         if parents and not (start == floor and any(p.end == floor and p.level in parents for p in (*taken, *hits))):
             continue  # 组 (田家沟组), 寨 are places only written right after the village or town they lie in
@@ -360,7 +396,7 @@ def _word_edge(
         glued_end = words.is_boundary(window, s - offset) and s - offset - (start - 1 - offset) <= len(glued)
         if len(glued) >= 2 and not words.is_boundary(window, start - offset) and glued_end:
             start -= 1
-        elif norm[start - 1] in _LEVEL_CHARS and start - 1 > floor:
+        elif norm[start - 1] in _level_chars(_ABOVE_TOWN) and start - 1 > floor:
             wide = norm[max(floor, start - 5) : s + 2]
             at_start = start - max(floor, start - 5)
             glued = words.word_at(wide, at_start - 1)

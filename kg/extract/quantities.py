@@ -24,21 +24,19 @@ from functools import lru_cache
 from kg.errors import ConfigError
 from kg.lexicon import read_table
 from kg.model import Quantity
+from kg.text import ANY_QUOTES, CN_BIG, CN_DIGITS, CN_UNITS
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_DIGITS = CN_DIGITS
+_CN_UNITS = CN_UNITS
+_CN_BIG = CN_BIG
 _CN_NUMERAL = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
-_QUOTES = "“”\"'‘’「」『』《》〈〉"
-_BEFORE_GAP = re.compile(rf"[{_QUOTES}\s共计达约各类]*")
+_QUOTES = ANY_QUOTES
 _AFTER_GAP = re.compile(rf"[{_QUOTES}\s]*")
-_AT_LEAST_BEFORE = ("超过", "逾")
-_RATE_MARK = "每"
 _NOT_COUNTED = "-"
 _CLAUSE_END = "，,；;：:。"
-_ARABIC = re.compile(r"(\d+(?:\.\d+)?)([万亿]?)")
+_ARABIC = re.compile(rf"(\d+(?:\.\d+)?)([{''.join(CN_BIG)}]?)")
 
 
 def parse_number(text: str) -> int:
@@ -51,7 +49,7 @@ def parse_number(text: str) -> int:
     if match:
         scale = _CN_BIG.get(match.group(2), 1)
         return int(round(float(match.group(1)) * scale))
-    if not s or any(ch not in _CN_NUMERAL for ch in s) or s[0] in "百千万亿":
+    if not s or any(ch not in _CN_NUMERAL for ch in s) or s[0] in _LEADING_NOT:
         raise ValueError(f"not a numeral: {text!r}")
     total = section = digit = 0
     for ch in s:
@@ -84,8 +82,22 @@ class _Counted:
     before_lengths: tuple[int, ...] = ()
 
 
-_ABOUT = ("近", "约")
-_MORE = "余|多"
+_LEADING_NOT = "".join(CN_UNITS)[1:] + "".join(CN_BIG)
+"""Units a numeral does not start with (十 it may: 十五)."""
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, tuple[str, ...]]:
+    """kg/data/quantity_words.tsv by kind."""
+    kinds: dict[str, list[str]] = {}
+    for kind, word in read_table("quantity_words.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(word)
+    return {k: tuple(v) for k, v in kinds.items()}
+
+
+@lru_cache(maxsize=1)
+def _before_gap() -> re.Pattern[str]:
+    return re.compile(rf"[{_QUOTES}\s{''.join(_words()['gap_before'])}]*")
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +112,11 @@ def _units() -> str:
 @lru_cache(maxsize=1)
 def _count_pattern() -> re.Pattern[str]:
     return re.compile(
-        rf"(?P<about>{'|'.join(_ABOUT)})?"
-        rf"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?|[{_CN_NUMERAL}]+)"
-        rf"(?P<more>{_MORE})?"
+        rf"(?P<about>{'|'.join(_words()['about'])})?"
+        rf"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?[{''.join(CN_BIG)}]?|[{_CN_NUMERAL}]+)"
+        rf"(?P<more>{'|'.join(_words()['more'])})?"
         rf"(?P<unit>{_units()})"
-        r"(?P<above>以上)?"
+        rf"(?P<above>{'|'.join(_words()['above'])})?"
     )
 
 
@@ -113,13 +125,13 @@ def _count_hint() -> re.Pattern[str]:
     """What every count holds: the last character of its number, then (余|多) and a unit. It starts with
     one of a set of characters, which the regular-expression engine looks for quickly; the count pattern
     (whose first part is optional) is tried at every position instead."""
-    return re.compile(rf"[0-9０-９{_CN_NUMERAL}](?:{_MORE})?(?:{_units()})")
+    return re.compile(rf"[0-9０-９{_CN_NUMERAL}](?:{'|'.join(_words()['more'])})?(?:{_units()})")
 
 
 @lru_cache(maxsize=1)
 def _count_start() -> re.Pattern[str]:
     """A character a count can start with: 近, 约 or a digit."""
-    return re.compile(rf"[{''.join(_ABOUT)}0-9０-９{_CN_NUMERAL}]")
+    return re.compile(rf"[{''.join(_words()['about'])}0-9０-９{_CN_NUMERAL}]")
 
 
 def _count_matches(text: str) -> Iterator[re.Match[str]]:
@@ -181,9 +193,10 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
         begin, finish = start + match.start(), start + match.end()
         if any(s < finish and begin < e for s, e, _ in spans):
             continue
-        if text.find(_RATE_MARK, 0, match.start()) >= 0:  # a rate (每人每年1个) when in the same clause
+        rate = _words()["rate"][0]
+        if text.find(rate, 0, match.start()) >= 0:  # a rate (每人每年1个) when in the same clause
             clause = max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_END) + 1
-            if text.find(_RATE_MARK, clause, match.start()) >= 0:
+            if text.find(rate, clause, match.start()) >= 0:
                 continue
         counted = _counted_after(text, match.end(), start, spans, nouns) or _counted_before(
             text, match.start(), start, spans, nouns
@@ -191,7 +204,7 @@ def find_counts(text: str, start: int = 0, spans: list[tuple[int, int, str]] | N
         if counted is None:
             continue
         at_least = bool(match.group("more") or match.group("above")) or text.endswith(
-            _AT_LEAST_BEFORE, 0, match.start()
+            _words()["at_least_before"], 0, match.start()
         )
         counts.append(Count(begin, finish, Quantity(value, counted, match.group("unit"), at_least)))
     return counts
@@ -215,7 +228,7 @@ def _counted_before(
     text: str, pos: int, start: int, spans: list[tuple[int, int, str]], nouns: _Counted
 ) -> str | None:
     for _, e, name in reversed(spans):
-        if start <= e <= start + pos and _BEFORE_GAP.fullmatch(text, e - start, pos):
+        if start <= e <= start + pos and _before_gap().fullmatch(text, e - start, pos):
             return name or None
     noun = _longest_before(nouns.before, nouns.before_lengths, text, pos)
     return None if noun is None or noun[1] == _NOT_COUNTED else noun[1]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import bisect
 
-from kg.extract.organs import OrganHit
+from kg.extract.organs import OrganHit, party_committee_endings
 from kg.extract.people import PositionHit
 from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places, levels_of
 from kg.gazetteer import Division, gazetteer
 from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
+from kg.text import CPPCC
 
 _SUB_COUNTY = SUB_COUNTY_LEVELS
 _NAMED_TYPES = frozenset({"CPPCCBody", "PartyGovOrgan", "Person", "Position"})
@@ -136,10 +137,10 @@ class Resolver:
         if organ.cppcc_unit:
             # The committee named earlier in the same sentence; else the speaker of a speech (成立…领导小组
             # with its subject dropped is the speaking committee's); else the latest committee named before.
-            committees = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith("政协")]
+            committees = [(start, name) for start, name in resolved.items() if start < organ.start and name.endswith(CPPCC)]
             here = self.sentence_of(organ.start)
             in_sentence = [c for c in committees if self.sentence_of(c[0]) == here]
-            speaker = self.doc.speaker if self.doc.speaker and self.doc.speaker.endswith("政协") else None
+            speaker = self.doc.speaker if self.doc.speaker and self.doc.speaker.endswith(CPPCC) else None
             if in_sentence:
                 return max(in_sentence)[1] + organ.surface, organ.place
             if speaker:
@@ -157,7 +158,7 @@ class Resolver:
         if organ.needs_parent:
             parents = [
                 (start, name) for start, name in resolved.items()
-                if start < organ.start and name.endswith("委") and not name.endswith("政协")
+                if start < organ.start and name.endswith(party_committee_endings()) and not name.endswith(CPPCC)
             ]
             if parents:
                 return max(parents)[1] + organ.tail, None

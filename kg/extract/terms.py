@@ -18,14 +18,13 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract import termtagger, words
-from kg.extract.places import SpanIndex, level_words, name_start
+from kg.extract.places import SpanIndex, level_words, levels_of, name_start
 from kg.gazetteer import gazetteer
 from kg.lexicon import LexiconEntry, read_table, word_set
+from kg.text import CJK, CPPCC, NUMBER, ORDINAL, QUOTES
 
-_QUOTES = {"“": "”", "「": "」", "《": "》", "‘": "’", "『": "』"}
-_QUOTE_CHARS = "“”「」《》‘’『』"
-_CJK = "\u4e00-\u9fff"
-_TERM_BOUNDARY_CHARS = frozenset("在到于和与及的等了赴向从对把将为是就由、，。；：")
+_QUOTE_CHARS = QUOTES
+_CJK = CJK
 
 
 @dataclass
@@ -36,6 +35,11 @@ class TermHit:
     name: str
     """Canonical name (quotes removed)."""
     surface: str
+
+
+def merged_by_ending() -> tuple[str, ...]:
+    """Venue words written alone that stand for the named venue ending in them (议事厅 after 桂香议事厅)."""
+    return _term_words()["merge_by_ending"]
 
 
 def strip_quotes(text: str) -> str:
@@ -98,7 +102,11 @@ def _titles(norm: str) -> list[TermHit]:
         after = norm[qe : qe + 2]
         if cls is not None and cls[1] in ("Mechanism", "Publication", "Event"):
             hits.append(TermHit(qs, qe, cls[1], strip_quotes(inner), norm[qs:qe]))
-        elif after in ("杂志", "刊物", "期刊") or norm[qs - 2 : qs] in ("刊物",) or _published_after(norm, qe):
+        elif (
+            after in _publication_words()["periodical"]
+            or norm[qs - 2 : qs] in _publication_words()["periodical_before"]
+            or _published_after(norm, qe)
+        ):
             hits.append(TermHit(qs, qe, "Publication", strip_quotes(inner), norm[qs:qe]))
     return hits
 
@@ -114,21 +122,39 @@ def _publication_words() -> dict[str, tuple[str, ...]]:
 def _published_after(norm: str, at: int) -> bool:
     """True when a verb of publishing follows ``at``, a list of outlets between (《江苏政协》刊发,
     被《四川政协报》、人民政协网刊发)."""
-    verbs = _publication_words()["published"]
+    words = _publication_words()
+    verbs = words["published"]
     rest = norm[at : at + 24]
-    listed = re.match(f"(?:[、和及与][《]?[{_CJK}]{{2,10}}[》]?)*", rest)
+    joiners = "".join(words["list_joiner"])
+    listed = re.match(f"(?:[{joiners}][《]?[{_CJK}]{{2,10}}[》]?)*", rest)
     return rest.startswith(verbs, listed.end() if listed else 0)
 
 
-_DATELINE = re.compile(
-    f"(?:(?<=[（(【\n])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|报|网|社|台|客户端))"
-    f"(?:记者)?(?:[{_CJK}]{{2,4}})?(?:(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月)?(?:\\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日(?:电|消息|讯)",
-    re.M,
-)
-"""A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息."""
+def _either(kind: str) -> str:
+    """The words of ``kind`` in kg/data/publication_words.tsv as a regular-expression alternation."""
+    return "|".join(map(re.escape, _publication_words()[kind]))
+
+
+@lru_cache(maxsize=1)
+def _dateline() -> re.Pattern[str]:
+    """A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息, 文汇报记者广州二十日电."""
+    day = f"(?:\\d{{1,2}}|{NUMBER})"
+    month, date = _publication_words()["month"][0], _publication_words()["day"][0]
+    return re.compile(
+        f"(?:(?<=[（(【\n])|^)([{_CJK}]{{2,8}}?(?:{_either('dateline_ending')}))(?:{_either('reporter')})?"
+        f"(?:[{_CJK}]{{2,4}})?(?:{day}{month})?{day}{date}(?:{_either('dateline_end')})",
+        re.M,
+    )
+
+
 _META_LINE = 80
 """A line of at most this many characters that holds a date or a source label is a publishing-metadata line."""
-_META_MARK = re.compile(r"(?:19|20)\d\d\s*(?:年|[-/.])|来源|版权所有|稿源|主办|技术支持")
+
+
+@lru_cache(maxsize=1)
+def _meta_mark() -> re.Pattern[str]:
+    year = _publication_words()["year"][0]
+    return re.compile(f"(?:19|20)\\d\\d\\s*(?:{year}|[-/.])|{_either('meta_label')}")
 _TOKEN = re.compile(r"[^\s|｜:：，,、（）()【】\[\]<>《》“”]+")
 
 
@@ -150,7 +176,7 @@ def _metadata_line_outlets(norm: str) -> list[TermHit]:
     hits: list[TermHit] = []
     at = 0
     for line in norm.split("\n"):
-        if len(line.strip()) <= _META_LINE and _META_MARK.search(line):
+        if len(line.strip()) <= _META_LINE and _meta_mark().search(line):
             for token in _TOKEN.finditer(line):
                 if _outlet(token.group()):
                     hits.append(TermHit(at + token.start(), at + token.end(), "Publication", token.group(), token.group()))
@@ -177,7 +203,7 @@ def _quoted(norm: str) -> list[TermHit]:
                 continue  # 年 of “十四五”规划收官之年: a one-character event ending only right after the quote
             if cls and cls[2] == "in" and not _glued_middle(tail[: k - len(cls[0])]):
                 continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
-            if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", "基层", "协商")):
+            if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", *_term_words()["class_middle"])):
                 best = (k, cls)
                 break
         inner_clean = re.sub(r"（[^）]*）$", "", inner)
@@ -227,9 +253,12 @@ def _glued_middle(middle: str) -> bool:
     return not middle.startswith(_clause_openers()) and words.tag(first) not in _GLUE_TAGS
 
 
+_ABOVE_TOWN = frozenset({"province", "city", "county"})
+
+
 @lru_cache(maxsize=1)
 def _suffix_pattern() -> re.Pattern[str]:
-    loose = _UNQUOTED_TOO_LOOSE
+    loose = frozenset(_term_words()["unquoted_too_loose"])
     endings = [
         e for e, t, keep in _classes()
         if keep == "in" and len(e) >= 2 and t in ("Mechanism", "Event") and e not in loose
@@ -246,7 +275,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
         if any(a < me and ms < b for a, b in spans):
             continue
         start = ms
-        while start > 0 and ms - start < 14 and (re.match(f"[{_CJK}“”]", norm[start - 1])) and norm[start - 1] not in _TERM_BOUNDARY_CHARS:
+        boundary = _term_words()["name_boundary"]
+        while start > 0 and ms - start < 14 and (re.match(f"[{_CJK}“”]", norm[start - 1])) and norm[start - 1] not in boundary:
             start -= 1
         start = name_start(norm, ms, start, 14) if start < ms else start
         while start < ms and norm[start] in "”":
@@ -307,8 +337,8 @@ def _event_start(norm: str, start: int) -> int:
     scoped = _scope_pattern().search(norm, max(0, start - 8), start)
     if scoped is not None:
         return scoped.start()  # 全市政协系统“有事来协商”工作推进会
-    if norm.startswith("政协", start - 2) or norm.startswith("政协", start):
-        at = start if norm.startswith("政协", start) else start - 2
+    if norm.startswith(CPPCC, start - len(CPPCC)) or norm.startswith(CPPCC, start):
+        at = start if norm.startswith(CPPCC, start) else start - len(CPPCC)
         if norm.startswith(scopes, at - 2):
             return at - 2
         for organ in range(max(0, at - 10), at - 1):
@@ -317,24 +347,22 @@ def _event_start(norm: str, start: int) -> int:
     return start
 
 
-_UNQUOTED_TOO_LOOSE = frozenset(
-    {"活动", "行动", "主题活动", "工程", "试点", "管理", "标准", "方案", "意见", "模式", "工作流程", "思路", "会议",
-     "评选活动", "主题协商活动", "建设试点", "提质工程", "深化年", "提质年", "评选"}
-)
-"""Endings that name a thing only after a quoted name (“委员进村居”活动), not in running text."""
-
-_BYLINE = re.compile(
-    f"(?:(?<=[（(【《\\n、据])|^)([{_CJK}]{{2,8}}?(?:日报|晚报|政协报|报|网|融媒体中心|客户端))"
-    f"(?=记者|[）)，,】》 　等\\n]|讯|刊发|刊登|报道|转载|发表|推介|消息)",
-    re.M,
-)
+@lru_cache(maxsize=1)
+def _byline() -> re.Pattern[str]:
+    """An outlet in a by-line or a list of outlets: （湖州日报记者 …）, 、人民政协网刊发, 据澳门日报报道."""
+    before = "".join(_publication_words()["byline_before"])
+    return re.compile(
+        f"(?:(?<=[（(【《\\n、{before}])|^)([{_CJK}]{{2,8}}?(?:{_either('byline_ending')}))"
+        f"(?={_either('byline_after')}|{_either('published')}|[）)，,】》 　\\n]|{_either('list_end')})",
+        re.M,
+    )
 
 
 def _publications(norm: str) -> list[TermHit]:
     """Outlets in by-lines (（湖州日报记者 …）, 、人民政协网刊发), datelines (央广网遵义6月8日消息) and
     publishing-metadata lines (来源：新都区融媒体中心)."""
-    hits = [_outlet_hit(norm, *m.span(1)) for m in _BYLINE.finditer(norm)]
-    hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _DATELINE.finditer(norm))
+    hits = [_outlet_hit(norm, *m.span(1)) for m in _byline().finditer(norm)]
+    hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _dateline().finditer(norm))
     hits.extend(_metadata_line_outlets(norm))
     taken: set[tuple[int, int]] = set()
     unique: list[TermHit] = []
@@ -345,12 +373,9 @@ def _publications(norm: str) -> list[TermHit]:
     return unique
 
 
-_BEFORE_OUTLET = "据经被由在"
-"""Characters that open a line before an outlet's name and are no part of it (据澳门日报报道)."""
-
-
 def _outlet_hit(norm: str, start: int, end: int) -> TermHit:
-    if norm[start] in _BEFORE_OUTLET and end - start > 3:
+    """An outlet's hit; a character that opens the line before its name is no part of it (据澳门日报报道)."""
+    if norm[start] in _publication_words()["before_outlet"] and end - start > 3:
         start += 1
     return TermHit(start, end, "Publication", norm[start:end], norm[start:end])
 
@@ -430,7 +455,12 @@ def _term_words() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
 
 
-_FORMAT = re.compile(f"([{_CJK}]{{2}})(议事会|会)(?![议谈员长场务计址所])")
+@lru_cache(maxsize=1)
+def _format() -> re.Pattern[str]:
+    """A noun of two characters and a meeting word (田坎会, 小区议事会), not the start of a longer word."""
+    table = _term_words()
+    endings = "|".join(map(re.escape, table["format_ending"]))
+    return re.compile(f"([{_CJK}]{{2}})({endings})(?![{''.join(table['format_not_after'])}])")
 _NOUN_TAGS = frozenset({"", "n", "ns", "nz", "s", "nr", "ng"})
 
 
@@ -449,7 +479,8 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
     platform_ends = {b for _, b in platforms}
     platform_starts = {a for a, _ in platforms}
     hits: list[TermHit] = []
-    for match in _FORMAT.finditer(norm):
+    bare = _term_words()["format_ending"][-1]
+    for match in _format().finditer(norm):
         head, tail = match.group(1), match.group(2)
         ms, me = match.span()
         if occupied.overlaps(ms, me):
@@ -458,7 +489,7 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
         at = ms - max(0, ms - 4)
         if not words.is_boundary(window, at) or words.tag(head) not in _NOUN_TAGS:
             continue
-        if tail == "会":
+        if tail == bare:
             if not words.is_boundary(window, at + 3):
                 continue
             whole = words.word_at(window, at)
@@ -480,7 +511,7 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
     return hits
 
 
-_STUDIO_BEFORE = re.compile("(?:第[一二三四五六七八九十\\d]+)$")
+_STUDIO_BEFORE = re.compile(f"(?:{ORDINAL}{NUMBER})$")
 
 
 def _named_studios(
@@ -489,9 +520,11 @@ def _named_studios(
     """A studio named as itself: 阆中市政协七里街道委员工作室, 晋江市政协第三委员工作室 (one Platform; the
     generic 委员工作室 inside it is not a separate mention)."""
     by_end = {b: a for a, b in place_spans}
+    studio = _term_words()["studio"]
+    levels = "".join(w for w in level_words() if len(w) == 1 and set(levels_of(w)) <= _ABOVE_TOWN)
     result: list[TermHit] = []
     for hit in hits:
-        if hit.type != "Platform" or hit.name != "委员工作室" or hit.surface != "委员工作室":
+        if hit.type != "Platform" or hit.name not in studio or hit.surface != hit.name:
             result.append(hit)
             continue
         start = hit.start
@@ -500,13 +533,13 @@ def _named_studios(
             start = ordinal.start()
         elif start in by_end:
             start = by_end[start]
-        if start == hit.start or not norm.startswith("政协", start - 2):
+        if start == hit.start or not norm.startswith(CPPCC, start - len(CPPCC)):
             result.append(hit)
             continue
-        start -= 2
+        start -= len(CPPCC)
         if start in by_end:
             start = by_end[start]
-        elif start > 0 and norm[start - 1] in "省市州县区":
+        elif start > 0 and norm[start - 1] in levels:
             start -= 1
         name = norm[start : hit.end]
         result.append(TermHit(start, hit.end, "Platform", name, name))
