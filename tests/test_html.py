@@ -449,6 +449,20 @@ def test_sample_page_renders_offline_with_readable_labels(sample_build: SampleBu
     assert set(top) <= labelled, "the most connected nodes are named"
     sizes = view.js("kg.renderer.labels().map(l => l.box[3] - l.box[1])")
     assert max(sizes) > min(sizes), "label size follows importance"
+    # zoomed in, every node in view is named
+    unnamed = view.js(
+        """() => {
+        const k = kg.data.nodes.findIndex(n => n.label === '成都市政协');
+        const d = kg.renderer.library.getNodeDisplayData('n' + k);
+        kg.renderer.library.getCamera().setState({x: d.x, y: d.y, ratio: 0.25, angle: 0});
+        kg.renderer.redraw();
+        const named = new Set(kg.renderer.labels().map(l => l.key));
+        const box = document.getElementById('network').getBoundingClientRect();
+        const inView = kg.renderer.drawnKeys().filter(key => { const p = kg.renderer.toViewport(key);
+          return p.x > 60 && p.x < box.width - 60 && p.y > 30 && p.y < box.height - 30; });
+        return [inView.length, inView.filter(key => !named.has(key))]; }"""
+    )
+    assert unnamed[0] >= 5 and unnamed[1] == []
     assert view.attempts == [], f"the page tried the network: {view.attempts}"
     assert view.errors == []
     view.page.screenshot(path=str(tmp_path / "sample.png"))
