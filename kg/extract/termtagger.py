@@ -33,7 +33,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -285,6 +286,20 @@ def _tagger() -> object | None:
     return tagger
 
 
+_IN_USE: list[object | None] = []
+
+
+@contextmanager
+def using(tagger: object | None) -> Iterator[None]:
+    """Extraction inside the block judges candidates with ``tagger`` (None: the rules alone) instead of the
+    shipped model; cross-validation (kg.extract.termtrain) scores fold models through the whole extractor."""
+    _IN_USE.append(tagger)
+    try:
+        yield
+    finally:
+        _IN_USE.pop()
+
+
 def model_stamp(path: Path = STAMP_PATH) -> dict[str, object]:
     try:
         stamp: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
@@ -307,7 +322,8 @@ def judged(norm: str, rule_spans: Sequence[Span], tagger: object) -> list[tuple[
 def additions(norm: str, rule_spans: Sequence[Span], tagger: object | None = None, threshold: float = ADD_THRESHOLD) -> list[Span]:
     """The model's Topics and Mechanisms that the rules (``rule_spans``) do not have: candidates at or above
     ``threshold``, most probable first, overlapping no rule Topic/Mechanism and no candidate taken before."""
-    tagger = tagger if tagger is not None else _tagger()
+    if tagger is None:
+        tagger = _IN_USE[-1] if _IN_USE else _tagger()
     if tagger is None or not _QUOTED.search(norm):
         return []
     taken = [(s.start, s.end) for s in rule_spans if s.type in LABELS]

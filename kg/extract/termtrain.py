@@ -2,7 +2,9 @@
 
     load_gold(folder, texts, select)  -> [GoldDocument] of one folder of X.gold.json files
     train(documents, model_path)      -> write a CRF model trained on the documents' gold spans
-    cross_validate(documents, groups) -> per fold and overall Topic/Mechanism scores of rules and model
+    cross_validate(shared)            -> [Fold]: each training group scored by the whole extractor (kg eval's
+                                         scorer), rules alone and with a model trained on the other groups
+    cv_table(folds)                   -> per group and pooled figures (scripts/train_terms.py --cv prints it)
 
 Gold files name entities, they do not give offsets: every name and alias of every gold entity (of any
 type) is looked for in the document's normalised text, with quote marks allowed between its characters
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ConfigError
+from kg.evaluate import Report
 from kg.extract import termtagger
 from kg.extract.termtagger import Span
 
@@ -184,14 +187,107 @@ def write_model(documents: Sequence[GoldDocument], out: Path) -> dict[str, objec
     return stamp
 
 
+def _group_folders(shared: Path, work: Path) -> dict[str, tuple[Path, list[Path]]]:
+    """Each training group as a folder ``kg eval`` can score: (gold folder, text folders). dev2's tuning-half
+    files are linked into one folder per letter (r, s, t, u) under ``work``; no check-half file is touched."""
+    folders: dict[str, tuple[Path, list[Path]]] = {"seed": (shared / "gold", [shared / "seed"]), "dev": (shared / "dev", [])}
+    for gold in sorted((shared / "dev2").glob("*.gold.json")):
+        stem = gold.name[: -len(".gold.json")]
+        if not is_tuning_half(stem):
+            continue
+        folder = work / _group_of(stem)
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in (".gold.json", ".txt", ".rel.json"):
+            source = gold.with_name(stem + suffix)
+            if source.is_file():
+                (folder / source.name).symlink_to(source.resolve())
+        folders[_group_of(stem)] = (folder, [])
+    return folders
+
+
+@dataclass
+class Fold:
+    group: str
+    rules: Report
+    """The held-out group scored by the whole extractor with the rules alone."""
+    model: Report
+    """… with a model trained on every other group."""
+
+
+def cross_validate(shared: Path, params: dict[str, object] | None = None) -> list[Fold]:
+    """Leave-one-group-out cross-validation over the training gold (seed, dev, dev2 tuning half by letter):
+    each group is scored by ``kg eval``'s scorer through the whole extractor, once with the rules alone and once
+    with a model trained on the other groups."""
+    import tempfile
+
+    import pycrfsuite
+
+    from kg.evaluate import evaluate
+
+    documents = training_set(shared)
+    folds: list[Fold] = []
+    with tempfile.TemporaryDirectory(prefix="kg-termcv-") as tmp:
+        folders = _group_folders(shared, Path(tmp))
+        for group, (folder, texts) in folders.items():
+            model_path = Path(tmp) / f"{group}.crfsuite"
+            train([d for d in documents if d.group != group], model_path, params)
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(model_path))
+            with termtagger.using(None):
+                rules = evaluate([folder], texts)
+            with termtagger.using(tagger):
+                model = evaluate([folder], texts)
+            folds.append(Fold(group, rules, model))
+    return folds
+
+
+def cv_table(folds: Sequence[Fold]) -> str:
+    """Per-group Topic+Mechanism F1 (rules, model) and pooled figures for the types the model touches."""
+    from kg.evaluate import Counts
+
+    def total(counts: Iterable[Counts]) -> Counts:
+        result = Counts()
+        for c in counts:
+            result.tp, result.fp, result.fn = result.tp + c.tp, result.fp + c.fp, result.fn + c.fn
+        return result
+
+    def pooled(reports: Iterable[Report], pick: Callable[[Report], Counts]) -> Counts:
+        return total(pick(r) for r in reports)
+
+    def both(r: Report) -> Counts:
+        return total((r.by_type["Topic"], r.by_type["Mechanism"]))
+
+    lines = [f"{'group':<8}{'rules':>8}{'model':>8}   (Topic+Mechanism F1)"]
+    lines.extend(f"{f.group:<8}{both(f.rules).f1:8.3f}{both(f.model).f1:8.3f}" for f in folds)
+    rows: list[tuple[str, Callable[[Report], Counts]]] = [
+        ("Topic", lambda r: r.by_type["Topic"]),
+        ("Mechanism", lambda r: r.by_type["Mechanism"]),
+        ("Topic+Mech", both),
+        ("micro", lambda r: r.micro),
+        ("CONSULTS_ON", lambda r: r.by_relation["CONSULTS_ON"]),
+        ("ADOPTS", lambda r: r.by_relation["ADOPTS"]),
+        ("relations", lambda r: r.relations),
+    ]
+    dev2 = [f for f in folds if f.group not in ("seed", "dev")]
+    lines.append(f"{'pooled':<12}{'rules':>8}{'model':>8}{'dev2 rules':>12}{'model':>8}")
+    for label, pick in rows:
+        figures = [pooled((getattr(f, kind) for f in chosen), pick).f1 for chosen in (folds, dev2) for kind in ("rules", "model")]
+        lines.append(f"{label:<12}{figures[0]:8.3f}{figures[1]:8.3f}{figures[2]:12.3f}{figures[3]:8.3f}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="train_terms", description="Train the Topic/Mechanism model from the gold.")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[3] / "shared")
     parser.add_argument("--out", type=Path, default=termtagger.DATA_DIR)
+    parser.add_argument("--cv", action="store_true", help="print leave-one-group-out cross-validation instead of training")
     args = parser.parse_args(list(argv))
     try:
+        if args.cv:
+            print(cv_table(cross_validate(args.shared)))
+            return 0
         documents = training_set(args.shared)
         stamp = write_model(documents, args.out)
     except ConfigError as exc:
