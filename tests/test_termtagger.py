@@ -17,10 +17,10 @@ import pytest
 from kg.extract import extract_text, termtagger, termtrain, warm_up
 from tests.conftest import SHARED
 
-# Topics framed as the subject of a meeting in quotes (议题是“X”, 主题是“X”): the rules have no such frame
-MODEL_TOPICS = [
-    ("当天的协商议题是“老街排水管网改造”。", "老街排水管网改造"),
-    ("本月的议事主题是“农贸市场雨棚改造”。", "农贸市场雨棚改造"),
+# Quoted working methods after 实行/坚持 and a quoted line to be developed: no rule frame covers them
+MODEL_TERMS = [
+    ("实行主席会议成员“一人包联一乡镇”。", "Mechanism", "一人包联一乡镇"),
+    ("坚持“议事在院坝、协商在身边”，让群众说了算。", "Mechanism", "议事在院坝、协商在身边"),
 ]
 
 
@@ -28,11 +28,11 @@ def _topics_and_mechanisms(text: str) -> set[tuple[str, str]]:
     return {(e.type, e.name) for e in extract_text(text).entities if e.type in ("Topic", "Mechanism")}
 
 
-@pytest.mark.parametrize(("text", "topic"), MODEL_TOPICS)
-def test_model_adds_topics_the_rules_miss(text: str, topic: str) -> None:
+@pytest.mark.parametrize(("text", "type_", "name"), MODEL_TERMS)
+def test_model_adds_what_the_rules_miss(text: str, type_: str, name: str) -> None:
     rules = {(s.type, termtagger.name_of(text[s.start : s.end])) for s in termtrain.rule_spans(text)}
-    assert ("Topic", topic) not in rules
-    assert ("Topic", topic) in _topics_and_mechanisms(text)
+    assert (type_, name) not in rules
+    assert (type_, name) in _topics_and_mechanisms(text)
 
 
 def test_model_keeps_rule_hits_and_adds_nothing_without_quotes() -> None:
@@ -43,7 +43,7 @@ def test_model_keeps_rule_hits_and_adds_nothing_without_quotes() -> None:
 
 
 def test_labelling_is_deterministic() -> None:
-    text = "".join(t for t, _ in MODEL_TOPICS) * 3
+    text = "".join(t for t, _, _ in MODEL_TERMS) * 3
     first = [(e.type, e.name, [(m.start, m.end) for m in e.mentions]) for e in extract_text(text).entities]
     second = [(e.type, e.name, [(m.start, m.end) for m in e.mentions]) for e in extract_text(text).entities]
     assert first == second
@@ -56,17 +56,17 @@ def test_model_loads_once_at_warm_up_not_at_import() -> None:
     warm_up()
     assert termtagger._tagger.cache_info().currsize == 1
     tagger = termtagger._tagger()
-    extract_text(MODEL_TOPICS[0][0])
+    extract_text(MODEL_TERMS[0][0])
     assert termtagger._tagger() is tagger
 
 
-# A tiny made-up gold: quoted formulas after 推行 are mechanisms, quoted subjects after 议题是 are topics.
+# A tiny made-up gold: quoted formulas after 推行 are mechanisms, quoted subjects after 最盼的是 are topics.
 _TINY = {
-    "a01": ("县政协推行“群众点题、委员议题、部门答题”，成效明显。当天的议题是“河道垃圾清理”。",
+    "a01": ("县政协推行“群众点题、委员议题、部门答题”，成效明显。大家最盼的是“河道垃圾清理”。",
             [("Mechanism", "群众点题、委员议题、部门答题"), ("Topic", "河道垃圾清理")]),
-    "a03": ("镇工委推行“会前走访、会中协商、会后回访”，群众满意。本次议题是“公厕改造提升”。",
+    "a03": ("镇工委推行“会前走访、会中协商、会后回访”，群众满意。大家最盼的是“公厕改造提升”。",
             [("Mechanism", "会前走访、会中协商、会后回访"), ("Topic", "公厕改造提升")]),
-    "a05": ("社区推行“小事共商、大事共议、难事共解”，邻里和睦。协商议题是“楼道堆物清理”。",
+    "a05": ("社区推行“小事共商、大事共议、难事共解”，邻里和睦。大家最盼的是“楼道堆物清理”。",
             [("Mechanism", "小事共商、大事共议、难事共解"), ("Topic", "楼道堆物清理")]),
 }
 
@@ -97,7 +97,7 @@ def test_training_on_a_tiny_gold_is_deterministic_and_learns_it(tmp_path: Path) 
 
     tagger = pycrfsuite.Tagger()
     tagger.open(str(tmp_path / "one" / termtagger.MODEL_PATH.name))
-    text = "村里推行“有事先商、商后再办、办后回评”。本周议题是“路灯夜间照明”。"
+    text = "村里推行“有事先商、商后再办、办后回评”。大家最盼的是“路灯夜间照明”。"
     found = {(s.type, termtagger.name_of(text[s.start : s.end])) for s in termtagger.additions(text, termtrain.rule_spans(text), tagger)}
     assert ("Mechanism", "有事先商、商后再办、办后回评") in found
     assert ("Topic", "路灯夜间照明") in found

@@ -21,7 +21,7 @@ from kg.extract import termtagger, words
 from kg.extract.places import SpanIndex, level_words, levels_of, name_start
 from kg.gazetteer import gazetteer
 from kg.lexicon import LexiconEntry, read_table, word_set
-from kg.text import CJK, CPPCC, NUMBER, ORDINAL, QUOTES
+from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
 
 _QUOTE_CHARS = QUOTES
 _CJK = CJK
@@ -194,15 +194,28 @@ def _quoted(norm: str) -> list[TermHit]:
         qs, qe = match.span()
         after = re.match(f"[{_CJK}]{{1,8}}", norm[qe:])
         tail = after.group() if after else ""
+        # “X”为主题召开协商会, “X”等做法: a function word after the quote ends what the quote names, except
+        # 的 before a mechanism that the quote spells out (“群众提、委员议”的议题遴选机制)
+        function_word = tail[:1] in _boundary_chars()
         best: tuple[int, tuple[str, str, str]] | None = None
+        own = _class_of_ending(re.sub(r"（[^）]*）$", "", inner))
+        named = own is not None and len(inner) > len(own[0])
         for k in range(len(tail), 0, -1):
             cls = _class_of_ending(tail[:k])
+            if cls and function_word and not (tail[0] == "的" and cls[1] == "Mechanism"):
+                continue
             if cls and len(cls[0]) == 1 and k < len(tail) and not words.is_boundary(tail, k):
                 continue  # 报 of 报告, 年 of 年度: a one-character ending inside a longer word
             if cls and len(cls[0]) == 1 and k > 1 and cls[1] == "Event":
                 continue  # 年 of “十四五”规划收官之年: a one-character event ending only right after the quote
             if cls and cls[2] == "in" and not _glued_middle(tail[: k - len(cls[0])]):
                 continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
+            if cls and named and cls[0] in _term_words()["unquoted_too_loose"]:
+                break  # “协商成果督办制度”管理: the quote is named by its own ending, 管理 is the verb
+            if cls and cls[2] == "in" and (
+                len(tail[: k - len(cls[0])].removeprefix("的")) > 4 or tail.startswith(_term_words()["deictic_start"])
+            ):
+                continue  # “X”这一议题发表意见: a clause, not a name's ending
             if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", *_term_words()["class_middle"])):
                 best = (k, cls)
                 break
@@ -223,7 +236,8 @@ def _quoted(norm: str) -> list[TermHit]:
                 if es < qs:  # written without its scope too (全县“有事来协商”示范点评选: alias without 全县)
                     hits.append(TermHit(qs, qe + k, type_, name, norm[qs : qe + k]))
             elif keep == "in":
-                hits.append(TermHit(qs, qe + k, type_, strip_quotes(inner) + tail[:k], norm[qs : qe + k]))
+                left = _quote_modifier(norm, qs) if type_ == "Mechanism" else qs
+                hits.append(TermHit(left, qe + k, type_, norm[left:qs] + strip_quotes(inner) + tail[:k], norm[left : qe + k]))
             else:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             continue
@@ -257,6 +271,29 @@ _ABOVE_TOWN = frozenset({"province", "city", "county"})
 
 
 @lru_cache(maxsize=1)
+def _boundary_chars() -> frozenset[str]:
+    """Characters a name built to the left of its ending does not reach across (kg/data/term_words.tsv)."""
+    return frozenset(_term_words()["name_boundary"])
+
+
+def _quote_modifier(norm: str, qs: int) -> int:
+    """Where a mechanism named by a quote and a head begins: the nouns written right before the quote belong
+    to it (协商成果“季度通报”制度, 季度“回头看”制度), not a verb, an organ or anything past a boundary."""
+    start = qs
+    while start > 0 and qs - start < 6 and _CJK_CHAR.match(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
+        start -= 1
+    if start == qs:
+        return qs
+    start = _after_glued_verbs(norm, name_start(norm, qs, start, 6), qs + 2)
+    modifier = norm[start:qs]
+    if len(modifier) < 2 or modifier.endswith(_topic_words().get("organ_end", ()) + _term_words().get("actor", ())):
+        return qs  # 县政协“X”制度, 委员“双联系”制度: the body or people that run it, not its name
+    if any(words.tag(w) not in _NOUN_TAGS for w in words.tokens(modifier)):
+        return qs  # 最终达成“X”的办法
+    return start
+
+
+@lru_cache(maxsize=1)
 def _suffix_pattern() -> re.Pattern[str]:
     loose = frozenset(_term_words()["unquoted_too_loose"])
     endings = [
@@ -267,20 +304,20 @@ def _suffix_pattern() -> re.Pattern[str]:
 
 
 def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
-    """Unquoted names ending in a class word: 精准选题机制, 基层协商骨干培训班."""
+    """Unquoted names ending in a class word: 精准选题机制, 基层协商骨干培训班.
+
+    A mechanism's name starts on a word edge after any verb glued before it (执行|委员履职考核办法); a head
+    inside a longer word (制度化) or after a back-reference (这几项制度, 一套制度) names nothing; a list of
+    short verbs shares the head (成果采纳、落实、反馈机制 is one name) and a counted list is distributed
+    (议题收集、成果转化三项制度 names 议题收集制度 and 成果转化制度)."""
     hits: list[TermHit] = []
     spans = [(h.start, h.end) for h in taken]
+    table = _term_words()
     for match in _suffix_pattern().finditer(norm):
         ms, me = match.span()
         if any(a < me and ms < b for a, b in spans):
             continue
-        start = ms
-        boundary = _term_words()["name_boundary"]
-        while start > 0 and ms - start < 14 and (re.match(f"[{_CJK}“”]", norm[start - 1])) and norm[start - 1] not in boundary:
-            start -= 1
-        start = name_start(norm, ms, start, 14) if start < ms else start
-        while start < ms and norm[start] in "”":
-            start += 1
+        start = _left_edge(norm, ms)
         _, type_, _ = _class_of_ending(norm[start:me]) or ("", "Mechanism", "")
         if type_ == "Event":
             demonstrative = _demonstrative_end(norm, start, ms)
@@ -288,8 +325,20 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
                 continue  # 以这次现场推进会 refers back to a meeting
             quoted = _quote_before(norm, start)
             start = _event_start(norm, quoted if quoted >= 0 else start)
+        elif type_ == "Mechanism":
+            if not _word_edge(norm, me) or norm.startswith(table.get("mechanism_not_start", ()), start):
+                continue
+            start = _after_glued_verbs(norm, start, ms)
+            count = re.search(f"{_count()}$", norm[start:ms])
+            if count is not None and norm[start - 1 : start] == "、":
+                hits.extend(_distributed(norm, start, start + count.start(), ms, me))
+                continue
+            if count is not None and count.start() == start:
+                continue  # 三项制度 alone refers to names given elsewhere
+            if norm[start - 1 : start] == "、" and 0 < ms - start <= 2:
+                start = _coordinated_start(norm, start)
         name = strip_quotes(norm[start:me])
-        if len(name) - len(match.group()) < 2:
+        if len(name) - len(match.group()) < 2 or type_ == "Mechanism" and len(name) < 5:
             continue
         hits.append(TermHit(start, me, type_, name, norm[start:me]))
     return hits
@@ -326,6 +375,65 @@ def _scope_pattern() -> re.Pattern[str]:
     scopes = "|".join(map(re.escape, table.get("scope", ())))
     systems = "|".join(map(re.escape, table.get("scope_system", ())))
     return re.compile(f"(?:{scopes})(?:{systems})$")
+
+
+def _left_edge(norm: str, ms: int) -> int:
+    """Where an unquoted name ending in a class word that starts at ``ms`` begins (at most 14 characters back,
+    never across punctuation, a boundary character or word)."""
+    start = ms
+    while start > 0 and ms - start < 14 and (re.match(f"[{_CJK}“”]", norm[start - 1])) and norm[start - 1] not in _boundary_chars():
+        start -= 1
+    start = name_start(norm, ms, start, 14) if start < ms else start
+    while start < ms and norm[start] in "”":
+        start += 1
+    return start
+
+
+def _after_glued_verbs(norm: str, start: int, ms: int) -> int:
+    """``start`` moved past the last verb or adverb written before a mechanism's name (各镇认真执行|, 全面推行|)
+    that leaves it at least two characters of its own."""
+    verbs = _term_words().get("mechanism_verb", ())
+    for at in range(ms - 2, start - 1, -1):
+        verb = next((v for v in verbs if norm.startswith(v, at) and ms - at - len(v) >= 2), None)
+        if verb is not None:
+            return at + len(verb)
+    return start
+
+
+def _list_items(norm: str, last_start: int) -> list[tuple[int, int]]:
+    """The items of the 、-list whose last item starts at ``last_start``: [(start, end)], first item first."""
+    items = [(last_start, -1)]
+    at = last_start - 1
+    while at > 0 and norm[at] == "、":
+        item_start = at
+        while item_start > 0 and at - item_start < 14 and _CJK_CHAR.match(norm[item_start - 1]) and norm[item_start - 1] not in _boundary_chars():
+            item_start -= 1
+        if item_start >= at:
+            break
+        items.insert(0, (item_start, at))
+        at = item_start - 1
+    if len(items) > 1:
+        first = max(items[0][0], _left_edge(norm, items[0][1]))
+        items[0] = (_after_glued_verbs(norm, first, items[0][1]), items[0][1])
+    return items
+
+
+def _coordinated_start(norm: str, start: int) -> int:
+    """The start of a list of short verbs sharing one head (协商成果采纳、落实、反馈机制)."""
+    items = _list_items(norm, start)
+    if len(items) < 2 or any(b - a > 2 for a, b in items[1:-1]):
+        return start
+    return items[0][0]
+
+
+def _distributed(norm: str, start: int, count: int, ms: int, me: int) -> list[TermHit]:
+    """议题收集、成果转化、活动评价三项制度: each item with the head (议题收集制度, …)."""
+    head = norm[ms:me]
+    items = [(a, count if b < 0 else b) for a, b in _list_items(norm, start)]
+    return [TermHit(a, b, "Mechanism", strip_quotes(norm[a:b]) + head, norm[a:b]) for a, b in items if b - a >= 2]
+
+
+_CJK_CHAR = CJK_CHAR
 
 
 def _event_start(norm: str, start: int) -> int:
@@ -402,48 +510,206 @@ def _word_edge(text: str, i: int) -> bool:
     return words.is_boundary(window, i - max(0, i - 4))
 
 
+@lru_cache(maxsize=1)
+def _topic_opener() -> re.Pattern[str]:
+    table = _topic_words()
+    openers = sorted({*table.get("open", ()), *table.get("open_list", ()), *table.get("open_quote", ())}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, openers)))
+
+
+def _closer_at(text: str, closers: tuple[str, ...]) -> int:
+    """Where the first closer of ``text`` outside quotes starts on a word edge (发展|展开 is not 展开), -1 if none."""
+    best = -1
+    for closer in closers:
+        at = text.find(closer, 1)
+        while at > 0 and (best < 0 or at < best):
+            if text.count("“", 0, at) == text.count("”", 0, at) and _word_edge(text, at):
+                best = at
+                break
+            at = text.find(closer, at + 1)
+    return best
+
+
 def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
-    words = _topic_words()
-    opens = "|".join(map(re.escape, words.get("open", ())))
-    closes = words.get("close", ())
-    strips = words.get("strip", ())
-    stops = set(words.get("stop", ()))
+    """Topics listed after an opener (kg/data/topic_triggers.tsv): 围绕 X、Y 开展协商; after a weaker opener
+    (对/从/包括/推动解决 …) only a list closed by 等/方面/事宜 … counts (对 X、Y 等作了调研); and quoted
+    subjects in a frame of their own (议题是“X”)."""
+    table = _topic_words()
+    strong = set(table.get("open", ()))
+    quote_only = set(table.get("open_quote", ()))
+    to_comma = set(table.get("open_to_comma", ()))
+    closes = table.get("close", ())
+    list_closes = table.get("list_close", ())
     place_starts = {a: b for a, b in place_spans}
     hits: list[TermHit] = []
-    for match in re.finditer(f"(?:{opens})", norm):
+    for match in _topic_opener().finditer(norm):
         begin = match.end()
+        if not (_word_edge(norm, match.start()) and _word_edge(norm, begin)):
+            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own
+        if norm.startswith(table.get("aspect", ()), begin):
+            begin += 1
         segment = re.match(f"[{_CJK}、“”]{{2,60}}", norm[begin:])
         if not segment:
             continue
         text = segment.group()
-        cut = min((i for i in (text.find(c) for c in closes) if i > 0 and _word_edge(text, i)), default=-1)
-        if cut < 0:
-            if match.group() in ("围绕", "聚焦", "针对") and begin + len(text) < len(norm) and norm[begin + len(text)] in "，,。":
-                cut = len(text)
-            else:
+        quotes = _quote_run(text) if match.group() in strong or match.group() in quote_only else 0
+        if match.group() in quote_only:
+            if quotes and not norm.endswith(table.get("causative", ()), 0, match.start()):  # 让协商“有温度”: 协商 is the subject  # 协商“X”建设: the quotes, and a topic head written after them
+                rest = text[quotes:]
+                head = next((w for w in (*table.get("quote_tail", ()), *table.get("topic_head", ())) if rest.startswith(w)), "")
+                hits.extend(_topic_items(norm, begin, text[: quotes + len(head)], place_starts))
+            continue
+        if quotes and quotes < len(text):
+            rest = text[quotes:]
+            tail = next((w for w in table.get("quote_tail", ()) if rest.startswith(w)), None)
+            if tail is not None:  # 围绕“X”这一议题发表意见
+                hits.extend(_topic_items(norm, begin, text[: quotes + len(tail)], place_starts))
                 continue
-        items_text = text[:cut]
-        offset = begin
-        for part in re.split("(、|和|与|及)", items_text):
-            if part in ("、", "和", "与", "及"):
-                offset += len(part)
+            if not rest.startswith(closes) and not _continues_name(rest, table):
+                hits.extend(_topic_items(norm, begin, text[:quotes], place_starts))  # 就“X”邀请…: the quotes alone
                 continue
-            start = offset
-            offset += len(part)
-            item = part
+        if match.group() in strong:
+            cut = _closer_at(text, closes)
+            after = begin + len(text)
+            if cut < 0 and match.group() in to_comma and after < len(norm) and norm[after] in "，,。\n":
+                if norm[after] in "。\n" or not _topic_opener().match(norm, after + 1):
+                    cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
+        else:
+            cut = _closer_at(text, list_closes)
+        if cut > 0:
+            hits.extend(_topic_items(norm, begin, text[:cut], place_starts))
+    hits.extend(_framed_topics(norm))
+    return hits
+
+
+def _quote_run(text: str) -> int:
+    """The length of the quotes that start ``text`` (“A”、“B”“C”), 0 when it does not start with one."""
+    at = 0
+    while (quote := re.match("“[^“”]+”", text[at:])) is not None:
+        at += quote.end()
+        if text[at : at + 2] in ("、“", "和“", "与“", "及“"):
+            at += 1
+    return at
+
+
+_NOUN_LIKE = frozenset({"n", "nz", "vn", "ns", "nt", "nr", "ng", "an", "l", "j"})
+
+
+def _continues_name(rest: str, table: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the words after a quote carry its name on (“悬崖村”乡村旅游发展, “老街”改造) rather than start
+    the clause's verb (“X”邀请…, “X”连续协商, “X”的协商)."""
+    word = words.tokens(rest[:6])[0]
+    return words.tag(word) in _NOUN_LIKE or word in table.get("topic_head", ())
+
+
+def _split_items(text: str) -> list[tuple[int, str]]:
+    """(offset, item) of a list written with 、/和/与/及 or as adjacent quotes (“A”“B”), never split inside a quote."""
+    items: list[tuple[int, str]] = []
+    coordinators = _topic_words().get("coordinator", ())
+    start = 0
+    inside = False
+    for i, char in enumerate(text):
+        if char == "“":
+            if i > start and text[i - 1] == "”":
+                items.append((start, text[start:i]))
+                start = i
+            inside = True
+        elif char == "”":
+            inside = False
+        elif not inside and char in coordinators:
+            items.append((start, text[start:i]))
+            start = i + 1
+    items.append((start, text[start:]))
+    return [(at, item) for at, item in items if item]
+
+
+def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int, int]) -> list[TermHit]:
+    table = _topic_words()
+    strips = table.get("strip", ())
+    stops = set(table.get("stop", ()))
+    hits: list[TermHit] = []
+    for offset, part in _split_items(items_text):
+        start, item = begin + offset, part
+        quoted = re.fullmatch(f"“([^“”]+)”(?:{_count()})?(.*)", item)
+        if quoted and quoted.group(2) in ("", *table.get("quote_tail", ())):
+            start, item = start + 1, quoted.group(1)  # 围绕“X”这一议题: the quoted X
+            cls = _class_of_ending(item)
+            if cls is not None and cls[1] != "Topic" and len(item) > len(cls[0]):
+                continue  # “X行动”, “X机制”: named by its ending (kg/data/quote_classes.tsv)
+        else:
             if "的" in item:
-                start += item.rindex("的") + 1
-                item = item[item.rindex("的") + 1 :]
-            while start in place_starts and place_starts[start] < start + len(item):
+                cut = item.rindex("的")
+                after = item[cut + 1 :]
+                if after in strips or after in table.get("generic_after_de", ()):
+                    before = item[:cut]
+                    start += before.rfind("的") + 1
+                    item = before[before.rfind("的") + 1 :]  # 老旧小区停车难的问题: the part before 的
+                else:
+                    start += cut + 1
+                    item = after
+            while start in place_starts and place_starts[start] < start + len(item) and norm[start : place_starts[start]].endswith(table.get("strip_place", ())):
                 item = item[place_starts[start] - start :]
                 start = place_starts[start]
+            quoted_place = re.match("“([^“”]{2,12})”", item)
+            if quoted_place and quoted_place.group(1).endswith(table.get("quoted_place_end", ())) and len(item) - quoted_place.end() >= 3:
+                item = item[quoted_place.end() :]  # “悬崖村”旅游开发: a quoted place before the topic
+                start += quoted_place.end()
             for word in strips:
                 if item.endswith(word) and len(item) > len(word):
                     item = item[: -len(word)]
-            name = strip_quotes(item)
-            if len(name) < 3 or len(name) > 16 or name in stops:
+            if _not_a_topic(item, table):
                 continue
-            hits.append(TermHit(start, start + len(item), "Topic", name, norm[start : start + len(item)]))
+        name = strip_quotes(item)
+        if len(name) < 3 or len(name) > 16 or name in stops:
+            continue
+        type_ = next((t for kind, t in _HEAD_TYPES if name.endswith(table.get(kind, ()))), "Topic")
+        hits.append(TermHit(start, start + len(item), type_, name, norm[start : start + len(item)]))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _count() -> str:
+    """A count (两个, 三项) for a regular expression: “A”“B”两个议题, A、B三项制度."""
+    units = "".join(_term_words()["count_unit"])
+    return f"(?:{NUMBER}|[两几])+[{units}]"
+
+_HEAD_TYPES = (("mechanism_head", "Mechanism"), ("event_head", "Event"))
+"""A listed item ending in one of these heads (kg/data/topic_triggers.tsv) is that type: 议事章程, 建设试点."""
+
+
+def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
+    """An unquoted item that is a back-reference (本次议题), a question (资金怎么筹), a clause (作了说明), an
+    organ (the subject of 就县政协开展…) or a slogan (产业项目促发展)."""
+    if item.startswith(table.get("deictic", ()) + table.get("not_start", ())) or any(w in item for w in table.get("clause_word", ())):
+        return True
+    if item.endswith(table.get("organ_end", ())):
+        return True  # 就县政协开展…: the subject of the clause
+    return len(item) >= 5 and item.endswith(table.get("slogan_tail", ()))
+
+
+def _framed_topics(norm: str) -> list[TermHit]:
+    """Subjects after a frame of their own: 议题是“X”, 主题为“X”“Y”, and unquoted 议题为X，."""
+    table = _topic_words()
+    frames = table.get("quote_frame", ())
+    hits: list[TermHit] = []
+    plain = table.get("plain_frame", ())
+    if plain:
+        for match in re.finditer("(?:" + "|".join(map(re.escape, plain)) + f")[：:]?([{_CJK}]{{3,16}})(?=[，。；,;\n])", norm):
+            item = match.group(1)
+            if not _not_a_topic(item, table) and item not in table.get("stop", ()):
+                hits.append(TermHit(match.start(1), match.end(1), "Topic", item, item))
+    if not frames:
+        return hits
+    for match in re.finditer("(?:" + "|".join(map(re.escape, frames)) + ")[：:]?(?=“)", norm):
+        at = match.end()
+        while (quote := re.match("“([^“”\n]{2,40})”", norm[at:])) is not None:
+            inner = quote.group(1)
+            cls = _class_of_ending(inner)
+            if cls is None or cls[1] == "Topic" or len(inner) == len(cls[0]):
+                hits.append(TermHit(at + 1, at + 1 + len(inner), "Topic", inner, inner))
+            at += quote.end()
+            if norm.startswith("、", at):
+                at += 1
     return hits
 
 
@@ -605,10 +871,14 @@ def _quote_spans(norm: str, hit: TermHit) -> tuple[tuple[int, int], ...]:
 
 
 def _inside_other(hits: list[TermHit]) -> list[TermHit]:
-    """Topics that lie inside a longer name of another kind (基层协商民主建设 in 《关于加强基层协商民主建设
-    的实施意见》) are part of that name, not topics of their own."""
-    others = SpanIndex((h.start, h.end) for h in hits if h.type != "Topic")
-    return [h for h in hits if h.type != "Topic" or not others.covers(h.start, h.end, strict=True)]
+    """Topics that lie inside a longer name (基层协商民主建设 in 《关于加强基层协商民主建设的实施意见》,
+    公共服务 in the topic 跨境公共服务衔接) are part of that name, not topics of their own."""
+    others = SpanIndex((h.start, h.end) for h in hits if h.type not in ("", "Topic"))
+    topics = SpanIndex((h.start, h.end) for h in hits if h.type == "Topic")
+    return [
+        h for h in hits
+        if h.type != "Topic" or not (others.covers(h.start, h.end, strict=True) or topics.covers(h.start, h.end))
+    ]
 
 
 def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[tuple[int, int]]) -> list[TermHit]:
@@ -649,7 +919,8 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits = [h for h in hits if (h.start, h.end) not in replaced]
     hits.extend(h for h in slogans if h.type)
     hits.extend(_publications(norm))
-    hits.extend(_topics(norm, place_spans))
+    topics = _topics(norm, place_spans)
+    hits = _topics_over_verbs(norm, hits, topics + _coordinated_topics(norm, [h for h in hits + topics if h.type == "Topic"]))
     stop = word_set("term_stoplist.txt")
     hits = _platform_activities(hits, entries)
     return joined_events(norm, [
@@ -672,3 +943,52 @@ def _platform_activities(hits: list[TermHit], entries: tuple[LexiconEntry, ...])
         return any(stem in platforms or any(stem.endswith(p) and len(p) >= 3 for p in platforms) for stem in stems)
 
     return [h for h in hits if not generic(h)]
+
+
+def _coordinated_topics(norm: str, topics: list[TermHit]) -> list[TermHit]:
+    """A theme written in coordination with a known topic is a topic when it ends in a policy head
+    (kg/data/topic_triggers.tsv topic_head): 助推生态修复与乡村振兴 gives 生态修复 beside 乡村振兴."""
+    table = _topic_words()
+    heads = table.get("topic_head", ())
+    scopes = table.get("scope", ())
+    known = {(t.start, t.end) for t in topics}
+    hits: list[TermHit] = []
+    for topic in topics:
+        if norm[topic.start - 1 : topic.start] in table.get("coordinator", ()):
+            end = topic.start - 1
+            start = end
+            while start > 0 and end - start < 10 and _CJK_CHAR.match(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
+                start -= 1
+            if not norm.startswith(scopes, start):
+                start = name_start(norm, end, start, 10)
+        elif norm[topic.end : topic.end + 1] in table.get("coordinator", ()):
+            start = topic.end + 1
+            end = start
+            while end < len(norm) and end - start < 10 and _CJK_CHAR.match(norm[end]) and norm[end] not in _boundary_chars():
+                end += 1
+            while end > start and not norm[start:end].endswith(heads):
+                end -= 1
+        else:
+            continue
+        for scope in scopes:
+            if norm.startswith(scope, start) and end - start - len(scope) >= 4:
+                start += len(scope)
+                break
+        item = norm[start:end]
+        if len(item) < 4 or not item.endswith(heads) or (start, end) in known or _not_a_topic(item, table):
+            continue
+        if not (_word_edge(norm, start) and _word_edge(norm, end)):
+            continue
+        known.add((start, end))
+        hits.append(TermHit(start, end, "Topic", item, item))
+    return hits
+
+
+def _topics_over_verbs(norm: str, hits: list[TermHit], topics: list[TermHit]) -> list[TermHit]:
+    """Topics joined to the other hits. A quote that a topic frame reads as a subject (就“X”协商议事) is not
+    a platform named by the verb after it; a topic with the very span of another name (a lexicon platform in
+    quotes) is that name."""
+    quoted = {(t.start - 1, t.end + 1) for t in topics if norm[t.start - 1 : t.start] == "“" and norm[t.end : t.end + 1] == "”"}
+    kept = [h for h in hits if not (h.type == "Platform" and (h.start, h.end) in quoted)]
+    named = {(h.start, h.end) for h in kept if h.type}
+    return kept + [t for t in topics if (t.start, t.end) not in named]

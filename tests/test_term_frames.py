@@ -1,0 +1,115 @@
+"""Topic and Mechanism frames of the rules (kg.extract.terms), one made-up sentence per frame.
+
+Each sentence is written for this test (the shapes follow ../shared/REAL-NEWS-ERRORS.md rows 15-21, the
+wording is our own). FOUND: the extractor must give (type, name); ABSENT: it must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text, termtagger
+
+FOUND = [
+    # row 20: quoted subjects, framed
+    ("街道以“背街照明改造”为主题召开协商会。", "Topic", "背街照明改造"),
+    ("委员们围绕“菜市场雨棚改造”这一议题发表意见。", "Topic", "菜市场雨棚改造"),
+    ("村民们就“怎样分摊清淤费用”“谁来看护水塘”两个议题展开讨论。", "Topic", "怎样分摊清淤费用"),
+    ("村民们就“怎样分摊清淤费用”“谁来看护水塘”两个议题展开讨论。", "Topic", "谁来看护水塘"),
+    ("本周议事会的主题是“社区食堂运营”。", "Topic", "社区食堂运营"),
+    ("镇工委就“河道沿线护栏修复”邀请县政协委员一起商量。", "Topic", "河道沿线护栏修复"),
+    ("工作室聚焦“冬季供水管网防冻”连续议事两次。", "Topic", "冬季供水管网防冻"),
+    ("这次围绕“小区空地改造”的协商持续了两个小时。", "Topic", "小区空地改造"),
+    ("委员们围绕“茶香村”民宿集群建设开展协商。", "Topic", "民宿集群建设"),
+    ("联络组在松树村围绕“果园便道修建”召开院坝协商会。", "Topic", "果园便道修建"),
+    ("议事厅在桥头村协商“侗家米酒一条街”建设，引来返乡创业项目。", "Topic", "侗家米酒一条街建设"),
+    ("讨论“楼道杂物清理”问题时，居民意见不一。", "Topic", "楼道杂物清理"),
+    ("调研组就“推进村务协商与社区协商有效衔接”开展专题调研。", "Topic", "推进村务协商与社区协商有效衔接"),
+    # unquoted subjects: closers of many kinds, the part before 的问题, 议题为X，
+    ("委员们围绕乡村道路养护建言献策。", "Topic", "乡村道路养护"),
+    ("针对老旧小区停车难的问题，委员们提出建议。", "Topic", "老旧小区停车难"),
+    ("本次协商的议题为农村生活垃圾分类处理，共有20人参加。", "Topic", "农村生活垃圾分类处理"),
+    ("一是聚焦文旅融合，围绕古镇夜市运营、民宿标准化等开展协商。", "Topic", "古镇夜市运营"),
+    # a town or village before a topic stays, a compound is dropped
+    ("县政协围绕青石镇农贸市场搬迁安置开展协商。", "Topic", "青石镇农贸市场搬迁安置"),
+    ("社区围绕桂园小区电梯维保开展协商。", "Topic", "电梯维保"),
+    # row 19: themes coordinated with a known topic
+    ("合作社助推了本地湿地修复与乡村振兴。", "Topic", "湿地修复"),
+    ("推动乡村振兴和村集体经济发展。", "Topic", "村集体经济发展"),
+    ("· 某县政协召开协商议事会 聚焦城区学校周边停车\n", "Topic", "城区学校周边停车"),
+    # row 18: lists after weaker openers, closed by 等/方面/事宜
+    ("调研组对茶叶初加工、林下养殖等作了调研。", "Topic", "林下养殖"),
+    ("工作室推动解决楼道照明、垃圾清运等问题30余个。", "Topic", "楼道照明"),
+    ("委员们收集了渡口改建、夜市摊位等意见建议。", "Topic", "渡口改建"),
+    # row 17: list items typed by their head
+    ("小组就议事章程、办理流程等开展讨论。", "Mechanism", "议事章程"),
+    ("小组就议事章程、办理流程等开展讨论。", "Mechanism", "办理流程"),
+    # row 15: mechanisms by their head
+    ("配套出台议题收集、成果转化、活动评价三项制度。", "Mechanism", "成果转化制度"),
+    ("配套出台议题收集、成果转化、活动评价三项制度。", "Mechanism", "议题收集制度"),
+    ("进一步完善协商成果采纳、落实、反馈机制。", "Mechanism", "协商成果采纳、落实、反馈机制"),
+    ("各镇认真执行委员履职考核办法。", "Mechanism", "委员履职考核办法"),
+    ("交办事项纳入县政协“协商成果跟踪督办制度”管理。", "Mechanism", "协商成果跟踪督办制度"),
+    ("推行“先商量、后落实”的院落议事机制。", "Mechanism", "先商量、后落实的院落议事机制"),
+    ("县政协出台《溪口县政协委员工作室议事规程》。", "Mechanism", "溪口县政协委员工作室议事规程"),
+    ("一是优化精准选题机制。", "Mechanism", "精准选题机制"),
+    # nouns written before a quoted mechanism belong to it; people and bodies do not
+    ("镇里建立协商成果“月度晾晒”制度。", "Mechanism", "协商成果月度晾晒制度"),
+    ("二是建立年度“回头看”制度。", "Mechanism", "年度回头看制度"),
+    ("推行县政协领导“包片联户”制度。", "Mechanism", "包片联户制度"),
+    ("县政协“民情直通车”制度运行良好。", "Mechanism", "民情直通车制度"),
+]
+
+ABSENT = [
+    # row 21: slogans, back-references, clauses, questions
+    ("聚焦园区建设促发展、就业帮扶惠民生，干在实处。", "Topic", "园区建设促发展"),
+    ("主任针对本次议题作了说明。", "Topic", "本次议题作了说明"),
+    ("大家围绕清淤费用怎么摊、护栏由谁修两件事发言。", "Topic", "清淤费用怎么摊"),
+    ("居民对“邻里帮帮团”有自己的看法。", "Topic", "邻里帮帮团"),
+    ("委员们围绕“菜市场雨棚改造”这一议题发表意见。", "Topic", "菜市场雨棚改造这一"),
+    ("镇工委就“河道沿线护栏修复”邀请县政协委员一起商量。", "Topic", "河道沿线护栏修复邀请县"),
+    ("这次围绕“小区空地改造”的协商持续了两个小时。", "Topic", "小区空地改造的"),
+    ("街道以“背街照明改造”为主题召开协商会。", "Platform", "背街照明改造为主题召开协商会"),
+    ("联络组在松树村围绕“果园便道修建”召开院坝协商会。", "Event", "果园便道修建召开院坝协商会"),
+    ("要让协商“有温度”，让群众“愿意来”。", "Topic", "有温度"),
+    ("吃过晚饭大家就能围坐议事。", "Topic", "能围坐"),
+    ("白鹭镇是长寿之乡，这里的协商“长寿经”传得很远。", "Topic", "长寿经"),
+    ("一是聚焦文旅融合，围绕古镇夜市运营、民宿标准化等开展协商。", "Topic", "文旅融合"),
+    ("下面我就白沙县政协开展协商工作的做法作简要交流。", "Topic", "白沙县政协"),
+    ("二是聚焦履职尽责，工作取得新进展。", "Topic", "履职尽责"),
+    ("三是健全联系机制，主席会议成员分片联系。", "Mechanism", "联系机制"),
+    ("双方最终达成“以房抵租、按季结算”的办法。", "Mechanism", "最终达成以房抵租、按季结算的办法"),
+    # row 16: 就 only as a word (就近 is one)
+    ("总结了“就近议事”等好做法。", "Topic", "近议事"),
+    # a lexicon topic inside a longer topic is part of it
+    ("围绕“城乡公共服务均衡配置”议题开展协商。", "Topic", "公共服务"),
+    # row 15: a head inside a longer word, after a back-reference or a bare count
+    ("推动村级议事制度化运行。", "Mechanism", "村级议事制度"),
+    ("这几项制度管用，县里还建立了一套制度。", "Mechanism", "这几项制度"),
+    ("这几项制度管用，县里还建立了一套制度。", "Mechanism", "一套制度"),
+    ("配套出台议题收集、成果转化、活动评价三项制度。", "Mechanism", "活动评价三项制度"),
+    ("各镇认真执行委员履职考核办法。", "Mechanism", "认真执行委员履职考核办法"),
+    ("交办事项纳入县政协“协商成果跟踪督办制度”管理。", "Mechanism", "协商成果跟踪督办制度管理"),
+    ("委员们坚持“事情大家议、办法大家出”的做法。", "Mechanism", "事情大家议、办法"),
+]
+
+
+def _names(text: str) -> set[tuple[str, str]]:
+    return {(e.type, e.name) for e in extract_text(text).entities}
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), FOUND)
+def test_frame_finds(text: str, type_: str, name: str) -> None:
+    assert (type_, name) in _names(text)
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), ABSENT)
+def test_frame_rejects(text: str, type_: str, name: str) -> None:
+    assert (type_, name) not in _names(text)
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), [c for c in FOUND if c[1] in ("Topic", "Mechanism")])
+def test_frames_are_rules_not_the_model(text: str, type_: str, name: str) -> None:
+    """The frames above are the rules' own: found without the learned model too."""
+    with termtagger.using(None):
+        assert (type_, name) in _names(text)
