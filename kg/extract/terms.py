@@ -208,7 +208,8 @@ def _quoted(norm: str) -> list[TermHit]:
                 continue  # 报 of 报告, 年 of 年度: a one-character ending inside a longer word
             if cls and len(cls[0]) == 1 and k > 1 and cls[1] == "Event":
                 continue  # 年 of “十四五”规划收官之年: a one-character event ending only right after the quote
-            if cls and cls[2] == "in" and not _glued_middle(tail[: k - len(cls[0])]):
+            middle = tail[: k - len(cls[0])] if cls else ""
+            if cls and cls[2] == "in" and not _glued_middle(middle.removeprefix("的") if cls[1] == "Mechanism" else middle):
                 continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
             if cls and named and cls[0] in _term_words()["unquoted_too_loose"]:
                 break  # “协商成果督办制度”管理: the quote is named by its own ending, 管理 is the verb
