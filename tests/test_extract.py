@@ -226,3 +226,28 @@ def test_group_set_up_without_subject_belongs_to_the_speaking_committee() -> Non
     names = {e.name for e in extract_document(doc).entities if e.type == "CPPCCBody"}
     assert "德阳市政协“有事来协商”工作领导小组" in names
     assert not any(n.startswith("四川省政协") and n.endswith("领导小组") for n in names)
+
+
+QUOTED_NAMES = [
+    # (text, type, name) -- coined names in quotes, classified by how they end or what follows them
+    ("叫出了“桂树下好商量”“院坝茶叙会”“楼栋议事角”等名字。", "Platform", "桂树下好商量"),
+    ("叫出了“桂树下好商量”“院坝茶话会”“楼栋议事角”等名字。", "Platform", "楼栋议事角"),
+    ("区政协在江滨社区召开“民生议事堂”协商会。", "Platform", "民生议事堂"),
+    ("深化“阜事共商”县级协商平台建设。", "Platform", "阜事共商"),
+    ("承办市政协“有事好商量”协商议事室建设现场观摩会。", "Platform", "有事好商量协商议事室"),
+    ("承办市政协“有事好商量”协商议事室建设现场观摩会。", "Event", "有事好商量协商议事室建设现场观摩会"),
+    ("组织委员参与“聚力‘四敢’·委员在行动”主题活动。", "Event", "聚力四敢·委员在行动主题活动"),
+    ("每年举办“竹乡开笔节”。", "Event", "竹乡开笔节"),
+    ("青山农家文化节期间，县政协组织活动。", "Event", "青山农家文化节"),
+    ("以习近平同志为核心的党中央。", "PartyGovOrgan", "党中央"),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "name"), QUOTED_NAMES)
+def test_quoted_names(text: str, type_: str, name: str) -> None:
+    assert (type_, name) in {(e.type, e.name) for e in extract_text(text).entities if e.mentions}
+
+
+def test_a_quote_after_a_topic_opener_is_no_platform() -> None:
+    found = {(e.type, e.name) for e in extract_text("东沟村就“高标准农田建设后期管护”协商议事。").entities}
+    assert ("Platform", "高标准农田建设后期管护") not in found

@@ -130,6 +130,9 @@ PUBLICATIONS = [
     ("据澳门日报报道，委员认为。", "澳门日报"),
     ("中新社澳门十二月十六日电 题：访谈", "中新社"),
     ("来源：大公报", "大公报"),
+    ("遂宁日报、宜宾新闻网和南充电视台作了报道。", "宜宾新闻网"),
+    ("阆中市融媒体中心记者到现场。", "阆中市融媒体中心"),
+    ("工作经验在人民政协报刊发。", "人民政协报"),
 ]
 
 
@@ -140,7 +143,10 @@ def test_publications(text: str, publication: str) -> None:
     assert ("Publication", publication) in {(e.type, e.name) for e in extract_text(text).entities}
 
 
-@pytest.mark.parametrize("text", ["听取“火塘夜话”开展情况汇报。", "县委常委会听取“有事来协商”工作汇报。", "5月20日，江津政协开展活动。"])
+@pytest.mark.parametrize(
+    "text",
+    ["听取“火塘夜话”开展情况汇报。", "县委常委会听取“有事来协商”工作汇报。", "5月20日，江津政协开展活动。", "成都新闻界人士参加。"],
+)
 def test_no_publications(text: str) -> None:
     from kg.extract import extract_text
 

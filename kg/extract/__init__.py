@@ -132,7 +132,10 @@ def _with_metadata(doc: Document, entities: list[Entity], page: list[Entity]) ->
     by_key = {e.key: e for e in entities}
     for entity in metadata_entities(doc) + page:
         if entity.key in by_key:
-            by_key[entity.key].aliases.update(entity.aliases)
+            known = by_key[entity.key]
+            known.aliases.update(entity.aliases)
+            if not known.mentions:
+                known.attrs["source"] = entity.attrs["source"]  # a gazetteer parent the page names itself
         else:
             entities.append(entity)
             by_key[entity.key] = entity

@@ -27,7 +27,7 @@ from kg.lexicon import read_table, word_set
 from kg.model import Sentence
 from kg.text import CJK, CJK_CHAR
 
-_SKIP = " \u3000：:"
+_SKIP = " \u3000：:【["
 _SEPARATORS = "、，,。；;）)\n 　"
 _CJK_RE = CJK_CHAR
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")

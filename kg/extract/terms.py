@@ -187,12 +187,12 @@ def _metadata_line_outlets(norm: str) -> list[TermHit]:
 def _quoted(norm: str) -> list[TermHit]:
     hits: list[TermHit] = _titles(norm)
     titled = [(h.start, h.end) for h in hits]
-    for match in re.finditer("[“「《‘『]([^“”「」《》‘’『』\n]{2,40})[”」》’』]", norm):
+    for match in _QUOTED.finditer(norm):
         if any(a < match.start() and match.end() <= b for a, b in titled) or match.group().startswith("《") and any(a == match.start() for a, _ in titled):
             continue
-        inner = match.group(1)
+        inner = next(g for g in match.groups() if g is not None)
         qs, qe = match.span()
-        after = re.match(f"[{_CJK}]{{1,8}}", norm[qe:])
+        after = re.match(f"[{_CJK}]{{1,{_TAIL}}}", norm[qe:])
         tail = after.group() if after else ""
         # “X”为主题召开协商会, “X”等做法: a function word after the quote ends what the quote names, except
         # 的 before a mechanism that the quote spells out (“群众提、委员议”的议题遴选机制)
@@ -221,6 +221,13 @@ def _quoted(norm: str) -> list[TermHit]:
                 best = (k, cls)
                 break
         inner_clean = re.sub(r"（[^）]*）$", "", inner)
+        own = _class_of_ending(inner_clean)
+        if best is not None and best[1][1] == "Platform" and best[1][2] == "bare" and norm.endswith(_topic_openers(), 0, qs):
+            best = None  # 就“高标准农田管护”协商议事: what is consulted on, not a platform
+        if best is not None and own is not None and own[1] == "Platform" and best[1][1] == "Platform":
+            # “民生议事堂”协商会: a venue named in the quotes, then the kind of meeting held there
+            hits.append(TermHit(qs, qe, "Platform", strip_quotes(inner), norm[qs:qe]))
+            continue
         if best is not None:
             k, (ending, type_, keep) = best
             if type_ == "Event" and "·" in inner and k > len(ending) + 2:
@@ -230,6 +237,9 @@ def _quoted(norm: str) -> list[TermHit]:
             if keep == "in" and type_ == "Platform" and "·" in inner:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             elif keep == "in" and type_ == "Event":
+                venue = _venue_within(tail, k - len(ending))
+                if venue:  # “有事好商量”协商议事室建设现场观摩会: the venue named on the way is one too
+                    hits.append(TermHit(qs, qe + venue, "Platform", strip_quotes(inner) + tail[:venue], norm[qs : qe + venue]))
                 es = _event_start(norm, qs)
                 name = strip_quotes(norm[es:qs] + inner) + tail[:k]
                 hits.append(TermHit(es, qe + k, type_, name, norm[es : qe + k]))
@@ -269,6 +279,30 @@ def _glued_middle(middle: str) -> bool:
 
 
 _ABOVE_TOWN = frozenset({"province", "city", "county"})
+
+
+def _venue_within(tail: str, limit: int) -> int:
+    """The length of the longest start of ``tail`` (at most ``limit`` characters) ending in a venue's class
+    word kept with the quote (协商议事室 of 协商议事室建设现场观摩会), 0 when none."""
+    for k in range(limit, 1, -1):
+        cls = _class_of_ending(tail[:k])
+        if cls and cls[1] == "Platform" and cls[2] == "in" and len(cls[0]) >= 2 and _glued_middle(tail[: k - len(cls[0])]):
+            return k
+    return 0
+
+
+_TAIL = 12
+"""Characters after a closing quote searched for a class ending (“有事好商量”协商议事室建设现场观摩会)."""
+_QUOTED = re.compile(
+    "“([^“”「」《》\n]{2,40})”"  # double quotes may hold single ones: “聚力‘四敢’·委员在行动”
+    "|[「《‘『]([^“”「」《》‘’『』\n]{2,40})[」》’』]"
+)
+
+
+@lru_cache(maxsize=1)
+def _topic_openers() -> tuple[str, ...]:
+    """Words after which a quote names what is consulted on (就, 围绕): kg/data/term_words.tsv."""
+    return _term_words()["topic_opener"]
 
 
 @lru_cache(maxsize=1)
@@ -473,13 +507,49 @@ def _publications(norm: str) -> list[TermHit]:
     hits = [_outlet_hit(norm, *m.span(1)) for m in _byline().finditer(norm)]
     hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _dateline().finditer(norm))
     hits.extend(_metadata_line_outlets(norm))
+    hits.extend(_named_outlets(norm))
     taken: set[tuple[int, int]] = set()
     unique: list[TermHit] = []
+    shortest: dict[int, int] = {}
+    for hit in hits:  # of two readings ending together, the shorter (人民政协报, not 工作经验在人民政协报)
+        if hit.end not in shortest or hit.start > shortest[hit.end]:
+            shortest[hit.end] = hit.start
     for hit in hits:
+        if hit.start != shortest[hit.end]:
+            continue
         if (hit.start, hit.end) not in taken and not _publication_words_stop(hit.name):
             taken.add((hit.start, hit.end))
             unique.append(hit)
     return unique
+
+
+@lru_cache(maxsize=1)
+def _outlet_ending() -> re.Pattern[str]:
+    return re.compile(_either("named_outlet_ending"))
+
+
+def _named_outlets(norm: str) -> list[TermHit]:
+    """Outlets named after a place or a national name wherever they are written: 遂宁日报, 宜宾新闻网,
+    南充电视台, 阆中市融媒体中心, 人民政协报 (the name before the ending is a division, its short form, or
+    one of kg/data/publication_words.tsv's outlet_prefix rows)."""
+    g = gazetteer()
+    prefixes = _publication_words()["outlet_prefix"]
+    hits: list[TermHit] = []
+    for match in _outlet_ending().finditer(norm):
+        at = match.start()
+        for size in range(6, 1, -1):
+            stem = norm[at - size : at] if at >= size else ""
+            if stem and (stem in prefixes or g.lookup(stem) or g.short(stem)):
+                start = at - size
+                window = norm[max(0, start - 3) : match.end() + 2]
+                left = start - max(0, start - 3)
+                if start > 0 and CJK_CHAR.match(norm[start - 1]) and not words.is_boundary(window, left):
+                    continue
+                if not words.is_boundary(window, left + match.end() - start):
+                    break  # 成都新闻界: the ending runs on into a longer word
+                hits.append(TermHit(start, match.end(), "Publication", norm[start : match.end()], norm[start : match.end()]))
+                break
+    return hits
 
 
 def _outlet_hit(norm: str, start: int, end: int) -> TermHit:
