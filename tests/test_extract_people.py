@@ -147,3 +147,23 @@ def test_a_credit_of_several_names() -> None:
 def test_a_sub_committee_in_a_chain_with_a_member_post() -> None:
     found = _names("11月23日，县政协常委、农业农村委主任沈道江一行到大墅镇。")
     assert {("Position", "县政协常委"), ("Position", "县政协农业农村委主任")} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "post"),
+    [
+        ("73岁的王秀芝告诉记者，路修好了。", "王秀芝", ""),
+        ("省政协原副主席王平川出席。", "王平川", "省政协副主席"),
+        ("县政协二级调研员张明远参加。", "张明远", "县政协二级调研员"),
+        ("红星社区党委书记、居委会主任赵丽娟说。", "赵丽娟", "红星社区党委书记"),
+    ],
+)
+def test_more_ways_to_name_a_person(text: str, person: str, post: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert not post or ("Position", post) in found
+
+
+@pytest.mark.parametrize("text", ["今年65岁的张大爷说。", "年满18岁的居民参加。", "3岁的孩子也来了。"])
+def test_no_name_after_an_age(text: str) -> None:
+    assert not any(t == "Person" for t, _ in _names(text))

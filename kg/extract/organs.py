@@ -299,9 +299,14 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
     return best
 
 
+TITLE_KINDS = frozenset({"position", "member", "head", "cue", "byline"})
+"""The rows of kg/data/titles.tsv that are titles written before a name (the others are words the people
+rules use around titles: join, unit, former, age, kin)."""
+
+
 @lru_cache(maxsize=1)
 def _title_words() -> tuple[str, ...]:
-    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind not in ("join", "unit"))
+    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind in TITLE_KINDS)
 
 
 def _titles_at(norm: str, at: int) -> bool:

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import words
-from kg.extract.organs import OrganHit, chained_sub_organ
+from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
-from kg.text import CJK, CJK_CHAR
+from kg.text import CJK, CJK_CHAR, NUMBER
 
 _SKIP = " \u3000：:【["
 _SEPARATORS = "、，,。；;）)\n 　"
@@ -52,8 +52,13 @@ class PositionHit:
     """The post as written (副主席, 市政协副主席)."""
 
 
-_TITLE_KINDS = frozenset({"position", "member", "head", "cue", "byline"})
-"""The rows of kg/data/titles.tsv that are titles written before a name (the others: join, unit)."""
+@lru_cache(maxsize=1)
+def _former() -> tuple[str, ...]:
+    """Words before a title saying the post was held before (原, 前): kg/data/titles.tsv, kind former."""
+    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "former")
+
+
+_TITLE_KINDS = TITLE_KINDS
 
 
 @lru_cache(maxsize=1)
@@ -140,9 +145,12 @@ def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, st
         ts, te = match.span()
         if not organ_spans.overlaps(ts, te):
             found[ts] = (ts, te, match.group())
+    former = _former()
     for organ in organs:
-        after = pattern.match(norm, organ.end)
+        gap = len(next((w for w in former if norm.startswith(w, organ.end)), ""))
+        after = pattern.match(norm, organ.end) or (pattern.match(norm, organ.end + gap) if gap else None)
         if after and organ.end not in found:
+            # 省政协原副主席: a former post, named as the post (the time words say it is a former one)
             found[organ.end] = (organ.end, after.end(), after.group())
     return [found[k] for k in sorted(found)]
 
@@ -187,8 +195,9 @@ def find_people(
                 continue
             if position is None:
                 # a title with no organ of ours before it (镇长, 协会会长 of a body we do not know) still
-                # announces a name, but gives no post
-                pending = []
+                # announces a name, but gives no post; the posts before a description stay the person's
+                # (红星社区党委书记、居委会主任赵丽)
+                pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
             else:
                 # the chain goes on only when the post before ends where this one starts (、, 兼 between)
                 if pending and not (pending[-1].end <= position.start and _joined(norm, pending[-1].end, position.start)):
@@ -218,6 +227,7 @@ def find_people(
     persons.extend(after_persons)
     positions.extend(after_positions)
     persons.extend(_credits(norm, persons))
+    persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
 
 
@@ -277,6 +287,37 @@ def _credit_unit() -> re.Pattern[str]:
     """The writer's unit before a credit's name (县政协办): the endings are kg/data/titles.tsv's "unit" rows."""
     endings = "|".join(re.escape(t) for t, kind in read_table("titles.tsv", 2, 2) if kind == "unit")
     return re.compile(f"[{CJK}]{{2,16}}(?:{endings})")
+
+
+@lru_cache(maxsize=1)
+def _age() -> re.Pattern[str]:
+    """An age written before a name (73岁的王秀英): kg/data/titles.tsv, kinds age and age_link."""
+    rows = read_table("titles.tsv", 2, 2)
+    units = "|".join(re.escape(t) for t, kind in rows if kind == "age")
+    links = "|".join(re.escape(t) for t, kind in rows if kind == "age_link")
+    return re.compile(f"(?:\\d{{1,3}}|{NUMBER})(?:{units})(?:{links})?")
+
+
+@lru_cache(maxsize=1)
+def _kin() -> tuple[str, ...]:
+    """Words for people by kinship or address after a surname (张大爷, 李阿姨): no name."""
+    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "kin")
+
+
+def _after_ages(norm: str, known: list[PersonHit]) -> list[PersonHit]:
+    """A name right after an age (73岁的王秀英告诉记者): closed by punctuation or a word that follows names."""
+    taken = SpanIndex((p.start, p.end) for p in known)
+    found: list[PersonHit] = []
+    for match in _age().finditer(norm):
+        span = parse_name(norm, match.end())
+        if span is None or span[0] != match.end() or taken.overlaps(*span):
+            continue
+        closed = span[1] >= len(norm) or norm[span[1]] in _SEPARATORS or _follower_at(norm, span[1])
+        written = norm[span[0] : span[1]]
+        common = words.tag(written) and not words.tag(written).startswith("nr")  # 居民 of 18岁的居民
+        if closed and not common and not written.endswith(_kin()) and _plausible(norm, *span):
+            found.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
+    return found
 
 
 def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
