@@ -241,11 +241,10 @@ def _quoted(norm: str) -> list[TermHit]:
                 if venue:  # “有事好商量”协商议事室建设现场观摩会: the venue named on the way is one too
                     hits.append(TermHit(qs, qe + venue, "Platform", strip_quotes(inner) + tail[:venue], norm[qs : qe + venue]))
                 es = _event_start(norm, qs)
-                scoped = es if _scope_pattern().search(norm, max(0, qs - 8), qs) else qs
-                name = strip_quotes(norm[scoped:qs] + inner) + tail[:k]
-                hits.append(TermHit(scoped, qe + k, type_, name, norm[scoped : qe + k]))
+                name = strip_quotes(norm[es:qs] + inner) + tail[:k]
+                hits.append(TermHit(es, qe + k, type_, name, norm[es : qe + k]))
                 hits.append(TermHit(qs, qe, type_, name, norm[qs:qe]))
-                if scoped < qs:  # written without its scope too (the organiser, a body's mention, stays out)
+                if es < qs:  # written without its scope or organiser too: an alias
                     hits.append(TermHit(qs, qe + k, type_, name, norm[qs : qe + k]))
             elif keep == "in":
                 left = _quote_modifier(norm, qs) if type_ == "Mechanism" else qs
