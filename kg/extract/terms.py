@@ -211,7 +211,7 @@ def _quoted(norm: str) -> list[TermHit]:
             middle = tail[: k - len(cls[0])] if cls else ""
             if cls and cls[2] == "in" and not _glued_middle(middle.removeprefix("的") if cls[1] == "Mechanism" else middle):
                 continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
-            if cls and named and cls[0] in _term_words()["unquoted_too_loose"]:
+            if cls and named and cls[0] in _term_words()["unquoted_too_loose"] and not (own is not None and cls[1] == own[1] == "Event"):
                 break  # “协商成果督办制度”管理: the quote is named by its own ending, 管理 is the verb
             if cls and cls[2] == "in" and (
                 len(tail[: k - len(cls[0])].removeprefix("的")) > 4 or tail.startswith(_term_words()["deictic_start"])
@@ -224,7 +224,10 @@ def _quoted(norm: str) -> list[TermHit]:
         own = _class_of_ending(inner_clean)
         if best is not None and best[1][1] == "Platform" and best[1][2] == "bare" and norm.endswith(_topic_openers(), 0, qs):
             best = None  # 就“高标准农田管护”协商议事: what is consulted on, not a platform
-        if best is not None and own is not None and own[1] == "Platform" and best[1][1] == "Platform":
+        if (
+            best is not None and own is not None and own[1] == "Platform" and best[1][1] == "Platform"
+            and not best[1][0].endswith(merged_by_ending())
+        ):
             # “民生议事堂”协商会: a venue named in the quotes, then the kind of meeting held there
             hits.append(TermHit(qs, qe, "Platform", strip_quotes(inner), norm[qs:qe]))
             continue
