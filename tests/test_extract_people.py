@@ -167,3 +167,24 @@ def test_more_ways_to_name_a_person(text: str, person: str, post: str) -> None:
 @pytest.mark.parametrize("text", ["今年65岁的张大爷说。", "年满18岁的居民参加。", "3岁的孩子也来了。"])
 def test_no_name_after_an_age(text: str) -> None:
     assert not any(t == "Person" for t, _ in _names(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("“以前没人管。”王建业说，现在好多了。", {"王建业"}),
+        ("会后，李秀珍表示将继续跟踪。", {"李秀珍"}),
+        ("县政协副主席李明和王芳芳出席。", {"李明", "王芳芳"}),
+        ("政协委员黄海涛、林晓红和吴德明先后发言。", {"黄海涛", "林晓红", "吴德明"}),
+        ("（陈立新 摄）", {"陈立新"}),
+        ("图为委员在调研。张帆 摄", {"张帆"}),
+    ],
+)
+def test_names_by_speech_verbs_lists_and_photo_credits(text: str, persons: set[str]) -> None:
+    assert {("Person", p) for p in persons} <= _names(text)
+
+
+@pytest.mark.parametrize("text", ["大家说这事办得好。", "他说这是好事。", "王刚拍摄了照片。", "县政协主席李明和委员们交流。"])
+def test_no_extra_names(text: str) -> None:
+    found = {n for t, n in _names(text) if t == "Person"}
+    assert found <= {"李明"}

@@ -250,15 +250,34 @@ def _names_before_titles(
     positions: list[PositionHit] = []
     for match in pattern.finditer(norm):
         ts, te = match.span()
+        if kinds[match.group()] == "credit":
+            # 陈立新 摄 closing a caption: spaces or a slash may stand between the name and 摄
+            if te < len(norm) and not _credit_end(norm, te):
+                continue
+            while ts > 0 and norm[ts - 1] in " \u3000/／":
+                ts -= 1
         span = _name_ending_at(norm, ts)
         if span is None or taken.overlaps(*span):
             continue
+        written = norm[span[0] : span[1]]
+        if kinds[match.group()] == "said" and (
+            not _opens_clause(norm, span[0]) or (words.tag(written) and not words.tag(written).startswith("nr"))
+        ):
+            continue  # 王建国说 at the start of a clause, not 大家说 or 村里的老王说
         persons.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
         taken.add(*span)
         if kinds[match.group()] == "post":
             organ = OrganHit(ts, ts, "", "", None, "", "", ts)
             positions.append(PositionHit(ts, te, match.group(), organ, False, match.group()))
     return persons, positions
+
+
+_CLAUSE_OPENERS = "。！？；：，、“”（）()\n"
+
+
+def _opens_clause(norm: str, at: int) -> bool:
+    """True at the text's start or right after punctuation that opens a clause."""
+    return at == 0 or norm[at - 1] in _CLAUSE_OPENERS
 
 
 def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
@@ -339,6 +358,7 @@ def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
 
 
 _CHAIN_PUNCTUATION = "、，,"
+_AND = "和及与"
 
 
 @lru_cache(maxsize=1)
@@ -371,10 +391,17 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
 
 
 def _list_gap(norm: str, end: int, byline: bool) -> int:
-    """Characters between a name ending at ``end`` and the next name of the same list: 1 for 、, the run
-    of spaces after a byline's name (通讯员 冉丽 杜鹏飞), 0 when no list goes on."""
+    """Characters between a name ending at ``end`` and the next name of the same list: 1 for 、 (and for
+    和 or 及 when a name closed by punctuation or a following word comes next), the run of spaces after a
+    byline's name (通讯员 冉丽 杜鹏飞), 0 when no list goes on."""
     if norm[end] == "、":
         return 1
+    if norm[end] in _AND and not byline:
+        nxt = parse_name(norm, end + 1)
+        if nxt is not None and nxt[0] == end + 1 and (
+            nxt[1] >= len(norm) or norm[nxt[1]] in _SEPARATORS or _follower_at(norm, nxt[1])
+        ):
+            return 1
     spaces = _SPACES.match(norm, end)
     return spaces.end() - end if byline and spaces else 0
 
