@@ -57,7 +57,7 @@ def test_joined_search_equals_sentence_search(path: Path) -> None:
             sk.make_skeleton(kept, s, spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)])
             for s in sentences
         ]
-        context = subjects.Context(subjects.find_doc_body(doc, entities, skeletons))
+        context = subjects.find_context(doc, entities, skeletons)
         fast = matching.from_patterns(skeletons, context, {e.type for e in entities})
         assert fast == _sentence_by_sentence(skeletons, context)
         for skeleton in skeletons:

@@ -433,6 +433,41 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         {("剑阁县政协", "consultsOn", "河道清淤")},
         {("剑阁县商务局", "consultsOn", "摊位搬迁")},
     ),
+    (
+        "holdsPosition: posts joined by 兼, and a post that is no entity between the posts and the name",
+        "市政协副主席兼秘书长钱芸主持。市政协委员、青溪茶业公司总经理罗川发言。",
+        [(T, "广元市政协副主席", "市政协副主席"), (T, "广元市政协秘书长", "秘书长"), (N, "钱芸", "钱芸"),
+         (T, "广元市政协委员", "市政协委员"), (N, "罗川", "罗川")],
+        {("钱芸", "holdsPosition", "广元市政协副主席"), ("钱芸", "holdsPosition", "广元市政协秘书长"),
+         ("罗川", "holdsPosition", "广元市政协委员")},
+        set(),
+    ),
+    (
+        "consultsOn: a platform of a sentence about consulting consults on its topics",
+        "针对锦苑小区停车难、充电难等问题，组织业主开展小微协商4次。",
+        [(P, "锦苑小区", "锦苑小区"), (TP, "停车难", "停车难"), (TP, "充电难", "充电难"), (F, "小微协商", "小微协商")],
+        {("小微协商", "consultsOn", "停车难"), ("小微协商", "consultsOn", "充电难")},
+        set(),
+    ),
+    (
+        "participatesIn: who attended, chaired or spoke at the meeting the report is about",
+        "6月3日，广元市政协在苍溪县召开全市政协协商工作推进会。市政协主席吴川出席并讲话，市政协副主席钱芸主持。"
+        "会上，剑阁县政协、旺苍县政协作交流发言。市委组织部有关负责同志参加会议。",
+        [(B, "广元市政协", "广元市政协"), (P, "苍溪县", "苍溪县"), (E, "全市政协协商工作推进会", "全市政协协商工作推进会"),
+         (T, "广元市政协主席", "市政协主席"), (N, "吴川", "吴川"), (T, "广元市政协副主席", "市政协副主席"), (N, "钱芸", "钱芸"),
+         (B, "剑阁县政协", "剑阁县政协"), (B, "旺苍县政协", "旺苍县政协"), (O, "广元市委组织部", "市委组织部")],
+        {("吴川", "participatesIn", "全市政协协商工作推进会"), ("钱芸", "participatesIn", "全市政协协商工作推进会"),
+         ("剑阁县政协", "participatesIn", "全市政协协商工作推进会"), ("旺苍县政协", "participatesIn", "全市政协协商工作推进会"),
+         ("广元市委组织部", "participatesIn", "全市政协协商工作推进会")},
+        set(),
+    ),
+    (
+        "participatesIn: a meeting only mentioned (传达) is not the one attended; a meeting long past neither",
+        "会议传达了全省政协工作会议精神。市政协主席吴川出席。",
+        [(E, "全省政协工作会议", "全省政协工作会议"), (T, "广元市政协主席", "市政协主席"), (N, "吴川", "吴川")],
+        set(),
+        {("吴川", "participatesIn", "全省政协工作会议")},
+    ),
 ]
 
 SPEAKERS = {"adoptsMechanism: subject dropped, the document's speaker body": "癸市政协",
@@ -467,6 +502,26 @@ def test_report_byline_after_the_speech_title() -> None:
     assert ("沂水县政协", "hasQuantity", Quantity(300, "协商活动", "场次", True)) in found
     assert ("沂水县政协", "speaksAt", "基层协商工作经验交流会") in found
     assert not [t for t in found if t[0] == "山东省政协" and t[1] != "holdsEvent"]
+
+
+def test_speech_byline_names_the_body_and_the_speaker() -> None:
+    """A post and a name under "——在…上的发言": the post's body is the document's, the person spoke."""
+    text = "让协商走进院坝\n——在全市政协协商工作推进会上的交流发言\n剑阁县政协党组书记、主席　罗川\n我们建立“院坝议事”机制。"
+    specs = [(E, "全市政协协商工作推进会", "全市政协协商工作推进会"), (T, "剑阁县政协党组书记", "剑阁县政协党组书记"),
+             (T, "剑阁县政协主席", "主席"), (N, "罗川", "罗川"), (B, "剑阁县政协", ""), (B, "剑阁县政协党组", ""),
+             (M, "院坝议事机制", "院坝议事”机制")]
+    found = triples(build(text, specs))
+    assert {("剑阁县政协", "speaksAt", "全市政协协商工作推进会"), ("罗川", "speaksAt", "全市政协协商工作推进会"),
+            ("剑阁县政协", "adoptsMechanism", "院坝议事机制")} <= found
+
+
+def test_headline_body_and_acting_organ() -> None:
+    """A headline "BODY：…" names the document's body; a standing committee's report speaks for the CPPCC."""
+    found = triples(build("剑阁县政协：念好协商经\n二是建立“回访”机制。", [(B, "剑阁县政协", "剑阁县政协"), (M, "回访机制", "回访”机制")]))
+    assert ("剑阁县政协", "adoptsMechanism", "回访机制") in found
+    text = "政协剑阁县委员会常务委员会工作报告\n一是建立“回访”机制。"
+    specs = [(B, "剑阁县政协常委会", "政协剑阁县委员会常务委员会"), (B, "剑阁县政协", ""), (M, "回访机制", "回访”机制")]
+    assert ("剑阁县政协", "adoptsMechanism", "回访机制") in triples(build(text, specs))
 
 
 def test_dedupe_keeps_the_first_evidence_and_order_is_stable() -> None:

@@ -40,12 +40,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from kg.extract.relations.matching import from_patterns
-from kg.extract.relations.meetings import at_meetings
+from kg.extract.relations.meetings import at_meetings, attendance
 from kg.extract.relations.names import from_names
 from kg.extract.relations.places import from_place_chains
 from kg.extract.relations.rules import accompanies, from_counts, from_titles
 from kg.extract.relations.skeleton import Kept, make_skeleton, top_level_spans
-from kg.extract.relations.subjects import Context, find_doc_body
+from kg.extract.relations.subjects import find_context
 from kg.extract.relations.tables import PATTERNS_FILE, WORDS_FILE, Pattern, patterns
 from kg.model import Document, Entity, EntityKey, Quantity, Relation, Sentence
 
@@ -63,7 +63,7 @@ def find_relations(
     inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
     kept = Kept(doc.norm)
     skeletons = [make_skeleton(kept, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
-    context = Context(find_doc_body(doc, entities, skeletons))
+    context = find_context(doc, entities, skeletons)
     named = from_names(doc, sentences, entities)
     placed = {r.subject: r.object for r in named if r.predicate == "locatedIn"}
     found = [r for r in known if r.predicate != "locatedIn" or placed.get(r.subject, r.object) == r.object]
@@ -71,6 +71,7 @@ def find_relations(
     found.extend(from_place_chains(doc, entities))
     found.extend(from_patterns(skeletons, context, {e.type for e in entities}))
     found.extend(at_meetings(skeletons, found, entities))
+    found.extend(attendance(skeletons, found, context))
     for skeleton in skeletons:
         found.extend(from_titles(skeleton))
     found.extend(accompanies(skeletons, found))

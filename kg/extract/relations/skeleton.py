@@ -272,16 +272,18 @@ def _fold_titles(
     i = 0
     while i < len(tokens):
         j, positions = i, []
-        while j < len(tokens) and tokens[j][1] is not None and tokens[j][1].type == "Position":  # type: ignore[union-attr]
+        while j < len(tokens) and _is(tokens[j], "Position"):
             positions.append(tokens[j][1])
             j += 1
-            if j + 1 < len(tokens) and tokens[j][2] == "、" and tokens[j + 1][1] is not None and tokens[j + 1][1].type == "Position":  # type: ignore[union-attr]
+            if j + 1 < len(tokens) and tokens[j][2] in _TITLE_JOINERS and _is(tokens[j + 1], "Position"):
                 j += 1
-        if positions and j < len(tokens) and tokens[j][1] is not None and tokens[j][1].type == "Person":  # type: ignore[union-attr]
+            elif j < len(tokens) and tokens[j][2] == "、" and (skip := _plain_title(tokens, j + 1)) is not None:
+                j = skip  # 市政协委员、某公司总经理张三: a post that is no entity between the posts and the name
+        if positions and j < len(tokens) and _is(tokens[j], "Person"):
             persons = [tokens[j][1]]
             out.append(tokens[j])
             k = j + 1
-            while k + 1 < len(tokens) and tokens[k][2] == "、" and tokens[k + 1][1] is not None and tokens[k + 1][1].type == "Person":  # type: ignore[union-attr]
+            while k + 1 < len(tokens) and tokens[k][2] == "、" and _is(tokens[k + 1], "Person"):
                 persons.append(tokens[k + 1][1])
                 out.extend(tokens[k : k + 2])
                 k += 2
@@ -293,4 +295,23 @@ def _fold_titles(
     return out, chains
 
 
+_TITLE_JOINERS = ("、", "兼")
+"""What joins two posts of one person (副主席兼秘书长)."""
+_PLAIN_TITLE = 20
+"""The longest post written between a person's posts and name that is no entity (某公司总经理)."""
+_NOT_IN_TITLE = frozenset("，,。；;：:！？!?（）()")
 
+
+def _is(token: tuple[int, Entity | None, str], type_: str) -> bool:
+    return token[1] is not None and token[1].type == type_
+
+
+def _plain_title(tokens: list[tuple[int, Entity | None, str]], start: int) -> int | None:
+    """Where the person stands after plain text at ``start`` that may be a post (no mention, no clause
+    punctuation, at most _PLAIN_TITLE characters), else None."""
+    for k in range(start, min(len(tokens), start + _PLAIN_TITLE + 1)):
+        if tokens[k][1] is not None:
+            return k if k > start and tokens[k][1].type == "Person" else None  # type: ignore[union-attr]
+        if tokens[k][2] in _NOT_IN_TITLE or tokens[k][2] == "、":
+            return None
+    return None

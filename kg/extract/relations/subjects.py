@@ -3,7 +3,7 @@
     subject_of(skeleton, clause)             -> positions of the clause's subject mentions (None: not an entity)
     implicit_subject(skeleton, pos, context) -> who does what the clause at ``pos`` says
     list_members(skeleton, start, end)       -> the entities of a matched {S} or {O} list
-    find_doc_body(doc, entities, skeletons)  -> the body the document speaks for (speaker or report author)
+    find_context(doc, entities, skeletons)   -> the body the document speaks for (and a speech's speaker)
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ def _in_subject_position(skeleton: Skeleton, start: int, pos: int) -> bool:
 @dataclass(frozen=True)
 class Context:
     doc_body: Entity | None
+    """The body the document speaks for or is about (find_context)."""
+    speaker: Entity | None = None
+    """The person a speech's byline names (某县政协主席 张三 under ——在…会上的发言)."""
 
 
 def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Entity]:
@@ -146,43 +149,44 @@ def list_members(skeleton: Skeleton, start: int, end: int) -> list[Entity]:
     return kept
 
 
-def find_doc_body(doc: Document, entities: Sequence[Entity], skeletons: Sequence[Skeleton]) -> Entity | None:
-    """The body the document speaks for or is about: ingest's speaker, else the one body named in a
-    report's opening (or its byline: a body, or a post and a name: 某县政协党组书记、主席 张三), else the
-    body a headline starts with (叙州区政协：念好“三字诀”). A body that only meets for its parent
-    (常委会, 主席会议: relation_words.tsv's acting_organ) gives way to the parent."""
+def find_context(doc: Document, entities: Sequence[Entity], skeletons: Sequence[Skeleton]) -> Context:
+    """Who the document speaks for: the body (ingest's speaker, else the one body named in a report's
+    opening or its byline: a body, or a post and a name: 某县政协党组书记、主席 张三, else the body a
+    headline starts with: 叙州区政协：念好“三字诀”) and the person of a speech's byline. A body that only
+    meets for its parent (常委会, 主席会议: relation_words.tsv's acting_organ) gives way to the parent."""
     bodies = [e for e in entities if e.type in BODY_TYPES]
     if doc.speaker:
         for entity in sorted(bodies, key=lambda e: (e.type != "CPPCCBody", e.name)):
             if doc.speaker == entity.name or doc.speaker in entity.aliases:
-                return _acting_for(entity, bodies)
-        return None
-    found = _report_author(skeletons, bodies)
+                return Context(_acting_for(entity, bodies))
+        return Context(None)
+    found, speaker = _report_author(skeletons, bodies)
     if found is None and skeletons:
         found = _headline_body(skeletons[0])
-    return _acting_for(found, bodies) if found is not None else None
+    return Context(_acting_for(found, bodies) if found is not None else None, speaker)
 
 
-def _report_author(skeletons: Sequence[Skeleton], bodies: Sequence[Entity]) -> Entity | None:
+def _report_author(skeletons: Sequence[Skeleton], bodies: Sequence[Entity]) -> tuple[Entity | None, Entity | None]:
+    """The body (and the person, if a byline names one) a report's or speech's opening names."""
     words = relation_words()
     opening = skeletons[:3]
     if any(w in s.text for s in opening for w in words.not_report):
-        return None
+        return None, None
     for number, skeleton in enumerate(opening):
         if not any(w in skeleton.text for w in words.report_genre):
             continue
         named = {e.key: e for e in _authors(skeleton)}
         if len(named) == 1:
-            return next(iter(named.values()))
+            return next(iter(named.values())), None
         # a byline on the next line: "——在…交流会上的发言" then "沂南县政协", or a post and a name
         if not named and number + 1 < len(skeletons):
             byline = skeletons[number + 1]
             if len(byline.text) == 1 and byline.entities[0].type == "CPPCCBody":
-                return byline.entities[0]
+                return byline.entities[0], None
             if len(byline.text) == 1 and byline.entities[0].type == "Person" and byline.chains:
-                return _body_of_posts(byline.chains[0].positions, bodies)
-        return None
-    return None
+                return _body_of_posts(byline.chains[0].positions, bodies), byline.entities[0]
+        return None, None
+    return None, None
 
 
 def _body_of_posts(positions: Sequence[Entity], bodies: Sequence[Entity]) -> Entity | None:

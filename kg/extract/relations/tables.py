@@ -47,7 +47,7 @@ _CONDITIONS = frozenset({"", "named_object"})
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
 _WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report",
-                         "acting_organ"})
+                         "acting_organ", "attend", "hold", "consult_cue"})
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,9 @@ class Words:
     report_genre: tuple[str, ...]
     not_report: tuple[str, ...]
     acting_organ: tuple[str, ...]
+    attend: tuple[str, ...]
+    hold: tuple[str, ...]
+    consult_cue: tuple[str, ...]
 
 
 def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
@@ -205,5 +208,8 @@ def relation_words() -> Words:
         tuple(found["report_genre"]),
         tuple(found["not_report"]),
         tuple(found["acting_organ"]),
+        tuple(found["attend"]),
+        tuple(found["hold"]),
+        tuple(found["consult_cue"]),
     )
 
