@@ -30,7 +30,7 @@ from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
 from kg.extract.places import PlaceHit, SpanIndex, find_places
 from kg.extract.resolve import Resolver
-from kg.extract.terms import TermHit, find_terms, merged_by_ending, strip_quotes
+from kg.extract.terms import TermHit, find_rule_terms, find_terms, merged_by_ending, strip_quotes
 from kg.model import Document, Entity, Extraction, Sentence
 from kg.nlp import split_sentences
 from kg.settings import Settings
@@ -53,23 +53,31 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
 
     sentences = split_sentences(doc.norm)
     resolver = resolve_entities(doc, sentences, settings)
-    page = page_entities(doc, resolver.places, lambda page_doc, context: resolve_entities(page_doc, [], settings, context))
+    page = page_entities(
+        doc, resolver.places, lambda page_doc, context: resolve_entities(page_doc, [], settings, context, learned=False)
+    )
     entities = _with_metadata(doc, list(resolver.entities.values()), page)
     relations = find_relations(doc, sentences, entities, resolver.relations)
     return Extraction(doc, sentences, entities, relations)
 
 
 def resolve_entities(
-    doc: Document, sentences: list[Sentence], settings: Settings, context: Sequence[PlaceHit] = ()
+    doc: Document,
+    sentences: list[Sentence],
+    settings: Settings,
+    context: Sequence[PlaceHit] = (),
+    learned: bool = True,
 ) -> Resolver:
     """The entity stages on ``doc``: hits found, resolved into entities (``Resolver.entities``) with the
     relations resolution gives (gazetteer chains, locatedIn). ``context``: places of the article a page's
-    metadata lines belong to, for completing short forms there."""
+    metadata lines belong to, for completing short forms there; ``learned``: False leaves out the learned
+    Topic/Mechanism labeller (page lines name no topics)."""
     norm = doc.norm
     entries = lexicon.entries(settings.user_lexicons)
     places = find_places(norm)
     organs = find_organs(norm, places)
-    terms = find_terms(norm, entries, [(p.start, p.end) for p in places])
+    place_spans = [(p.start, p.end) for p in places]
+    terms = find_terms(norm, entries, place_spans) if learned else find_rule_terms(norm, entries, place_spans)
     organ_spans = [(o.start, o.end) for o in organs]
     publications = [(t.start, t.end) for t in terms if t.type == "Publication"]
     organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
@@ -81,8 +89,8 @@ def resolve_entities(
     organs.extend(p.organ for p in positions if p.organ.parent is not None and p.organ not in organs)
     organs.sort(key=lambda o: o.start)
     # a name inside a longer place (曹娥 of 曹娥街道) is the place's; otherwise a person's name wins
-    place_spans = SpanIndex((p.start, p.end) for p in places)
-    persons = [p for p in persons if not place_spans.covers(p.start, p.end)]
+    place_index = SpanIndex(place_spans)
+    persons = [p for p in persons if not place_index.covers(p.start, p.end)]
     person_spans = SpanIndex((p.start, p.end) for p in persons)
     places = [p for p in places if not person_spans.overlaps(p.start, p.end)]
 

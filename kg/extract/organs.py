@@ -17,7 +17,7 @@ from functools import lru_cache
 from kg.extract import words
 from kg.extract.places import PlaceHit, SpanIndex, level_words
 from kg.lexicon import read_table
-from kg.text import CJK, CPPCC, NUMBER, ORDINAL, QUOTES
+from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
 
 _CJK = CJK
 _QUOTES = QUOTES
@@ -107,18 +107,27 @@ def _implied(word: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _level_words_ending() -> dict[str, tuple[str, ...]]:
+    """Level words by their last character, longest first (自治州 before 州)."""
+    table: dict[str, list[str]] = {}
+    for word in level_words():
+        table.setdefault(word[-1], []).append(word)
+    return {k: tuple(v) for k, v in table.items()}
+
+
 def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[PlaceHit | None, str, int] | None:
     """The place or level word ending at ``at``: (place, level word, start) or None."""
     if at in places_by_end:
         place = places_by_end[at]
         return place, "", place.start
-    for word in level_words():
+    for word in _level_words_ending().get(norm[at - 1] if at > 0 else "", ()):
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
             before = norm[start - 1] if start > 0 else ""
             if before and before in _chars("generic_before_level"):
                 return None
-            if before and re.match(f"[{_CJK}]", before) and word in _roles_set("named_level"):
+            if before and CJK_CHAR.match(before) and word in _roles_set("named_level"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
                 # (民族地区政协), unless a verb or preposition ends there (报送|镇党委, 向|镇政府)
                 if not _after_verb(norm, start):
@@ -200,7 +209,7 @@ def _publication_follows(norm: str, end: int) -> bool:
     for word in _roles_set("publication_after"):
         if norm.startswith(word, end):
             after = norm[end + len(word) : end + len(word) + 2]
-            return not after or not re.match(f"[{_CJK}]", after[0]) or after in _roles_set("publication_byline")
+            return not after or not CJK_CHAR.match(after[0]) or after in _roles_set("publication_byline")
     return False
 
 
@@ -286,9 +295,12 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
     if direct is not None and not direct.group(1):
         best = direct.end()
     described = _roles_set("cppcc_sub_described")
+    firsts = {w[0] for w in described}
     for i in range(at + 1, min(len(norm), at + _SUB_DESCRIPTOR_MAX + 1)):
-        if not re.match(f"[{_CJK}]", norm[i - 1]) and norm[i - 1] not in _QUOTES:
+        if not CJK_CHAR.match(norm[i - 1]) and norm[i - 1] not in _QUOTES:
             break
+        if norm[i] not in firsts:
+            continue
         word = next((w for w in described if norm.startswith(w, i)), None)
         if word is not None and (best is None or i + len(word) > best) and _descriptor(norm[at:i]):
             best = i + len(word)
@@ -358,7 +370,7 @@ def _set_up_groups(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
 def _descriptor_start(norm: str, at: int) -> int:
     """Where the descriptor before ``at`` starts: after the last verb, function word or punctuation."""
     run = at
-    while run > 0 and at - run < _SET_UP_WINDOW and (re.match(f"[{_CJK}]", norm[run - 1]) or norm[run - 1] in _QUOTES):
+    while run > 0 and at - run < _SET_UP_WINDOW and (CJK_CHAR.match(norm[run - 1]) or norm[run - 1] in _QUOTES):
         run -= 1
     start = at
     pos = at
@@ -374,7 +386,7 @@ def _descriptor_start(norm: str, at: int) -> int:
 
 def _stands_alone(norm: str, at: int, end: int) -> bool:
     """True when the word at ``at`` follows punctuation or a one-character function word (由党组书记)."""
-    if at == 0 or not re.match(f"[{_CJK}]", norm[at - 1]):
+    if at == 0 or not CJK_CHAR.match(norm[at - 1]):
         return True
     context = norm[max(0, at - 3) : end]
     offset = at - max(0, at - 3)
@@ -452,7 +464,7 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
         at = norm.find(ending)
         while at >= 0:
             for size in range(2, _DEPARTMENT_MAX + 1):
-                if at - size < 0 or not re.match(f"[{_CJK}]", norm[at - size]):
+                if at - size < 0 or not CJK_CHAR.match(norm[at - size]):
                     break
                 spans.append((at - size, at + len(ending)))
             at = norm.find(ending, at + 1)
@@ -503,7 +515,7 @@ def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
             continue
         if spans.overlaps(ds, de):
             continue
-        if ds > 0 and re.match(f"[{_CJK}]", norm[ds - 1]):
+        if ds > 0 and CJK_CHAR.match(norm[ds - 1]):
             continue
         found.append(OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], None, "", norm[ds:de], de, needs_parent=True))
     return found

@@ -79,8 +79,16 @@ def _followers() -> tuple[str, ...]:
     return tuple(sorted(word_set("name_followers.txt"), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _followers_by_first() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for word in _followers():
+        table.setdefault(word[0], []).append(word)
+    return {k: tuple(v) for k, v in table.items()}
+
+
 def _follower_at(norm: str, i: int) -> bool:
-    return any(norm.startswith(w, i) for w in _followers())
+    return i < len(norm) and norm.startswith(_followers_by_first().get(norm[i], ()), i)
 
 
 def parse_name(norm: str, p: int) -> tuple[int, int] | None:

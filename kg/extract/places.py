@@ -306,6 +306,7 @@ def _place_words() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in kinds.items()}
 
 
+@lru_cache(maxsize=64)
 def _not_after(suffix: str) -> str:
     """Characters that, right after the level word ``suffix``, make it no place (村民, 村干部; 镇上)."""
     words = _place_words()
