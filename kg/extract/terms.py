@@ -604,6 +604,9 @@ def _closer_at(text: str, closers: tuple[str, ...]) -> int:
     return best
 
 
+_SEGMENT = re.compile(f"[{_CJK}、“”]{{2,60}}")
+
+
 def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     """Topics listed after an opener (kg/data/topic_triggers.tsv): 围绕 X、Y 开展协商; after a weaker opener
     (对/从/包括/推动解决 …) only a list closed by 等/方面/事宜 … counts (对 X、Y 等作了调研); and quoted
@@ -618,17 +621,21 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     hits: list[TermHit] = []
     for match in _topic_opener().finditer(norm):
         begin = match.end()
-        if not (_word_edge(norm, match.start()) and _word_edge(norm, begin)):
-            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own
         if norm.startswith(table.get("aspect", ()), begin):
             begin += 1
-        segment = re.match(f"[{_CJK}、“”]{{2,60}}", norm[begin:])
+        segment = _SEGMENT.match(norm, begin)
         if not segment:
             continue
         text = segment.group()
-        quotes = _quote_run(text) if match.group() in strong or match.group() in quote_only else 0
-        if match.group() in quote_only:
-            if quotes and not norm.endswith(table.get("causative", ()), 0, match.start()):  # 让协商“有温度”: 协商 is the subject  # 协商“X”建设: the quotes, and a topic head written after them
+        opener = match.group()
+        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in list_closes):
+            continue  # the cheap tests first: most weak openers (对, 以) have no list after them
+        if not (_word_edge(norm, match.start()) and _word_edge(norm, match.end())):
+            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own
+        quotes = _quote_run(text) if opener in strong or opener in quote_only else 0
+        if opener in quote_only:
+            # 协商“X”建设: the quotes, and a topic head written after them; not 让协商“有温度” (协商 is the subject)
+            if quotes and not norm.endswith(table.get("causative", ()), 0, match.start()):
                 rest = text[quotes:]
                 head = next((w for w in (*table.get("quote_tail", ()), *table.get("topic_head", ())) if rest.startswith(w)), "")
                 hits.extend(_topic_items(norm, begin, text[: quotes + len(head)], place_starts))
@@ -642,10 +649,10 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
             if not rest.startswith(closes) and not _continues_name(rest, table):
                 hits.extend(_topic_items(norm, begin, text[:quotes], place_starts))  # 就“X”邀请…: the quotes alone
                 continue
-        if match.group() in strong:
+        if opener in strong:
             cut = _closer_at(text, closes)
             after = begin + len(text)
-            if cut < 0 and match.group() in to_comma and after < len(norm) and norm[after] in "，,。\n":
+            if cut < 0 and opener in to_comma and after < len(norm) and norm[after] in "，,。\n":
                 if norm[after] in "。\n" or not _topic_opener().match(norm, after + 1):
                     cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
         else:
@@ -761,27 +768,37 @@ def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
     return len(item) >= 5 and item.endswith(table.get("slogan_tail", ()))
 
 
+@lru_cache(maxsize=1)
+def _frames() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The unquoted frame (议题为X，) and the quoted one (议题是“X”) of kg/data/topic_triggers.tsv, compiled."""
+    table = _topic_words()
+    plain, quoted = table.get("plain_frame", ()), table.get("quote_frame", ())
+    return (
+        re.compile("(?:" + "|".join(map(re.escape, plain)) + f")[：:]?([{_CJK}]{{3,16}})(?=[，。；,;\n])") if plain else None,
+        re.compile("(?:" + "|".join(map(re.escape, quoted)) + ")[：:]?(?=“)") if quoted else None,
+    )
+
+
+_QUOTE_AT = re.compile("“([^“”\n]{2,40})”")
+
+
 def _framed_topics(norm: str) -> list[TermHit]:
     """Subjects after a frame of their own: 议题是“X”, 主题为“X”“Y”, and unquoted 议题为X，."""
     table = _topic_words()
-    frames = table.get("quote_frame", ())
+    plain, quoted = _frames()
     hits: list[TermHit] = []
-    plain = table.get("plain_frame", ())
-    if plain:
-        for match in re.finditer("(?:" + "|".join(map(re.escape, plain)) + f")[：:]?([{_CJK}]{{3,16}})(?=[，。；,;\n])", norm):
-            item = match.group(1)
-            if not _not_a_topic(item, table) and item not in table.get("stop", ()):
-                hits.append(TermHit(match.start(1), match.end(1), "Topic", item, item))
-    if not frames:
-        return hits
-    for match in re.finditer("(?:" + "|".join(map(re.escape, frames)) + ")[：:]?(?=“)", norm):
+    for match in plain.finditer(norm) if plain else ():
+        item = match.group(1)
+        if not _not_a_topic(item, table) and item not in table.get("stop", ()):
+            hits.append(TermHit(match.start(1), match.end(1), "Topic", item, item))
+    for match in quoted.finditer(norm) if quoted else ():
         at = match.end()
-        while (quote := re.match("“([^“”\n]{2,40})”", norm[at:])) is not None:
+        while (quote := _QUOTE_AT.match(norm, at)) is not None:
             inner = quote.group(1)
             cls = _class_of_ending(inner)
             if cls is None or cls[1] == "Topic" or len(inner) == len(cls[0]):
                 hits.append(TermHit(at + 1, at + 1 + len(inner), "Topic", inner, inner))
-            at += quote.end()
+            at = quote.end()
             if norm.startswith("、", at):
                 at += 1
     return hits
