@@ -468,6 +468,29 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
         {("吴川", "participatesIn", "全省政协工作会议")},
     ),
+    (
+        "adoptsMechanism: a body that meets for its parent adopts for it; 把…与…衔接",
+        "剑阁县政协主席会议对协商成果实行“清单”管理。剑阁县政协把“四议两公开”工作法与院坝协商衔接。",
+        [(B, "剑阁县政协主席会议", "剑阁县政协主席会议"), (B, "剑阁县政协", "剑阁县政协"), (M, "清单管理", "清单”管理"),
+         (M, "四议两公开工作法", "四议两公开”工作法"), (F, "院坝协商", "院坝协商")],
+        {("剑阁县政协", "adoptsMechanism", "清单管理"), ("剑阁县政协", "adoptsMechanism", "四议两公开工作法")},
+        {("剑阁县政协主席会议", "adoptsMechanism", "清单管理")},
+    ),
+    (
+        "runsPlatform: 推动 a platform",
+        "剑阁县政协推动“剑门议事”平台向村组延伸。",
+        [(B, "剑阁县政协", "剑阁县政协"), (F, "剑门议事", "剑门议事")],
+        {("剑阁县政协", "runsPlatform", "剑门议事")},
+        set(),
+    ),
+    (
+        "visits: where the group a person led goes, and who joined the visit",
+        "苍溪县政协主席罗明带队到陵江镇调研。考察组走进白鹤村察看村道。旺苍县政协副主席李强也参加了考察。",
+        [(T, "苍溪县政协主席", "苍溪县政协主席"), (N, "罗明", "罗明"), (P, "陵江镇", "陵江镇"), (P, "白鹤村", "白鹤村"),
+         (T, "旺苍县政协副主席", "旺苍县政协副主席"), (N, "李强", "李强")],
+        {("罗明", "leads", "陵江镇"), ("罗明", "visits", "白鹤村"), ("李强", "visits", "白鹤村"), ("李强", "visits", "陵江镇")},
+        set(),
+    ),
 ]
 
 SPEAKERS = {"adoptsMechanism: subject dropped, the document's speaker body": "癸市政协",

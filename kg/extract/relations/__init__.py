@@ -43,9 +43,9 @@ from kg.extract.relations.matching import from_patterns
 from kg.extract.relations.meetings import at_meetings, attendance
 from kg.extract.relations.names import from_names
 from kg.extract.relations.places import from_place_chains
-from kg.extract.relations.rules import accompanies, from_counts, from_titles
+from kg.extract.relations.rules import accompanies, from_counts, from_titles, group_visits
 from kg.extract.relations.skeleton import Kept, make_skeleton, top_level_spans
-from kg.extract.relations.subjects import find_context
+from kg.extract.relations.subjects import acting_parents, find_context
 from kg.extract.relations.tables import PATTERNS_FILE, WORDS_FILE, Pattern, patterns
 from kg.model import Document, Entity, EntityKey, Quantity, Relation, Sentence
 
@@ -69,15 +69,28 @@ def find_relations(
     found = [r for r in known if r.predicate != "locatedIn" or placed.get(r.subject, r.object) == r.object]
     found.extend(named)
     found.extend(from_place_chains(doc, entities))
-    found.extend(from_patterns(skeletons, context, {e.type for e in entities}))
+    found.extend(_by_parents(from_patterns(skeletons, context, {e.type for e in entities}), acting_parents(entities)))
     found.extend(at_meetings(skeletons, found, entities))
     found.extend(attendance(skeletons, found, context))
     for skeleton in skeletons:
         found.extend(from_titles(skeleton))
     found.extend(accompanies(skeletons, found))
+    found.extend(group_visits(skeletons, found))
     for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
         found.extend(from_counts(doc, sentence, skeleton, spans_in, context))
     return _dedupe(found)
+
+
+_FOR_PARENT = frozenset({"adoptsMechanism"})
+"""Predicates where a body that meets for its parent (县政协主席会议) acts for the parent (县政协)."""
+
+
+def _by_parents(relations: list[Relation], parents: dict[EntityKey, EntityKey]) -> list[Relation]:
+    return [
+        Relation(parents[r.subject], r.predicate, r.object, r.sentence)
+        if r.predicate in _FOR_PARENT and r.subject in parents else r
+        for r in relations
+    ]
 
 
 def _object_key(obj: EntityKey | Quantity) -> tuple[str, ...]:

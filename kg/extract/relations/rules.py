@@ -2,6 +2,7 @@
 
     from_titles(skeleton)                 -> holdsPosition of each title chain
     accompanies(skeletons, found)         -> persons listed before 陪同 accompany the leader
+    group_visits(skeletons, found)        -> where a led group goes, its leader (and who joined) visits
     from_counts(doc, sentence, skeleton, spans, context) -> hasQuantity of the clause's subject
 """
 
@@ -55,6 +56,52 @@ def accompanies(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> lis
                 Relation(p.key, "accompanies", leader, skeleton.index) for p in persons if p and p.key != leader
             )
     return relations
+
+
+def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> list[Relation]:
+    """A group led by a person (带队到白鹭镇; then 考察组走进松溪村) goes where its leader goes: places the
+    group visits in the next sentences (a clause whose subject is a group word of relation_words.tsv,
+    group_subject) are visited by the leader, and every place of the visit by those who joined it
+    (join_visit: 也参加了考察; 陪同调研)."""
+    words = relation_words()
+    leaders: dict[int, EntityKey] = {}
+    for relation in found:
+        if relation.predicate == "leads":
+            leaders.setdefault(relation.sentence, relation.subject)
+    relations: list[Relation] = []
+    leader: tuple[int, EntityKey] | None = None
+    visited: list[EntityKey] = []
+    for skeleton in skeletons:
+        if skeleton.index in leaders:
+            leader = (skeleton.index, leaders[skeleton.index])
+            visited = [r.object for r in found if r.sentence == skeleton.index and r.subject == leader[1]
+                       and r.predicate in ("leads", "visits") and isinstance(r.object, tuple) and r.object[0] == "Place"]
+            continue
+        if leader is None or skeleton.index - leader[0] > _VISIT_SPAN:
+            continue
+        for start, end in skeleton.clauses:
+            head = words.subject_prefix.match(skeleton.text, start)
+            at = head.end() if head is not None else start
+            if not skeleton.text.startswith(words.group_subject, at):
+                continue
+            verb = min((i for i in (skeleton.text.find(w, at, end) for w in words.visit_verb) if i >= 0), default=-1)
+            if verb < 0:
+                continue
+            for place in skeleton.entities_at(skeleton.marks_between(verb, end)):
+                if place.type == "Place":
+                    relations.append(Relation(leader[1], "visits", place.key, skeleton.index))
+                    visited.append(place.key)
+        if any(w in skeleton.text for w in words.join_visit):
+            relations.extend(
+                Relation(person.key, "visits", place, skeleton.index)
+                for person in skeleton.entities if person.type == "Person" and person.key != leader[1]
+                for place in dict.fromkeys(visited)
+            )
+    return relations
+
+
+_VISIT_SPAN = 5
+"""How many sentences after its leader is named a group's visit is still told."""
 
 
 def from_counts(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton
 from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
-from kg.model import Document, Entity
+from kg.model import Document, Entity, EntityKey
 
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]")
@@ -206,6 +206,17 @@ def _headline_body(skeleton: Skeleton) -> Entity | None:
         if entity is not None and entity.type in BODY_TYPES:
             return entity
     return None
+
+
+def acting_parents(entities: Sequence[Entity]) -> dict[EntityKey, EntityKey]:
+    """Each body that meets for its parent (常委会, 主席会议) -> that parent, where the text names it."""
+    bodies = [e for e in entities if e.type in BODY_TYPES]
+    found: dict[EntityKey, EntityKey] = {}
+    for body in bodies:
+        parent = _acting_for(body, bodies)
+        if parent is not body:
+            found[body.key] = parent.key
+    return found
 
 
 def _acting_for(body: Entity, bodies: Sequence[Entity]) -> Entity:

@@ -47,7 +47,7 @@ _CONDITIONS = frozenset({"", "named_object"})
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
 _WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report",
-                         "acting_organ", "attend", "hold", "consult_cue"})
+                         "acting_organ", "attend", "hold", "consult_cue", "group_subject", "visit_verb", "join_visit"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ class Words:
     attend: tuple[str, ...]
     hold: tuple[str, ...]
     consult_cue: tuple[str, ...]
+    group_subject: tuple[str, ...]
+    visit_verb: tuple[str, ...]
+    join_visit: tuple[str, ...]
 
 
 def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
@@ -211,5 +214,8 @@ def relation_words() -> Words:
         tuple(found["attend"]),
         tuple(found["hold"]),
         tuple(found["consult_cue"]),
+        tuple(found["group_subject"]),
+        tuple(found["visit_verb"]),
+        tuple(found["join_visit"]),
     )
 
