@@ -211,7 +211,7 @@ def _quoted(norm: str) -> list[TermHit]:
             middle = tail[: k - len(cls[0])] if cls else ""
             if cls and cls[2] == "in" and not _glued_middle(middle.removeprefix("的") if cls[1] == "Mechanism" else middle):
                 continue  # “老旧小区改造”召开专题协商会: a verb between the quote and the ending
-            if cls and named and cls[0] in _term_words()["unquoted_too_loose"] and not (own is not None and cls[1] == own[1] == "Event"):
+            if cls and named and cls[0] in _term_words()["unquoted_too_loose"] and cls[1] != "Event":
                 break  # “协商成果督办制度”管理: the quote is named by its own ending, 管理 is the verb
             if cls and cls[2] == "in" and (
                 len(tail[: k - len(cls[0])].removeprefix("的")) > 4 or tail.startswith(_term_words()["deictic_start"])
