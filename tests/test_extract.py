@@ -251,3 +251,8 @@ def test_quoted_names(text: str, type_: str, name: str) -> None:
 def test_a_quote_after_a_topic_opener_is_no_platform() -> None:
     found = {(e.type, e.name) for e in extract_text("东沟村就“高标准农田建设后期管护”协商议事。").entities}
     assert ("Platform", "高标准农田建设后期管护") not in found
+
+
+@pytest.mark.parametrize("text", ["确保“有人议事、有处议事”。", "形成“线下工作室＋线上议事厅”的协商网络。"])
+def test_quoted_clauses_are_no_platform(text: str) -> None:
+    assert not any(e.type == "Platform" for e in extract_text(text).entities)

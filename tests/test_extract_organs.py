@@ -110,3 +110,34 @@ NOT_ORGANS = [
 @pytest.mark.parametrize(("text", "wrong"), NOT_ORGANS)
 def test_not_organs(text: str, wrong: str) -> None:
     assert not any(name == wrong for type_, name in _entities(text) if type_ != "Position")
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("重庆市政协在14个区县政协开展试点。", "县政协"),
+        ("8个县（市）区政协作交流发言。", "区政协"),
+        ("驻社区政协委员参加协商。", "社区政协"),
+        ("南坪街道政协委员工作站站长欧阳蓉介绍。", "南坪街道政协"),
+    ],
+)
+def test_generic_and_sub_county_committees_are_no_bodies(text: str, wrong: str) -> None:
+    assert not any(t == "CPPCCBody" and n.endswith(wrong) and n != "南坪街道政协委员工作站" for t, n in _entities(text))
+
+
+def test_a_county_named_only_in_the_footer_completes_the_article(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract import extract_document
+    from kg.ingest import read_documents
+
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "县政协召开协商议事会\n当前位置：首页 > 政协动态\n发布日期：2025-11-07　信息来源：县政协办公室\n\n"
+        "11月5日，县政协在白鹭镇召开协商议事会。县政协副主席田茂林主持。\n\n"
+        "版权所有：中国人民政治协商会议来凤县委员会　鄂ICP备10002233号-1\n",
+        encoding="utf-8",
+    )
+    [doc] = read_documents(path)
+    found = {(e.type, e.name) for e in extract_document(doc).entities}
+    assert ("CPPCCBody", "来凤县政协") in found
+    assert ("CPPCCBody", "县政协") not in found
+    assert ("Position", "来凤县政协副主席") in found

@@ -188,3 +188,15 @@ def test_names_by_speech_verbs_lists_and_photo_credits(text: str, persons: set[s
 def test_no_extra_names(text: str) -> None:
     found = {n for t, n in _names(text) if t == "Person"}
     assert found <= {"李明"}
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("政协委员和镇村干部坐在一起。", "和镇"),
+        ("作者：平远县政协", "平远县"),
+        ("地址：宜宾市叙州区南岸东区长江大道西段", "江大道"),
+    ],
+)
+def test_no_name_from_a_conjunction_a_place_or_a_word_after_a_title(text: str, wrong: str) -> None:
+    assert ("Person", wrong) not in _names(text)

@@ -91,3 +91,19 @@ def test_places_below_the_county_have_a_level_and_lie_within(tmp_path: Path) -> 
     assert ("横江镇", township, "叙州区") in rows
     assert ("柏溪街道", township, "叙州区") in rows
     assert ("新华村", village, "横江镇") in rows
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("围绕金沙江生态保护开展专题协商。", "金沙江"), ("考察曹娥江沿岸滨水空间。", "曹娥江")],
+)
+def test_rivers_jieba_knows(text: str, place: str) -> None:
+    assert place in _places(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [("为建设“长江首城”贡献力量。", "长江"), ("小平同志家乡的近邻。", "平同志家乡"), ("经验做法被《江苏政协》刊发。", "江苏省")],
+)
+def test_no_place_in_slogans_words_or_outlets(text: str, wrong: str) -> None:
+    assert wrong not in _places(text)

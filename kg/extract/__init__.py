@@ -28,7 +28,7 @@ from kg import lexicon
 from kg.extract.metadata import metadata_entities, page_entities
 from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
-from kg.extract.places import PlaceHit, SpanIndex, find_places
+from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places
 from kg.extract.resolve import Resolver
 from kg.extract.terms import TermHit, find_rule_terms, find_terms, merged_by_ending, strip_quotes
 from kg.model import Document, Entity, Extraction, Sentence
@@ -52,7 +52,9 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
     from kg.extract.relations import find_relations
 
     sentences = split_sentences(doc.norm)
-    resolver = resolve_entities(doc, sentences, settings)
+    # the county a site names only in its footer (中国人民政治协商会议来凤县委员会) completes the article's
+    # short forms (县政协) once the article's own places are tried
+    resolver = resolve_entities(doc, sentences, settings, find_places(doc.page) if doc.page else ())
     page = page_entities(
         doc, resolver.places, lambda page_doc, context: resolve_entities(page_doc, [], settings, context, learned=False)
     )
@@ -81,6 +83,8 @@ def resolve_entities(
     organ_spans = [(o.start, o.end) for o in organs]
     publications = [(t.start, t.end) for t in terms if t.type == "Publication"]
     organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
+    # a place inside an outlet's name (江苏 of 《江苏政协》, 遂宁 of 遂宁日报) is part of that name
+    places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in publications)]
     for term in terms:
         if term.type in _ORGAN_TYPES and not any(a < term.end and term.start < b for a, b in organ_spans):
             organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
@@ -102,7 +106,7 @@ def resolve_entities(
         name, place = resolver.organ_name(organ, organ_names)
         organ_names[organ.start] = name
         key = resolver.add(organ.type, name, organ.start, organ.end)
-        if organ.base_end < organ.end:
+        if organ.base_end < organ.end and not _below_county(organ):
             base = name[: len(name) - organ.sub_chars]
             resolver.add(organ.type, base, organ.start, organ.base_end)
         if place is not None:
@@ -131,6 +135,11 @@ def resolve_entities(
                 name = platforms[0][1]
         resolver.add(term.type, name, term.start, term.end)
     return resolver
+
+
+def _below_county(organ: OrganHit) -> bool:
+    """A committee's unit named after a town or street (南坪街道政协委员工作站): no committee of the town."""
+    return organ.type == "CPPCCBody" and organ.place is not None and organ.place.level in SUB_COUNTY_LEVELS
 
 
 def _with_metadata(doc: Document, entities: list[Entity], page: list[Entity]) -> list[Entity]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import words
-from kg.extract.places import PlaceHit, SpanIndex, level_words
+from kg.extract.places import PlaceHit, SpanIndex, level_chars_above_town, level_words, levels_of
 from kg.lexicon import read_table
 from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
 
@@ -116,8 +116,12 @@ def _level_words_ending() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[PlaceHit | None, str, int] | None:
-    """The place or level word ending at ``at``: (place, level word, start) or None."""
+def _prefix(
+    norm: str, at: int, places_by_end: dict[int, PlaceHit], cppcc: bool = False
+) -> tuple[PlaceHit | None, str, int] | None:
+    """The place or level word ending at ``at``: (place, level word, start) or None. A bare level word
+    after another one or a count (区县政协, 8个县政协) is generic; a committee (``cppcc``) stands for no
+    place below the county (驻社区政协委员)."""
     if at in places_by_end:
         place = places_by_end[at]
         return place, "", place.start
@@ -125,7 +129,9 @@ def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[Pla
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
             before = norm[start - 1] if start > 0 else ""
-            if before and before in _chars("generic_before_level"):
+            if before and (before in _chars("generic_before_level") or before in level_chars_above_town()):
+                return None
+            if cppcc and word in _roles_set("named_level") and not set(levels_of(word)) & _ABOVE_TOWN_LEVELS:
                 return None
             if before and CJK_CHAR.match(before) and word in _roles_set("named_level"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
@@ -136,6 +142,7 @@ def _prefix(norm: str, at: int, places_by_end: dict[int, PlaceHit]) -> tuple[Pla
     return None
 
 
+_ABOVE_TOWN_LEVELS = frozenset({"province", "city", "county"})
 _OPENS_ORGAN = frozenset({"v", "p", "c", "vn", "d"})
 
 
@@ -221,7 +228,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     for match in pats["head"].finditer(norm):
         head = match.group(1)
         hs, he = match.span(1)
-        prefix = _prefix(norm, hs, places_by_end)
+        prefix = _prefix(norm, hs, places_by_end, head in cppcc_heads)
         party = _party_before(norm, prefix[2]) if prefix is not None and head in _roles_set("party_committee") else ""
         extension = next((w for w, h in _roles().get("party_committee_extension", []) if h == head), "")
         if party and extension and norm.startswith(extension, he):
@@ -463,6 +470,9 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
     for ending in _roles_set("bureau_end"):
         at = norm.find(ending)
         while at >= 0:
+            if norm[at + len(ending) : at + len(ending) + 1] in tuple(_not_after(ending)):
+                at = norm.find(ending, at + 1)
+                continue  # 委员, 委会: another word
             for size in range(2, _DEPARTMENT_MAX + 1):
                 if at - size < 0 or not CJK_CHAR.match(norm[at - size]):
                     break

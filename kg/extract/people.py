@@ -169,6 +169,7 @@ def find_people(
     places = places or []
     pattern, kinds = _titles()
     organ_by_end = {o.end: o for o in organs}
+    named = SpanIndex([(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places if p.candidates])
     persons: list[PersonHit] = []
     positions: list[PositionHit] = []
     sentence_of = _sentence_index(norm, sentences)
@@ -176,6 +177,8 @@ def find_people(
     last_sentence = -1
     pending: list[PositionHit] = []
     for ts, te, title in _title_matches(norm, organs):
+        if _runs_on(norm, ts, te):
+            continue  # 区长 of 南岸东区长江大道: the title's last character starts another word
         sentence = sentence_of[ts]
         if sentence != last_sentence:
             last_organ, pending, last_sentence = None, [], sentence
@@ -215,8 +218,8 @@ def find_people(
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
             pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
         span = parse_name(norm, te)
-        if span is None or not _plausible(norm, *span):
-            continue
+        if span is None or not _plausible(norm, *span) or named.overlaps(*span):
+            continue  # 作者：平远县政协 — a place or organ after a role word is no name
         names = [span]
         while names[-1][1] < len(norm):
             gap = _list_gap(norm, names[-1][1], kind == "byline")
@@ -376,6 +379,15 @@ def _chain() -> str:
 _SPACES = re.compile(r"[ \u3000]+")
 
 
+def _runs_on(norm: str, ts: int, te: int) -> bool:
+    """True when jieba reads the title's last character as the start of a place word running past it
+    (长江 of 东区长江大道)."""
+    window = norm[max(0, ts - 2) : te + 3]
+    at = te - 1 - max(0, ts - 2)
+    word = words.word_at(window, at)
+    return len(word) >= 2 and words.is_boundary(window, at) and words.tag(word).startswith("ns")
+
+
 def _head_place(ts: int, title: str, places: list[PlaceHit]) -> OrganHit:
     """The place a government head's title belongs to, as an organ of kind "place": the place written
     right before it (平远县县长), else the place its level character stands for (县长, 副镇长)."""
@@ -476,8 +488,8 @@ def _plausible(norm: str, start: int, end: int) -> bool:
         return False
     if len(first) == 1 and words.tag(first) in _FUNCTION_TAGS:
         second = words.word_at(span, 1)
-        if len(second) >= 2 and words.tag(second):
-            return False
+        if (len(second) >= 2 and words.tag(second)) or words.tag(first) == "c":
+            return False  # 和群众, 和镇村干部: a conjunction, not a surname
     if size == 4 and norm[start : start + 2] not in compound:
         last = words.word_at(span, 3)
         if len(last) >= 2 and words.tag(last) and not words.tag(last).startswith("nr"):

@@ -419,5 +419,53 @@ def _word_edge(
 def find_places(norm: str) -> list[PlaceHit]:
     hits = _gazetteer_hits(norm)
     hits.extend(_pattern_hits(norm, hits))
+    hits.extend(_natural_features(norm, hits))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+_FEATURE_MIN = 3
+"""Characters a river, lake or mountain's name must have to be taken on jieba's word alone (金沙江, not 长江
+in a slogan)."""
+
+
+@lru_cache(maxsize=1)
+def _feature_endings() -> str:
+    return "".join(_place_words().get("feature_end", ()))
+
+
+def _natural_features(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
+    """Rivers, lakes and mountains jieba's dictionary knows as place names (金沙江, 曹娥江, 大渡河): a word of
+    at least _FEATURE_MIN characters tagged ns, ending in a feature character, outside quotes, not the start
+    of a longer place (金沙江畔 is still 金沙江; 七星山社区 is the community's)."""
+    endings = _feature_endings()
+    if not endings:
+        return []
+    occupied = SpanIndex((h.start, h.end) for h in taken)
+    quotes: SpanIndex | None = None
+    found: list[PlaceHit] = []
+    at = 0
+    for match in re.finditer(f"[{endings}]", norm):
+        e = match.end()
+        left = max(0, e - 6)
+        window = norm[left : e + 2]
+        word = words.word_at(window, e - 1 - left)
+        start = e - len(word)
+        if len(word) < _FEATURE_MIN or start < at or not words.is_boundary(window, e - left):
+            continue
+        if not words.tag(word).startswith("ns") or occupied.overlaps(start, e) or word in _levels():
+            continue
+        if norm.startswith(level_words_tuple(), e):
+            continue
+        if quotes is None:
+            quotes = SpanIndex(m.span() for m in _QUOTED.finditer(norm))
+        if quotes.overlaps(start, e):
+            continue
+        found.append(PlaceHit(start, e, word, word, "", [], ""))
+        at = e
+    return found
+
+
+@lru_cache(maxsize=1)
+def level_words_tuple() -> tuple[str, ...]:
+    return tuple(level_words())

@@ -256,6 +256,8 @@ def _quoted(norm: str) -> list[TermHit]:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             continue
         cls = _class_of_ending(inner_clean)
+        if cls is not None and cls[1] == "Platform" and _slogan_like(inner_clean):
+            continue  # “有人议事、有处议事”: clauses ending in a platform's word
         if cls is not None and len(inner_clean) > len(cls[0]):
             hits.append(TermHit(qs, qe, cls[1], strip_quotes(inner), norm[qs:qe]))
         elif "·" in inner and not re.search(r"[，。、]", inner):
@@ -292,6 +294,15 @@ def _venue_within(tail: str, limit: int) -> int:
         if cls and cls[1] == "Platform" and cls[2] == "in" and len(cls[0]) >= 2 and _glued_middle(tail[: k - len(cls[0])]):
             return k
     return 0
+
+
+_SLOGAN_MARKS = "、，,＋+"
+
+
+def _slogan_like(inner: str) -> bool:
+    """A quote of clauses or a formula (有人议事、有处议事; 有事好商量，众人的事情由众人商量; 线下工作室＋线上
+    议事厅): not one platform's name, whatever its last word."""
+    return any(mark in inner for mark in _SLOGAN_MARKS)
 
 
 _TAIL = 12
