@@ -141,3 +141,13 @@ def test_a_county_named_only_in_the_footer_completes_the_article(tmp_path) -> No
     assert ("CPPCCBody", "来凤县政协") in found
     assert ("CPPCCBody", "县政协") not in found
     assert ("Position", "来凤县政协副主席") in found
+
+
+@pytest.mark.parametrize("text", ["议题由乡镇党委审定后实施。", "由乡镇党委副书记担任主任。"])
+def test_towns_in_general_have_no_committee(text: str) -> None:
+    assert not any(t == "PartyGovOrgan" for t, _ in _entities(text))
+
+
+def test_commissions_after_a_level_word() -> None:
+    found = _entities("区城管委、市经信委负责同志参加。遂宁市船山区")
+    assert ("PartyGovOrgan", "遂宁市经信委") in found

@@ -107,3 +107,13 @@ def test_rivers_jieba_knows(text: str, place: str) -> None:
 )
 def test_no_place_in_slogans_words_or_outlets(text: str, wrong: str) -> None:
     assert wrong not in _places(text)
+
+
+def test_a_former_name_is_an_alias() -> None:
+    found = _places("年画村原名射箭台村，是年画的产地。")
+    assert "射箭台村" in found["年画村"]
+    assert "射箭台村" not in found
+
+
+def test_no_place_inside_a_company_name() -> None:
+    assert not _places("技术支持：德阳旌城信息技术有限公司")

@@ -28,10 +28,10 @@ from kg import lexicon
 from kg.extract.metadata import metadata_entities, page_entities
 from kg.extract.organs import OrganHit, find_organs
 from kg.extract.people import find_people
-from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places
+from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, company_spans, find_places, other_names
 from kg.extract.resolve import Resolver
 from kg.extract.terms import TermHit, find_rule_terms, find_terms, merged_by_ending, strip_quotes
-from kg.model import Document, Entity, Extraction, Sentence
+from kg.model import Document, Entity, EntityKey, Extraction, Sentence
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
@@ -85,6 +85,10 @@ def resolve_entities(
     organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
     # a place inside an outlet's name (江苏 of 《江苏政协》, 遂宁 of 遂宁日报) is part of that name
     places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in publications)]
+    # a place inside a company's name (德阳旌城信息技术有限公司) is part of that name; companies are no entities
+    companies = SpanIndex(company_spans(norm))
+    places = [p for p in places if not companies.covers(p.start, p.end)]
+    organs = [o for o in organs if not companies.covers(o.start, o.end)]
     for term in terms:
         if term.type in _ORGAN_TYPES and not any(a < term.end and term.start < b for a, b in organ_spans):
             organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
@@ -99,8 +103,15 @@ def resolve_entities(
     places = [p for p in places if not person_spans.overlaps(p.start, p.end)]
 
     resolver = Resolver(doc, sentences, places, list(context))
+    keys: dict[int, EntityKey] = {}
+    by_end = {p.end: p for p in places}
     for hit in places:
-        resolver.place_entity(hit)
+        earlier = _named_before(norm, hit, by_end)
+        if earlier is not None and earlier.start in keys:
+            # 年画村原名射箭台村: the former name is the same place's alias
+            keys[hit.start] = resolver.add("Place", keys[earlier.start][1], hit.start, hit.end)
+        else:
+            keys[hit.start] = resolver.place_entity(hit)
     organ_names: dict[int, str] = {}
     for organ in organs:
         name, place = resolver.organ_name(organ, organ_names)
@@ -135,6 +146,15 @@ def resolve_entities(
                 name = platforms[0][1]
         resolver.add(term.type, name, term.start, term.end)
     return resolver
+
+
+def _named_before(norm: str, hit: PlaceHit, by_end: dict[int, PlaceHit]) -> PlaceHit | None:
+    """The place written right before ``hit`` with a word saying ``hit`` is another name of it (原名, 又名)."""
+    for word in other_names():
+        earlier = by_end.get(hit.start - len(word))
+        if earlier is not None and norm.startswith(word, earlier.end):
+            return earlier
+    return None
 
 
 def _below_county(organ: OrganHit) -> bool:

@@ -36,7 +36,7 @@ def metadata_entities(doc: Document) -> list[Entity]:
             continue
         hit = _whole_organ(written)
         if hit is not None and hit.level and resolver is None:
-            resolver = Resolver(doc, [], find_places(doc.norm))
+            resolver = Resolver(doc, [], find_places(doc.norm), find_places(doc.page) if doc.page else [])
         name = resolver.organ_name(hit, {})[0] if hit is not None and resolver is not None else written
         if hit is not None and speaker:
             type_ = "CPPCCBody" if _CPPCC_MARK in written else "PartyGovOrgan"

@@ -482,6 +482,8 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
 
 
 def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceHit]) -> OrganHit | None:
+    if norm.endswith(_party_heads(), ds, de):
+        return None  # 乡镇党委: a Party committee's head, read (or rejected) as such, not a department
     prefix = _prefix(norm, ds, places_by_end)
     if prefix is None or not _department_name(norm, ds, de):
         return None
@@ -490,6 +492,11 @@ def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceH
         return None  # 市场监管局 without a place: 市 is the start of 市场
     tail_start = place.end if place else start + len(level)
     return OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de)
+
+
+@lru_cache(maxsize=1)
+def _party_heads() -> tuple[str, ...]:
+    return tuple(w for w, _ in _roles().get("party_head", []) if len(w) >= 2)
 
 
 def _department_name(norm: str, ds: int, de: int) -> bool:

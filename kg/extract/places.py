@@ -416,6 +416,32 @@ def _word_edge(
     return start
 
 
+def other_names() -> tuple[str, ...]:
+    """Words saying that the place after them is another name of the place before (原名, 又名)."""
+    return _place_words().get("other_name", ())
+
+
+_COMPANY_MAX = 20
+"""Characters a company's name may have before its ending."""
+
+
+def company_spans(norm: str) -> list[tuple[int, int]]:
+    """Companies' names (德阳旌城信息技术有限公司): back from an ending in kg/data/place_words.tsv
+    (company_end) over CJK characters to punctuation, at most _COMPANY_MAX characters."""
+    endings = _place_words().get("company_end", ())
+    spans: list[tuple[int, int]] = []
+    for ending in endings:
+        at = norm.find(ending)
+        while at >= 0:
+            start = at
+            while start > 0 and at - start < _COMPANY_MAX and _CJK.match(norm[start - 1]):
+                start -= 1
+            if start < at:
+                spans.append((start, at + len(ending)))
+            at = norm.find(ending, at + len(ending))
+    return spans
+
+
 def find_places(norm: str) -> list[PlaceHit]:
     hits = _gazetteer_hits(norm)
     hits.extend(_pattern_hits(norm, hits))
