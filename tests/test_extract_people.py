@@ -200,3 +200,22 @@ def test_no_extra_names(text: str) -> None:
 )
 def test_no_name_from_a_conjunction_a_place_or_a_word_after_a_title(text: str, wrong: str) -> None:
     assert ("Person", wrong) not in _names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "post"),
+    [
+        ("成都市新都区凤溪街道党工委副书记、办事处主任洪志远参加活动。", "洪志远", "凤溪街道办事处主任"),
+        ("白鹭镇党委书记、人大主席傅立强出席。", "傅立强", "白鹭镇人大主席"),
+        ("县政协副主席赖小平主持。", "赖小平", ""),
+    ],
+)
+def test_common_surnames_and_another_organ_of_the_same_place(text: str, person: str, post: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert not post or ("Position", post) in found
+
+
+def test_a_list_of_names_stops_at_a_place() -> None:
+    found = _names("昭觉县政协主席吉克阿依、越西县政协主席苏尔古发言。")
+    assert ("Person", "越西县") not in found

@@ -286,7 +286,13 @@ def _short_committee() -> re.Pattern[str]:
 def chained_sub_organ(norm: str, start: int, end: int, parent: OrganHit) -> OrganHit | None:
     """``norm[start:end]`` read as a sub-organ of ``parent`` written alone in a title chain (办公厅, 港澳委,
     文化文史委员会 after 市政协秘书长、), or None."""
-    if parent.type != "CPPCCBody" or end - start < 2 or _cppcc_sub_end(norm, start) != end:
+    if end - start < 2:
+        return None
+    if parent.type == "PartyGovOrgan" and norm[start:end] in _roles_set("party_head") and (parent.place or parent.level):
+        # 凤溪街道党工委副书记、办事处主任: another organ of the same place
+        return OrganHit(start, end, parent.type, norm[start:end], parent.place, parent.level, norm[start:end], end,
+                        parent=parent)
+    if parent.type != "CPPCCBody" or _cppcc_sub_end(norm, start) != end:
         return None
     return OrganHit(start, end, parent.type, norm[start:end], None, "", norm[start:end], end, parent=parent)
 

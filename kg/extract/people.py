@@ -169,7 +169,7 @@ def find_people(
     places = places or []
     pattern, kinds = _titles()
     organ_by_end = {o.end: o for o in organs}
-    named = SpanIndex([(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places if p.candidates])
+    named = _NamedStarts([(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places if p.candidates])
     persons: list[PersonHit] = []
     positions: list[PositionHit] = []
     sentence_of = _sentence_index(norm, sentences)
@@ -226,7 +226,7 @@ def find_people(
             if not gap:
                 break
             nxt = parse_name(norm, names[-1][1] + gap)
-            if nxt is None or pattern.match(norm, names[-1][1] + gap) or not _plausible(norm, *nxt):
+            if nxt is None or pattern.match(norm, names[-1][1] + gap) or not _plausible(norm, *nxt) or named.overlaps(*nxt):
                 break
             if gap > 1 and not _credit_end(norm, nxt[1]):
                 break
@@ -377,6 +377,17 @@ def _chain() -> str:
     """Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
     return _CHAIN_PUNCTUATION + "".join(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "join")
 _SPACES = re.compile(r"[ \u3000]+")
+
+
+class _NamedStarts:
+    """Organs and gazetteer places, asked whether a name candidate starts with one (越西县 of 越西县政协主席,
+    平远县 of 平远县政协): a place inside a name (朝阳 of 王朝阳) does not count."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = {a for a, _ in spans}
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return start in self.starts
 
 
 def _runs_on(norm: str, ts: int, te: int) -> bool:

@@ -125,7 +125,7 @@ class Resolver:
         return organ.party + name, place
 
     def _organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
-        if organ.parent is not None and organ.parent.start in resolved:
+        if organ.parent is not None and organ.parent.type == "CPPCCBody" and organ.parent.start in resolved:
             parent = resolved[organ.parent.start]
             committee = parent[: len(parent) - organ.parent.sub_chars]
             return committee + organ.tail, None
