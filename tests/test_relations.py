@@ -718,3 +718,18 @@ def test_quoted_platform_before_an_event_word_stays_the_platform() -> None:
     found = triples(result.relations)
     assert {("委员议事厅", "locatedIn", "普安镇"), ("剑阁县政协", "runsPlatform", "委员议事厅"),
             ("普安镇", "within", "剑阁县")} <= found
+
+
+def test_page_lines_give_relations_without_evidence_sentence() -> None:
+    """A page's footer and related-news headlines (Document.page) state relations too: they come with no
+    sentence (-1), and a relation the article states keeps the article's sentence."""
+    from kg.extract import extract_document
+
+    text = "剑阁县政协召开协商会，围绕古镇停车难开展协商。"
+    page = "相关新闻\n· 广元市政协主席吴川到旺苍县调研委员工作室建设\n主办单位：剑阁县政协办公室　地址：广元市剑阁县普安镇"
+    found = {(r.subject[1], r.predicate, r.object[1] if isinstance(r.object, tuple) else r.object): r.sentence
+             for r in extract_document(Document(id="t", source="t", text=text, norm=text, page=page)).relations}
+    assert found[("吴川", "visits", "旺苍县")] == -1
+    assert found[("普安镇", "within", "剑阁县")] == -1
+    assert found[("剑阁县政协办公室", "subOrganOf", "剑阁县政协")] == -1
+    assert found[("剑阁县政协", "locatedIn", "剑阁县")] == 0

@@ -31,7 +31,7 @@ from kg.extract.people import find_people
 from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, company_spans, find_places, other_names
 from kg.extract.resolve import Resolver
 from kg.extract.terms import TermHit, find_rule_terms, find_terms, merged_by_ending, strip_quotes
-from kg.model import Document, Entity, EntityKey, Extraction, Sentence
+from kg.model import Document, Entity, EntityKey, Extraction, Relation, Sentence
 from kg.nlp import split_sentences
 from kg.settings import Settings
 
@@ -55,12 +55,32 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
     # the county a site names only in its footer (中国人民政治协商会议来凤县委员会) completes the article's
     # short forms (县政协) once the article's own places are tried
     resolver = resolve_entities(doc, sentences, settings, find_places(doc.page) if doc.page else ())
-    page = page_entities(
-        doc, resolver.places, lambda page_doc, context: resolve_entities(page_doc, [], settings, context, learned=False)
-    )
+    pages: list[tuple[Document, Resolver]] = []
+
+    def resolve_page(page_doc: Document, context: list[PlaceHit]) -> Resolver:
+        pages.append((page_doc, resolve_entities(page_doc, [], settings, context, learned=False)))
+        return pages[-1][1]
+
+    page = page_entities(doc, resolver.places, resolve_page)
     entities = _with_metadata(doc, list(resolver.entities.values()), page)
-    relations = find_relations(doc, sentences, entities, resolver.relations)
+    known = [*resolver.relations, *_page_relations(pages, {e.key for e in entities})]
+    relations = find_relations(doc, sentences, entities, known)
     return Extraction(doc, sentences, entities, relations)
+
+
+def _page_relations(pages: list[tuple[Document, Resolver]], keys: set[EntityKey]) -> list[Relation]:
+    """What the page's metadata lines state (地址：梅州市梅江区; a body and its place), between entities the
+    extraction keeps, with no evidence sentence (-1): the lines are not part of the article."""
+    from kg.extract.relations import find_relations
+
+    found: list[Relation] = []
+    for page_doc, page_resolver in pages:
+        for relation in find_relations(
+            page_doc, split_sentences(page_doc.norm), list(page_resolver.entities.values()), page_resolver.relations
+        ):
+            if relation.subject in keys and (relation.object in keys or not isinstance(relation.object, tuple)):
+                found.append(Relation(relation.subject, relation.predicate, relation.object, -1))
+    return found
 
 
 def resolve_entities(

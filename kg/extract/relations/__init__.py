@@ -100,12 +100,13 @@ def _object_key(obj: EntityKey | Quantity) -> tuple[str, ...]:
 
 
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
-    ordered = sorted(relations, key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))
-    seen: set[tuple[EntityKey, str, EntityKey | Quantity]] = set()
-    unique: list[Relation] = []
-    for relation in ordered:
+    """One relation per (subject, predicate, object), with the earliest sentence of the article that states
+    it (-1, no sentence, only when none does), in the order of their sentences."""
+    evidence: dict[tuple[EntityKey, str, EntityKey | Quantity], int] = {}
+    for relation in relations:
         identity = (relation.subject, relation.predicate, relation.object)
-        if identity not in seen:
-            seen.add(identity)
-            unique.append(relation)
-    return unique
+        known = evidence.get(identity)
+        if known is None or (relation.sentence >= 0 and (known < 0 or relation.sentence < known)):
+            evidence[identity] = relation.sentence
+    unique = [Relation(s, p, o, sentence) for (s, p, o), sentence in evidence.items()]
+    return sorted(unique, key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))
