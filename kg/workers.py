@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -96,8 +96,11 @@ def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], w
                 if job is _END:
                     exhausted = True
                     break
-                pipe.send((sent, job))
                 inflight[pipe].append((sent, job))
+                try:
+                    pipe.send((sent, job))
+                except OSError:  # the worker died since its last result: name the job it held first
+                    _died(pipe, owner, inflight)
                 sent += 1
         busy = [pipe for pipe in pipes if inflight[pipe]]
         if not busy:
@@ -106,10 +109,8 @@ def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], w
             pipe = owner_pipe[id(ready)]
             try:
                 index, ok, value = pipe.recv()
-            except EOFError:
-                process = owner[pipe]
-                process.join(timeout=1)
-                raise WorkerDied(inflight[pipe][0][1], process.exitcode) from None
+            except (EOFError, OSError):  # EOF, or a reset when it died with a job of ours unread
+                _died(pipe, owner, inflight)
             inflight[pipe].popleft()
             if not ok:
                 raise value
@@ -120,6 +121,12 @@ def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], w
 
 
 _END = object()
+
+
+def _died(pipe: Connection, owner: dict[Connection, Any], inflight: dict[Connection, deque[tuple[int, Any]]]) -> NoReturn:
+    process = owner[pipe]
+    process.join(timeout=1)
+    raise WorkerDied(inflight[pipe][0][1], process.exitcode) from None
 
 
 def _serve(
