@@ -219,3 +219,8 @@ def test_common_surnames_and_another_organ_of_the_same_place(text: str, person: 
 def test_a_list_of_names_stops_at_a_place() -> None:
     found = _names("昭觉县政协主席吉克阿依、越西县政协主席苏尔古发言。")
     assert ("Person", "越西县") not in found
+
+
+def test_a_name_after_its_description_and_before_a_verb_of_speech() -> None:
+    assert ("Person", "高建国") in _names("开小超市的高建国说：“以前总觉得不关我们的事。”")
+    assert not any(t == "Person" for t, _ in _names("群众的意见说明了问题。"))

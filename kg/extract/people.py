@@ -272,7 +272,9 @@ def _names_before_titles(
             continue
         written = norm[span[0] : span[1]]
         if kinds[match.group()] == "said" and (
-            not _opens_clause(norm, span[0]) or (words.tag(written) and not words.tag(written).startswith("nr"))
+            not _opens_clause(norm, span[0])
+            or (words.tag(written) and not words.tag(written).startswith(("nr", "ns")))
+            or written.endswith(_kin())
         ):
             continue  # 王建国说 at the start of a clause, not 大家说 or 村里的老王说
         persons.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
@@ -284,11 +286,12 @@ def _names_before_titles(
 
 
 _CLAUSE_OPENERS = "。！？；：，、“”（）()\n"
+_OF = "的"
 
 
 def _opens_clause(norm: str, at: int) -> bool:
-    """True at the text's start or right after punctuation that opens a clause."""
-    return at == 0 or norm[at - 1] in _CLAUSE_OPENERS
+    """True at the text's start, right after punctuation that opens a clause, or after 的 (开小超市的高建军说)."""
+    return at == 0 or norm[at - 1] in _CLAUSE_OPENERS or norm[at - 1] == _OF
 
 
 def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
