@@ -67,3 +67,7 @@ NOT_FOUND = [
 @pytest.mark.parametrize(("text", "wrong"), NOT_FOUND)
 def test_events_not_found(text: str, wrong: str) -> None:
     assert wrong not in _events(text)
+
+
+def test_a_case_series_is_an_event() -> None:
+    assert "破解老街停车难系列协商" in _events("优秀案例：破解老街停车难系列协商。")

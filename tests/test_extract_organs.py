@@ -151,3 +151,8 @@ def test_towns_in_general_have_no_committee(text: str) -> None:
 def test_commissions_after_a_level_word() -> None:
     found = _entities("区城管委、市经信委负责同志参加。遂宁市船山区")
     assert ("PartyGovOrgan", "遂宁市经信委") in found
+
+
+def test_a_town_unit_written_with_its_committee_keeps_the_written_form() -> None:
+    found = _entities("李建平 清水县政协常委 政协松林乡工委主任")
+    assert "政协松林乡工委" in found[("CPPCCBody", "清水县政协松林乡工委")]

@@ -224,3 +224,15 @@ def test_a_list_of_names_stops_at_a_place() -> None:
 def test_a_name_after_its_description_and_before_a_verb_of_speech() -> None:
     assert ("Person", "高建国") in _names("开小超市的高建国说：“以前总觉得不关我们的事。”")
     assert not any(t == "Person" for t, _ in _names("群众的意见说明了问题。"))
+
+
+def test_a_roster_of_names_before_their_posts() -> None:
+    found = _names("名单：王 芳 县政协常委、桂山乡工委主任 陈国华 县政协委员\n李建平 清水县政协常委 政协松林乡工委主任\n")
+    assert {("Person", "王芳"), ("Person", "陈国华"), ("Person", "李建平")} <= found
+    assert ("Position", "清水县政协常委") in found
+    assert ("Position", "清水县政协松林乡工委主任") in found
+
+
+def test_a_list_in_quotes_is_no_roster() -> None:
+    found = _names("建立“月收集、季协商、年评议”工作机制。县政协主席会议每半年听取一次汇报。")
+    assert not any(t == "Person" for t, _ in found)

@@ -428,7 +428,8 @@ def _referring_back(norm: str, hits: list[OrganHit]) -> list[OrganHit]:
 
 
 def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> list[OrganHit]:
-    """杉林乡委员联络组, 富世街道委员联络组: a CPPCC unit after a town or street without 政协 before it."""
+    """杉林乡委员联络组, 富世街道委员联络组, 政协松林乡工委: a CPPCC unit after a town or street without its
+    committee written before it."""
     units = _patterns()["cppcc_unit"]
     spans = SpanIndex((h.start, h.end) for h in taken)
     found: list[OrganHit] = []
@@ -439,9 +440,11 @@ def _town_units(norm: str, places: list[PlaceHit], taken: list[OrganHit]) -> lis
         if match is None or spans.overlaps(place.start, match.end()):
             continue
         end = match.end()
+        start = place.start
+        if norm.startswith(CPPCC, start - len(CPPCC)) and not spans.overlaps(start - len(CPPCC), start):
+            start -= len(CPPCC)  # 政协松林乡工委: the written form keeps 政协
         found.append(
-            OrganHit(place.start, end, "CPPCCBody", norm[place.start : end], place, "", norm[place.end : end], end,
-                     cppcc_unit=True)
+            OrganHit(start, end, "CPPCCBody", norm[start:end], place, "", norm[place.end : end], end, cppcc_unit=True)
         )
     return found
 

@@ -169,6 +169,8 @@ def find_people(
     places = places or []
     pattern, kinds = _titles()
     organ_by_end = {o.end: o for o in organs}
+    roster = _roster_names(norm, [], pattern)
+    roster_posts = _after_names(norm, roster)
     named = _NamedStarts([(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places if p.candidates])
     persons: list[PersonHit] = []
     positions: list[PositionHit] = []
@@ -181,6 +183,7 @@ def find_people(
             continue  # 区长 of 南岸东区长江大道: the title's last character starts another word
         sentence = sentence_of[ts]
         if sentence != last_sentence:
+            positions.extend(p for p in pending if p.start in roster_posts)
             last_organ, pending, last_sentence = None, [], sentence
         before = norm[ts - 1] if ts > 0 else "\n"
         kind = kinds[title]
@@ -188,6 +191,7 @@ def find_people(
         if kind == "head":
             head = PositionHit(ts, te, title, _head_place(ts, title, places), False, title)
             if pending and not (pending[-1].end <= ts and _joined(norm, pending[-1].end, ts)):
+                positions.extend(p for p in pending if p.start in roster_posts)
                 pending = []
             pending.append(head)
         elif kind in ("position", "member"):
@@ -212,6 +216,7 @@ def find_people(
             else:
                 # the chain goes on only when the post before ends where this one starts (、, 兼 between)
                 if pending and not (pending[-1].end <= position.start and _joined(norm, pending[-1].end, position.start)):
+                    positions.extend(p for p in pending if p.start in roster_posts)
                     pending = []
                 pending.append(position)
         else:
@@ -237,7 +242,9 @@ def find_people(
     after_persons, after_positions = _names_before_titles(norm, persons, organs, places)
     persons.extend(after_persons)
     positions.extend(after_positions)
+    positions.extend(p for p in pending if p.start in roster_posts)  # a roster's last posts
     persons.extend(_credits(norm, persons))
+    persons.extend(roster)
     persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
 
@@ -351,6 +358,53 @@ def _after_ages(norm: str, known: list[PersonHit]) -> list[PersonHit]:
         if closed and not common and not written.endswith(_kin()) and _plausible(norm, *span):
             found.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
     return found
+
+
+_TOKEN = re.compile(r"[^\s：:]+")
+
+
+def _roster_names(norm: str, known: list[PersonHit], titles: re.Pattern[str]) -> list[PersonHit]:
+    """Names in a roster, written before their posts (名单：王 芳 县政协常委、桂山乡工委主任 陈国栋 …): a word
+    that is a whole name, or a surname and one character padded apart with a space (王 芳), followed by a
+    word holding a title."""
+    taken = SpanIndex((p.start, p.end) for p in known)
+    found: list[PersonHit] = []
+    at = 0
+    for line in norm.split("\n"):
+        tokens = [(m.start() + at, m.end() + at) for m in _TOKEN.finditer(line)]
+        at += len(line) + 1
+        i = 0
+        while i < len(tokens) - 1:
+            start, end = tokens[i]
+            step = 1
+            name = norm[start:end]
+            single, _ = _surnames()
+            if len(name) == 1 and name in single and tokens[i + 1][1] - tokens[i + 1][0] == 1 and i + 2 < len(tokens):
+                end, step, name = tokens[i + 1][1], 2, name + norm[tokens[i + 1][0]]  # 王 芳
+            post = tokens[i + step] if i + step < len(tokens) else None
+            if (
+                post is not None
+                and 2 <= len(name) <= 4
+                and not taken.overlaps(start, end)
+                and titles.search(norm, post[0], post[1])
+                and parse_name(name, 0) == (0, len(name))
+                and _plausible(name + "。", 0, len(name))
+            ):
+                found.append(PersonHit(start, end, name))
+            i += step
+    return found
+
+
+def _after_names(norm: str, names: list[PersonHit]) -> set[int]:
+    """Offsets where the posts written after a roster's names start (the words after each name up to the
+    line's end): a post starting there belongs to a name even with no name after it."""
+    starts: set[int] = set()
+    for name in names:
+        line_end = norm.find("\n", name.end)
+        line_end = len(norm) if line_end < 0 else line_end
+        for match in _TOKEN.finditer(norm, name.end, line_end):
+            starts.add(match.start())
+    return starts
 
 
 def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:

@@ -141,12 +141,13 @@ class Resolver:
             here = self.sentence_of(organ.start)
             in_sentence = [c for c in committees if self.sentence_of(c[0]) == here]
             speaker = self.doc.speaker if self.doc.speaker and self.doc.speaker.endswith(CPPCC) else None
+            unit = organ.surface.removeprefix(CPPCC)  # 政协松林乡工委: the committee comes from the text
             if in_sentence:
-                return max(in_sentence)[1] + organ.surface, organ.place
+                return max(in_sentence)[1] + unit, organ.place
             if speaker:
-                return speaker + organ.surface, organ.place
+                return speaker + unit, organ.place
             if committees:
-                return max(committees)[1] + organ.surface, organ.place
+                return max(committees)[1] + unit, organ.place
             return organ.surface, organ.place
         if organ.place is not None:
             return organ.place.name + organ.tail, organ.place
