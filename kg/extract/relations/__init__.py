@@ -102,11 +102,10 @@ def _object_key(obj: EntityKey | Quantity) -> tuple[str, ...]:
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     """One relation per (subject, predicate, object), with the earliest sentence of the article that states
     it (-1, no sentence, only when none does), in the order of their sentences."""
-    evidence: dict[tuple[EntityKey, str, EntityKey | Quantity], int] = {}
+    best: dict[tuple[EntityKey, str, EntityKey | Quantity], Relation] = {}
     for relation in relations:
         identity = (relation.subject, relation.predicate, relation.object)
-        known = evidence.get(identity)
-        if known is None or (relation.sentence >= 0 and (known < 0 or relation.sentence < known)):
-            evidence[identity] = relation.sentence
-    unique = [Relation(s, p, o, sentence) for (s, p, o), sentence in evidence.items()]
-    return sorted(unique, key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))
+        known = best.get(identity)
+        if known is None or (relation.sentence >= 0 and (known.sentence < 0 or relation.sentence < known.sentence)):
+            best[identity] = relation
+    return sorted(best.values(), key=lambda r: (r.sentence, r.predicate, r.subject, _object_key(r.object)))

@@ -34,13 +34,15 @@ _THROUGH_NAME = {"holdsEvent": "runsPlatform", "locatedIn": "locatedIn", "consul
 
 
 def at_meetings(skeletons: Sequence[Skeleton], found: Sequence[Relation], entities: Sequence[Entity]) -> list[Relation]:
-    meetings = {s.index: [e for e in s.entities if e.type in MEETING_TYPES] for s in skeletons}
     relations: list[Relation] = []
     cues = relation_words().consult_cue
     for skeleton in skeletons:
-        topics = _cued_topics(skeleton, cues) if meetings[skeleton.index] else []
+        types = {e.type for e in skeleton.entities}
+        if "Topic" not in types or types.isdisjoint(MEETING_TYPES):
+            continue
+        meetings = [e for e in skeleton.entities if e.type in MEETING_TYPES]
         relations.extend(
-            Relation(m.key, "consultsOn", t.key, skeleton.index) for m in meetings[skeleton.index] for t in topics
+            Relation(m.key, "consultsOn", t.key, skeleton.index) for t in _cued_topics(skeleton, cues) for m in meetings
         )
     named_after = _platforms_of_events(entities)
     for relation in [*found, *relations]:
@@ -83,7 +85,10 @@ def attendance(skeletons: Sequence[Skeleton], found: Sequence[Relation], context
     said_held = {(r.sentence, r.object) for r in found if r.predicate == "holdsEvent"}
     said_held |= {(r.sentence, r.subject) for r in found if r.predicate == "locatedIn" and r.subject[0] == "Event"}
     held: dict[int, EntityKey] = {}  # sentence -> the event held there (in a clause with a verb of holding)
+    said_in = {sentence for sentence, _ in said_held}
     for skeleton in skeletons:
+        if skeleton.index not in said_in:
+            continue
         for start, end in skeleton.clauses:
             if any(w in skeleton.text[start:end] for w in words.hold):
                 event = next((e for e in skeleton.entities_at(skeleton.marks_between(start, end))
@@ -100,10 +105,11 @@ def attendance(skeletons: Sequence[Skeleton], found: Sequence[Relation], context
         )
     current: tuple[int, EntityKey] | None = None  # (sentence, event) of the last meeting held
     for skeleton in skeletons:
-        events = [e for e in skeleton.entities if e.type == "Event"]
         if skeleton.index in held:
             current = (skeleton.index, held[skeleton.index])
-        if current is None or skeleton.index - current[0] > _STILL_CURRENT or (events and skeleton.index not in held):
+        if current is None or skeleton.index - current[0] > _STILL_CURRENT:
+            continue
+        if skeleton.index not in held and any(e.type == "Event" for e in skeleton.entities):
             continue
         verb = max((skeleton.text.rfind(w) for w in words.attend), default=-1)
         if verb < 0:
