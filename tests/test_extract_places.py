@@ -117,3 +117,17 @@ def test_a_former_name_is_an_alias() -> None:
 
 def test_no_place_inside_a_company_name() -> None:
     assert not _places("技术支持：德阳旌城信息技术有限公司")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "wrong"),
+    [
+        ("委员们来到东城区前进社区调研。", "前进社区", ""),
+        ("建议报白鹭镇审定后实施。", "白鹭镇", "报白鹭镇"),
+        ("联合蟠龙社区召开小区议事会。", "蟠龙社区", "召开小区"),
+    ],
+)
+def test_left_edges(text: str, place: str, wrong: str) -> None:
+    found = _places(text)
+    assert place in found
+    assert not wrong or wrong not in found

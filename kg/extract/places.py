@@ -348,6 +348,8 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         # pattern matches come in reading order without overlap, so every earlier hit ends by ``s``
         floor = max(ends[at - 1] if at else 0, hits[-1].end if hits else 0)
         start = name_start(norm, s, floor, _stem_max(suffix))
+        if floor in place_ends and 2 <= s - floor <= _stem_max(suffix) and _one_word(norm, floor, s, e):
+            start = floor  # 东城区前进社区: one word right after a larger place is the name, verb-like or not
         parents = _written_after().get(suffix)
         if parents and not (start == floor and any(p.end == floor and p.level in parents for p in (*taken, *hits))):
             continue  # 组 (田家沟组), 寨 are places only written right after the village or town they lie in
@@ -367,6 +369,14 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
 
 
 _QUOTED = re.compile("[“「‘][^“”「」‘’\n]{1,40}[”」’]")
+
+
+def _one_word(norm: str, start: int, s: int, e: int) -> bool:
+    """True when jieba reads ``norm[start:s]`` as one word ending where the level word starts."""
+    window = norm[start : e + 2]
+    word = words.word_at(window, 0)
+    _, longer = _boundaries()
+    return len(word) == s - start and all(_CJK.match(c) for c in word) and not longer.fullmatch(word)
 
 
 def _word_edge(
