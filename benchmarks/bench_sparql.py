@@ -1,4 +1,5 @@
-"""SPARQL latency on a generated graph of about 1M triples shaped like ours: our query path beside rdflib.
+"""SPARQL latency on a generated graph of about 1M triples shaped like ours: our query path beside rdflib, and
+`kg serve` over HTTP (every shipped question; cheap queries under a load of expensive ones).
 
 The graph has what a large build has: places in within chains (province → city → county → township →
 village) with division codes, CPPCC bodies and organs located in them and sub-organs of each other, platforms,
@@ -201,6 +202,10 @@ def _ms(seconds: float) -> str:
 
 
 def run() -> str:
+    return engines() + "\n\n" + endpoint()
+
+
+def engines() -> str:
     import rdflib
     from oxrdflib import OxigraphStore
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -258,6 +263,114 @@ def run() -> str:
     lines += [
         "",
         "Queries: " + "; ".join(f"{name}: `{text}`" for name, text in QUERIES.items()) + ".",
+        "Run alone with `.venv/bin/python -m benchmarks.run sparql`.",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- kg serve over HTTP
+
+OLD_COUNTS = """SELECT ?type (COUNT(DISTINCT ?s) AS ?count)
+WHERE { ?s a ?type . }
+GROUP BY ?type
+ORDER BY DESC(?count) ?type"""
+"""ontology/queries/counts.rq before the VoID statistics: a scan of every typed node"""
+LOAD_SECONDS = 30.0
+
+
+def endpoint_graph() -> tuple[Path, int]:
+    """The generated graph plus the sample corpus's build (so every question's example names exist), sorted,
+    with its VoID description, as the build writes it."""
+    from kg import void
+    from kg.pipeline import build_to
+
+    synthetic = WORK / "graph.nt"
+    if not synthetic.exists():
+        generate(synthetic)
+    sample = WORK / "sample"
+    shutil.rmtree(sample, ignore_errors=True)
+    build_to([ROOT / "corpus"], sample, formats=("ntriples",), progress=False)
+    prefix = f"<{void.VOID_NS}".encode()
+    lines = {line for line in (sample / "cppcc.nt").read_bytes().splitlines(keepends=True) if not line.startswith(prefix)}
+    lines.update(synthetic.read_bytes().splitlines(keepends=True))
+    union = WORK / "endpoint.nt"
+    union.write_bytes(b"".join(sorted(lines)))
+    count = len(lines)
+    del lines
+    void.add_description(union)
+    return union, count
+
+
+def endpoint() -> str:
+    from benchmarks import endpoint_load as el
+    from kg import query
+    from kg.export import store as query_store
+    from kg.query_pool import Limits
+    from kg.workbench import example_text
+
+    graph, triples = endpoint_graph()
+    shutil.rmtree(query_store.store_dir(graph), ignore_errors=True)
+    started = time.perf_counter()
+    query_store.ensure(graph)
+    store_seconds = time.perf_counter() - started
+    questions = {q.name: example_text(q) for q in query.questions()}
+    questions_plus = {**questions, "counts before VoID (scan)": OLD_COUNTS}
+    lines = [
+        "## sparql endpoint",
+        "",
+        f"`kg serve` over HTTP on loopback (keep-alive connections, JSON results), on the generated graph plus the "
+        f"sample corpus's build (so every question's example names exist): {triples:,} triples and their VoID "
+        f"description; store built in {store_seconds:.1f} s. Machine at the start: {el.machine_load()} "
+        "(shared by about 8 engineers: figures are one run's, compare within the run).",
+        "",
+        "### Every shipped question (parameters bound to their examples, as the workbench sends them)",
+        "",
+    ]
+    with el.serving(graph) as server:
+        figures = el.question_latency(server, questions_plus)
+    lines += [
+        "| question | rows | response | p50 alone (15 runs) | p50, 8 clients | p99, 8 clients | p50 ≤ 50 ms |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for name in questions_plus:
+        f = figures[name]
+        mark = "" if name not in questions else ("yes" if f["p50"] <= 0.05 else "**no**")
+        lines.append(f"| {name} | {int(f['rows']):,} | {f['bytes'] / 1024:,.0f} KB | {el.ms(f['p50'])} | "
+                     f"{el.ms(f['p50_concurrent'])} | {el.ms(f['p99'])} | {mark} |")  # fmt: skip
+    before, after = figures["counts before VoID (scan)"]["p50"], figures["counts"]["p50"]
+    lines += [
+        "",
+        f"8 clients, each sending every question 6 times: {figures['_all']['rps']:,.0f} requests/s, p99 over all "
+        f"{el.ms(figures['_all']['p99'])}. The counts question reads the VoID statistics: p50 {el.ms(after)} against "
+        f"{el.ms(before)} for the scan it replaced ({before / after:,.0f}× faster, same rows).",
+        "",
+        f"### Cheap queries while expensive ones run: 20 cheap + 4 expensive clients for {LOAD_SECONDS:.0f} s",
+        "",
+        "Cheap: " + "; ".join(f"{n}: `{t}`" for n, t in el.CHEAP.items()) + ".",
+        "Expensive: " + "; ".join(f"{n}: `{t}`" for n, t in el.EXPENSIVE.items()) + ".",
+        "",
+        f"Default limits: {Limits.workers} workers, {Limits.slow_workers} long-running at once after "
+        f"{Limits.slow_after:g} s, {Limits.memory_mb:,} MB per query, {Limits.timeout:g} s per query. "
+        "\"One lane\" is the same server with `--slow-after 30` (nothing is ever moved to the long-running lane: "
+        "cheap and expensive queries share the workers, as before this change), memory limit kept.",
+        "",
+        "| server | cheap requests | cheap req/s | cheap p50 | cheap p99 | cheap not 200 | expensive outcomes | largest worker | server process | all processes | most workers |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for label, options in (("one lane", ("--slow-after", "30")), ("two lanes (default)", ())):
+        with el.serving(graph, *options) as server:
+            result = el.load(server, LOAD_SECONDS)
+        bad = sum(n for status, n in result.cheap_status.items() if status != 200)
+        outcomes = ", ".join(f"{k}: {n}" for k, n in sorted(result.expensive_status.items()))
+        lines.append(
+            f"| {label} | {len(result.cheap):,} | {len(result.cheap) / result.seconds:,.0f} | {el.ms(statistics.median(result.cheap))} | "
+            f"{el.ms(el.percentile(result.cheap, 99))} | {bad} | {outcomes} | {result.worker_peak_mb:,.0f} MB | "
+            f"{result.server_peak_mb:,.0f} MB | {result.total_peak_mb:,.0f} MB | {result.most_workers} |"
+        )
+    lines += [
+        "",
+        f"Memory is resident size (VmRSS) sampled every 20 ms; a worker's limit is its idle size plus "
+        f"{Limits.memory_mb:,} MB. Machine at the end: {el.machine_load()}.",
         "Run alone with `.venv/bin/python -m benchmarks.run sparql`.",
     ]
     return "\n".join(lines)

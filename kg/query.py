@@ -10,10 +10,13 @@ Queries run on pyoxigraph with every prefix of kg.vocab.PREFIXES predeclared. Re
 
     # zh: 与给定实体在同一句中共同出现的实体
     # en: Entities mentioned in the same sentences as a given entity
-    # param: name | 成都市政协 | 实体名称 / entity name
+    # param: name | 成都市政协 | 实体名称 / entity name | @zh
 
-A parameter is bound to one plain literal by SPARQL substitution (SEP-0007, pyoxigraph's ``substitutions``),
-never pasted into the query text, so a value cannot change the query; the variable must be projected.
+A parameter is bound to one literal by SPARQL substitution (SEP-0007, pyoxigraph's ``substitutions``), never
+pasted into the query text, so a value cannot change the query; the variable must be projected. The optional
+fourth field gives the literal's kind: ``@zh`` for a name matched against labels (``?e rdfs:label ?name`` then
+finds it through the store's index, where ``FILTER(STR(?l) = ?name)`` would read every label in the graph),
+or a datatype such as ``xsd:integer``; without it the literal is a plain string.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ STACK_BYTES = 256 << 20
 crash), a wide margin above the limits; only the pages a query touches are used"""
 _HEADER = re.compile(r"#\s*(zh|en|param)\s*:\s*(.*)")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
+_KIND = re.compile(r"(?:@[a-z]{2,3}(?:-[A-Za-z0-9]+)*|(?:xsd):[A-Za-z]+)?")
 
 
 # ---------------------------------------------------------------------------- ready-made questions
@@ -85,6 +89,17 @@ class Param:
     name: str
     example: str
     description: str
+    kind: str = ""
+    """empty (a plain string), @<language> (e.g. @zh), or a prefixed datatype such as xsd:integer"""
+
+    def term(self, value: str) -> ox.Literal:
+        """``value`` as the literal this parameter binds."""
+        if self.kind.startswith("@"):
+            return ox.Literal(value, language=self.kind[1:])
+        if self.kind:
+            prefix, _, local = self.kind.partition(":")
+            return ox.Literal(value, datatype=ox.NamedNode(PREFIXES[prefix] + local))
+        return ox.Literal(value)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,17 @@ class Question:
 def parse_question(path: Path) -> Question:
     """Read one ``.rq`` file and its header comments (zh, en, and any param lines)."""
     text = path.read_text(encoding="utf-8")
+    fields, params = _header(text, str(path))
+    missing = [key for key in ("zh", "en") if not fields.get(key)]
+    if missing:
+        raise ConfigError(f"{path}: the header lacks {' and '.join(f'`# {k}: …`' for k in missing)}; add a description")
+    if not _NAME.fullmatch(path.stem):
+        raise ConfigError(f"{path}: name queries in lower case with hyphens (e.g. topics-by-place.rq)")
+    return Question(path.stem, path, fields["zh"], fields["en"], tuple(params), text)
+
+
+def _header(text: str, where: str) -> tuple[dict[str, str], list[Param]]:
+    """The zh/en fields and the parameters declared by the leading comment lines of a query."""
     fields: dict[str, str] = {}
     params: list[Param] = []
     for line in text.splitlines():
@@ -116,17 +142,14 @@ def parse_question(path: Path) -> Question:
         key, value = match.groups()
         if key == "param":
             parts = [part.strip() for part in value.split("|")]
-            if len(parts) != 3 or not parts[0].isidentifier():
-                raise ConfigError(f"{path}: bad param line {line!r}; write `# param: NAME | EXAMPLE | DESCRIPTION`")
-            params.append(Param(*parts))
+            kind = parts[3] if len(parts) == 4 else ""
+            if len(parts) not in (3, 4) or not parts[0].isidentifier() or not _KIND.fullmatch(kind):
+                raise ConfigError(f"{where}: bad param line {line!r}; write `# param: NAME | EXAMPLE | DESCRIPTION` "
+                                  "and optionally `| @zh` (a label) or `| xsd:integer` (a datatype)")  # fmt: skip
+            params.append(Param(parts[0], parts[1], parts[2], kind))
         else:
             fields[key] = value.strip()
-    missing = [key for key in ("zh", "en") if not fields.get(key)]
-    if missing:
-        raise ConfigError(f"{path}: the header lacks {' and '.join(f'`# {k}: …`' for k in missing)}; add a description")
-    if not _NAME.fullmatch(path.stem):
-        raise ConfigError(f"{path}: name queries in lower case with hyphens (e.g. topics-by-place.rq)")
-    return Question(path.stem, path, fields["zh"], fields["en"], tuple(params), text)
+    return fields, params
 
 
 def questions(folder: Path = QUERIES_DIR) -> list[Question]:
@@ -165,8 +188,9 @@ def _is_file(spec: str) -> bool:
         return False
 
 
-def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Variable, Term]:
-    """Parameter values as plain literals for SPARQL substitution, checked against the question's params."""
+def bindings(params: Mapping[str, str], q: Question | None = None, text: str = "") -> dict[ox.Variable, Term]:
+    """Parameter values as literals for SPARQL substitution, checked against the question's params; a value is
+    typed as its ``# param:`` line in the question (or in ``text``'s header) says, else a plain string."""
     if q is not None:
         declared = {p.name: p for p in q.params}
         unknown = sorted(set(params) - set(declared))
@@ -177,11 +201,13 @@ def bindings(params: Mapping[str, str], q: Question | None = None) -> dict[ox.Va
         if missing:
             hint = " ".join(f"--param {p.name}={p.example}" for p in missing)
             raise QueryError(f"query {q.name!r} needs {', '.join(p.name for p in missing)}: e.g. {hint}")
+    declared_params = q.params if q is not None else tuple(_header(text, "the query")[1]) if params and text else ()
+    kinds = {p.name: p for p in declared_params}
     out: dict[ox.Variable, Term] = {}
     for name, value in params.items():
         if not name.isidentifier():
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name; use letters, digits and _")
-        out[ox.Variable(name)] = ox.Literal(value)
+        out[ox.Variable(name)] = kinds[name].term(value) if name in kinds else ox.Literal(value)
     return out
 
 
@@ -274,7 +300,7 @@ def execute(store: ox.Store, text: str, params: Mapping[str, str] | None = None)
     if uses_service(text):
         raise QueryError("SERVICE (federated query) is refused: queries run on the local graph only, without network access")
     try:
-        result: LiveResult = store.query(text, prefixes=PREFIXES, substitutions=bindings(params or {}) or None)
+        result: LiveResult = store.query(text, prefixes=PREFIXES, substitutions=bindings(params or {}, text=text) or None)
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {_one_line(str(exc))}") from exc
     except RuntimeError as exc:  # e.g. a substituted variable that the query does not project

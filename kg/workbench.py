@@ -84,17 +84,60 @@ def with_prefixes(text: str) -> str:
 
 
 def _with_examples(q: query.Question) -> str:
+    """The question with a VALUES row of its examples at the top of its WHERE clause, or, when the clause is
+    a UNION of groups, at the top of each group (pyoxigraph evaluates a UNION before joining it with what
+    surrounds it: bound inside each group, the example is looked up by index instead of the whole graph
+    being read)."""
     if not q.params:
         return q.text
-    match = _WHERE.search(_blank_comments(q.text))
+    code = _blank_comments(q.text)
+    match = _WHERE.search(code)
     if match is None:
         raise query.QueryError(f"{q.path}: a question with parameters needs a WHERE clause for the workbench to bind them")
     names = " ".join(f"?{p.name}" for p in q.params)
-    values = " ".join(sparql_string(p.example) for p in q.params)
+    values = " ".join(sparql_literal(p.example, p.kind) for p in q.params)
     notes = "; ".join(f"{p.name}: {p.description}" for p in q.params)
     row = f"VALUES {names} {{ {values} }}" if len(q.params) == 1 else f"VALUES ({names}) {{ ({values}) }}"
-    row = f"\n  {row}  # {_one_line(notes)}"
-    return q.text[: match.end()] + row + q.text[match.end():]
+    row = f"{row}  # {_one_line(notes)}"
+    groups = _union_groups(code, match.end())
+    if not groups:
+        return q.text[: match.end()] + "\n  " + row + q.text[match.end():]
+    out, last = [], 0
+    for at in groups:
+        out += [q.text[last:at], "\n    " + row]
+        last = at
+    return "".join(out) + q.text[last:]
+
+
+def _union_groups(code: str, start: int) -> list[int]:
+    """Where the groups of a WHERE clause that is one UNION of groups open (just after each ``{``), or []
+    when the clause holds anything else at its top level. ``code`` has strings and comments blanked;
+    ``start`` is just after the clause's ``{``."""
+    opened: list[int] = []
+    depth = 0
+    between = ""
+    for index in range(start, len(code)):
+        char = code[index]
+        if char == "{":
+            if depth == 0:
+                if between.strip() not in ("", "UNION"):
+                    return []
+                opened.append(index + 1)
+                between = ""
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return opened if len(opened) > 1 and not between.strip() else []
+            depth -= 1
+        elif depth == 0:
+            between += char
+    return []
+
+
+def sparql_literal(value: str, kind: str = "") -> str:
+    """``value`` as the SPARQL literal of a parameter of this kind ("", "@zh", "xsd:integer" …)."""
+    text = sparql_string(value)
+    return text + kind if kind.startswith("@") else f"{text}^^{kind}" if kind else text
 
 
 def sparql_string(value: str) -> str:
@@ -104,8 +147,8 @@ def sparql_string(value: str) -> str:
 
 
 def _blank_comments(text: str) -> str:
-    """``text`` with comments (``#`` to the end of a line, outside strings and IRIs) blanked, same length."""
-    return query._OPAQUE.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else m.group(0), text)
+    """``text`` with comments and strings blanked (IRIs kept), same length."""
+    return query._OPAQUE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " " * len(m.group(0)), text)
 
 
 def _one_line(text: str) -> str:
@@ -133,7 +176,7 @@ class Workbench:
     def config(self) -> dict[str, Any]:
         questions = [
             {"name": q.name, "zh": q.zh, "en": q.en, "text": example_text(q),
-             "params": [{"name": p.name, "example": p.example, "description": p.description} for p in q.params]}
+             "params": [{"name": p.name, "example": p.example, "description": p.description, "kind": p.kind} for p in q.params]}
             for q in query.questions()
         ]  # fmt: skip
         stats = self.stats

@@ -46,16 +46,20 @@ def _evidence(relation_local: str, text_part: str) -> Callable[[Rows], bool]:
 # name -> (parameters, what the answer must contain, in words, and the check)
 EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
     "platforms": ({}, "双流区政协 runs 有事来协商众事好商量", _has(body="双流区政协", platform="有事来协商众事好商量")),
-    "positions": ({}, "彭清华 holds 省委书记 (label or alias)", _position_of("彭清华", "省委书记")),
+    "positions": (
+        {"organ": "四川省委"},
+        "彭清华 holds 省委书记 (label or alias) in 四川省委",
+        lambda rows: _position_of("彭清华", "省委书记")(rows) and {r["organ"] for r in rows} == {"四川省委"},
+    ),
     "bodies-in-place": (
         {"place": "成都市"},
         "双流区政协东升街道工委 is in 成都市 (through 东升街道, the innermost place its name holds) under 双流区政协",
         _has(place="成都市", body="双流区政协东升街道工委", located="东升街道", parent="双流区政协"),
     ),
     "topics-by-place": (
-        {},
-        "老旧院落改造 is consulted on in 成都市 and, through within+, in 四川省",
-        lambda rows: _has(place="成都市", topic="老旧院落改造")(rows) and _has(place="四川省", topic="老旧院落改造")(rows),
+        {"place": "四川省"},
+        "老旧院落改造 is consulted on in 四川省 (by a body in 成都市, within it)",
+        _has(place="四川省", topic="老旧院落改造"),
     ),
     "cooccurring": (
         {"name": "成都市政协"},
@@ -332,3 +336,28 @@ def test_shape_limits(text: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         query.check_shape(text)
     query.check_shape('SELECT * WHERE { ?s ?p "' + "{" * 500 + '" } # ' + "(" * 500)  # strings and comments do not count
+
+
+def test_parameter_kinds(tmp_path: Path) -> None:
+    rq = tmp_path / "kinds.rq"
+    rq.write_text("# zh: 说明\n# en: what\n# param: name | 成都市 | 地名 | @zh\n# param: year | 2021 | 年份 | xsd:integer\n"
+                  "# param: plain | x | 文字\nSELECT ?name ?year ?plain WHERE { }\n", encoding="utf-8")  # fmt: skip
+    q = query.parse_question(rq)
+    terms = {v.value: t for v, t in query.bindings(q.examples(), q).items()}
+    assert terms["name"] == ox.Literal("成都市", language="zh")
+    assert terms["year"] == ox.Literal("2021", datatype=ox.NamedNode(query.PREFIXES["xsd"] + "integer"))
+    assert terms["plain"] == ox.Literal("x")
+    row = query.run_query(ox.Store(), q.text, q.examples()).rows[0]
+    assert row == (terms["name"], terms["year"], terms["plain"]), "the text's own header types a value run by text"
+    rq.write_text("# zh: 说明\n# en: what\n# param: name | x | 名 | zh\nSELECT ?name WHERE { }\n", encoding="utf-8")
+    with pytest.raises(Exception, match="kinds.rq: bad param line.*@zh"):
+        query.parse_question(rq)
+
+
+def test_a_name_parameter_is_found_through_the_label_index(store: ox.Store) -> None:
+    """The questions look names up as ``?e ?named ?name`` with ``?name`` a @zh literal, not by comparing strings."""
+    for q in query.questions():
+        for p in q.params:
+            if "标签" in p.description:
+                assert p.kind == "@zh", f"{q.name}: declare `| @zh` on the name parameter {p.name}"
+                assert f"STR(?l) = ?{p.name}" not in q.text
