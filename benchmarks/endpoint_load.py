@@ -209,7 +209,8 @@ def _rss_mb(pid: int) -> float:
 def _reason(status: int, body: bytes) -> str:
     text = body.decode("utf-8", "replace")
     for key, word in (("memory limit", "memory limit"), ("time limit", "time limit"),
-                      ("already running", "slow lane full"), ("kept the server busy", "slow lane queue"),
+                      ("more are waiting", "slow lane full"), ("waited for a long-running slot", "waited for the slow lane"),
+                      ("kept the server busy", "slow lane queue"),
                       ("stayed busy", "workers busy")):  # fmt: skip
         if key in text:
             return f"{status} {word}"

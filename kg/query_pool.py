@@ -7,8 +7,9 @@ lanes so that cheap queries stay fast while expensive ones run.
       └─ cheap lane: one of ``workers`` idle workers at normal priority
             ├─ answered within ``slow_after`` (nearly every query): done
             └─ still running: its worker moves to the slow lane as it is (reniced to 19, the query goes on)
-               and a fresh worker takes its place in the cheap lane; when every slow slot is taken the query
-               is stopped instead (503), and its next run waits for a slow slot
+               and a fresh worker takes its place in the cheap lane; when every slow slot is taken the
+               worker is paused (SIGSTOP) until one frees, at most ``slow_workers`` of them; past that the
+               query is stopped (503); either way its next run waits for a slow slot without a worker
 
 On two cores an expensive query at nice 19 gets CPU only when cheap ones leave some, so cheap queries keep
 their latency while at most ``slow_workers`` expensive queries run.
@@ -196,11 +197,12 @@ class QueryPool:
         self.store_dir = store_dir
         self.limits = limits
         self.events: Counter[str] = Counter()
-        """what happened: cheap, slow (queries answered per lane), demoted, stopped-busy, timeout, memory"""
+        """what happened: cheap, slow (queries answered per lane), demoted, paused, stopped-busy, timeout, memory"""
         self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._cheap: queue.Queue[_Worker] = queue.Queue()
         self._slow_idle: list[_Worker] = []
         self._slots = threading.BoundedSemaphore(max(1, limits.slow_workers))
+        self._paused = threading.BoundedSemaphore(max(1, limits.slow_workers))
         self._known_slow: OrderedDict[str, None] = OrderedDict()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -223,21 +225,38 @@ class QueryPool:
         # still running: an expensive query
         self._remember_slow(key)
         self._replace_later(worker)  # its place in the cheap lane
-        if not self._slots.acquire(blocking=False):
-            self._kill(worker)
-            self.events["stopped-busy"] += 1
-            raise Refused(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"{self.limits.slow_workers} long-running queries are already running; this one ran past "
-                f"{self.limits.slow_after:g} s and was stopped. Send it again: it will wait for its turn",
-            )
+        worker.lane = "slow"
+        _renice(worker, SLOW_NICE)
         self.events["demoted"] += 1
+        if not self._slots.acquire(blocking=False):
+            self._wait_for_slot(worker, deadline)
         try:
-            worker.lane = "slow"
-            _renice(worker, SLOW_NICE)
             return self._finish(worker, deadline)
         finally:
             self._slots.release()
+
+    def _wait_for_slot(self, worker: _Worker, deadline: float) -> None:
+        """Pause a demoted worker until a slow slot frees (then the caller holds it), or stop its query."""
+        if not self._paused.acquire(blocking=False):
+            self._kill(worker)
+            self.events["stopped-busy"] += 1
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, self._busy_message())
+        try:
+            _signal(worker, signal.SIGSTOP)
+            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                self._kill(worker)
+                self.events["timeout"] += 1
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"the query waited for a long-running slot past the "
+                              f"{self.limits.timeout:g} s time limit and was stopped; try again later")  # fmt: skip
+            _signal(worker, signal.SIGCONT)
+            self.events["paused"] += 1
+        finally:
+            self._paused.release()
+
+    def _busy_message(self) -> str:
+        return (f"{self.limits.slow_workers} long-running queries are running and {self.limits.slow_workers} more "
+                f"are waiting; this one ran past {self.limits.slow_after:g} s and was stopped. Send it again: it will "
+                "wait for its turn")  # fmt: skip
 
     def _run_slow(self, job: tuple[str, dict[str, str], list[str]], deadline: float, key: str) -> Answer:
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -407,6 +426,15 @@ class QueryPool:
             self._slow_idle = []
         for worker in workers:
             self._stop(worker)
+
+
+def _signal(worker: _Worker, signum: int) -> None:
+    pid = worker.process.pid
+    if pid is not None:
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass  # it ended meanwhile: its answer or its death is read next
 
 
 def _renice(worker: _Worker, nice: int) -> None:

@@ -130,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "cppcc-kg"
     protocol_version = "HTTP/1.1"  # keep-alive: a client's next query skips the TCP handshake
     default_request_version = "HTTP/1.0"  # so that the answer to a garbled request line has a status line
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle + delayed ACK)
     server: EndpointServer
     pool: QueryPool
     limits: Limits
