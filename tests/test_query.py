@@ -45,7 +45,11 @@ def _evidence(relation_local: str, text_part: str) -> Callable[[Rows], bool]:
 
 # name -> (parameters, what the answer must contain, in words, and the check)
 EXPECTED: dict[str, tuple[dict[str, str], str, Callable[[Rows], bool]]] = {
-    "platforms": ({}, "双流区政协 runs 有事来协商众事好商量", _has(body="双流区政协", platform="有事来协商众事好商量")),
+    "platforms": (
+        {"place": "四川省"},
+        "双流区政协 (in 双流区, within 四川省) runs 有事来协商众事好商量",
+        _has(place="四川省", body="双流区政协", platform="有事来协商众事好商量"),
+    ),
     "positions": (
         {"organ": "四川省委"},
         "彭清华 holds 省委书记 (label or alias) in 四川省委",
@@ -270,7 +274,7 @@ def test_missing_graph_says_how_to_fix(tmp_path: Path) -> None:
 
 
 def test_cli_runs_a_question_as_a_table(sample_build: SampleBuild, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", "--graph", str(sample_build.turtle), "platforms"]) == 0
+    assert main(["query", "--graph", str(sample_build.turtle), "platforms", "--param", "place=四川省"]) == 0
     out = capsys.readouterr().out
     assert "有事来协商众事好商量" in out and out.rstrip().endswith("rows)")
 
@@ -296,12 +300,12 @@ def test_cli_error_is_one_line(sample_build: SampleBuild, capsys: pytest.Capture
 
 def test_cli_graph_may_be_the_export_folder_or_the_store_folder(sample_build: SampleBuild, capsys: pytest.CaptureFixture[str]) -> None:
     for graph in (sample_build.out, sample_build.out / "cppcc.oxigraph"):
-        assert main(["query", "--graph", str(graph), "platforms"]) == 0
+        assert main(["query", "--graph", str(graph), "platforms", "--param", "place=成都市"]) == 0
         assert "有事来协商众事好商量" in capsys.readouterr().out
 
 
 def test_cli_folder_without_a_graph_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", "--graph", str(tmp_path), "platforms"]) == 2
+    assert main(["query", "--graph", str(tmp_path), "counts"]) == 2
     err = capsys.readouterr().err
     assert str(tmp_path) in err and "without cppcc.ttl" in err and err.count("\n") == 1
 

@@ -180,7 +180,7 @@ def test_pick_a_question_run_it_see_rows(page: Any, server: Server) -> None:
     assert "与给定实体在同一句中共同出现的实体" in cooccurring.inner_text() and "Entities mentioned" in cooccurring.inner_text()
     rows = _run(page, '.kg-question[data-name="cooccurring"]')
     assert any("成都市政协" in row and "有事来协商" in row for row in rows), rows
-    assert 'VALUES ?name { "成都市政协" }' in page.evaluate("window.kgYasgui.getTab().getQuery()")
+    assert 'VALUES ?name { "成都市政协"@zh }' in page.evaluate("window.kgYasgui.getTab().getQuery()")
     assert page.locator(".CodeMirror .parseErrorIcon").count() == 0, "the editor finds the query well formed"
     assert page.outside == [] and page.errors == []
 
@@ -204,11 +204,11 @@ def test_download_csv_and_json(page: Any) -> None:
         page.click("#kg-download-csv")
     rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
     assert csv_download.value.suggested_filename.endswith(".csv")
-    assert {"body": "双流区政协", "platform": "有事来协商众事好商量"} in rows
+    assert {"place": "四川省", "body": "双流区政协", "platform": "有事来协商众事好商量"} in rows
     with page.expect_download() as json_download:
         page.click("#kg-download-json")
     data = json.loads(Path(json_download.value.path()).read_text(encoding="utf-8"))
-    assert data["head"]["vars"] == ["body", "platform"] and len(data["results"]["bindings"]) == len(rows)
+    assert data["head"]["vars"] == ["place", "body", "platform"] and len(data["results"]["bindings"]) == len(rows)
     assert page.outside == [] and page.errors == []
 
 
