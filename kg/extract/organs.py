@@ -195,6 +195,32 @@ def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
                 found.append(OrganHit(at, end, "CPPCCBody", norm[at:end], place, "", tail, base_end,
                                       name_sub=len(tail) - len(CPPCC)))
             at = norm.find(opener, max(end, at + 1))
+    found.extend(_formal_party_committees(norm, by_start))
+    return found
+
+
+def _formal_party_committees(norm: str, by_start: dict[int, PlaceHit]) -> list[OrganHit]:
+    """中共阜宁县委员会 written in full: the Party committee 阜宁县委, the written form an alias."""
+    found: list[OrganHit] = []
+    committee = _roles_set("cppcc_formal_committee")
+    head = next(iter(_roles_set("party_committee")), "")
+    for opener in _roles_set("cpc_prefix"):
+        at = norm.find(opener)
+        while at >= 0:
+            end = at + len(opener)
+            place = None
+            while end in by_start:
+                place = by_start[end]
+                end = place.end
+            word = next((w for w in committee if norm.startswith(w, end)), "")
+            if place is not None and word and head:
+                end += len(word)
+                dept = _patterns()["party_dept"].match(norm, end)
+                tail = head + (dept.group() if dept else "")
+                found.append(OrganHit(at, dept.end() if dept else end, "PartyGovOrgan",
+                                      norm[at : dept.end() if dept else end], place, "", tail, end,
+                                      name_sub=len(tail) - len(head)))
+            at = norm.find(opener, at + 1)
     return found
 
 
