@@ -133,3 +133,26 @@ def test_violations_are_reported() -> None:
     assert any("label" in v for v in violations)
     assert any("runsPlatform" in v for v in violations)
     assert validate_graph(rdflib.Graph()) == []
+
+
+@pytest.mark.parametrize(
+    ("predicate", "object_type", "conforms"),
+    [
+        ("visits", "Platform", True),  # a venue visited (走访…委员工作室)
+        ("visits", "CPPCCBody", True),  # a body visited (调研县政协工作)
+        ("visits", "Topic", False),
+        ("participatesIn", "Platform", True),  # a meeting written as a platform (参加协商议事会)
+        ("participatesIn", "Mechanism", False),
+    ],
+)
+def test_ranges_of_visits_and_participation(predicate: str, object_type: str, conforms: bool) -> None:
+    extraction = _tiny_extraction()
+    other = Entity(object_type, "某对象", mentions=[Mention(7, 11, "协商平台", 0)])
+    person = Entity("Person", "张三", mentions=[Mention(0, 2, "双流", 0)])
+    extraction.entities.extend([other, person])
+    extraction.relations.append(Relation(person.key, predicate, other.key, 0))
+    violations = validate_store(_store_for(extraction))
+    if conforms:
+        assert violations == []
+    else:
+        assert any(predicate in v for v in violations), violations
