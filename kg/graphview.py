@@ -13,14 +13,16 @@ from ``property_graph(store)`` so they agree on what a node and an edge are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import product
 
 import pyoxigraph as ox
 
+from kg.export.graphfile import GraphFile, iri, value
 from kg.graph import select
 from kg.model import ENTITY_TYPES
-from kg.vocab import ONTOLOGY_NS
+from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 ENTITY_RELATIONS = (
     "locatedIn within subOrganOf guidedBy runsPlatform adoptsMechanism consultsOn holdsEvent participatesIn "
@@ -92,99 +94,222 @@ class PropertyGraph:
         return g
 
 
-def property_graph(store: ox.Store, *, include_documents: bool = True, max_sentences: int = 20) -> PropertyGraph:
-    """Project the built graph in ``store`` to nodes and edges, in a stable order (by IRI)."""
+def property_graph(
+    source: ox.Store | GraphFile, *, include_documents: bool = True, max_sentences: int = 20
+) -> PropertyGraph:
+    """Project the built graph (a store, or a build's sorted N-Triples file) to nodes and edges, in a stable
+    order (by IRI). A GraphFile makes it once and shares it with every exporter that asks."""
+    if isinstance(source, GraphFile):
+        return source.property_graph(include_documents=include_documents, max_sentences=max_sentences)
+    with GraphFile.of_store(source) as file:
+        return graph_of_lines(file, include_documents=include_documents, max_sentences=max_sentences)
 
-    def rows(query: str) -> list[list[str]]:
-        return select(store, query)
 
-    types = {f"cppcc:{t}" for t in ENTITY_TYPES}
-    kinds = " ".join(sorted(types | ({"cppcc:Document", "cppcc:Compilation"} if include_documents else set()) | {"cppcc:Quantity"}))
-    nodes: dict[str, Node] = {}
-    for iri, cls, label in rows(
-        f"SELECT ?s ?c (COALESCE(?l, ?t, '') AS ?name) WHERE {{ VALUES ?c {{ {kinds} }} ?s a ?c ."
-        " OPTIONAL { ?s rdfs:label ?l } OPTIONAL { ?s dcterms:title ?t } }"
-    ):
-        kind = cls.removeprefix(ONTOLOGY_NS)
-        nodes[iri] = Node(iri, "Document" if kind == "Compilation" else kind, label)
+def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sentences: int = 20) -> PropertyGraph:
+    """The property graph of a sorted N-Triples file in one pass.
 
-    for iri, alias in rows("SELECT ?s ?a WHERE { ?s skos:altLabel ?a }"):
-        if iri in nodes:
-            nodes[iri].aliases.append(alias)
-    titles = dict(rows("SELECT ?d ?t WHERE { ?d dcterms:title ?t }"))
-    for iri, doc in rows("SELECT ?s ?d WHERE { ?s cppcc:mentionedIn ?d }"):
-        if iri in nodes:
-            nodes[iri].documents.append((doc, titles.get(doc, "")))
-    for iri, text in rows("SELECT ?s ?x WHERE { ?s cppcc:mentionedInSentence ?sn . ?sn cppcc:text ?x }"):
-        if iri in nodes:
-            nodes[iri].sentences.append(text)
-    for iri, code in rows("SELECT ?s ?c WHERE { ?s cppcc:divisionCode ?c }"):
-        nodes[iri].attrs["code"] = code
-    for iri, value, at_least, counted, unit in rows(
-        "SELECT ?q ?v ?a ?c ?u WHERE { ?q a cppcc:Quantity ; cppcc:value ?v ; cppcc:atLeast ?a ; cppcc:counted ?c . OPTIONAL { ?q cppcc:unit ?u } }"
-    ):
-        node = nodes[iri]
-        node.attrs.update(value=value, atLeast=at_least, counted=counted, unit=unit)
-        node.label = f"{value}{'余' if at_least == 'true' else ''}{unit}{counted}"
-    for iri, source in rows("SELECT ?s ?r WHERE { ?s cppcc:referenceSource ?r }"):
-        nodes[iri].attrs["referenceSource"] = source
-    doc_dates: dict[str, str] = {}
-    for iri, date in rows("SELECT ?d ?v WHERE { ?d dcterms:date ?v }"):
-        if iri in nodes:
-            nodes[iri].attrs.setdefault("date", date)
-            doc_dates.setdefault(iri, date)
-    for iri, first, last in rows(
-        "SELECT ?e (MIN(STR(?b)) AS ?first) (MAX(STR(COALESCE(?f, ?b))) AS ?last) WHERE { ?e cppcc:startDate ?b ."
-        " OPTIONAL { ?e cppcc:endDate ?f } } GROUP BY ?e"
-    ):
-        if iri in nodes:  # an event named in several documents: the earliest start and the latest end they give
-            nodes[iri].attrs.update(startDate=first, endDate=last)
-    dates: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, date in rows(
-        "SELECT ?s ?p ?o (COALESCE(?on, ?written) AS ?date) WHERE { ?st a rdf:Statement ; rdf:subject ?s ;"
-        " rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?d . FILTER(?p != cppcc:holdsPosition)"
-        " OPTIONAL { ?st cppcc:onDate ?on } OPTIONAL { ?d dcterms:date ?written } }"
-    ):
-        if date:
-            dates[(s, p.removeprefix(ONTOLOGY_NS), o)].add(date)
-    for s, o, date in rows("SELECT ?h ?p ?on WHERE { ?t a cppcc:Tenure ; cppcc:holder ?h ; cppcc:post ?p ; cppcc:heldOn ?on }"):
-        dates[(s, "holdsPosition", o)].add(date)
+    Nodes are the subjects typed with an entity class, cppcc:Quantity or (``include_documents``)
+    cppcc:Document/Compilation; a node's label is its rdfs:label, else its dcterms:title. Edges are the
+    triples of ENTITY_RELATIONS (and DOCUMENT_RELATIONS) between two nodes, with the evidence sentences and
+    documents of the statements reifying them and the dates those give (cppcc:onDate, else the document's
+    dcterms:date; a tenure's heldOn for holdsPosition; the date of a document at either end)."""
+    kinds = {_cppcc(t): t for t in ENTITY_TYPES} | {_cppcc("Quantity"): "Quantity"}
+    if include_documents:
+        kinds |= {_cppcc("Document"): "Document", _cppcc("Compilation"): "Document"}
+    wanted = {_cppcc(p): p for p in ENTITY_RELATIONS + (list(DOCUMENT_RELATIONS) if include_documents else [])}
+    kind_of: dict[bytes, str] = {}
+    labels: dict[bytes, str] = {}
+    titles: dict[bytes, str] = {}
+    aliases: dict[bytes, list[str]] = defaultdict(list)
+    mentions: list[tuple[bytes, bytes]] = []
+    in_sentences: list[tuple[bytes, bytes]] = []
+    attrs: dict[bytes, dict[str, str]] = defaultdict(dict)
+    dated: dict[bytes, str] = {}
+    starts: dict[bytes, list[str]] = defaultdict(list)
+    ends: dict[bytes, list[str]] = defaultdict(list)
+    texts: dict[bytes, bytes] = {}
+    statements: list[dict[bytes, list[bytes]]] = []
+    tenures: list[dict[bytes, list[bytes]]] = []
+    quantities: list[tuple[bytes, dict[bytes, list[bytes]]]] = []
+    triples: list[tuple[bytes, str, bytes]] = []
+    stats: dict[str, int] = {}
 
-    evidence: dict[tuple[str, str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    for s, p, o, text, doc in rows(
-        "SELECT ?s ?p ?o ?x ?d WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
-        " cppcc:evidence ?sn ; prov:wasDerivedFrom ?d . ?sn cppcc:text ?x }"
-    ):
-        texts, docs = evidence[(s, p.removeprefix(ONTOLOGY_NS), o)]
-        texts.append(text)
-        docs.append(doc)
-    wanted = ENTITY_RELATIONS + (list(DOCUMENT_RELATIONS) if include_documents else [])
-    values = " ".join(f"cppcc:{p}" for p in wanted)
+    def flush(s: bytes, values: dict[bytes, list[bytes]]) -> None:
+        """A subject whose values are kept together (a statement, tenure, quantity, VoID dataset)."""
+        types = values.get(_TYPE, ())
+        if _STATEMENT in types:
+            statements.append(values)
+        if _TENURE in types:
+            tenures.append(values)
+        if _QUANTITY in types:
+            quantities.append((s, values))
+        if _VOID_DATASET in types:
+            for name in _VOID_COUNTS:
+                counts = [int(n) for n in map(value, values.get(iri(_VOID + name), ())) if n.isdigit()]
+                if counts:
+                    stats[name] = max(stats.get(name, 0), *counts)
+
+    current = b""
+    kept: dict[bytes, list[bytes]] = {}
+    for line in file.lines():  # one line at a time; the hot loop of every property-graph export
+        s, p, o = line.split(b" ", 2)
+        if s != current:
+            if kept:
+                flush(current, kept)
+                kept = {}
+            current = s
+        relation = wanted.get(p)
+        if relation is not None:
+            triples.append((s, relation, o[:-3]))
+        code = _CODES.get(p)
+        if code is None:
+            continue
+        o = o[:-3]
+        if code == _KEEP:
+            kept.setdefault(p, []).append(o)
+            if p == _TYPE and o in kinds:
+                kind_of[s] = kinds[o]
+        elif code == _C_TEXT:
+            texts[s] = o
+        elif code == _C_MENTIONED_IN:
+            mentions.append((s, o))
+        elif code == _C_IN_SENTENCE:
+            in_sentences.append((s, o))
+        elif code == _C_ALT_LABEL:
+            aliases[s].append(value(o))
+        elif code == _C_LABEL:
+            labels.setdefault(s, value(o))
+        elif code == _C_TITLE:
+            titles.setdefault(s, value(o))
+        elif code == _C_DATE:
+            dated.setdefault(s, value(o))
+        elif code == _C_START:
+            starts[s].append(value(o))
+        elif code == _C_END:
+            ends[s].append(value(o))
+        elif code == _C_CODE:
+            attrs[s]["code"] = value(o)
+        elif code == _C_REFERENCE_SOURCE:
+            attrs[s]["referenceSource"] = value(o)
+    if kept:
+        flush(current, kept)
+
+    nodes = {s: Node(value(s), kind, labels.get(s, titles.get(s, ""))) for s, kind in kind_of.items()}
+    decoded: dict[bytes, str] = {}
+
+    def text(term: bytes) -> str:  # a sentence's text, or a document's IRI, decoded once
+        found = decoded.get(term)
+        if found is None:
+            found = decoded[term] = value(term)
+        return found
+
+    for s, node in nodes.items():
+        node.aliases = sorted(aliases.get(s, ()))
+        node.attrs.update(attrs.get(s, {}))
+    for s, d in mentions:
+        if s in nodes:
+            nodes[s].documents.append((text(d), titles.get(d, "")))
+    node_sentences: dict[bytes, set[bytes]] = defaultdict(set)
+    for s, sn in in_sentences:
+        if s in nodes and sn in texts:
+            node_sentences[s].add(texts[sn])
+    for s, values in quantities:
+        node = nodes[s]
+        unit = value(values[_UNIT][0]) if _UNIT in values else ""
+        for number in values.get(_VALUE, ()):
+            for at_least in values.get(_AT_LEAST, ()):
+                for counted in values.get(_COUNTED, ()):
+                    v, a, c = value(number), value(at_least), value(counted)
+                    node.attrs.update(value=v, atLeast=a, counted=c, unit=unit)
+                    node.label = f"{v}{'余' if a == 'true' else ''}{unit}{c}"
+    doc_dates = {s: date for s, date in dated.items() if s in nodes}
+    for s, date in doc_dates.items():
+        nodes[s].attrs.setdefault("date", date)
+    for s, first in starts.items():
+        if first and s in nodes:  # an event named in several documents: the earliest start and the latest end they give
+            nodes[s].attrs.update(startDate=min(first), endDate=max(ends.get(s) or first))
+
+    local = {p: value(p).removeprefix(ONTOLOGY_NS) for p in {p for values in statements for p in values.get(_PREDICATE, ())}}
+    dates: dict[tuple[bytes, str, bytes], set[str]] = defaultdict(set)
+    evidence: dict[tuple[bytes, str, bytes], tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
+    for values in statements:
+        for s, p, o, d in _product(values, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM):
+            key = (s, local[p], o)
+            if p != _HOLDS_POSITION:
+                on = [value(date) for date in values.get(_ON_DATE, ())] or ([dated[d]] if d in dated else [])
+                dates[key].update(date for date in on if date)
+            for sn in values.get(_EVIDENCE, ()):
+                if sn in texts:
+                    sentences_of, docs_of = evidence[key]
+                    sentences_of.add(texts[sn])
+                    docs_of.add(d)
+    for values in tenures:
+        for h, post, held in _product(values, _HOLDER, _POST, _HELD_ON):
+            dates[(h, "holdsPosition", post)].add(value(held))
+
     edges = []
-    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"):
+    nothing: tuple[set[bytes], set[bytes]] = (set(), set())
+    for s, predicate, o in triples:
         if s not in nodes or o not in nodes:
             continue
-        predicate = p.removeprefix(ONTOLOGY_NS)
-        texts, docs = evidence.get((s, predicate, o), ([], []))
-        when = dates.get((s, predicate, o), set()) | {doc_dates[d] for d in (s, o) if d in doc_dates}
-        edges.append(Edge(s, o, predicate, sorted(set(texts))[:max_sentences], sorted(set(docs)), sorted(when)))
-
-    for node in nodes.values():
-        node.aliases.sort()
+        sentences_of, docs_of = evidence.get((s, predicate, o), nothing)
+        when = dates.get((s, predicate, o), set())
+        if s in doc_dates or o in doc_dates:
+            when = when | {doc_dates[d] for d in (s, o) if d in doc_dates}
+        edges.append(Edge(
+            nodes[s].iri, nodes[o].iri, predicate, sorted({text(t) for t in sentences_of})[:max_sentences],
+            sorted(text(d) for d in docs_of), sorted(when),
+        ))
+    for s, node in nodes.items():
         node.documents.sort()
-        node.sentences = sorted(set(node.sentences))[:max_sentences]
+        node.sentences = sorted({text(t) for t in node_sentences.get(s, ())})[:max_sentences]
     edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return PropertyGraph([nodes[k] for k in sorted(nodes)], edges, void_stats(store))
+    return PropertyGraph(sorted(nodes.values(), key=lambda n: n.iri), edges, stats)
+
+
+def _cppcc(local: str) -> bytes:
+    return iri(ONTOLOGY_NS + local)
+
+
+def _product(values: dict[bytes, list[bytes]], *predicates: bytes) -> Iterator[tuple[bytes, ...]]:
+    """Every combination of one value per predicate (a SPARQL join of a subject's values); none when one is missing."""
+    return product(*(values.get(p, ()) for p in predicates))
 
 
 _VOID = "http://rdfs.org/ns/void#"
+_VOID_DATASET = iri(_VOID + "Dataset")
+_VOID_COUNTS = ("triples", "entities", "classes", "properties", "documents", "distinctSubjects")
+_TYPE = iri(PREFIXES["rdf"] + "type")
+_LABEL, _ALT_LABEL = iri(PREFIXES["rdfs"] + "label"), iri(PREFIXES["skos"] + "altLabel")
+_TITLE, _DATE = iri(PREFIXES["dcterms"] + "title"), iri(PREFIXES["dcterms"] + "date")
+_STATEMENT = iri(PREFIXES["rdf"] + "Statement")
+_SUBJECT, _PREDICATE, _OBJECT = (iri(PREFIXES["rdf"] + n) for n in ("subject", "predicate", "object"))
+_DERIVED_FROM = iri(PREFIXES["prov"] + "wasDerivedFrom")
+_MENTIONED_IN, _IN_SENTENCE, _TEXT = _cppcc("mentionedIn"), _cppcc("mentionedInSentence"), _cppcc("text")
+_CODE, _REFERENCE_SOURCE = _cppcc("divisionCode"), _cppcc("referenceSource")
+_START_DATE, _END_DATE, _ON_DATE = _cppcc("startDate"), _cppcc("endDate"), _cppcc("onDate")
+_EVIDENCE, _HOLDS_POSITION = _cppcc("evidence"), _cppcc("holdsPosition")
+_TENURE, _HOLDER, _POST, _HELD_ON = _cppcc("Tenure"), _cppcc("holder"), _cppcc("post"), _cppcc("heldOn")
+_QUANTITY, _VALUE, _AT_LEAST = _cppcc("Quantity"), _cppcc("value"), _cppcc("atLeast")
+_COUNTED, _UNIT = _cppcc("counted"), _cppcc("unit")
+_KEEP, _C_TEXT, _C_MENTIONED_IN, _C_IN_SENTENCE, _C_ALT_LABEL, _C_LABEL, _C_TITLE = range(7)
+_C_DATE, _C_START, _C_END, _C_CODE, _C_REFERENCE_SOURCE = range(7, 12)
+_CODES = {
+    _TEXT: _C_TEXT, _MENTIONED_IN: _C_MENTIONED_IN, _IN_SENTENCE: _C_IN_SENTENCE, _ALT_LABEL: _C_ALT_LABEL,
+    _LABEL: _C_LABEL, _TITLE: _C_TITLE, _DATE: _C_DATE, _START_DATE: _C_START, _END_DATE: _C_END, _CODE: _C_CODE,
+    _REFERENCE_SOURCE: _C_REFERENCE_SOURCE,
+} | dict.fromkeys(
+    (_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM, _EVIDENCE, _ON_DATE, _HOLDER, _POST, _HELD_ON, _VALUE,
+     _AT_LEAST, _COUNTED, _UNIT, *(iri(_VOID + name) for name in _VOID_COUNTS)), _KEEP,
+)
+"""What the property graph reads of each predicate: kept with the subject's other values (_KEEP), or one field."""
 
 
 def void_stats(store: ox.Store) -> dict[str, int]:
     """The whole-graph counts a VoID description in the graph states (``void:triples``, ``void:entities``,
     ``void:classes``, ``void:properties``, ``void:documents`` of a ``void:Dataset``); empty when it has none."""
     stats: dict[str, int] = {}
-    for name in ("triples", "entities", "classes", "properties", "documents", "distinctSubjects"):
+    for name in _VOID_COUNTS:
         for row in select(store, f"SELECT ?n WHERE {{ ?d a <{_VOID}Dataset> ; <{_VOID}{name}> ?n }} ORDER BY DESC(?n) LIMIT 1"):
             if row[0].isdigit():
                 stats[name] = int(row[0])

@@ -18,7 +18,6 @@ N-Triples needs one.
 
 from __future__ import annotations
 
-import heapq
 import multiprocessing
 import os
 import shutil
@@ -26,7 +25,7 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
@@ -41,6 +40,7 @@ from kg.errors import InputError, KGError, StageError
 from kg.ingest.chars import display_path, is_text_name
 from kg.model import Document, Extraction, Quantity
 from kg.settings import Settings
+from kg.sortedlines import SortedLines
 from kg.vocab import digest
 
 if TYPE_CHECKING:
@@ -122,13 +122,12 @@ def build_to(
 
     Everything is written into a staging folder (kg.export.staging) that is swapped in at the end, so
     ``out_dir`` holds the previous build's exports or this one's, never a mix, and an error or a signal
-    leaves it as it was. Turtle and N-Triples are written straight from the sorted N-Triples the
-    extraction stage leaves; a pyoxigraph store is loaded only when another format needs one (validation
-    happens during extraction, kg.validate). Raises OutputError (one line naming the path and what to do)
+    leaves it as it was. Every format is written from the sorted N-Triples the extraction stage leaves
+    (kg.export.graphfile); no store is loaded (validation happens during extraction, kg.validate). Raises OutputError (one line naming the path and what to do)
     when the output side fails.
     """
     from kg import export
-    from kg.export.rdf import FROM_NTRIPLES
+    from kg.export.graphfile import GraphFile
     from kg.export.staging import Staging, output_error
 
     started = time.perf_counter()
@@ -144,17 +143,9 @@ def build_to(
             report = extract_to_ntriples(
                 paths, ntriples, settings, progress=progress, exclude=exclude, cache_dir=cache_dir, scheduler=scheduler
             )
-            needs_store = any(name not in FROM_NTRIPLES for name in formats)
-            store = _load_store(ntriples, report) if needs_store else None
-            written: list[Path] = []
-            for name in formats:
-                with _timed(report, f"export:{name}"):
-                    if name in FROM_NTRIPLES:
-                        written.extend(FROM_NTRIPLES[name](ntriples, stage.path))
-                    else:
-                        assert store is not None
-                        written.extend(export.write(name, store, stage.path))
-            del store
+            with GraphFile(ntriples, workdir=workdir) as built, _timed(report, "export"):
+                written, seconds = export.write_all(formats, built, stage.path, workers=settings.workers or os.cpu_count() or 1)
+            report.stages.update({f"export:{name}": spent for name, spent in seconds.items()})
             shutil.rmtree(workdir)
             stage.commit()
     except OSError as exc:
@@ -251,59 +242,6 @@ def extract_to_ntriples(
     report.relations = Counter(p for _, p, _ in relations)
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
-
-
-class SortedLines:
-    """Collect lines of bytes, then write them sorted and without duplicates to ``dest`` (an external
-    merge sort: chunks of ``chunk_lines`` are sorted in memory and spilled to files beside ``dest``)."""
-
-    def __init__(self, dest: Path, chunk_lines: int = 250_000) -> None:
-        self.dest = dest
-        self.chunk_lines = chunk_lines
-        self.count = 0
-        self._lines: list[bytes] = []
-        self._chunks: list[Path] = []
-
-    def __enter__(self) -> SortedLines:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        try:
-            if kind is None:
-                self._spill()
-                self._merge()
-        finally:
-            for chunk in self._chunks:
-                chunk.unlink(missing_ok=True)
-
-    def add(self, data: bytes) -> None:
-        self._lines.extend(data.splitlines(keepends=True))
-        if len(self._lines) >= self.chunk_lines:
-            self._spill()
-
-    def _spill(self) -> None:
-        chunk = self.dest.with_name(f"{self.dest.name}.{len(self._chunks)}")
-        self._lines.sort()
-        chunk.write_bytes(b"".join(self._lines))
-        self._chunks.append(chunk)
-        self._lines = []
-
-    def _merge(self) -> None:
-        with ExitStack() as stack, self.dest.open("wb") as out:
-            sources = [stack.enter_context(chunk.open("rb")) for chunk in self._chunks]
-            previous = b""
-            for line in heapq.merge(*sources):
-                if line != previous:
-                    out.write(line)
-                    self.count += 1
-                    previous = line
-
-
-def _load_store(ntriples: Path, report: BuildReport) -> ox.Store:
-    with _timed(report, "load store"):
-        store = ox.Store()
-        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    return store
 
 
 @contextmanager

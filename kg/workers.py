@@ -46,9 +46,11 @@ def ordered_map(
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
     window: int = 256,
+    depth: int = _DEPTH,
 ) -> Iterator[Result]:
     """``function`` applied to every job in ``workers`` processes; at most ``window`` jobs in flight or
-    waiting to be yielded, so memory stays bounded however many jobs there are."""
+    waiting to be yielded, so memory stays bounded however many jobs there are. Each worker is sent
+    ``depth`` jobs ahead (1 for a few long jobs: the next goes to whichever worker is free first)."""
     processes: list[Any] = []
     pipes: list[Connection] = []
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # no signal between fork and _serve's setup
@@ -65,7 +67,7 @@ def ordered_map(
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
-        yield from _drive(pipes, processes, iter(jobs), window)
+        yield from _drive(pipes, processes, iter(jobs), window, depth)
     except BaseException:
         for process in processes:
             process.kill()
@@ -82,7 +84,7 @@ def ordered_map(
             pipe.close()
 
 
-def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], window: int) -> Iterator[Any]:
+def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], window: int, depth: int) -> Iterator[Any]:
     inflight: dict[Connection, deque[tuple[int, Any]]] = {pipe: deque() for pipe in pipes}
     owner = dict(zip(pipes, processes))
     owner_pipe = {id(pipe): pipe for pipe in pipes}
@@ -91,7 +93,7 @@ def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], w
     exhausted = False
     while True:
         for pipe in pipes:
-            while not exhausted and len(inflight[pipe]) < _DEPTH and sent - yielded < window:
+            while not exhausted and len(inflight[pipe]) < depth and sent - yielded < window:
                 job = next(jobs, _END)
                 if job is _END:
                     exhausted = True

@@ -506,3 +506,122 @@ def test_kg_export_writes_formats_from_a_built_graph(sample_build: Any, tmp_path
 def test_kg_export_rejects_an_unknown_format(sample_build: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["export", "excel", "--graph", str(sample_build.turtle), "--out", str(tmp_path)]) == 2
     assert "unknown export format excel" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- the sorted file exporters read
+
+
+TERMS = [
+    ox.NamedNode("https://w3id.org/cppcc-kg/id/Topic/议题"),
+    ox.BlankNode("b0"),
+    ox.Literal(WEIRD, language="zh"),
+    ox.Literal("tab\there \\ \"q\" \x01 \x7f \ufffe end"),
+    ox.Literal("2021-06", datatype=ox.NamedNode(PREFIXES["xsd"] + "gYearMonth")),
+    ox.Literal("x", language="en-GB"),
+]
+
+
+@pytest.mark.parametrize("term", TERMS, ids=range(len(TERMS)))
+def test_graph_file_reads_terms_as_pyoxigraph_writes_them(term: Any) -> None:
+    from kg.export.graphfile import datatype, language, split, value
+
+    line = ox.serialize([ox.Triple(ox.NamedNode("http://s"), ox.NamedNode("http://p"), term)], format=ox.RdfFormat.N_TRIPLES)
+    assert line is not None
+    _, _, obj = split(line)
+    assert value(obj) == term.value
+    if isinstance(term, ox.Literal):
+        assert language(obj) == (term.language or "")
+        assert datatype(obj) in ("", term.datatype.value)
+
+
+def _property_graph_by_sparql(store: ox.Store, include_documents: bool) -> Any:
+    """The property graph as SPARQL on a store defines it (what kg.graphview computed before it read the
+    sorted file in one pass): the oracle for graph_of_lines."""
+    from collections import defaultdict
+
+    from kg.graphview import Edge, Node, PropertyGraph, void_stats
+
+    def rows(query: str) -> list[list[str]]:
+        return graph.select(store, query)
+
+    kinds = " ".join(sorted({f"cppcc:{t}" for t in ENTITY_TYPES} | {"cppcc:Quantity"} | ({"cppcc:Document", "cppcc:Compilation"} if include_documents else set())))
+    nodes: dict[str, Node] = {}
+    for iri, cls, label in rows(f"SELECT ?s ?c (COALESCE(?l, ?t, '') AS ?n) WHERE {{ VALUES ?c {{ {kinds} }} ?s a ?c . OPTIONAL {{ ?s rdfs:label ?l }} OPTIONAL {{ ?s dcterms:title ?t }} }}"):
+        kind = cls.removeprefix(ONTOLOGY_NS)
+        nodes[iri] = Node(iri, "Document" if kind == "Compilation" else kind, label)
+    for iri, alias in rows("SELECT ?s ?a WHERE { ?s skos:altLabel ?a }"):
+        if iri in nodes:
+            nodes[iri].aliases.append(alias)
+    titles = dict(rows("SELECT ?d ?t WHERE { ?d dcterms:title ?t }"))
+    for iri, doc in rows("SELECT ?s ?d WHERE { ?s cppcc:mentionedIn ?d }"):
+        if iri in nodes:
+            nodes[iri].documents.append((doc, titles.get(doc, "")))
+    for iri, text in rows("SELECT ?s ?x WHERE { ?s cppcc:mentionedInSentence ?sn . ?sn cppcc:text ?x }"):
+        if iri in nodes:
+            nodes[iri].sentences.append(text)
+    for iri, code in rows("SELECT ?s ?c WHERE { ?s cppcc:divisionCode ?c }"):
+        nodes[iri].attrs["code"] = code
+    for iri, v, a, c, u in rows("SELECT ?q ?v ?a ?c ?u WHERE { ?q a cppcc:Quantity ; cppcc:value ?v ; cppcc:atLeast ?a ; cppcc:counted ?c . OPTIONAL { ?q cppcc:unit ?u } }"):
+        nodes[iri].attrs.update(value=v, atLeast=a, counted=c, unit=u)
+        nodes[iri].label = f"{v}{'余' if a == 'true' else ''}{u}{c}"
+    for iri, source in rows("SELECT ?s ?r WHERE { ?s cppcc:referenceSource ?r }"):
+        nodes[iri].attrs["referenceSource"] = source
+    doc_dates: dict[str, str] = {}
+    for iri, date in rows("SELECT ?d ?v WHERE { ?d dcterms:date ?v }"):
+        if iri in nodes:
+            nodes[iri].attrs.setdefault("date", date)
+            doc_dates.setdefault(iri, date)
+    for iri, first, last in rows("SELECT ?e (MIN(STR(?b)) AS ?f) (MAX(STR(COALESCE(?x, ?b))) AS ?l) WHERE { ?e cppcc:startDate ?b . OPTIONAL { ?e cppcc:endDate ?x } } GROUP BY ?e"):
+        if iri in nodes:
+            nodes[iri].attrs.update(startDate=first, endDate=last)
+    dates: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for s, p, o, date in rows("SELECT ?s ?p ?o (COALESCE(?on, ?w) AS ?date) WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?d . FILTER(?p != cppcc:holdsPosition) OPTIONAL { ?st cppcc:onDate ?on } OPTIONAL { ?d dcterms:date ?w } }"):
+        if date:
+            dates[(s, p.removeprefix(ONTOLOGY_NS), o)].add(date)
+    for s, o, date in rows("SELECT ?h ?p ?on WHERE { ?t a cppcc:Tenure ; cppcc:holder ?h ; cppcc:post ?p ; cppcc:heldOn ?on }"):
+        dates[(s, "holdsPosition", o)].add(date)
+    evidence: dict[tuple[str, str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for s, p, o, text, doc in rows("SELECT ?s ?p ?o ?x ?d WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cppcc:evidence ?sn ; prov:wasDerivedFrom ?d . ?sn cppcc:text ?x }"):
+        evidence[(s, p.removeprefix(ONTOLOGY_NS), o)][0].append(text)
+        evidence[(s, p.removeprefix(ONTOLOGY_NS), o)][1].append(doc)
+    values = " ".join(f"cppcc:{p}" for p in ENTITY_RELATIONS + (list(DOCUMENT_RELATIONS) if include_documents else []))
+    edges = []
+    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"):
+        if s in nodes and o in nodes:
+            key = (s, p.removeprefix(ONTOLOGY_NS), o)
+            texts, docs = evidence.get(key, ([], []))
+            when = dates.get(key, set()) | {doc_dates[d] for d in (s, o) if d in doc_dates}
+            edges.append(Edge(s, o, key[1], sorted(set(texts))[:20], sorted(set(docs)), sorted(when)))
+    for node in nodes.values():
+        node.aliases.sort()
+        node.documents.sort()
+        node.sentences = sorted(set(node.sentences))[:20]
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
+    return PropertyGraph([nodes[k] for k in sorted(nodes)], edges, void_stats(store))
+
+
+@pytest.mark.parametrize("include_documents", [True, False])
+def test_property_graph_of_the_sorted_file_is_the_one_sparql_defines(case: tuple[ox.Store, Path], include_documents: bool) -> None:
+    store, _ = case
+    got = property_graph(store, include_documents=include_documents)
+    assert got == _property_graph_by_sparql(store, include_documents)
+    assert got.nodes and got.edges
+
+
+def test_exports_written_by_two_processes_are_the_ones_written_by_one(
+    sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.export.graphfile import GraphFile
+
+    names = [n for n in export.plan(export.names()) if n != "store"]  # RocksDB files differ run to run
+    outputs = {}
+    for workers in (1, 2):
+        out, work = tmp_path / f"out{workers}", tmp_path / f"work{workers}"
+        work.mkdir()
+        (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
+        monkeypatch.setattr(export, "PARALLEL_FROM_BYTES", 0)
+        with GraphFile(work / "graph.nt", workdir=work) as built:
+            written, seconds = export.write_all(names, built, out, workers=workers)
+        assert set(seconds) == set(names) and all(p.exists() for p in written)
+        outputs[workers] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert outputs[1] == outputs[2]

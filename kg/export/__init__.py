@@ -1,8 +1,10 @@
 """Exporters, found by name in one registry and imported lazily.
 
-Each exporter is a function ``write(store: pyoxigraph.Store, out_dir: Path) -> list[Path]`` that writes its
-file(s) into ``out_dir`` atomically (``atomic_path``: a temporary file renamed into place) and
-deterministically, and returns the paths written. ``store`` holds the built graph in its default graph.
+Each exporter is a function ``write(graph: GraphFile, out_dir: Path) -> list[Path]`` that writes its file(s)
+into ``out_dir`` atomically (``atomic_path``: a temporary file renamed into place) and deterministically,
+and returns the paths written. ``graph`` (kg.export.graphfile) is the built graph as the sorted N-Triples
+file a build leaves, with what several exporters derive from it (the property graph) made once.
+``write`` also takes a pyoxigraph store (its default graph), for graphs that come from elsewhere.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ExportError, OutputError
+from kg.export.graphfile import GraphFile
 from kg.export.staging import describe_mode, exchange, output_error
 
 # name -> "module:function"
@@ -76,16 +79,67 @@ def owned_names() -> set[str]:
     return {name for files in FILES.values() for name in files}
 
 
-def write(name: str, store: ox.Store, out_dir: Path) -> list[Path]:
-    """Write the export called ``name`` into ``out_dir``."""
+def write(name: str, graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
+    """Write the export called ``name`` of ``graph`` (a build's GraphFile, or a store) into ``out_dir``."""
     try:
         target = EXPORTERS[name]
     except KeyError:
         raise ExportError(f"unknown export format {name!r}; choose from {', '.join(EXPORTERS)}") from None
     module_name, function = target.split(":")
     writer = getattr(importlib.import_module(module_name), function)
-    paths: list[Path] = writer(store, out_dir)
+    if not isinstance(graph, GraphFile):
+        with GraphFile.of_store(graph) as file:
+            return write(name, file, out_dir)
+    paths: list[Path] = writer(graph, out_dir)
     return paths
+
+
+TOGETHER: tuple[tuple[str, ...], ...] = (
+    ("neo4j", "graphml", "gexf", "html"),  # the property graph, made once
+    ("turtle", "store"),  # the store's manifest describes the Turtle file
+    ("nquads", "trig"),  # the same quads
+)
+"""Formats written one after the other in one process, longest first: they share what they derive."""
+PARALLEL_FROM_BYTES = 4_000_000
+"""A graph file from this size is exported by two processes at once (smaller ones are done in less time
+than starting them takes)."""
+
+
+def write_all(
+    names: Sequence[str], graph: GraphFile, out_dir: Path, *, workers: int = 2
+) -> tuple[list[Path], dict[str, float]]:
+    """Write every format of ``names`` (in plan order) of ``graph`` into ``out_dir``; return the paths written
+    and the seconds each format took. Large graphs are written by ``workers`` processes at once, each taking
+    the next group of formats (TOGETHER) when it is free."""
+    jobs = [[n for n in group if n in names] for group in TOGETHER]
+    jobs = [job for job in jobs if job] + [[n] for n in names if not any(n in group for group in TOGETHER)]
+    parallel = workers > 1 and len(jobs) > 1 and graph.path.stat().st_size >= PARALLEL_FROM_BYTES and hasattr(os, "fork")
+    if parallel:
+        import multiprocessing
+
+        from kg.workers import ordered_map
+
+        results = list(ordered_map(
+            _write_job, [(job, graph, out_dir) for job in jobs], workers=min(workers, len(jobs)),
+            context=multiprocessing.get_context("fork"), depth=1,
+        ))
+    else:  # in plan order (Turtle first): what the formats derive is shared through ``graph`` anyway
+        results = [_write_job((list(names), graph, out_dir))]
+    written = {name: paths for result in results for name, (paths, _) in result.items()}
+    seconds = {name: spent for result in results for name, (_, spent) in result.items()}
+    return [p for name in names for p in written[name]], {name: seconds[name] for name in names}
+
+
+def _write_job(job: tuple[list[str], GraphFile, Path]) -> dict[str, tuple[list[Path], float]]:
+    import time
+
+    names, graph, out_dir = job
+    done = {}
+    for name in names:
+        started = time.perf_counter()
+        paths = write(name, graph, out_dir)
+        done[name] = (paths, time.perf_counter() - started)
+    return done
 
 
 @contextmanager

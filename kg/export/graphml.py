@@ -8,14 +8,16 @@ Edges carry ``predicate`` (ontology property), ``label`` (its graph-database nam
 ``sentences``, ``documents`` and ``dates`` (ISO dates the documents give for it); the edge key is the predicate. GraphML and GEXF have no list type, so
 list attributes are JSON arrays in a string (``json.loads`` gives the list back).
 
-Order is stable (nodes and edges as kg.graphview sorts them) and GEXF's last-modified date is left out,
-so two writes of the same graph are byte-identical.
+Both files are written element by element from the property graph (networkx's writers took ten times
+longer); networkx reads them back (tests/test_exports.py). Order is stable (nodes and edges as kg.graphview
+sorts them) and no date is written, so two writes of the same graph are byte-identical.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,9 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import BASENAME, atomic_path
+from kg.export.graphfile import GraphFile
 from kg.export.naming import term_names
-from kg.graphview import property_graph
+from kg.graphview import Edge, Node, PropertyGraph, property_graph
 
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -34,53 +37,155 @@ def json_list(values: Any) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def to_networkx(store: ox.Store) -> Any:
+def to_networkx(graph: GraphFile | ox.Store) -> Any:
     """The property graph as a networkx.MultiDiGraph with the attributes written to GraphML and GEXF."""
-    g: Any = property_graph(store).to_networkx(join=json_list)
-    for node, data in g.nodes(data=True):
-        data["type_zh"] = term_names(data["type"]).zh
-        if "value" in data:
-            data["value"] = int(data["value"])
-        if "atLeast" in data:
-            data["atLeast"] = data["atLeast"] == "true"
-        _check_xml(f"node {node}", data)
-    for source, target, key, data in g.edges(keys=True, data=True):
-        data["label"] = term_names(data["predicate"]).graph_name
-        _check_xml(f"edge {source} {key} {target}", data)
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for node in (pg := property_graph(graph)).nodes:
+        g.add_node(node.iri, **dict(_node_attrs(node)))
+    for edge in pg.edges:
+        g.add_edge(edge.source, edge.target, key=edge.predicate, **dict(_edge_attrs(edge)))
     return g
 
 
-def _check_xml(where: str, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        if isinstance(value, str) and (bad := _NOT_XML.search(value)):
-            raise ExportError(
-                f"{where}: attribute {name} holds the character U+{ord(bad.group()):04X}, which XML cannot carry; "
-                "remove control characters from the input document"
-            )
+def _node_attrs(node: Node) -> Iterator[tuple[str, str | int | bool]]:
+    """A node's attributes, in the order the files give them (kg.graphview's fields, then its attrs by name)."""
+    where = f"node {node.iri}"
+    yield "type", _xml(node.type, where, "type")
+    yield "label", _xml(node.label, where, "label")
+    yield "aliases", _xml(json_list(node.aliases), where, "aliases")
+    yield "documents", _xml(json_list(d for d, _ in node.documents), where, "documents")
+    yield "sentences", _xml(json_list(node.sentences), where, "sentences")
+    for name in sorted(node.attrs):
+        raw = node.attrs[name]
+        yield name, int(raw) if name == "value" else raw == "true" if name == "atLeast" else _xml(raw, where, name)
+    yield "type_zh", term_names(node.type).zh
 
 
-def write_graphml(store: ox.Store, out_dir: Path) -> list[Path]:
-    """``cppcc.graphml`` (networkx.write_graphml)."""
-    import networkx as nx
+def _edge_attrs(edge: Edge) -> Iterator[tuple[str, str]]:
+    where = f"edge {edge.source} {edge.predicate} {edge.target}"
+    yield "predicate", edge.predicate
+    yield "sentences", _xml(json_list(edge.sentences), where, "sentences")
+    yield "documents", _xml(json_list(edge.documents), where, "documents")
+    yield "dates", _xml(json_list(edge.dates), where, "dates")
+    yield "label", term_names(edge.predicate).graph_name
 
-    graph = to_networkx(store)
+
+def _xml(value: str, where: str, name: str) -> str:
+    if bad := _NOT_XML.search(value):
+        raise ExportError(
+            f"{where}: attribute {name} holds the character U+{ord(bad.group()):04X}, which XML cannot carry; "
+            "remove control characters from the input document"
+        )
+    return value
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"})
+
+
+def _text(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).translate(_TEXT_ESCAPES)
+
+
+def _attr(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).translate(_ATTR_ESCAPES)
+
+
+def _kind(value: str | int | bool) -> str:
+    return "boolean" if isinstance(value, bool) else "long" if isinstance(value, int) else "string"
+
+
+def _declared(graph: PropertyGraph) -> tuple[dict[str, str], dict[str, str]]:
+    """Every node and edge attribute name with its type, in the order the files declare them."""
+    nodes: dict[str, str] = {}
+    for node in graph.nodes:
+        for name, value in _node_attrs(node):
+            nodes.setdefault(name, _kind(value))
+    edges = {name: "string" for name in ("predicate", "sentences", "documents", "dates", "label")}
+    return nodes, edges
+
+
+def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.graphml``: GraphML as networkx reads it (``networkx.read_graphml(path, force_multigraph=True)``),
+    written element by element."""
+    pg = property_graph(graph)
+    node_keys, edge_keys = _declared(pg)
+    ids = {("node", name): f"d{i}" for i, name in enumerate(node_keys)}
+    ids.update({("edge", name): f"d{i}" for i, name in enumerate(edge_keys, start=len(node_keys))})
     dest = out_dir / f"{BASENAME}.graphml"
-    with atomic_path(dest) as tmp:
-        nx.write_graphml(graph, str(tmp), encoding="utf-8", prettyprint=True)
+    with atomic_path(dest) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        fh.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+            ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
+        for (scope, name), key in ids.items():
+            kind = node_keys[name] if scope == "node" else edge_keys[name]
+            fh.write(f'<key id="{key}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>\n')
+        fh.write('<graph edgedefault="directed">\n')
+        for node in pg.nodes:
+            fh.write(f'<node id="{_attr(node.iri)}">\n')
+            fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in _node_attrs(node))
+            fh.write("</node>\n")
+        for edge in pg.edges:
+            fh.write(f'<edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{_attr(edge.predicate)}">\n')
+            fh.writelines(_graphml_data(ids[("edge", name)], value) for name, value in _edge_attrs(edge))
+            fh.write("</edge>\n")
+        fh.write("</graph></graphml>\n")
     return [dest]
 
 
-def write_gexf(store: ox.Store, out_dir: Path) -> list[Path]:
-    """``cppcc.gexf`` (GEXF 1.2 by networkx), without the run's date so the file is deterministic."""
-    from networkx.readwrite.gexf import GEXFWriter
+def _graphml_data(key: str, value: str | int | bool) -> str:
+    text = _text(value)
+    return f'  <data key="{key}">{text}</data>\n' if text else f'  <data key="{key}" />\n'
 
-    graph = to_networkx(store)
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    writer.add_graph(graph)
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        meta.attrib.pop("lastmodifieddate", None)
+
+def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.gexf``: GEXF 1.2 as networkx reads it (``networkx.read_gexf``), without a date so that the
+    file is deterministic; node labels are the nodes' names, edge labels the relations' graph names."""
+    pg = property_graph(graph)
+    node_keys, edge_keys = _declared(pg)
+    node_keys.pop("label")
+    edge_keys.pop("label")
+    edge_keys["networkx_key"] = "string"
+    node_ids = {name: str(i) for i, name in enumerate(node_keys)}
+    edge_ids = {name: str(i) for i, name in enumerate(edge_keys, start=len(node_keys))}
     dest = out_dir / f"{BASENAME}.gexf"
-    with atomic_path(dest) as tmp, tmp.open("wb") as fh:
-        writer.write(fh)
+    with atomic_path(dest) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        fh.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+            ' xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+            "  <meta>\n    <creator>cppcc-kg</creator>\n  </meta>\n"
+            '  <graph defaultedgetype="directed" mode="static" name="">\n'
+        )
+        for scope, keys, ids in (("edge", edge_keys, edge_ids), ("node", node_keys, node_ids)):
+            fh.write(f'    <attributes mode="static" class="{scope}">\n')
+            fh.writelines(f'      <attribute id="{ids[name]}" title="{name}" type="{kind}" />\n' for name, kind in keys.items())
+            fh.write("    </attributes>\n")
+        fh.write("    <nodes>\n")
+        for node in pg.nodes:
+            values = dict(_node_attrs(node))
+            label = values.pop("label")
+            fh.write(f'      <node id="{_attr(node.iri)}" label="{_attr(label)}">\n        <attvalues>\n')
+            fh.writelines(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
+            fh.write("        </attvalues>\n      </node>\n")
+        fh.write("    </nodes>\n    <edges>\n")
+        for number, edge in enumerate(pg.edges):
+            values = dict(_edge_attrs(edge))
+            label = values.pop("label")
+            values["networkx_key"] = edge.predicate
+            fh.write(
+                f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}" label="{_attr(label)}">\n'
+                "        <attvalues>\n"
+            )
+            fh.writelines(f'          <attvalue for="{edge_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
+            fh.write("        </attvalues>\n      </edge>\n")
+        fh.write("    </edges>\n  </graph>\n</gexf>\n")
     return [dest]

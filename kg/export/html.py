@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError, ExportError, InputError
 from kg.export import BASENAME, atomic_path
+from kg.export.graphfile import GraphFile
 from kg.graph import ontology_store
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.model import ENTITY_TYPES
@@ -127,10 +128,10 @@ class HtmlOptions:
 # ---------------------------------------------------------------------------- entry points
 
 
-def write_html(store: ox.Store, out_dir: Path) -> list[Path]:
+def write_html(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     """Exporter ``html``: ``cppcc.html`` with the default view options."""
     dest = out_dir / f"{BASENAME}.html"
-    write_page(property_graph(store), dest, HtmlOptions())
+    write_page(property_graph(graph), dest, HtmlOptions())
     return [dest]
 
 

@@ -14,12 +14,14 @@ The context maps
   (``{"@value": "2021-06-02", "@type": "xsd:date"}``, ``{"@value": "corpus/a.txt"}`` for xsd:string).
 
 The node objects are written by hand (pyoxigraph cannot compact to a context, rdflib's serialiser is
-slow): subjects in IRI order, properties in the order of the Turtle, values in a stable order.
+slow) as the build's sorted N-Triples are read, one node object a line: subjects in IRI order, properties
+in the order of the Turtle, values in a stable order.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,13 +30,14 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import BASENAME, atomic_path
-from kg.graph import ontology_store, sorted_triples
+from kg.export.graphfile import GraphFile, datatype, language, value
+from kg.graph import ontology_store
 from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
 _RDF, _XSD = PREFIXES["rdf"], PREFIXES["xsd"]
 _TYPE = _RDF + "type"
-_XSD_STRING = _XSD + "string"
+_TYPE_TERM = f"<{_TYPE}>".encode()
 
 # Terms outside the ontology: key -> (prefixed name, is an IRI-valued property)
 _EXTRA_TERMS: dict[str, tuple[str, bool]] = {
@@ -73,47 +76,61 @@ def context() -> dict[str, Any]:
     return ctx
 
 
-def write_jsonld(store: ox.Store, out_dir: Path) -> list[Path]:
-    """``cppcc.jsonld`` (context embedded) and ``context.jsonld`` (the context alone)."""
+def write_jsonld(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
+    """``cppcc.jsonld`` (context embedded) and ``context.jsonld`` (the context alone).
+
+    ``cppcc.jsonld`` is written node by node (one node object a line) as the sorted file is read."""
     ctx = context()
-    doc = {"@context": ctx, "@graph": node_objects(store, ctx)}
-    written = []
-    for name, data in ((CONTEXT_FILE, {"@context": ctx}), (f"{BASENAME}.jsonld", doc)):
-        dest = out_dir / name
-        with atomic_path(dest) as tmp:
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        written.append(dest)
+    if not isinstance(graph, GraphFile):
+        with GraphFile.of_store(graph) as file:
+            return write_jsonld(file, out_dir)
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)
+    dest = out_dir / CONTEXT_FILE
+    with atomic_path(dest) as tmp:
+        tmp.write_text(head + "\n", encoding="utf-8")
+    written = [dest]
+    dest = out_dir / f"{BASENAME}.jsonld"
+    with atomic_path(dest) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        fh.write(head[:-2] + ',\n "@graph": [')
+        separator = "\n  "
+        for node in node_objects(graph, ctx):
+            fh.write(separator + json.dumps(node, ensure_ascii=False))
+            separator = ",\n  "
+        fh.write("\n ]\n}\n")
+    written.append(dest)
     return written
 
 
-def node_objects(store: ox.Store, ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def node_objects(graph: GraphFile, ctx: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """One node object per subject, in the file's order (subjects in IRI order, values in line order)."""
     compact = _Compactor(ctx)
-    nodes: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    for t in sorted_triples(store):
-        node_id = compact.node_id(t.subject)
-        if current is None or current["@id"] != node_id:
-            current = {"@id": node_id}
-            nodes.append(current)
-        if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode):
-            key, value = "@type", compact.vocab(t.object.value)
-        else:
-            key = compact.vocab(t.predicate.value)
-            value = compact.value(key, t.object)
-        if key in current:
-            if not isinstance(current[key], list):
-                current[key] = [current[key]]
-            current[key].append(value)
-        else:
-            current[key] = value
-    return nodes
+    keys: dict[bytes, str] = {}
+    for subject, pairs in graph.subjects():
+        node: dict[str, Any] = {"@id": compact.node_id(subject)}
+        for p, o in pairs:
+            if p == _TYPE_TERM and o[:1] == b"<":
+                key, item = "@type", compact.vocab(value(o))
+            else:
+                key = keys.get(p) or keys.setdefault(p, compact.vocab(value(p)))
+                item = compact.value(key, o)
+            if key in node:
+                if not isinstance(node[key], list):
+                    node[key] = [node[key]]
+                node[key].append(item)
+            else:
+                node[key] = item
+        yield node
 
 
 class _Compactor:
     def __init__(self, ctx: dict[str, Any]) -> None:
         self.prefixes = sorted(((iri, p) for p, iri in PREFIXES.items()), key=lambda x: -len(x[0]))
+        every_cut = all(iri.endswith(("/", "#")) for iri, _ in self.prefixes)
+        self.namespaces = {iri: p for iri, p in reversed(self.prefixes)} if every_cut else {}
         self.terms: dict[str, str] = {}
         self.coerced: set[str] = set()
+        self._vocab: dict[str, str] = {}
+        self._ids: dict[bytes, str] = {}
         for key, definition in ctx.items():
             if key.startswith("@") or key in PREFIXES:
                 continue
@@ -128,7 +145,20 @@ class _Compactor:
         return PREFIXES[prefix] + local
 
     def iri(self, iri: str) -> str:
-        """A compact IRI ``prefix:local`` where one fits and reads back the same, else the full IRI."""
+        """A compact IRI ``prefix:local`` where one fits and reads back the same, else the full IRI (the
+        longest namespace that fits: namespaces end in / or #, so only those cuts are looked up)."""
+        if not self.namespaces:
+            return self._iri_slowly(iri)
+        end = len(iri)
+        while (cut := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) >= 0:
+            prefix = self.namespaces.get(iri[: cut + 1])
+            local = iri[cut + 1 :]
+            if prefix is not None and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+            end = cut
+        return iri
+
+    def _iri_slowly(self, iri: str) -> str:
         for namespace, prefix in self.prefixes:
             local = iri[len(namespace):]
             if iri.startswith(namespace) and local and not local.startswith("//"):
@@ -136,23 +166,33 @@ class _Compactor:
         return iri
 
     def vocab(self, iri: str) -> str:
-        return self.terms.get(iri) or self.iri(iri)
+        found = self._vocab.get(iri)
+        if found is None:
+            found = self._vocab[iri] = self.terms.get(iri) or self.iri(iri)
+        return found
 
-    def node_id(self, node: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-        if isinstance(node, ox.NamedNode):
-            return self.iri(node.value)
-        if isinstance(node, ox.BlankNode):
-            return f"_:{node.value}"
-        raise ExportError(f"RDF-star triple term {node} cannot be written as JSON-LD; export Turtle instead")
+    def node_id(self, term: bytes) -> str:
+        if term[:1] == b"<":
+            found = self._ids.get(term)
+            if found is None:
+                if len(self._ids) > 100_000:  # entities and documents recur; statements and sentences do not
+                    self._ids.clear()
+                found = self._ids[term] = self.iri(value(term))
+            return found
+        if term[:2] == b"_:":
+            return term.decode("utf-8")
+        raise ExportError(f"RDF-star triple term {term.decode('utf-8', 'replace')} cannot be written as JSON-LD; export Turtle instead")
 
-    def value(self, key: str, obj: Any) -> Any:
-        if isinstance(obj, ox.Literal):
-            if obj.language == "zh" and key not in self.coerced:
-                return obj.value
-            if obj.language:
-                return {"@value": obj.value, "@language": obj.language}
-            if obj.datatype.value == _XSD_STRING:
-                return {"@value": obj.value}
-            return {"@value": obj.value, "@type": self.iri(obj.datatype.value)}
-        node_id = self.node_id(obj)
+    def value(self, key: str, term: bytes) -> Any:
+        if term[:1] == b'"':
+            lang = language(term)
+            if lang == "zh" and key not in self.coerced:
+                return value(term)
+            if lang:
+                return {"@value": value(term), "@language": lang}
+            kind = datatype(term)
+            if not kind or kind == _XSD + "string":
+                return {"@value": value(term)}
+            return {"@value": value(term), "@type": self.iri(kind)}
+        node_id = self.node_id(term)
         return node_id if key in self.coerced else {"@id": node_id}

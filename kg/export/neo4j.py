@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import atomic_dir
+from kg.export.graphfile import GraphFile
 from kg.export.naming import cypher_name, cypher_string, term_names
 from kg.graphview import Edge, Node, PropertyGraph, property_graph
 from kg.vocab import ONTOLOGY_NS
@@ -92,9 +93,9 @@ class _Table:
     rows: list[list[str]]
 
 
-def write_neo4j(store: ox.Store, out_dir: Path) -> list[Path]:
+def write_neo4j(source: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     """``neo4j/``: CSV files per label and type, Cypher loaders for Neo4j and LadybugDB, import.sh."""
-    graph = property_graph(store)
+    graph = property_graph(source)
     nodes, rels, pairs = tables(graph)
     files: dict[str, bytes] = {}
     for table in nodes + rels:

@@ -18,6 +18,7 @@ under ``$XDG_CACHE_HOME/cppcc-kg/`` instead.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -31,6 +32,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError, InputError
 from kg.export import BASENAME, atomic_dir, atomic_path
+from kg.export.graphfile import GraphFile
 
 SUFFIX = ".oxigraph"
 MANIFEST = "manifest.json"
@@ -50,16 +52,16 @@ class Manifest:
     version: int = FORMAT_VERSION
 
 
-def write_store(store: ox.Store, out_dir: Path) -> list[Path]:
+def write_store(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     """Exporter ``store``: the on-disk store of ``out_dir/cppcc.ttl``, so the first query after a build is fast.
 
-    It is built from the Turtle file just written (not from ``store``), so the cache key always describes
-    exactly what is in it; list the ``turtle`` format before ``store``.
+    Its manifest describes the Turtle file written before it (list the ``turtle`` format before ``store``);
+    the triples are loaded from the build's sorted N-Triples, the same graph (parsed faster than Turtle).
     """
     turtle = out_dir / f"{BASENAME}.ttl"
     if not turtle.is_file():
         raise ExportError(f"{turtle}: the store export is made from the Turtle file; build with --formats turtle,store")
-    return [ensure(turtle)]
+    return [ensure(turtle, content=graph.path if isinstance(graph, GraphFile) else None)]
 
 
 def store_dir(source: Path) -> Path:
@@ -72,8 +74,9 @@ def store_dir(source: Path) -> Path:
     return cache / hashlib.sha1(str(source).encode("utf-8")).hexdigest()[:16] / name
 
 
-def ensure(source: Path) -> Path:
-    """The folder of an up-to-date store of the RDF file ``source``, built or rebuilt if needed."""
+def ensure(source: Path, content: Path | None = None) -> Path:
+    """The folder of an up-to-date store of the RDF file ``source``, built or rebuilt if needed (from
+    ``content`` when given: another file holding the same graph)."""
     if not source.is_file():
         raise InputError(str(source), "no such graph file; run `kg build` first or pass --graph FILE")
     dest = store_dir(source)
@@ -82,7 +85,7 @@ def ensure(source: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest):
         if not _fresh(source, dest):  # another process may have built it while we waited
-            _rebuild(source, dest)
+            _rebuild(source, dest, content or source)
     return dest
 
 
@@ -137,19 +140,33 @@ def _fresh(source: Path, dest: Path) -> bool:
     return True
 
 
-def _rebuild(source: Path, dest: Path) -> None:
+def _rebuild(source: Path, dest: Path, content: Path) -> None:
     from kg.stats import load_into
 
     stat = source.stat()
     digest = _sha256(source)
     with atomic_dir(dest) as work:
-        store = ox.Store(str(work / DB))
-        load_into(store, source)
-        triples = len(store)
-        store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
-        store.flush()
-        del store  # closes RocksDB (releases its LOCK) before the folder moves
+        try:
+            store = ox.Store(str(work / DB))
+            load_into(store, content)
+            triples = len(store)
+            store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
+            store.flush()
+            del store  # closes RocksDB (releases its LOCK) before the folder moves
+        except OSError as exc:
+            raise _with_errno(exc, work) from exc
         _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
+
+
+def _with_errno(exc: OSError, where: Path) -> OSError:
+    """RocksDB reports a full disk or a read-only file system as text only (``IO error: … No space left on
+    device``): give such an error its errno, so that it is explained like any other (kg.export.staging)."""
+    if exc.errno is not None:
+        return exc
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
+        if os.strerror(code) in str(exc):
+            return OSError(code, os.strerror(code), str(where))
+    return exc
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:

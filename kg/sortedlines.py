@@ -1,0 +1,75 @@
+"""Lines of bytes written out sorted and without duplicates, in bounded memory (an external merge sort).
+
+    with SortedLines(dest) as lines:   # chunks of ``chunk_lines`` are sorted in memory and spilled beside dest
+        lines.add(b"...\\n...\\n")
+    # dest now holds every distinct line once, in byte order; lines.count says how many
+
+The build sorts its N-Triples with it (kg.pipeline) and the dataset exports their named graphs
+(kg.export.datasets), so memory stays flat however large the graph.
+"""
+
+from __future__ import annotations
+
+import heapq
+from contextlib import ExitStack
+from pathlib import Path
+
+
+class SortedLines:
+    """Collect lines of bytes, then write them sorted and without duplicates to ``dest`` (chunks of
+    ``chunk_lines`` are sorted in memory and spilled to files beside ``dest``, then merged)."""
+
+    def __init__(self, dest: Path, chunk_lines: int = 250_000) -> None:
+        self.dest = dest
+        self.chunk_lines = chunk_lines
+        self.count = 0
+        self._lines: list[bytes] = []
+        self._chunks: list[Path] = []
+
+    def __enter__(self) -> SortedLines:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            if kind is None:
+                self._finish()
+        finally:
+            for chunk in self._chunks:
+                chunk.unlink(missing_ok=True)
+
+    def add(self, data: bytes) -> None:
+        """Add the lines of ``data`` (each ending in a line break)."""
+        self._lines.extend(data.splitlines(keepends=True))
+        if len(self._lines) >= self.chunk_lines:
+            self._spill()
+
+    def add_lines(self, lines: list[bytes]) -> None:
+        """Add lines (each ending in a line break)."""
+        self._lines.extend(lines)
+        if len(self._lines) >= self.chunk_lines:
+            self._spill()
+
+    def _spill(self) -> None:
+        chunk = self.dest.with_name(f"{self.dest.name}.{len(self._chunks)}")
+        self._lines.sort()
+        chunk.write_bytes(b"".join(self._lines))
+        self._chunks.append(chunk)
+        self._lines = []
+
+    def _finish(self) -> None:
+        if not self._chunks:  # everything fits in memory: no merge needed
+            self._lines.sort()
+            unique = [line for line, previous in zip(self._lines, [b"", *self._lines]) if line != previous]
+            self.dest.write_bytes(b"".join(unique))
+            self.count = len(unique)
+            self._lines = []
+            return
+        self._spill()
+        with ExitStack() as stack, self.dest.open("wb") as out:
+            sources = [stack.enter_context(chunk.open("rb")) for chunk in self._chunks]
+            previous = b""
+            for line in heapq.merge(*sources):
+                if line != previous:
+                    out.write(line)
+                    self.count += 1
+                    previous = line
