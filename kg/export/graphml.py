@@ -151,8 +151,8 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     file is deterministic; node labels are the nodes' names, edge labels the relations' graph names."""
     pg = property_graph(graph)
     node_keys, edge_keys = _declared(pg)
-    node_keys.pop("label")
-    edge_keys.pop("label")
+    node_keys.pop("label", None)  # an empty graph declares no keys
+    edge_keys.pop("label", None)
     edge_keys["networkx_key"] = "string"
     node_ids = {name: str(i) for i, name in enumerate(node_keys)}
     edge_ids = {name: str(i) for i, name in enumerate(edge_keys, start=len(node_keys))}
