@@ -324,6 +324,8 @@ def document_lines(extraction: Extraction, is_compilation: bool = False, offset:
     used_sentences: set[int] = set()
     for entity in extraction.entities:
         if not entity.mentions:
+            if entity.attrs.get("source") == METADATA:  # named on the page's lines outside the article
+                out.append((_entity(entity.key), mentioned_in, d))
             continue
         node = _entity(entity.key)
         out.append((node, mentioned_in, d))

@@ -167,3 +167,27 @@ def test_the_source_office_is_completed_with_the_footer_county(tmp_path: Path) -
     [doc] = read_documents(path)
     names = {(e.type, e.name) for e in metadata_entities(doc)}
     assert ("CPPCCBody", "来凤县政协办公室") in names
+
+
+def test_what_the_page_names_is_mentioned_in_the_document(tmp_path: Path) -> None:
+    """Entities named only on a page's lines outside the article are still named by that document: the build
+    links them with cppcc:mentionedIn, so the shapes (mentionedIn or referenceSource) hold and it exits 0."""
+    import subprocess
+    import sys
+
+    import pyoxigraph as ox
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(PAGE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--formats", "ntriples"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    store = ox.Store()
+    store.load(path=str(tmp_path / "out" / "cppcc.nt"), format=ox.RdfFormat.N_TRIPLES)
+    rows = store.query(
+        'PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> '
+        'SELECT ?doc WHERE { ?b rdfs:label "兴文县政协"@zh ; cppcc:mentionedIn ?doc }'
+    )
+    assert len(list(rows)) == 1
