@@ -668,10 +668,20 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
                     cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
         else:
             cut = _closer_at(text, list_closes)
+            if cut > 0 and _opener_within(norm, begin, begin + cut):
+                continue  # 以坝坝会形式就X开展协商: the list belongs to the opener inside (就)
         if cut > 0:
             hits.extend(_topic_items(norm, begin, text[:cut], place_starts))
     hits.extend(_framed_topics(norm))
-    return hits
+    titles = [m.span() for m in re.finditer("《[^《》\n]{2,60}》", norm)]
+    return [h for h in hits if not any(a < h.start and h.end < b for a, b in titles)]  # 《关于加快发展X的建议》
+
+
+def _opener_within(norm: str, start: int, end: int) -> bool:
+    """True when an opener written as a word of its own lies in ``norm[start:end]``."""
+    return any(
+        _word_edge(norm, m.start()) and _word_edge(norm, m.end()) for m in _topic_opener().finditer(norm, start, end)
+    )
 
 
 def _quote_run(text: str) -> int:
@@ -993,7 +1003,7 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
         surface = norm[span.start : span.end]
         name = strip_quotes(surface)
         if name not in stop:
-            hits.append(TermHit(span.start, span.end, span.type, name, surface))
+            hits.append(_named_topic(TermHit(span.start, span.end, span.type, name, surface)))
     return hits
 
 
@@ -1026,9 +1036,30 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     stop = word_set("term_stoplist.txt")
     hits = _platform_activities(hits, entries)
     return joined_events(norm, [
-        h for h in _inside_other(hits)
+        _named_topic(h) for h in _inside_other(hits)
         if h.name not in stop and not (h.type == "Publication" and _publication_words_stop(h.name))
     ])
+
+
+def topic_name(name: str) -> str:
+    """A topic's name without a verb written before it or a word after it (推进|老旧小区改造, 秸秆综合利用|
+    工作; kg/data/topic_triggers.tsv lead_verb, trail_word); the written form stays the mention's surface, so
+    it becomes an alias."""
+    table = _topic_words()
+    for _ in range(2):  # 进一步|推动|…
+        verb = next((v for v in table.get("lead_word", ()) if name.startswith(v) and len(name) - len(v) >= 4), None)
+        if verb is None:
+            break
+        name = name[len(verb) :]
+    trail = next((w for w in table.get("trail_word", ()) if name.endswith(w) and len(name) - len(w) >= 4), None)
+    return name[: -len(trail)] if trail else name
+
+
+def _named_topic(hit: TermHit) -> TermHit:
+    if hit.type != "Topic":
+        return hit
+    name = topic_name(hit.name)
+    return hit if name == hit.name else TermHit(hit.start, hit.end, hit.type, name, hit.surface)
 
 
 def _platform_activities(hits: list[TermHit], entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
