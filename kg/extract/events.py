@@ -26,7 +26,7 @@ _CPPCC = CPPCC
 
 
 
-_PATTERN_KINDS = frozenset({"session", "party", "series"})
+_PATTERN_KINDS = frozenset({"session", "party", "series", "campaign"})
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +74,17 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
             return by_end[before]  # 宜宾市政协五届二次会议
         if before > 0 and norm[before - 1] in level_chars_above_town():
             return before - 1  # 市政协八届十四次主席会议
+        named = next((w for w in _organisers() if norm.startswith(w, before - len(w))), "")
+        if named:
+            return before - len(named)  # 全国政协十四届二次会议
+        return before  # 政协第十四届全国委员会第二次会议
     return at
+
+
+@lru_cache(maxsize=1)
+def _organisers() -> tuple[str, ...]:
+    """Words that with 政协 name a session's organiser (kg/data/event_patterns.tsv, kind organiser)."""
+    return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "organiser")
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +100,15 @@ def _session_key(name: str) -> str | None:
     match = _session_parts().search(name)
     if match is None:
         return None
-    return f"{parse_number(match.group(1))}/{parse_number(match.group(2))}/{name[match.end():]}"
+    body = next((w for w in _session_bodies() if w in match.group()), "")
+    return f"{parse_number(match.group(1))}/{parse_number(match.group(2))}/{body}/{name[match.end():]}"
+
+
+@lru_cache(maxsize=1)
+def _session_bodies() -> tuple[str, ...]:
+    """Bodies written between a session's numbers that make it another body's session (十四届全国人大二次会议,
+    十四届常委会第五次会议 beside 十四届二次会议): kg/data/event_patterns.tsv, kind session_body."""
+    return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "session_body")
 
 
 def same_sessions(hits: list[TermHit]) -> list[TermHit]:
@@ -116,6 +134,13 @@ def _joiners() -> tuple[str, ...]:
     return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "joined")
 
 
+def _scopes() -> tuple[str, ...]:
+    """Words of scope that may stand between 暨 and the second meeting (kg/data/term_words.tsv, scope)."""
+    from kg.extract.terms import term_words
+
+    return term_words().get("scope", ())
+
+
 def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
     """A暨B: the two events become one named by the whole span (quotes removed); A and B are kept as
     mentions of it, so their written forms are its aliases."""
@@ -128,6 +153,9 @@ def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
         if not joined:
             continue
         second = starts.get(end + len(joined))
+        scope = next((w for w in _scopes() if norm.startswith(w, end + len(joined))), "")
+        if second is None and scope:
+            second = starts.get(end + len(joined) + len(scope))  # …常委会议暨全县有事来协商工作推进会
         if second is None:
             continue
         whole = norm[first.start : second.end]

@@ -361,6 +361,7 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
     (议题收集、成果转化三项制度 names 议题收集制度 and 成果转化制度)."""
     hits: list[TermHit] = []
     spans = [(h.start, h.end) for h in taken]
+    brands = [(h.start, h.end) for h in taken if h.type == "Platform"]
     table = _term_words()
     for match in _suffix_pattern().finditer(norm):
         ms, me = match.span()
@@ -373,6 +374,9 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
             if demonstrative >= 0:
                 continue  # 以这次现场推进会 refers back to a meeting
             quoted = _quote_before(norm, start)
+            brand = next((a for a, b in brands if a < start <= b <= ms), -1) if quoted < 0 else -1
+            if brand >= 0:
+                quoted = brand  # 全县有事来协商工作推进会: a platform's unquoted name written before the meeting
             start = _event_start(norm, quoted if quoted >= 0 else start)
         elif type_ == "Mechanism":
             if not _word_edge(norm, me) or norm.startswith(table.get("mechanism_not_start", ()), start):
@@ -823,6 +827,11 @@ def _framed_topics(norm: str) -> list[TermHit]:
             if norm.startswith("、", at):
                 at += 1
     return hits
+
+
+def term_words() -> dict[str, tuple[str, ...]]:
+    """The word lists of kg/data/term_words.tsv by kind."""
+    return _term_words()
 
 
 @lru_cache(maxsize=1)
