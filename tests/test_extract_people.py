@@ -236,3 +236,31 @@ def test_a_roster_of_names_before_their_posts() -> None:
 def test_a_list_in_quotes_is_no_roster() -> None:
     found = _names("建立“月收集、季协商、年评议”工作机制。县政协主席会议每半年听取一次汇报。")
     assert not any(t == "Person" for t, _ in found)
+
+
+CREDIT_LINES = [
+    # (text, persons) -- the review and writing credits of county sites and WeChat posts
+    ("初审：吴海 复审：邓明亮 终审：胡建国\n", {"吴海", "邓明亮", "胡建国"}),
+    ("撰稿：罗丹丹\n", {"罗丹丹"}),
+    ("供稿：孔令辉\n", {"孔令辉"}),
+    # a two-character name padded apart with a space after a cue
+    ("责任编辑：柳 青\n", {"柳青"}),
+    ("（记者 柳 青）\n", {"柳青"}),
+]
+
+
+@pytest.mark.parametrize(("text", "persons"), CREDIT_LINES)
+def test_review_and_writing_credits(text: str, persons: set[str]) -> None:
+    assert {("Person", p) for p in persons} <= _names(text)
+
+
+@pytest.mark.parametrize("text", ["（作者单位：县政协研究室）\n", "记者 王 大 同\n"])
+def test_no_name_glued_to_a_credit_or_cut_from_a_longer_spaced_one(text: str) -> None:
+    assert not {n for t, n in _names(text) if t == "Person" and n in ("单位", "王大")}
+
+
+def test_a_democratic_party_committee_before_a_level_word() -> None:
+    """盟 of 民盟 is no level word (内蒙古's 盟); a party committee whose place is unknown keeps its written name once."""
+    found = _names("省政协副主席、民盟省委主委郑海燕一行到我市调研。九三学社市委主委林涛陪同。")
+    assert {("Person", "郑海燕"), ("Position", "民盟省委主委"), ("PartyGovOrgan", "九三学社市委")} <= found
+    assert not {n for _, n in found if "九三学社九三学社" in n or n.startswith("盟")}

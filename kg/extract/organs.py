@@ -125,11 +125,13 @@ def _prefix(
     if at in places_by_end:
         place = places_by_end[at]
         return place, "", place.start
+    if _party_before(norm, at):
+        return None  # 盟 of 民盟 is no level word
     for word in _level_words_ending().get(norm[at - 1] if at > 0 else "", ()):
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
             before = norm[start - 1] if start > 0 else ""
-            if before and (before in _chars("generic_before_level") or before in level_chars_above_town()):
+            if before and (before in _chars("generic_before_level") or before in level_chars_above_town()) and not _party_before(norm, start):
                 return None
             if cppcc and word in _roles_set("named_level") and not set(levels_of(word)) & _ABOVE_TOWN_LEVELS:
                 return None

@@ -223,8 +223,13 @@ def find_people(
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
             pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
         span = parse_name(norm, te)
+        if span is None and kind == "byline" and (padded := _padded_name(norm, te)) is not None:
+            persons.append(padded)  # 责任编辑：田 野
+            continue
         if span is None or not _plausible(norm, *span) or named.overlaps(*span):
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
+        if kind == "byline" and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
+            continue  # 作者单位: a word glued to a by-line cue is no name
         names = [span]
         while names[-1][1] < len(norm):
             gap = _list_gap(norm, names[-1][1], kind == "byline")
@@ -393,6 +398,23 @@ def _roster_names(norm: str, known: list[PersonHit], titles: re.Pattern[str]) ->
                 found.append(PersonHit(start, end, name))
             i += step
     return found
+
+
+_GLUED_WORD_TAGS = frozenset({"n", "vn", "v"})
+"""Dictionary parts of speech of a word glued to a by-line cue that make it no name (作者单位)."""
+_PADDED = re.compile(
+    r"[：:]?[ \u3000]*([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])"
+    r"(?=[\n）)]|$|[ \u3000](?![\u4e00-\u9fff](?:[ \u3000\n）)]|$)))"
+)
+
+
+def _padded_name(norm: str, at: int) -> PersonHit | None:
+    """A two-character name padded apart with a space after a by-line cue (责任编辑：田 野), or None."""
+    match = _PADDED.match(norm, at)
+    if match is None or match.group(1) not in _surnames()[0]:
+        return None
+    name = match.group(1) + match.group(2)
+    return PersonHit(match.start(1), match.end(2), name) if _plausible(name + "。", 0, 2) else None
 
 
 def _after_names(norm: str, names: list[PersonHit]) -> set[int]:

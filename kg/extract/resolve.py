@@ -122,6 +122,8 @@ class Resolver:
         """Canonical name of an organ and the place it belongs to (a democratic party's committee keeps
         the party's name before the place: 民建南岸区委)."""
         name, place = self._organ_name(organ, resolved)
+        if name.startswith(organ.party):
+            return name, place  # the written form kept when the place is not known (九三学社市委)
         return organ.party + name, place
 
     def _organ_name(self, organ: OrganHit, resolved: dict[int, str]) -> tuple[str, PlaceHit | Division | None]:
