@@ -256,3 +256,28 @@ def test_a_quote_after_a_topic_opener_is_no_platform() -> None:
 @pytest.mark.parametrize("text", ["确保“有人议事、有处议事”。", "形成“线下工作室＋线上议事厅”的协商网络。"])
 def test_quoted_clauses_are_no_platform(text: str) -> None:
     assert not any(e.type == "Platform" for e in extract_text(text).entities)
+
+
+STUDIOS_AND_BRANDS = [
+    # (text, platform, alias or "") -- studios named after a member or a sector, brands named by their kind
+    ("县政协为新成立的吴文海委员工作室揭牌。", "吴文海委员工作室", ""),
+    ("委员们来到县政协农业界委员工作室。", "县政协农业界委员工作室", "农业界委员工作室"),
+    ("委员们来到县政协孙立平委员工作室。", "县政协孙立平委员工作室", "孙立平委员工作室"),
+    ("“议事在身边”履职品牌越来越响亮。", "议事在身边", ""),
+    ("县政协开通“政协直通车”线上平台。", "政协直通车", ""),
+    ("县政协依托社情民意信息联系点收集意见。", "社情民意信息联系点", ""),
+    ("县政协建成委员联络站8个。", "委员联络站", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "platform", "alias"), STUDIOS_AND_BRANDS)
+def test_studios_and_brands(text: str, platform: str, alias: str) -> None:
+    found = {e.name: e.aliases for e in extract_text(text).entities if e.type == "Platform"}
+    assert platform in found, sorted(found)
+    assert not alias or alias in found[platform]
+
+
+@pytest.mark.parametrize("text", ["区政协组织委员到各区调研委员工作室运行情况。", "委员们到白石镇委员工作室座谈。"])
+def test_no_studio_named_after_a_verb_or_a_place_word(text: str) -> None:
+    names = {e.name for e in extract_text(text).entities if e.type == "Platform"}
+    assert not {n for n in names if n.endswith("委员工作室") and n not in ("委员工作室", "白石镇委员工作室")}

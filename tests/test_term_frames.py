@@ -138,3 +138,15 @@ def test_topic_keeps_its_written_form_as_alias() -> None:
     [topic] = [e for e in extract_text("委员们围绕推进城区雨污分流改造开展协商。").entities if e.type == "Topic"]
     assert topic.name == "城区雨污分流改造"
     assert "推进城区雨污分流改造" in topic.aliases
+
+
+def test_a_count_closing_a_list_is_no_part_of_its_last_item() -> None:
+    """梳理出A、B、C三方面问题: no topic 管理三."""
+    names = {e.name for e in extract_text("调查后梳理出选址、收费、运营管理三方面问题。").entities if e.type == "Topic"}
+    assert "运营管理" in names and not {n for n in names if n.endswith("三")}
+
+
+def test_a_list_closed_by_a_problem_word_inside_the_segment() -> None:
+    """围绕X问题热烈地交流: the topic ends at 问题, the adverb after it is no part of it."""
+    names = {e.name for e in extract_text("大家围绕村口停车场收费问题热烈地交流协商。").entities if e.type == "Topic"}
+    assert "村口停车场收费" in names

@@ -587,6 +587,11 @@ def _plausible(norm: str, start: int, end: int) -> bool:
     return True
 
 
+def plausible_name(name: str) -> bool:
+    """True when ``name`` written alone reads as a person's name rather than ordinary words."""
+    return _plausible(name + "。", 0, len(name))
+
+
 def _joined(norm: str, end: int, start: int) -> bool:
     between = norm[end:start]
     return between in ("", "、") or between in _chain()[len(_CHAIN_PUNCTUATION) :]

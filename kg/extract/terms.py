@@ -729,6 +729,9 @@ def _split_items(text: str) -> list[tuple[int, str]]:
     return [(at, item) for at, item in items if item]
 
 
+_TRAILING_COUNT = re.compile(f"(?:{NUMBER}|[两几])+$")
+
+
 def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int, int]) -> list[TermHit]:
     table = _topic_words()
     strips = table.get("strip", ())
@@ -743,6 +746,8 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
             if cls is not None and cls[1] != "Topic" and len(item) > len(cls[0]):
                 continue  # “X行动”, “X机制”: named by its ending (kg/data/quote_classes.tsv)
         else:
+            if item.endswith("的") and len(item) > 1:
+                item = item[:-1]  # 停车难的|问题: the topic before 的
             if "的" in item:
                 cut = item.rindex("的")
                 after = item[cut + 1 :]
@@ -760,9 +765,13 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
             if quoted_place and quoted_place.group(1).endswith(table.get("quoted_place_end", ())) and len(item) - quoted_place.end() >= 3:
                 item = item[quoted_place.end() :]  # “悬崖村”旅游开发: a quoted place before the topic
                 start += quoted_place.end()
+            stripped = False
             for word in strips:
                 if item.endswith(word) and len(item) > len(word):
-                    item = item[: -len(word)]
+                    item, stripped = item[: -len(word)], True
+            counted = _TRAILING_COUNT.search(item) if stripped else None
+            if counted is not None and counted.start() > 0:
+                item = item[: counted.start()]  # 选址、收费、管理三方面问题: the count closes the list
             if _not_a_topic(item, table):
                 continue
         name = strip_quotes(item)
@@ -916,12 +925,18 @@ def _named_studios(
             continue
         start = hit.start
         ordinal = _STUDIO_BEFORE.search(norm, max(0, start - 4), start)
+        owner = _studio_owner(norm, start) if start not in by_end else -1
         if ordinal is not None:
             start = ordinal.start()
+        elif owner >= 0:
+            start = owner
         elif start in by_end:
             start = by_end[start]
         if start == hit.start or not norm.startswith(CPPCC, start - len(CPPCC)):
-            result.append(hit)
+            if owner >= 0:  # 张文有委员工作室, 医卫界委员工作室: a member's or a sector's studio
+                result.append(TermHit(owner, hit.end, "Platform", norm[owner : hit.end], norm[owner : hit.end]))
+            else:
+                result.append(hit)
             continue
         start -= len(CPPCC)
         if start in by_end:
@@ -930,7 +945,30 @@ def _named_studios(
             start -= 1
         name = norm[start : hit.end]
         result.append(TermHit(start, hit.end, "Platform", name, name))
+        if owner >= 0:  # 县政协王海委员工作室, also written without its committee
+            result.append(TermHit(owner, hit.end, "Platform", name, norm[owner : hit.end]))
     return result
+
+
+def _studio_owner(norm: str, at: int) -> int:
+    """Where the member's name or the sector (界别) written right before a studio word at ``at`` starts
+    (张文有|委员工作室, 医卫界|委员工作室), -1 when there is none."""
+    from kg.extract.people import parse_name, plausible_name
+
+    sector = _term_words().get("sector_end", ())
+    left = name_start(norm, at, max(0, at - 10), 10)
+    cppcc = norm.rfind(CPPCC, left, at)
+    if cppcc >= 0:
+        left = cppcc + len(CPPCC)
+    if at - left >= 2 and norm[left:at].endswith(sector) and not norm.startswith(CPPCC, at - len(CPPCC)):
+        return left
+    for size in (3, 2):
+        candidate = norm[at - size : at] if at >= size else ""
+        if len(candidate) == size and parse_name(candidate + "。", 0) == (0, size) and plausible_name(candidate):
+            tags = (words.tag(candidate), words.tag(candidate[1:]) if size == 3 else "")
+            if all(not tag or tag.startswith(("nr", "ns", "nz")) for tag in tags):  # not 区|调研
+                return at - size
+    return -1
 
 
 _CLAUSE = f"[{_CJK}（）()]{{3,12}}"
