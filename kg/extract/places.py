@@ -238,16 +238,22 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
     matches = _longest_matches(norm)
     fulls = {word for _, _, word, full in matches if full}
     previous_end = -1
+    previous: list[Division] = []
     for start, end, word, full in matches:
         after_place = start == previous_end
         previous_end = end
+        outer = previous if after_place else []
+        previous = []
         if _in_publication_name(norm, start, end) or not _plausible_division(norm, start, end, after_place):
             continue
         if full:
             divisions = _outermost(g.lookup(word))
             name = word
         else:
-            divisions = _outermost([d for d in g.short(word) if d.level != "county" or d.name in fulls])
+            divisions = _outermost([
+                d for d in g.short(word)
+                if d.level != "county" or d.name in fulls or any(g.within(d.code, o.code) for o in outer)
+            ])  # a county's short form where its full name is written too, or right after its province (浙江安吉)
             if not divisions:
                 continue
             # A short form followed by a level word of its own is part of a longer, unknown name
@@ -258,6 +264,7 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
             name = next(iter(names)) if len(names) == 1 else word
         level = divisions[0].level if len({d.level for d in divisions}) == 1 else ""
         hits.append(PlaceHit(start, end, word, name, _suffix_of(name) if full else "", divisions, level))
+        previous = divisions
     return hits
 
 
