@@ -157,6 +157,8 @@ class Resolver:
             place = self.home(organ.level, organ.start)
             if place is not None:
                 return place.name + organ.tail, place
+            if not organ.surface.startswith(organ.level):
+                return organ.level + organ.surface, None  # 林业局 of 县水利局、林业局: the level it inherits
             return organ.surface, None
         if organ.needs_parent:
             parents = [
