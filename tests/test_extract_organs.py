@@ -89,6 +89,12 @@ ORGANS = [
     ("政协射洪市第十届委员会常务委员会工作报告", "CPPCCBody", "射洪市政协常委会", "政协射洪市第十届委员会常务委员会"),
     ("中共射洪市委员会办公室发文。", "PartyGovOrgan", "射洪市委办公室", "中共射洪市委员会办公室"),
     ("中共阜宁县委员会、阜宁县人民政府印发通知。", "PartyGovOrgan", "阜宁县委", "中共阜宁县委员会"),
+    # a listed department keeps its level where the text never names the county; a department jieba reads
+    # across the level word (县民|宗局) is still one
+    ("县发改局、住建局负责同志参加会议。", "PartyGovOrgan", "县住建局", "住建局"),
+    ("县民宗局局长杨文出席。", "Position", "县民宗局局长", ""),
+    # a democratic party's committee before a title keeps its name once
+    ("市政协副主席、民革市委主委张红参加。", "Position", "民革市委主委", ""),
 ]
 
 

@@ -525,8 +525,8 @@ def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceH
     if prefix is None or not _department_name(norm, ds, de):
         return None
     place, level, start = prefix
-    if level and _word_across(norm, start, ds, de):
-        return None  # 市场监管局 without a place: 市 is the start of 市场
+    if level and _word_across(norm, start, ds, de) and not _patterns()["gov_dept"].fullmatch(norm, ds, de):
+        return None  # 市场监管局 without a place: 市 is the start of 市场 (县民宗局 is a listed department)
     tail_start = place.end if place else start + len(level)
     return OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de)
 

@@ -157,7 +157,7 @@ class Resolver:
             place = self.home(organ.level, organ.start)
             if place is not None:
                 return place.name + organ.tail, place
-            if not organ.surface.startswith(organ.level):
+            if organ.tail == organ.surface and not organ.party and not organ.surface.startswith(organ.level):
                 return organ.level + organ.surface, None  # 林业局 of 县水利局、林业局: the level it inherits
             return organ.surface, None
         if organ.needs_parent:
