@@ -30,7 +30,7 @@ PLACE_ATTRS: dict[str, dict[str, str]] = {
     "白驿镇": {"level": "street"}, "旺苍县": {"level": "county"}, "东河镇": {"level": "town"},
     "广元市": {"level": "city", "code": "510800"}, "四川省": {"level": "province", "code": "510000"},
     "肖家河社区": {"level": "community"}, "桂溪街道": {"level": "street"}, "剑阁县": {"level": "county"},
-    "九龙社区": {"level": "community"},
+    "九龙社区": {"level": "community"}, "清水县": {"level": "county"}, "天水市": {"level": "city"},
 }
 """Levels (and gazetteer codes) of the made-up places of the tables below."""
 
@@ -370,12 +370,13 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
-        "runsPlatform: a body right before a platform runs it only when the platform has a name of its own",
+        "runsPlatform: a body right before a platform runs the first one written after it",
         "认真落实市政协委员工作室建设要求。苍溪县政协“梨乡议事”协商议事会在陵江镇召开。",
         [(B, "广元市政协", "市政协"), (F, "委员工作室", "委员工作室"), (B, "苍溪县政协", "苍溪县政协"),
          (F, "梨乡议事", "“梨乡议事”"), (F, "协商议事会", "协商议事会"), (P, "陵江镇", "陵江镇")],
-        {("苍溪县政协", "runsPlatform", "梨乡议事"), ("协商议事会", "locatedIn", "陵江镇")},
-        {("广元市政协", "runsPlatform", "委员工作室"), ("苍溪县政协", "runsPlatform", "协商议事会")},
+        {("苍溪县政协", "runsPlatform", "梨乡议事"), ("协商议事会", "locatedIn", "陵江镇"),
+         ("广元市政协", "runsPlatform", "委员工作室")},
+        {("苍溪县政协", "runsPlatform", "协商议事会")},
     ),
     (
         "runsPlatform: a headline body and a colon",
@@ -491,13 +492,124 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         {("罗明", "leads", "陵江镇"), ("罗明", "visits", "白鹤村"), ("李强", "visits", "白鹤村"), ("李强", "visits", "陵江镇")},
         set(),
     ),
+    (
+        "visits and praises: a group led by a person (率调研组, no place) is that person in the next sentences",
+        "省政协副主席王立新率调研组来我市调研。调研组先后来到青山镇白石村、河口社区。调研组对“暖心议事厅”给予充分肯定。",
+        [(T, "省政协副主席", "省政协副主席"), (N, "王立新", "王立新"), (P, "青山镇", "青山镇"), (P, "白石村", "白石村"),
+         (P, "河口社区", "河口社区"), (F, "暖心议事厅", "“暖心议事厅”")],
+        {("王立新", "visits", "白石村"), ("王立新", "visits", "河口社区"), ("王立新", "praises", "暖心议事厅")},
+        set(),
+    ),
+    (
+        "visits: who comes to 我县 visits the document's one county",
+        "天水市政协副主席刘建华来我县调研委员工作室建设。清水县政协主席周平陪同。",
+        [(B, "天水市政协", "天水市政协"), (P, "天水市", "天水市"), (T, "天水市政协副主席", "天水市政协副主席"),
+         (N, "刘建华", "刘建华"), (F, "委员工作室", "委员工作室"), (B, "清水县政协", "清水县政协"), (P, "清水县", "清水县"),
+         (T, "清水县政协主席", "清水县政协主席"), (N, "周平", "周平")],
+        {("刘建华", "visits", "清水县")},
+        {("刘建华", "visits", "天水市"), ("周平", "visits", "清水县")},
+    ),
+    (
+        "visits: a body or a venue called on (拜访, 走进), not a place only",
+        "澳门街坊总会考察团一行拜访了珠海市政协，随后走进“同心议事厅”。",
+        [(O, "澳门街坊总会", "澳门街坊总会"), (B, "珠海市政协", "珠海市政协"), (F, "同心议事厅", "“同心议事厅”")],
+        {("澳门街坊总会", "visits", "珠海市政协"), ("澳门街坊总会", "visits", "同心议事厅")},
+        set(),
+    ),
+    (
+        "visits: 在 a place, a few words, then a verb of inspecting",
+        "市政协主席何勇在松林乡开展专题调研。",
+        [(T, "市政协主席", "市政协主席"), (N, "何勇", "何勇"), (P, "松林乡", "松林乡")],
+        {("何勇", "visits", "松林乡")},
+        set(),
+    ),
+    (
+        "praises: 对 a few words before what is praised, 予以 / 表示 肯定",
+        "市政协主席陈东对我县政协委员工作室建设予以充分肯定。刘芳对“石桥议事”的做法表示赞赏。",
+        [(T, "市政协主席", "市政协主席"), (N, "陈东", "陈东"), (F, "委员工作室", "委员工作室"), (N, "刘芳", "刘芳"),
+         (F, "石桥议事", "“石桥议事”")],
+        {("陈东", "praises", "委员工作室"), ("刘芳", "praises", "石桥议事")},
+        set(),
+    ),
+    (
+        "praises: 得到 someone's 认可; 肯定了",
+        "县政协的“石桥议事”得到省政协的高度认可。副省长李伟肯定了县政协的探索。",
+        [(B, "甲县政协", "县政协"), (F, "石桥议事", "“石桥议事”"), (B, "乙省政协", "省政协"), (T, "副省长", "副省长"),
+         (N, "李伟", "李伟")],
+        {("乙省政协", "praises", "甲县政协"), ("李伟", "praises", "甲县政协"), ("甲县政协", "runsPlatform", "石桥议事")},
+        set(),
+    ),
+    (
+        "participatesIn: 主持召开; bodies listed before 等N个单位作交流发言",
+        "市政协主席赵刚主持召开全市政协系统基层协商经验交流会。会上，甲县政协、乙区政协等6个单位分别作交流发言。",
+        [(T, "市政协主席", "市政协主席"), (N, "赵刚", "赵刚"), (B, "丙市政协", "市政协"),
+         (E, "全市政协系统基层协商经验交流会", "全市政协系统基层协商经验交流会"), (B, "甲县政协", "甲县政协"), (B, "乙区政协", "乙区政协")],
+        {("赵刚", "participatesIn", "全市政协系统基层协商经验交流会"),
+         ("甲县政协", "participatesIn", "全市政协系统基层协商经验交流会"),
+         ("乙区政协", "participatesIn", "全市政协系统基层协商经验交流会")},
+        set(),
+    ),
+    (
+        "participatesIn: 会上 keeps the meeting current past a few sentences; 出席会议的有 lists who attended",
+        "县政协召开民生协商座谈会。座谈会历时半天。大家畅所欲言。气氛热烈。效果良好。会上，县委副书记孙丽讲话。"
+        "出席会议的有县政协副主席钱多、周全。",
+        [(B, "甲县政协", "县政协"), (E, "民生协商座谈会", "民生协商座谈会"), (T, "县委副书记", "县委副书记"), (N, "孙丽", "孙丽"),
+         (T, "县政协副主席", "县政协副主席"), (N, "钱多", "钱多"), (N, "周全", "周全")],
+        {("孙丽", "participatesIn", "民生协商座谈会"), ("钱多", "participatesIn", "民生协商座谈会"),
+         ("周全", "participatesIn", "民生协商座谈会")},
+        set(),
+    ),
+    (
+        "participatesIn: a meeting held as a named platform; a kind of meeting (…会) has no attendance",
+        "县政协在白石村召开“石桥议事”。县政协副主席田明主持，县民政局有关负责同志参加。"
+        "镇里随后召开协商议事会。镇长吴江主持。",
+        [(B, "甲县政协", "县政协"), (P, "白石村", "白石村"), (F, "石桥议事", "“石桥议事”"), (T, "县政协副主席", "县政协副主席"),
+         (N, "田明", "田明"), (O, "甲县民政局", "县民政局"), (F, "协商议事会", "协商议事会"), (T, "镇长", "镇长"), (N, "吴江", "吴江")],
+        {("田明", "participatesIn", "石桥议事"), ("甲县民政局", "participatesIn", "石桥议事")},
+        {("吴江", "participatesIn", "协商议事会"), ("吴江", "participatesIn", "石桥议事")},
+    ),
+    (
+        "consultsOn: the meeting a sentence holds consults, not the venue it is held at nor a campaign after 围绕",
+        "县政协在白石村委员工作室召开“石桥议事”协商会，围绕“百村振兴行动”，聚焦停车难开展协商。",
+        [(B, "甲县政协", "县政协"), (P, "白石村", "白石村"), (F, "委员工作室", "委员工作室"), (F, "石桥议事", "“石桥议事”"),
+         (E, "百村振兴行动", "“百村振兴行动”"), (TP, "停车难", "停车难")],
+        {("石桥议事", "consultsOn", "停车难")},
+        {("委员工作室", "consultsOn", "停车难"), ("百村振兴行动", "consultsOn", "停车难")},
+    ),
+    (
+        "consultsOn: a topic a forum of the sentence consults on is not also the unwritten speaker body's",
+        "今年以来，在白石村召开“石桥议事”，围绕停车难开展协商。",
+        [(B, "乙县政协", ""), (P, "白石村", "白石村"), (F, "石桥议事", "“石桥议事”"), (TP, "停车难", "停车难")],
+        {("石桥议事", "consultsOn", "停车难")},
+        {("乙县政协", "consultsOn", "停车难")},
+    ),
+    (
+        "adoptsMechanism: a mechanism named after a body's written form, or after a place and the body",
+        "中共阜宁县委出台意见。全县落实《中共阜宁县委关于加强政协工作的实施意见》和《湖州市吴兴区政协议事厅管理办法》。吴兴区政协表示支持。",
+        [(O, "阜宁县委", "中共阜宁县委"), (M, "中共阜宁县委关于加强政协工作的实施意见", "中共阜宁县委关于加强政协工作的实施意见"),
+         (M, "湖州市吴兴区政协议事厅管理办法", "湖州市吴兴区政协议事厅管理办法"), (B, "吴兴区政协", "吴兴区政协"),
+         (P, "湖州市", "湖州市"), (P, "吴兴区", "吴兴区")],
+        {("阜宁县委", "adoptsMechanism", "中共阜宁县委关于加强政协工作的实施意见"),
+         ("吴兴区政协", "adoptsMechanism", "湖州市吴兴区政协议事厅管理办法")},
+        set(),
+    ),
+    (
+        "runsPlatform: 的 a named platform; 打造的; 由…打造",
+        "县政协的“石桥议事”在全县推开。市政协打造的“河畔议事”覆盖全市。“邻里圆桌”由区政协牵头打造。",
+        [(B, "甲县政协", "县政协"), (F, "石桥议事", "“石桥议事”"), (B, "乙市政协", "市政协"), (F, "河畔议事", "“河畔议事”"),
+         (B, "丙区政协", "区政协"), (F, "邻里圆桌", "“邻里圆桌”")],
+        {("甲县政协", "runsPlatform", "石桥议事"), ("乙市政协", "runsPlatform", "河畔议事"),
+         ("丙区政协", "runsPlatform", "邻里圆桌")},
+        set(),
+    ),
 ]
 
 SPEAKERS = {"adoptsMechanism: subject dropped, the document's speaker body": "癸市政协",
             "hasQuantity: count after the unit, the speaker body owns it": "成都市政协",
             "hasQuantity: rates and counts nobody can name are skipped": "兰州市政协",
             "runsPlatform: a place as subject blocks the speaker body": "辛县政协",
-            "speaksAt and publishedIn": "建水县政协"}
+            "speaksAt and publishedIn": "建水县政协",
+            "consultsOn: a topic a forum of the sentence consults on is not also the unwritten speaker body's": "乙县政协"}
 
 
 @pytest.mark.parametrize(("name", "text", "specs", "expected", "unexpected"), CASES, ids=[c[0] for c in CASES])

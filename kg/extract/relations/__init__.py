@@ -40,12 +40,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from kg.extract.relations.matching import from_patterns
-from kg.extract.relations.meetings import at_meetings, attendance
+from kg.extract.relations.meetings import at_meetings, attendance, prefer_forums
 from kg.extract.relations.names import from_names
 from kg.extract.relations.places import from_place_chains
-from kg.extract.relations.rules import accompanies, from_counts, from_titles, group_visits
+from kg.extract.relations.rules import accompanies, from_counts, from_titles, group_visits, host_visits
 from kg.extract.relations.skeleton import Kept, make_skeleton, top_level_spans
-from kg.extract.relations.subjects import acting_parents, find_context
+from kg.extract.relations.subjects import acting_parents, find_context, find_leaders
 from kg.extract.relations.tables import PATTERNS_FILE, WORDS_FILE, Pattern, patterns
 from kg.model import Document, Entity, EntityKey, Quantity, Relation, Sentence
 
@@ -63,7 +63,7 @@ def find_relations(
     inside = [spans[bisect_left(starts, s.start) : bisect_left(starts, s.end)] for s in sentences]
     kept = Kept(doc.norm)
     skeletons = [make_skeleton(kept, sentence, spans_in) for sentence, spans_in in zip(sentences, inside)]
-    context = find_context(doc, entities, skeletons)
+    context = find_leaders(skeletons, find_context(doc, entities, skeletons))
     named = from_names(doc, sentences, entities)
     placed = {r.subject: r.object for r in named if r.predicate == "locatedIn"}
     found = [r for r in known if r.predicate != "locatedIn" or placed.get(r.subject, r.object) == r.object]
@@ -76,9 +76,10 @@ def find_relations(
         found.extend(from_titles(skeleton))
     found.extend(accompanies(skeletons, found))
     found.extend(group_visits(skeletons, found))
+    found.extend(host_visits(skeletons, entities, context))
     for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
         found.extend(from_counts(doc, sentence, skeleton, spans_in, context))
-    return _dedupe(found)
+    return _dedupe(prefer_forums(skeletons, found))
 
 
 _FOR_PARENT = frozenset({"adoptsMechanism"})

@@ -96,6 +96,8 @@ def _add_match(
                    if o.type in pattern.object_types and (not pattern.named_object or has_own_name(o))]
         if not objects:
             return
+        if pattern.first_object:
+            objects = objects[:1]
     if pattern.has_subject:
         subjects = list_members(skeleton, match.start("S") - shift, match.end("S") - shift)
     else:

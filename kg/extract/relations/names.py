@@ -31,15 +31,23 @@ def _first_sentence(entity: Entity, doc: Document, sentences: Sequence[Sentence]
 
 
 def from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[Entity]) -> list[Relation]:
-    bodies: dict[str, list[Entity]] = {}  # name -> bodies of that name, by type
+    bodies: dict[str, list[Entity]] = {}  # name (or written form) -> bodies of that name, by type
     for named in sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (e.type, e.name)):
         bodies.setdefault(named.name, []).append(named)
+    named_bodies = dict(bodies)
+    for named in sorted((e for e in entities if e.type in BODY_TYPES), key=lambda e: (e.type, e.name)):
+        for alias in sorted(named.aliases):
+            if len(alias) > _SHORTEST_ALIAS and alias not in bodies:
+                bodies.setdefault(alias, []).append(named)
     places = _place_forms(entities)
     relations: list[Relation] = []
     for entity in entities:
         if entity.type not in BODY_TYPES and entity.type not in _NAMED_AFTER:
             continue
-        body = _named_after(entity, bodies)
+        body = _named_after(entity.name, entity.type, named_bodies)
+        if body is None and entity.type in _BY_WRITTEN_FORM:
+            body = (_named_after(entity.name, entity.type, bodies)
+                    or _named_after(_without_place_prefix(entity.name, places), entity.type, bodies))
         place = _place_in_name(entity, places)
         if body is None and place is None:
             continue
@@ -65,15 +73,27 @@ _NAMED_AFTER = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "
 """Entity type -> the relation to the body its name starts with (a position is in it, the rest are the body's)."""
 
 
-def _named_after(entity: Entity, bodies: dict[str, list[Entity]]) -> Entity | None:
-    """The body with the longest name that ``entity``'s name starts with and is longer than (a sub-organ
-    only of a body of its own type)."""
-    name = entity.name
+def _named_after(name: str, type_: str, bodies: dict[str, list[Entity]]) -> Entity | None:
+    """The body with the longest name (or written form) that ``name`` starts with and is longer than (a
+    sub-organ only of a body of its own type)."""
     for length in range(len(name) - 1, -1, -1):
         for body in bodies.get(name[:length], ()):
-            if entity.type not in BODY_TYPES or body.type == entity.type:
+            if type_ not in BODY_TYPES or body.type == type_:
                 return body
     return None
+
+
+def _without_place_prefix(name: str, places: Sequence[tuple[str, Entity]]) -> str:
+    """``name`` without the place written before the body it is named after (湖州市吴兴区政协议事厅管理办法:
+    吴兴区政协…, whose body is named without its city)."""
+    return next((name[len(form):] for form, _ in places if name.startswith(form) and len(name) > len(form)), name)
+
+
+_BY_WRITTEN_FORM = frozenset({"Mechanism", "Platform"})
+"""Types whose names may start with a body's written form, or with a place before the body's name
+(《中共阜宁县委关于…的实施意见》, 湖州市吴兴区政协议事厅管理办法)."""
+_SHORTEST_ALIAS = 2
+"""A body's written form shorter than this (or as long) does not name what starts with it (市委 in 市委书记…)."""
 
 
 

@@ -3,6 +3,7 @@
     from_titles(skeleton)                 -> holdsPosition of each title chain
     accompanies(skeletons, found)         -> persons listed before 陪同 accompany the leader
     group_visits(skeletons, found)        -> where a led group goes, its leader (and who joined) visits
+    host_visits(skeletons, entities, context) -> who comes to 我县 visits the document's own county
     from_counts(doc, sentence, skeleton, spans, context) -> hasQuantity of the clause's subject
 """
 
@@ -15,7 +16,7 @@ from kg.extract.quantities import find_counts, may_count
 from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton, Span
 from kg.extract.relations.subjects import Context, implicit_subject
 from kg.extract.relations.tables import COUNT_OWNER_TYPES, COUNTED_TYPES, relation_words
-from kg.model import Document, EntityKey, Relation, Sentence
+from kg.model import Document, Entity, EntityKey, Relation, Sentence
 
 
 def from_titles(skeleton: Skeleton) -> list[Relation]:
@@ -101,6 +102,38 @@ def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> li
 
 
 _VISIT_SPAN = 5
+
+
+def host_visits(skeletons: Sequence[Skeleton], entities: Sequence[Entity], context: Context) -> list[Relation]:
+    """Who comes to the place the document is written in (relation_words.tsv's host_place after a verb of
+    going: 来我县调研, 莅临我市) visits that place: the one place the document names whose name ends like the
+    host word (我县: one …县 of a county, town or city level), else nothing."""
+    words = relation_words()
+    relations: list[Relation] = []
+    hosts: dict[str, Entity | None] = {}
+    for skeleton in skeletons:
+        for match in words.host_visit.finditer(skeleton.text):
+            word = match.group("host")
+            if word not in hosts:
+                hosts[word] = _host_place(word, entities)
+            host = hosts[word]
+            if host is None:
+                continue
+            relations.extend(Relation(s.key, "visits", host.key, skeleton.index)
+                             for s in implicit_subject(skeleton, match.start(), context)
+                             if s.type in _VISITOR_TYPES and s.key != host.key)
+    return relations
+
+
+_VISITOR_TYPES = frozenset({"Person", "CPPCCBody", "PartyGovOrgan"})
+_HOST_LEVELS = frozenset({"city", "county", "town", "township", "street"})
+
+
+def _host_place(word: str, entities: Sequence[Entity]) -> Entity | None:
+    """The one place of the document a host word (我县) stands for: named with the word's last character."""
+    places = [e for e in entities if e.type == "Place" and e.name.endswith(word[-1])
+              and e.attrs.get("level") in _HOST_LEVELS]
+    return places[0] if len(places) == 1 else None
 """How many sentences after its leader is named a group's visit is still told."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton
 from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
@@ -87,6 +87,8 @@ class Context:
     """The body the document speaks for or is about (find_context)."""
     speaker: Entity | None = None
     """The person a speech's byline names (某县政协主席 张三 under ——在…会上的发言)."""
+    leaders: dict[int, Entity] = field(default_factory=dict)
+    """Sentence number -> the person leading the group the sentence may speak of (find_leaders)."""
 
 
 def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Entity]:
@@ -103,12 +105,16 @@ def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Ent
         return []
     if own and own[0] < pos:
         return skeleton.entities_at(own)
+    if not own and (leader := _group_leader(skeleton, start, context)) is not None:
+        return [leader]
     for earlier in range(clause - 1, -1, -1):
         subject = subject_of(skeleton, earlier)
         if subject is None:
             return []
         if subject:
             return skeleton.entities_at(subject)
+        if (leader := _group_leader(skeleton, skeleton.clauses[earlier][0], context)) is not None:
+            return [leader]
     # 聚焦背街小巷改造等难题，秦州区政协组织委员…: the subject may follow an opening adverbial clause
     # (one that starts with what the pattern matched, not 与会人员就…提出建议，县商务局…)
     if clause == 0 and len(skeleton.clauses) > 1 and _opens_clause(skeleton, start, pos):
@@ -118,6 +124,40 @@ def implicit_subject(skeleton: Skeleton, pos: int, context: Context) -> list[Ent
         if subject:
             return skeleton.entities_at(subject)
     return [context.doc_body] if context.doc_body is not None else []
+
+
+def _group_leader(skeleton: Skeleton, start: int, context: Context) -> Entity | None:
+    """The leader of the group the clause at ``start`` has as its subject (调研组先后来到…: the person who led
+    it, find_leaders), else None."""
+    leader = context.leaders.get(skeleton.index)
+    if leader is None:
+        return None
+    words = relation_words()
+    head = words.subject_prefix.match(skeleton.text, start)
+    at = head.end() if head is not None else start
+    return leader if skeleton.text.startswith(_LED_GROUPS, at) else None
+
+
+def find_leaders(skeletons: Sequence[Skeleton], context: Context) -> Context:
+    """The context with, for each sentence, the person leading a group there: one written right before a verb
+    of leading (relation_words.tsv's lead_verb: 刘某率调研组来我县; 带队), in that sentence and the next
+    _GROUP_SPAN ones, until another leads."""
+    words = relation_words()
+    leaders: dict[int, Entity] = {}
+    current: tuple[int, Entity] | None = None
+    for skeleton in skeletons:
+        for pos, entity in zip(skeleton.marks, skeleton.entities):
+            if entity.type == "Person" and skeleton.text.startswith(words.lead_verb, pos + 1):
+                current = (skeleton.index, entity)
+                break
+        if current is not None and skeleton.index - current[0] <= _GROUP_SPAN:
+            leaders[skeleton.index] = current[1]
+    return replace(context, leaders=leaders) if leaders else context
+
+
+_LED_GROUPS = ("考察组", "调研组", "视察组", "督导组", "考察团", "调研团", "代表团", "一行")
+_GROUP_SPAN = 5
+"""How many sentences after its leader is named a group is still the one led."""
 
 
 def _opens_clause(skeleton: Skeleton, start: int, pos: int) -> bool:

@@ -42,12 +42,15 @@ _COUNT = "(?:[0-9０-９一二两三四五六七八九十百千万余多]+(?:个
 """A count written after a list member (建成协商议事室32个、委员工作室15个)."""
 _LONG_GAP = "(?:[^，,；;：:。！？!?]{0,20}?)"
 """The ⋯ macro: a gap of at most 20 characters that may hold mentions (no clause punctuation)."""
-_CONDITIONS = frozenset({"", "named_object"})
+_CONDITIONS = frozenset({"", "named_object", "first_object"})
 
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
 _WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report",
-                         "acting_organ", "attend", "hold", "consult_cue", "group_subject", "visit_verb", "join_visit"})
+                         "acting_organ", "attend", "hold", "consult_cue", "group_subject", "visit_verb", "join_visit", "lead_verb",
+                         "attend_list_end", "meeting_word", "attendee_list",
+                         "venue_marker", "host_place",
+                         "unnamed_meeting"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class Pattern:
     named_object: bool = False
     """Whether the object must be a platform with a name of its own (“知心大姐”委员工作室), not a kind of
     venue or format (委员工作室): for readings as weak as a body written right before a platform."""
+
+    first_object: bool = False
+    """Whether only the first object of the match counts (县政协委员工作室 gives the body's venue; in 县政协
+    “邻里汇”议事会 the kind of meeting after the body's named platform is the platform's, not the body's)."""
 
     @property
     def has_subject(self) -> bool:
@@ -106,6 +113,14 @@ class Words:
     group_subject: tuple[str, ...]
     visit_verb: tuple[str, ...]
     join_visit: tuple[str, ...]
+    lead_verb: tuple[str, ...]
+    attend_list_end: re.Pattern[str]
+    meeting_word: re.Pattern[str]
+    attendee_list: re.Pattern[str]
+    venue_marker: tuple[str, ...]
+    unnamed_meeting: tuple[str, ...]
+    host_visit: re.Pattern[str]
+    """A verb of going (visit_verb, 来, 莅临) and a host place word after it (in group ``host``)."""
 
 
 def _data_lines(name: str) -> Iterable[tuple[int, list[str]]]:
@@ -146,7 +161,8 @@ def patterns() -> tuple[Pattern, ...]:
             raise ConfigError(f"{where}: bad pattern {source!r}: {exc}") from exc
         context_free = _context_free(_regex_parser().parse(expression, regex.flags))
         needs = tuple(type_mask(types) for group, types in (("S", subjects), ("O", objects)) if group in regex.groupindex)
-        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs, condition == "named_object"))
+        loaded.append(Pattern(predicate, subjects, objects, regex, where, context_free, needs,
+                              condition == "named_object", condition == "first_object"))
     return tuple(loaded)
 
 
@@ -196,7 +212,7 @@ def relation_words() -> Words:
         where = f"kg/data/{WORDS_FILE}, line {number}"
         if len(cols) != 2 or cols[0] not in _WORD_KINDS or not cols[1]:
             raise ConfigError(f"{where}: expected 'kind<TAB>value' with kind one of {', '.join(sorted(_WORD_KINDS))}")
-        if cols[0] == "subject_prefix":
+        if cols[0] in ("subject_prefix", "attend_list_end", "meeting_word", "attendee_list"):
             try:
                 re.compile(cols[1])
             except re.error as exc:
@@ -217,5 +233,13 @@ def relation_words() -> Words:
         tuple(found["group_subject"]),
         tuple(found["visit_verb"]),
         tuple(found["join_visit"]),
+        tuple(found["lead_verb"]),
+        re.compile("(?:" + "|".join(f"(?:{p})" for p in found["attend_list_end"]) + ")*"),
+        re.compile("|".join(f"(?:{p})" for p in found["meeting_word"]) or "(?!)"),
+        re.compile("|".join(f"(?:{p})" for p in found["attendee_list"]) or "(?!)"),
+        tuple(found["venue_marker"]),
+        tuple(found["unnamed_meeting"]),
+        re.compile("(?:" + "|".join(map(re.escape, sorted({*found["visit_verb"], "来", "莅临"}, key=lambda w: (-len(w), w))))
+                   + ")(?:了)?(?P<host>" + ("|".join(map(re.escape, found["host_place"])) or "(?!)") + ")"),
     )
 
