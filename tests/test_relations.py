@@ -550,13 +550,14 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
-        "participatesIn: 会上 keeps the meeting current past a few sentences; 出席会议的有 lists who attended",
+        "participatesIn: 会上, 应邀出席 keep the meeting current past a few sentences; 出席会议的有 lists who attended",
         "县政协召开民生协商座谈会。座谈会历时半天。大家畅所欲言。气氛热烈。效果良好。会上，县委副书记孙丽讲话。"
-        "出席会议的有县政协副主席钱多、周全。",
+        "出席会议的有县政协副主席钱多、周全。县委统战部部长马明应邀出席。",
         [(B, "甲县政协", "县政协"), (E, "民生协商座谈会", "民生协商座谈会"), (T, "县委副书记", "县委副书记"), (N, "孙丽", "孙丽"),
-         (T, "县政协副主席", "县政协副主席"), (N, "钱多", "钱多"), (N, "周全", "周全")],
+         (T, "县政协副主席", "县政协副主席"), (N, "钱多", "钱多"), (N, "周全", "周全"), (T, "县委统战部部长", "县委统战部部长"),
+         (N, "马明", "马明")],
         {("孙丽", "participatesIn", "民生协商座谈会"), ("钱多", "participatesIn", "民生协商座谈会"),
-         ("周全", "participatesIn", "民生协商座谈会")},
+         ("周全", "participatesIn", "民生协商座谈会"), ("马明", "participatesIn", "民生协商座谈会")},
         set(),
     ),
     (
