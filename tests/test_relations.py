@@ -501,6 +501,13 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
+        "visits: 率先 is no leading",
+        "县政协主席赵东率先发言。调研组来到青山镇白石村。",
+        [(T, "县政协主席", "县政协主席"), (N, "赵东", "赵东"), (P, "青山镇", "青山镇"), (P, "白石村", "白石村")],
+        set(),
+        {("赵东", "visits", "白石村")},
+    ),
+    (
         "visits: who comes to 我县 visits the document's one county",
         "天水市政协副主席刘建华来我县调研委员工作室建设。清水县政协主席周平陪同。",
         [(B, "天水市政协", "天水市政协"), (P, "天水市", "天水市"), (T, "天水市政协副主席", "天水市政协副主席"),

@@ -147,7 +147,7 @@ def find_leaders(skeletons: Sequence[Skeleton], context: Context) -> Context:
     current: tuple[int, Entity] | None = None
     for skeleton in skeletons:
         for pos, entity in zip(skeleton.marks, skeleton.entities):
-            if entity.type == "Person" and skeleton.text.startswith(words.lead_verb, pos + 1):
+            if entity.type == "Person" and words.lead_verb.match(skeleton.text, pos + 1):
                 current = (skeleton.index, entity)
                 break
         if current is not None and skeleton.index - current[0] <= _GROUP_SPAN:

@@ -113,7 +113,7 @@ class Words:
     group_subject: tuple[str, ...]
     visit_verb: tuple[str, ...]
     join_visit: tuple[str, ...]
-    lead_verb: tuple[str, ...]
+    lead_verb: re.Pattern[str]
     attend_list_end: re.Pattern[str]
     meeting_word: re.Pattern[str]
     attendee_list: re.Pattern[str]
@@ -212,7 +212,7 @@ def relation_words() -> Words:
         where = f"kg/data/{WORDS_FILE}, line {number}"
         if len(cols) != 2 or cols[0] not in _WORD_KINDS or not cols[1]:
             raise ConfigError(f"{where}: expected 'kind<TAB>value' with kind one of {', '.join(sorted(_WORD_KINDS))}")
-        if cols[0] in ("subject_prefix", "attend_list_end", "meeting_word", "attendee_list"):
+        if cols[0] in ("subject_prefix", "attend_list_end", "meeting_word", "attendee_list", "lead_verb"):
             try:
                 re.compile(cols[1])
             except re.error as exc:
@@ -233,7 +233,7 @@ def relation_words() -> Words:
         tuple(found["group_subject"]),
         tuple(found["visit_verb"]),
         tuple(found["join_visit"]),
-        tuple(found["lead_verb"]),
+        re.compile("|".join(f"(?:{p})" for p in found["lead_verb"]) or "(?!)"),
         re.compile("(?:" + "|".join(f"(?:{p})" for p in found["attend_list_end"]) + ")*"),
         re.compile("|".join(f"(?:{p})" for p in found["meeting_word"]) or "(?!)"),
         re.compile("|".join(f"(?:{p})" for p in found["attendee_list"]) or "(?!)"),
