@@ -21,7 +21,7 @@ what it wrote there for the next one. After a build, entries it did not use are 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import sys
 import tempfile
@@ -35,8 +35,8 @@ from kg import graph, validate
 from kg.settings import Settings
 
 DIRNAME = ".kg-cache"
-FORMAT = 1
-_MAGIC = b"KGC1\n"
+FORMAT = 2
+_MAGIC = b"KGC2\n"
 _LIBRARIES = (
     "rjieba",
     "jieba",
@@ -50,7 +50,9 @@ _LIBRARIES = (
     "python-crfsuite",
     "pyahocorasick",
 )
-_NOT_EXTRACTION = ("export", "cli", "server.py", "query.py", "stats.py", "graphview.py", "report.py", "cache.py")
+_NOT_EXTRACTION = (
+    "export", "cli", "server.py", "query.py", "stats.py", "graphview.py", "report.py", "cache.py", "cluster.py", "workers.py",
+)
 """Parts of kg/ that never touch what extraction makes."""
 
 
@@ -198,65 +200,55 @@ class Cache:
 
 
 # ---------------------------------------------------------------------------- entry format
+#
+# An entry is _MAGIC, the CRC-32 of the rest (4 bytes, big-endian), then zlib-compressed ``marshal`` data:
+# (base_ids, suffix, documents, docs), each doc a tuple of plain values (see _encode). marshal reads back
+# tuples, lists, strings and bytes without running any code (unlike pickle) and about 7x faster than JSON,
+# which made a rebuild of 1,000 files spend 2.5 s parsing headers; its format is fixed within a Python
+# version, which the fingerprint includes. Damage is caught by the checksum before anything is decoded.
 
 
 def _encode(result: FileResult) -> bytes:
-    payload = zlib.compress(b"".join(d.ntriples for d in result.docs), 1)
-    header = {
-        "base_ids": result.base_ids,
-        "suffix": result.suffix,
-        "documents": result.documents,
-        "crc": zlib.crc32(payload),
-        "docs": [
-            {
-                "id": d.id,
-                "characters": d.characters,
-                "bytes": len(d.ntriples),
-                "summaries": [
-                    [s.type, s.name, list(s.aliases), [list(a) for a in s.attrs], s.mentioned, s.anchor] for s in d.summaries
-                ],
-                "relations": [list(r) for r in d.relations],
-                "violations": d.violations,
-                "facts": None if d.facts is None else [d.facts.values, d.facts.inverse, d.facts.types],
-            }
-            for d in result.docs
-        ],
-    }
-    return _MAGIC + json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + payload
+    docs = tuple(
+        (
+            d.id,
+            d.characters,
+            d.ntriples,
+            tuple(
+                (s.type, s.name, tuple(s.aliases), tuple(tuple(a) for a in s.attrs), s.mentioned, s.anchor)
+                for s in d.summaries
+            ),
+            tuple(d.relations),
+            tuple(d.violations),
+            None if d.facts is None else (tuple(d.facts.values), tuple(d.facts.inverse), tuple(d.facts.types)),
+        )
+        for d in result.docs
+    )
+    payload = zlib.compress(marshal.dumps((tuple(result.base_ids), result.suffix, result.documents, docs)), 1)
+    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
 def _decode(data: bytes) -> FileResult | None:
     if not data.startswith(_MAGIC):
         return None
-    end = data.find(b"\n", len(_MAGIC))
-    try:
-        header = json.loads(data[len(_MAGIC) : end])
-        payload = data[end + 1 :]
-        if zlib.crc32(payload) != header["crc"]:
-            return None
-        ntriples = zlib.decompress(payload)
-    except (ValueError, KeyError, zlib.error):
+    start = len(_MAGIC) + 4
+    payload = data[start:]
+    if zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
         return None
-    docs = []
-    at = 0
-    for d in header["docs"]:
-        facts = None
-        if d["facts"] is not None:
-            values, inverse, types = d["facts"]
-            facts = validate.Facts([tuple(t) for t in values], [tuple(t) for t in inverse], [tuple(t) for t in types])
-        docs.append(
+    try:
+        base_ids, suffix, documents, entries = marshal.loads(zlib.decompress(payload))
+        docs = [
             DocResult(
-                d["id"],
-                d["characters"],
-                ntriples[at : at + d["bytes"]],
-                [
-                    graph.EntitySummary(t, n, tuple(al), tuple(tuple(a) for a in at_), m, anchor)
-                    for t, n, al, at_, m, anchor in d["summaries"]
-                ],
-                [tuple(r) for r in d["relations"]],
-                d["violations"],
-                facts,
+                id_,
+                characters,
+                ntriples,
+                [graph.EntitySummary(*s) for s in summaries],
+                list(relations),
+                list(violations),
+                None if facts is None else validate.Facts(list(facts[0]), list(facts[1]), list(facts[2])),
             )
-        )
-        at += d["bytes"]
-    return FileResult("", header["base_ids"], header["suffix"], docs, header["documents"], cached=True)
+            for id_, characters, ntriples, summaries, relations, violations, facts in entries
+        ]
+    except (ValueError, EOFError, TypeError, zlib.error):  # not an entry this version wrote: extract again
+        return None
+    return FileResult("", list(base_ids), suffix, docs, documents, cached=True)

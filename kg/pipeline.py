@@ -18,6 +18,7 @@ N-Triples needs one.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
@@ -205,13 +206,14 @@ def extract_to_ntriples(
     merged = validate.MergedChecks() if settings.validate else None
     violations: set[str] = set()
     checking = checking_merged = 0.0
-    with SortedLines(dest) as lines, Progress(progress) as shown:
+    with SortedLines(dest) as lines, Progress(progress) as shown, _collector_spared():
         for result in _results(files, settings, store, scheduler, report):
             shown.add(result)
             if result.error is not None:
                 report.skipped.append((display_path(result.source), result.error))
                 continue
             report.documents += result.documents
+            gc.freeze()  # see _collector_spared
             for doc in result.docs:
                 report.characters += doc.characters
                 for summary in doc.summaries:
@@ -242,6 +244,18 @@ def extract_to_ntriples(
     report.relations = Counter(p for _, p, _ in relations)
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Keep Python's cycle collector off what the build holds (entity summaries, validation facts: a
+    million small tuples, none in a cycle), which every full collection would otherwise walk again: a
+    rebuild spent more time collecting than decoding the cache. ``freeze`` after each file moves what is
+    alive to a generation that is never collected; ``unfreeze`` at the end gives it back."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
@@ -282,7 +296,9 @@ def _results(
     """Every file's result in the order of ``files``: from the cache when it has the file, else read here
     and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache."""
     _init_worker(settings)
-    plans = _plans(files, store, report)
+    keys = [store.key(path) if store is not None else None for path in files]
+    todo = sum(1 for key in keys if store is None or key is None or not store.has(key))
+    plans = _plans(files, keys, store, report)
     pending: deque[_Plan] = deque()
     queued: deque[_Job] = deque()
 
@@ -296,7 +312,11 @@ def _results(
                 queued.extend(plan.jobs)
             yield queued.popleft()
 
-    done = _extract_all(jobs(), settings, scheduler)
+    # Started before the first file is merged, so that workers extract while this process merges; a
+    # rebuild's few files too, beside this process reading the cache (kg.cache).
+    started = _extract_all(jobs(), settings, scheduler, beside=todo if todo < 4 and todo < len(files) else 0)
+    next(started)
+    done = cast(Iterator[DocResult], started)  # after the first value, only results
     while True:
         if not pending:
             plan = next(plans, None)
@@ -317,7 +337,7 @@ def _results(
         yield result
 
 
-def _plans(files: Sequence[Path], store: Cache | None, report: BuildReport) -> Iterator[_Plan]:
+def _plans(files: Sequence[Path], keys: Sequence[str | None], store: Cache | None, report: BuildReport) -> Iterator[_Plan]:
     """A plan per file, in order: cached results (when the entry was made with the ids this build gives
     the file), else the file read into jobs. Unreadable files give a failed result.
 
@@ -326,10 +346,10 @@ def _plans(files: Sequence[Path], store: Cache | None, report: BuildReport) -> I
     from kg.extract.windows import WINDOW, windows
 
     seen: set[str] = set()
-    for path in files:
-        key = store.key(path) if store is not None else None
+    for path, key in zip(files, keys):
         entry = store.get(key) if store is not None and key is not None else None
         if entry is not None:
+            gc.freeze()  # see _collector_spared
             suffix = "-" + digest(str(path))[:6] if any(i in seen for i in entry.base_ids) else ""
             if suffix == entry.suffix:
                 entry.source = str(path)
@@ -360,34 +380,46 @@ def _plans(files: Sequence[Path], store: Cache | None, report: BuildReport) -> I
         yield plan
 
 
-def _extract_all(jobs: Iterator[_Job], settings: Settings, scheduler: str | None) -> Iterator[DocResult]:
+def _extract_all(jobs: Iterator[_Job], settings: Settings, scheduler: str | None, beside: int = 0) -> Iterator[DocResult | None]:
     """Extract in worker processes (kg.workers) fed a window at a time, so only a window of documents is in
     memory; a worker that dies is reported with the document it was working on. With ``scheduler``, on
-    that Dask cluster instead (kg.cluster)."""
+    that Dask cluster instead (kg.cluster). The first value is None, yielded once the workers have their
+    first jobs; the results follow in order.
+
+    A few documents are extracted in this process, unless they are the ``beside`` files of a rebuild
+    (files not in the cache, among many that are): those go to as many workers, which load the
+    dictionaries themselves while this process reads and merges the cached results."""
     from kg.extract import warm_up
-    from kg.workers import WorkerDied, ordered_map
+    from kg.workers import WorkerDied, primed_map
 
     if scheduler:
         from kg.cluster import extract_on_cluster
 
+        yield None
         yield from extract_on_cluster(jobs, settings, scheduler)
         return
     workers = settings.workers or os.cpu_count() or 1
-    first = list(islice(jobs, 4))
-    jobs = chain(first, jobs)
-    if workers <= 1 or len(first) < 4:  # a few documents: not worth starting processes
-        yield from map(_process, jobs)
-        return
-    # Dictionaries are loaded once here: forked workers share them instead of loading their own.
     fork = hasattr(os, "fork")
-    if fork:
-        warm_up(settings)
     context = multiprocessing.get_context("fork" if fork else "spawn")
+    if beside and workers > 1:
+        workers, warm_here = min(workers, beside), False
+    else:
+        first = list(islice(jobs, 4))
+        jobs = chain(first, jobs)
+        if workers <= 1 or len(first) < 4:  # a few documents: not worth starting processes
+            yield None
+            yield from map(_process, jobs)
+            return
+        warm_here = fork
+    # Dictionaries are loaded once here: forked workers share them instead of loading their own.
+    if warm_here:
+        warm_up(settings)
     try:
-        yield from ordered_map(
+        results = primed_map(
             _process, jobs, workers=workers, context=context, initializer=_init_worker,
-            initargs=(settings, not fork), window=64 * workers,
+            initargs=(settings, not warm_here), window=64 * workers,
         )
+        yield from results
     except WorkerDied as exc:
         doc = exc.job.doc if isinstance(exc.job, _Job) else None
         where = f"{doc.id} ({doc.source})" if doc is not None else "?"
@@ -431,7 +463,9 @@ def _process(job: _Job) -> DocResult:
         for r in extraction.relations
     ]
     summaries = graph.summarise(extraction)
-    result = DocResult(doc.id, len(doc.text), graph.ntriples(triples), summaries, relations)
+    lines = graph.ntriples(triples).splitlines(keepends=True)
+    lines.sort()  # here, in parallel: the main process's sort then merges presorted runs (kg.sortedlines)
+    result = DocResult(doc.id, len(doc.text), b"".join(lines), summaries, relations)
     if _settings.validate:
         started = time.perf_counter()
         result.violations, result.facts = _check(triples, summaries, graph.referenced_types(doc))

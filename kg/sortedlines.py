@@ -11,7 +11,10 @@ The build sorts its N-Triples with it (kg.pipeline) and the dataset exports thei
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from contextlib import ExitStack
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 
@@ -57,19 +60,18 @@ class SortedLines:
         self._lines = []
 
     def _finish(self) -> None:
+        # groupby drops repeated lines and writelines writes them, both in C: no Python code runs per line
         if not self._chunks:  # everything fits in memory: no merge needed
             self._lines.sort()
-            unique = [line for line, previous in zip(self._lines, [b"", *self._lines]) if line != previous]
-            self.dest.write_bytes(b"".join(unique))
-            self.count = len(unique)
+            self._write(self._lines)
             self._lines = []
             return
         self._spill()
-        with ExitStack() as stack, self.dest.open("wb") as out:
-            sources = [stack.enter_context(chunk.open("rb")) for chunk in self._chunks]
-            previous = b""
-            for line in heapq.merge(*sources):
-                if line != previous:
-                    out.write(line)
-                    self.count += 1
-                    previous = line
+        with ExitStack() as stack:
+            self._write(heapq.merge(*(stack.enter_context(chunk.open("rb")) for chunk in self._chunks)))
+
+    def _write(self, lines: Iterable[bytes]) -> None:
+        with self.dest.open("wb") as out:
+            out.writelines(map(itemgetter(0), groupby(lines)))
+        with self.dest.open("rb") as written:
+            self.count = sum(block.count(b"\n") for block in iter(lambda: written.read(1 << 22), b""))

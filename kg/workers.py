@@ -51,6 +51,36 @@ def ordered_map(
     """``function`` applied to every job in ``workers`` processes; at most ``window`` jobs in flight or
     waiting to be yielded, so memory stays bounded however many jobs there are. Each worker is sent
     ``depth`` jobs ahead (1 for a few long jobs: the next goes to whichever worker is free first)."""
+    return _map(function, jobs, workers, context, initializer, initargs, window, depth, primed=False)
+
+
+def primed_map(
+    function: Callable[[Job], Result],
+    jobs: Iterable[Job],
+    *,
+    workers: int,
+    context: BaseContext,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    window: int = 256,
+    depth: int = _DEPTH,
+) -> Iterator[Result | None]:
+    """``ordered_map`` whose first value is None, yielded as soon as the workers are started and sent
+    their first jobs, so that the caller can do other work while they run."""
+    return _map(function, jobs, workers, context, initializer, initargs, window, depth, primed=True)
+
+
+def _map(
+    function: Callable[[Any], Any],
+    jobs: Iterable[Any],
+    workers: int,
+    context: BaseContext,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+    window: int,
+    depth: int,
+    primed: bool,
+) -> Iterator[Any]:
     processes: list[Any] = []
     pipes: list[Connection] = []
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # no signal between fork and _serve's setup
@@ -67,7 +97,7 @@ def ordered_map(
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
-        yield from _drive(pipes, processes, iter(jobs), window, depth)
+        yield from _drive(pipes, processes, iter(jobs), window, depth, primed)
     except BaseException:
         for process in processes:
             process.kill()
@@ -84,7 +114,9 @@ def ordered_map(
             pipe.close()
 
 
-def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], window: int, depth: int) -> Iterator[Any]:
+def _drive(
+    pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], window: int, depth: int, primed: bool
+) -> Iterator[Any]:
     inflight: dict[Connection, deque[tuple[int, Any]]] = {pipe: deque() for pipe in pipes}
     owner = dict(zip(pipes, processes))
     owner_pipe = {id(pipe): pipe for pipe in pipes}
@@ -104,6 +136,9 @@ def _drive(pipes: list[Connection], processes: list[Any], jobs: Iterator[Any], w
                 except OSError:  # the worker died since its last result: name the job it held first
                     _died(pipe, owner, inflight)
                 sent += 1
+        if primed:
+            primed = False
+            yield None
         busy = [pipe for pipe in pipes if inflight[pipe]]
         if not busy:
             return
