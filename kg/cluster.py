@@ -2,8 +2,9 @@
 
     extract_on_cluster(jobs, settings, address) -> DocResults, in the order of ``jobs``
 
-The main process reads the files (and keeps the cache) as in a local build; each document, or window of a
-very long one, is one task, ``kg.pipeline.process_job``, run by a Dask worker. **Workers receive the text**:
+The main process reads the files (and keeps the cache) as in a local build; consecutive documents (or
+windows of a very long one), about 20,000 characters of them, make one task (``_tasks``: kg.pipeline's
+``process_job`` on each), run by a Dask worker; results come back in the order of the documents. **Workers receive the text**:
 a document travels to the worker with its text, the result (N-Triples, entity summaries, the SHACL share)
 travels back, so the corpus needs no shared storage and the workers never see the output folder; the
 contents of ``--lexicon`` files travel with the settings. The main process does everything else as in a
@@ -14,7 +15,7 @@ Workers should run one thread each (``dask worker ADDRESS --nworkers N --nthread
 and holds the GIL. Each worker process loads the dictionaries once, before its first task.
 
 A worker that dies while extracting is replaced by Dask and its task retried on another worker (up to
-``distributed.scheduler.allowed-failures`` times); a task that still does not finish fails its document,
+``distributed.scheduler.allowed-failures`` times); a task that still does not finish fails its documents,
 whose file is then reported as failed (with Dask's reason), and the build goes on. The distributed package
 is imported only here.
 """
@@ -34,9 +35,16 @@ from kg.errors import ConfigError
 from kg.settings import Settings
 
 
+BATCH_CHARACTERS = 20_000
+"""Characters of text per task (a batch of documents, at most BATCH_JOBS): each Dask task costs the
+scheduler and the network a few milliseconds and a round trip, which one task per document multiplied
+by a thousand documents; a batch takes a worker a few seconds, short enough to keep both busy to the end."""
+BATCH_JOBS = 32
+
+
 def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) -> Iterator[DocResult]:
-    """Run ``jobs`` (kg.pipeline documents or windows) as tasks on the cluster whose scheduler is at
-    ``address``; results in order, a bounded number of tasks in flight."""
+    """Run ``jobs`` (kg.pipeline documents or windows) in batches as tasks on the cluster whose scheduler
+    is at ``address``; results in the order of the jobs, a bounded number of tasks in flight."""
     try:
         from distributed import Client
     except ImportError:
@@ -48,30 +56,47 @@ def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) ->
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     with client:
         client.run(_warm_up, settings, lexicons)  # every worker loads the dictionaries once, all at once
-        slots = max(2, 4 * sum(client.nthreads().values()))
-        pending: deque[tuple[Any, Any]] = deque()
+        slots = max(2, 2 * sum(client.nthreads().values()))
+        batches = _batches(jobs)
+        pending: deque[tuple[list[Any], Any]] = deque()
         while True:
-            while len(pending) < slots and (job := next(jobs, None)) is not None:
-                pending.append((job, client.submit(_task, job, settings, lexicons, pure=False)))
+            while len(pending) < slots and (batch := next(batches, None)) is not None:
+                pending.append((batch, client.submit(_tasks, batch, settings, lexicons, pure=False)))
             if not pending:
                 return
-            job, future = pending.popleft()
-            yield _outcome(job, future)
+            batch, future = pending.popleft()
+            yield from _outcomes(batch, future)
 
 
-def _outcome(job: Any, future: Any) -> DocResult:
+def _batches(jobs: Iterator[Any]) -> Iterator[list[Any]]:
+    """Consecutive jobs, about BATCH_CHARACTERS of text (or BATCH_JOBS jobs) at a time, in order."""
+    batch: list[Any] = []
+    size = 0
+    for job in jobs:
+        batch.append(job)
+        size += len(job.doc.text)
+        if size >= BATCH_CHARACTERS or len(batch) >= BATCH_JOBS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _outcomes(batch: list[Any], future: Any) -> list[DocResult]:
     try:
-        result: DocResult = future.result()
-    except Exception as exc:  # the task never finished (KilledWorker, lost worker): its file fails, not the build
-        return DocResult(job.doc.id, 0, b"", [], [], error=f"the Dask task extracting it failed: {type(exc).__name__}: {exc}")
-    return result
+        results: list[DocResult] = future.result()
+    except Exception as exc:  # the task never finished (KilledWorker, lost worker): its files fail, not the build
+        reason = f"the Dask task extracting it failed: {type(exc).__name__}: {exc}"
+        return [DocResult(job.doc.id, 0, b"", [], [], error=reason) for job in batch]
+    return results
 
 
-def _task(job: Any, settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> DocResult:
-    """On a worker: extract one document (or window)."""
+def _tasks(batch: list[Any], settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> list[DocResult]:
+    """On a worker: extract a batch of documents (or windows), in order."""
     from kg.pipeline import process_job
 
-    return process_job(job, _here(settings, lexicons))
+    here = _here(settings, lexicons)
+    return [process_job(job, here) for job in batch]
 
 
 def _warm_up(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> None:
