@@ -4,10 +4,10 @@
 
 The main process reads the files (and keeps the cache) as in a local build; consecutive documents (or
 windows of a very long one), about 20,000 characters of them, make one task (``_tasks``: kg.pipeline's
-``process_job`` on each), run by a Dask worker; results come back in the order of the documents. **Workers receive the text**:
-a document travels to the worker with its text, the result (N-Triples, entity summaries, the SHACL share)
-travels back, so the corpus needs no shared storage and the workers never see the output folder; the
-contents of ``--lexicon`` files travel with the settings. The main process does everything else as in a
+``process_job`` on each), run by a Dask worker; results come back in the order of the documents.
+**Workers receive the text**: a document travels to the worker with its text, the result (N-Triples,
+entity summaries, the SHACL share) travels back, so the corpus needs no shared storage and the workers
+never see the output folder; the contents of ``--lexicon`` files travel with the settings. The main process does everything else as in a
 local build: the cache, the merge, the checks on merged entities and the exports, so the outputs are the
 same bytes as a local build's.
 
@@ -33,7 +33,6 @@ from typing import Any
 from kg.cache import DocResult
 from kg.errors import ConfigError
 from kg.settings import Settings
-
 
 BATCH_CHARACTERS = 20_000
 """Characters of text per task (a batch of documents, at most BATCH_JOBS): each Dask task costs the
