@@ -154,3 +154,11 @@ def test_a_list_closed_by_a_problem_word_inside_the_segment() -> None:
     """围绕X问题热烈地交流: the topic ends at 问题, the adverb after it is no part of it."""
     names = {e.name for e in extract_text("大家围绕村口停车场收费问题热烈地交流协商。").entities if e.type == "Topic"}
     assert "村口停车场收费" in names
+
+
+def test_an_unquoted_formula_named_by_its_kind() -> None:
+    """…、…、…的工作格局 after 坚持/形成: one mechanism, the formula alone an alias."""
+    found = {e.name: e.aliases for e in extract_text("推动形成党委主导、部门联动、政协助力、群众参与的工作格局。").entities if e.type == "Mechanism"}
+    assert "党委主导、部门联动、政协助力、群众参与工作格局" in found
+    assert "党委主导、部门联动、政协助力、群众参与" in found["党委主导、部门联动、政协助力、群众参与工作格局"]
+

@@ -999,10 +999,20 @@ def _slogans(norm: str, taken: list[TermHit]) -> list[TermHit]:
             if quoted:
                 hits.append(TermHit(ms, me, "", "", norm[ms:me]))  # a goal: the quoted name is dropped
             continue
-        clauses = match.group(2).split("、")
+        head = "" if quoted else next((h for h in table.get("slogan_head", ()) if match.group(2).endswith("的" + h)), "")
+        formula = match.group(2)[: len(match.group(2)) - len(head) - 1] if head else match.group(2)
+        clauses = formula.split("、")
         size = len(clauses[0])
         parallel = all(_REPEATED.search(c) for c in clauses)
         if not (quoted and parallel) and any(len(c) != size for c in clauses):
+            continue
+        if head and len(clauses) >= 3 and size >= 4 and not occupied.overlaps(ms, me):
+            # 党委领导、政府支持、政协搭台、各方参与的工作格局: a formula named by the kind of method after it
+            name = formula + head
+            hits.append(TermHit(ms, me, "Mechanism", name, norm[ms:me]))
+            hits.append(TermHit(ms, ms + len(formula), "Mechanism", name, formula))
+            continue
+        if head:
             continue
         if not parallel and not (len(clauses) >= 3 and size >= 5):
             continue
