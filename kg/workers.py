@@ -15,6 +15,8 @@ A job's exception is raised in the main process (kg.errors types travel whole); 
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -88,7 +90,7 @@ def _map(
         for _ in range(workers):
             mine, theirs = context.Pipe()
             process = context.Process(  # type: ignore[attr-defined]
-                target=_serve, args=(theirs, function, initializer, initargs, previous), daemon=True
+                target=_serve, args=(theirs, function, initializer, initargs, previous, list(pipes), os.getpid()), daemon=True
             )
             process.start()
             theirs.close()
@@ -172,7 +174,12 @@ def _serve(
     initializer: Callable[..., None] | None,
     initargs: tuple[Any, ...],
     mask: set[signal.Signals],
+    siblings: list[Connection],
+    parent: int,
 ) -> None:
+    for other in siblings:  # the main process's ends of earlier workers' pipes, copied by fork: a worker
+        other.close()  # must see EOF when the main process is gone, not wait on a copy a sibling holds
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
@@ -192,6 +199,24 @@ def _serve(
         except Exception as exc:  # sent to the main process, which raises it
             reply = (index, False, exc)
         pipe.send(reply)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel sends SIGKILL to this worker when the main process dies (kill -9, OOM killer), so
+    that no worker outlives a build and holds its output pipes open. Elsewhere EOF on the pipe ends it.
+    (The kernel's notion of parent is the forking thread: ordered_map runs in the main thread.)"""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):  # not Linux (no prctl)
+        return
+    if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the main process died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _quietly(call: Callable[..., object], *args: object) -> None:

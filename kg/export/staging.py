@@ -70,13 +70,13 @@ class Staging:
         self.path = out_dir
         self.beside = True
         self._fd = -1
-        self._committed = False
 
     def __enter__(self) -> Staging:
         self.out = checked_out_dir(self.requested)
         check_owned(self.out, self.owned)
         remove_stale(self.out, self.owned)
-        self.path, self.beside = self._make()
+        with signals_held():  # no interrupt between making the stage and knowing its name
+            self.path, self.beside = self._make()
         try:
             self._fd = os.open(self.path, os.O_RDONLY)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
@@ -87,8 +87,9 @@ class Staging:
 
     def __exit__(self, kind: object, error: BaseException | None, _: object) -> None:
         try:
-            if not self._committed:
-                shutil.rmtree(self.path, ignore_errors=True)
+            # before the commit the stage holds the new set, after it the old one (an interrupt held back
+            # during the swap is delivered as it ends, before commit's own removal): gone either way
+            shutil.rmtree(self.path, ignore_errors=True)
         finally:
             os.close(self._fd)
         if isinstance(error, OutputError) and Path(error.path).is_relative_to(self.path):
@@ -120,7 +121,6 @@ class Staging:
             swapped = self.beside and self._swap_folders()
             if not swapped:
                 self._swap_entries()
-            self._committed = True
         shutil.rmtree(self.path, ignore_errors=True)  # the old folder or entries, now under the stage's name
 
     def _swap_folders(self) -> bool:
