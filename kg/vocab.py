@@ -99,6 +99,7 @@ class CPPCC(DefinedNamespace):
     post: URIRef
     tenureIn: URIRef
     heldOn: URIRef
+    firstMentioned: URIRef
 
 
 ONTOLOGY_NS = BASE + "ontology#"

@@ -133,3 +133,60 @@ def test_partition_iris_are_readable_and_stable(kind: str) -> None:
     assert void.partition_iri(kind, query.PREFIXES["cppcc"] + "CPPCCBody") == f"{void.VOID_NS}{kind}/cppcc-CPPCCBody"
     odd = "https://example.org/有 空格"
     assert void.partition_iri(kind, odd) == void.partition_iri(kind, odd) != void.partition_iri(kind, odd + "2")
+
+
+# ---------------------------------------------------------------------------- first mentions
+
+FIRST = ox.NamedNode(void.FIRST_MENTIONED)
+
+
+def test_first_mentions_of_a_small_graph(tmp_path: Path) -> None:
+    N, L = ox.NamedNode, ox.Literal
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    date, mentioned = N(query.PREFIXES["dcterms"] + "date"), N(query.PREFIXES["cppcc"] + "mentionedIn")
+    d1, d2, d3, a, b, c, t = (N(EX + x) for x in ("d1", "d2", "d3", "a", "b", "c", "t"))
+    rdf_type, cppcc = N(void.RDF_TYPE), query.PREFIXES["cppcc"]
+    path = tmp_path / "g.nt"
+    _sorted_ntriples(path, [
+        ox.Triple(a, rdf_type, N(cppcc + "Platform")), ox.Triple(b, rdf_type, N(cppcc + "Mechanism")),
+        ox.Triple(c, rdf_type, N(cppcc + "Platform")), ox.Triple(t, rdf_type, N(cppcc + "Topic")),
+        ox.Triple(t, mentioned, d1),  # a topic: no first mention stored
+        ox.Triple(d1, date, L("2021-03-16", datatype=N(xsd + "date"))),
+        ox.Triple(d2, date, L("2021", datatype=N(xsd + "gYear"))),  # "2021" sorts before "2021-03-16"
+        ox.Triple(a, mentioned, d1), ox.Triple(a, mentioned, d3),   # d3 has no date
+        ox.Triple(b, mentioned, d1), ox.Triple(b, mentioned, d2),
+        ox.Triple(c, mentioned, d3),
+    ])  # fmt: skip
+    before = len(path.read_bytes().splitlines())
+    added = void.add_description(path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert lines == sorted(set(lines)) and len(lines) == before + added
+    store = _store(path)
+    firsts = {q.subject: q.object for q in store.quads_for_pattern(None, FIRST, None)}
+    assert firsts == {a: L("2021-03-16", datatype=N(xsd + "date")), b: L("2021", datatype=N(xsd + "gYear"))}
+    stats = void.read(store)
+    assert stats is not None and stats.properties[void.FIRST_MENTIONED] == (2, 2), "the counts include them"
+
+
+def test_first_mentions_are_recomputed_not_added_twice(tmp_path: Path) -> None:
+    N, L = ox.NamedNode, ox.Literal
+    date, mentioned = N(query.PREFIXES["dcterms"] + "date"), N(query.PREFIXES["cppcc"] + "mentionedIn")
+    path = tmp_path / "g.nt"
+    platform = N(query.PREFIXES["cppcc"] + "Platform")
+    _sorted_ntriples(path, [ox.Triple(N(EX + "d"), date, L("2020")), ox.Triple(N(EX + "a"), mentioned, N(EX + "d")),
+                            ox.Triple(N(EX + "a"), FIRST, L("1999")), ox.Triple(N(EX + "a"), N(void.RDF_TYPE), platform)])  # fmt: skip
+    void.add_first_mentions(path)
+    once = path.read_bytes()
+    void.add_first_mentions(path)
+    assert path.read_bytes() == once
+    assert [q.object.value for q in _store(path).quads_for_pattern(None, FIRST, None)] == ["2020"]
+
+
+def test_the_build_gives_first_mentions(sample_build: SampleBuild) -> None:
+    store = sample_build.store()
+    rows = query.run_query(store, """SELECT ?e (MIN(STR(?date)) AS ?first) WHERE {
+        VALUES ?c { cppcc:Platform cppcc:Mechanism } ?e a ?c ; cppcc:mentionedIn ?d . ?d dcterms:date ?date } GROUP BY ?e""").rows
+    assert rows, "the sample has dated documents"
+    joined = {e.value: first.value for e, first in rows}
+    stored = {q.subject.value: q.object.value for q in store.quads_for_pattern(None, FIRST, None)}
+    assert stored == joined
