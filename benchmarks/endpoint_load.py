@@ -50,13 +50,29 @@ class Server:
         return int(self.root.rsplit(":", 1)[1])
 
     def workers(self) -> list[int]:
-        pids: list[int] = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+        """The query workers (children of the fork server, itself a child of the server)."""
+        from kg.query_pool import workers_of
+
+        return workers_of(self.process.pid)
+
+    def descendants(self) -> list[int]:
+        """Every process under the server: workers, the fork server, multiprocessing's resource tracker."""
+        out: list[int] = []
+        pending = [self.process.pid]
+        while pending:
+            parent = pending.pop()
             try:
-                pids += [int(p) for p in (task / "children").read_text().split()]
+                tasks = list(Path(f"/proc/{parent}/task").iterdir())
             except OSError:
-                continue  # the thread ended meanwhile
-        return pids
+                continue  # it ended meanwhile
+            for task in tasks:
+                try:
+                    children = [int(p) for p in (task / "children").read_text().split()]
+                except OSError:
+                    continue  # the thread ended meanwhile
+                out += children
+                pending += children
+        return out
 
 
 @contextmanager
@@ -258,7 +274,8 @@ def load(server: Server, seconds: float, cheap_clients: int = 20, expensive_clie
             main = _rss_mb(server.process.pid)
             result.worker_peak_mb = max([result.worker_peak_mb, *sizes])
             result.server_peak_mb = max(result.server_peak_mb, main)
-            result.total_peak_mb = max(result.total_peak_mb, main + sum(sizes))
+            everything = main + sum(_rss_mb(pid) for pid in server.descendants())
+            result.total_peak_mb = max(result.total_peak_mb, everything)
             result.most_workers = max(result.most_workers, len(workers))
             time.sleep(0.02)
 

@@ -6,7 +6,7 @@ lanes so that cheap queries stay fast while expensive ones run.
       │     slow lane: wait for one of ``slow_workers`` slots, run in a worker at the lowest CPU priority
       └─ cheap lane: one of ``workers`` idle workers at normal priority
             ├─ answered within ``slow_after`` (nearly every query): done
-            └─ still running: its worker moves to the slow lane as it is (reniced to 19, the query goes on)
+            └─ still running: its worker moves to the slow lane as it is (every thread reniced to 19, the query goes on)
                and a fresh worker takes its place in the cheap lane; when every slow slot is taken the
                worker is paused (SIGSTOP) until one frees, at most ``slow_workers`` of them; past that the
                query is stopped (503); either way its next run waits for a slow slot without a worker
@@ -18,8 +18,9 @@ Limits. pyoxigraph cannot interrupt a query, so queries never run in the server 
 deadline is killed (SIGKILL) and replaced: 503. Each worker caps its data segment (RLIMIT_DATA) at its idle
 size plus ``memory_mb``: a query that needs more makes an allocation fail, the worker aborts, and the client
 gets 503 naming the limit (the worker is replaced). A result is serialised into a buffer that refuses to grow
-past ``max_result_bytes``: 422. Workers are spawned (never forked from the threaded server), open the same
-on-disk store read-only (so a worker starts in about a second whatever the graph size, and the store's pages
+past ``max_result_bytes``: 422. Workers are forked by a fork server (a fresh single-threaded process with the
+query code loaded, never the threaded server: see _context) and named ``kg-query``; they open the same
+on-disk store read-only (so a worker starts quickly whatever the graph size, and the store's pages
 are shared through the page cache), and run each query on a deep stack (kg.query.on_deep_stack).
 """
 
@@ -45,6 +46,8 @@ from typing import Any
 from kg.errors import QueryError
 
 SLOW_NICE = 19
+WORKER_NAME = "kg-query"
+"""the process name of every query worker (/proc/PID/comm)"""
 KNOWN_SLOW = 1024  # expensive queries remembered (by text), least recently seen forgotten first
 
 
@@ -54,8 +57,9 @@ class Limits:
     """seconds a query may run"""
     max_query_bytes: int = 64 * 1024
     max_result_bytes: int = 32 * 1024 * 1024
-    workers: int = 2
-    """cheap-lane workers (normal CPU priority)"""
+    workers: int = 3
+    """cheap-lane workers (normal CPU priority): one more than the cores of our machines, so that cheap
+    queries keep a worker while a query not yet known to be expensive holds one for ``slow_after``"""
     slow_workers: int = 2
     """expensive queries that may run at once (lowest CPU priority)"""
     slow_after: float = 0.5
@@ -137,6 +141,13 @@ def _answer(store: Any, job: tuple[str, dict[str, str], list[str]], max_bytes: i
     return "ok", HTTPStatus.OK, media, sink.getvalue()
 
 
+def _name_process(name: str) -> None:
+    """Name this process (what ps, top and kg.query_pool.workers_of show) where Linux allows it."""
+    comm = Path("/proc/self/comm")
+    if comm.exists():
+        comm.write_text(name, encoding="ascii")
+
+
 def _data_bytes() -> int:
     """This process's data segment (VmData: heap, anonymous mappings, thread stacks), what RLIMIT_DATA caps."""
     with open("/proc/self/status", encoding="ascii") as fh:
@@ -152,7 +163,8 @@ def _worker_main(conn: Connection, store_dir: str, max_bytes: int, memory_bytes:
 
     from kg import query
 
-    if nice:
+    _name_process(WORKER_NAME)
+    if nice:  # before any other thread exists: they inherit it
         os.setpriority(os.PRIO_PROCESS, 0, nice)
     store = ox.Store.read_only(store_dir)
 
@@ -198,7 +210,7 @@ class QueryPool:
         self.limits = limits
         self.events: Counter[str] = Counter()
         """what happened: cheap, slow (queries answered per lane), demoted, paused, stopped-busy, timeout, memory"""
-        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._context = _context()
         self._cheap: queue.Queue[_Worker] = queue.Queue()
         self._slow_idle: list[_Worker] = []
         self._slots = threading.BoundedSemaphore(max(1, limits.slow_workers))
@@ -428,6 +440,18 @@ class QueryPool:
             self._stop(worker)
 
 
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
+    """Where workers come from: a fork server (a fresh single-threaded process, never the threaded HTTP
+    server, that has imported pyoxigraph and the query code once) forks each one, so a worker replacing a
+    demoted or killed one is ready in milliseconds rather than the second or more a fresh interpreter takes
+    under load (the cheap lane is a worker short meanwhile). Where there is no fork server: spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pyoxigraph", "kg.query", "kg.server"])
+    return context
+
+
 def _signal(worker: _Worker, signum: int) -> None:
     pid = worker.process.pid
     if pid is not None:
@@ -438,9 +462,54 @@ def _signal(worker: _Worker, signum: int) -> None:
 
 
 def _renice(worker: _Worker, nice: int) -> None:
+    """Lower the CPU priority of every thread of a worker. On Linux a nice value belongs to a thread, and
+    setpriority(pid) changes only the main one: the query runs on another (kg.query.on_deep_stack)."""
     pid = worker.process.pid
-    if pid is not None:
+    if pid is None:
+        return
+    for thread in _threads(pid):
         try:
-            os.setpriority(os.PRIO_PROCESS, pid, nice)
+            os.setpriority(os.PRIO_PROCESS, thread, nice)
         except OSError:
-            pass  # it ended meanwhile: its answer or its death is read next
+            pass  # that thread or the worker ended meanwhile: its answer or its death is read next
+
+
+def _threads(pid: int) -> list[int]:
+    """The thread ids of process ``pid`` (just ``pid`` where /proc does not list them)."""
+    try:
+        return [int(name) for name in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return [pid]
+
+
+def workers_of(pid: int) -> list[int]:
+    """Process ids of the query workers under process ``pid`` (a server): its descendants named
+    WORKER_NAME (the fork server that makes them is a child of the server, the workers its children)."""
+    out: list[int] = []
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        for thread in _threads(parent):
+            try:
+                children = Path(f"/proc/{parent}/task/{thread}/children").read_text().split()
+            except OSError:
+                continue  # the thread or process ended meanwhile
+            pending += [int(child) for child in children]
+            for child in children:
+                try:
+                    if Path(f"/proc/{child}/comm").read_text().strip() == WORKER_NAME:
+                        out.append(int(child))
+                except OSError:
+                    continue  # it ended meanwhile
+    return sorted(out)
+
+
+def thread_nices(pid: int) -> dict[int, int]:
+    """The nice value of each thread of process ``pid`` (for tests and monitoring)."""
+    out = {}
+    for thread in _threads(pid):
+        try:
+            out[thread] = os.getpriority(os.PRIO_PROCESS, thread)
+        except OSError:
+            continue  # the thread ended meanwhile
+    return out

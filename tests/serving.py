@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.query_pool import workers_of
+
 from .conftest import ROOT
 
 
@@ -35,14 +37,8 @@ class Server:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
 
     def workers(self) -> list[int]:
-        """Process ids of the server's query workers (its child processes)."""
-        pids: list[int] = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            try:
-                pids += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                continue  # the thread ended meanwhile
-        return pids
+        """Process ids of the server's query workers (children of its fork server, named kg-query)."""
+        return workers_of(self.process.pid)
 
     def threads(self) -> int:
         return len(list(Path(f"/proc/{self.process.pid}/task").iterdir()))

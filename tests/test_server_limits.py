@@ -7,16 +7,20 @@ HEAD and odd URLs. Latency targets are measured in benchmarks/bench_sparql.py, n
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import socket
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from kg.query import MAX_NESTING
+from kg.query_pool import SLOW_NICE, WORKER_NAME, thread_nices
 
 from .conftest import SampleBuild
 from .serving import Server, rss_mb, running_server
@@ -75,6 +79,23 @@ def test_deep_nesting_is_refused_before_parsing_and_the_workers_live(server: Ser
     _answers_cheap(server)
 
 
+def test_workers_are_named_and_a_killed_one_is_replaced(server: Server) -> None:
+    workers = server.workers()
+    assert len(workers) >= 2, "the server's query workers are found by their name"
+    assert all(Path(f"/proc/{pid}/comm").read_text().strip() == WORKER_NAME for pid in workers)
+    os.kill(workers[0], signal.SIGKILL)
+    status, body = _query(server, CHEAP)
+    while status != 200 and b"worker" in body:  # a request that met the dead worker is told so; bounded below
+        status, body = _query(server, CHEAP)
+    assert status == 200
+    for _ in range(100):
+        if workers[0] not in server.workers() and len(server.workers()) >= len(workers):
+            break
+        time.sleep(0.1)
+    assert workers[0] not in server.workers() and len(server.workers()) >= len(workers), server.workers()
+    _answers_cheap(server)
+
+
 def test_a_query_over_the_memory_limit_is_stopped_with_503(server: Server) -> None:
     idle = {pid: rss_mb(pid) for pid in server.workers()}
     peak: dict[int, float] = {}
@@ -111,8 +132,13 @@ def test_cheap_queries_are_answered_while_expensive_ones_run(server: Server) -> 
     with ThreadPoolExecutor(3) as pool:
         expensive = [pool.submit(timed, BUSY.replace("COUNT(*)", f"COUNT(*) + {i}")) for i in range(3)]
         time.sleep(SLOW_AFTER + 1)
+        nices = {pid: set(thread_nices(pid).values()) for pid in server.workers()}
         answers = [timed(CHEAP) for _ in range(5)]
         outcomes = [f.result() for f in expensive]
+    # the demoted workers run at the lowest priority in every thread (the query runs on a thread of its own);
+    # the ordinary workers, the one that replaced the demoted one among them, at the normal one
+    assert sorted(map(sorted, nices.values())).count([SLOW_NICE]) == 2, nices
+    assert sorted(map(sorted, nices.values())).count([0]) == 2, nices
     assert [status for status, _, _ in answers] == [200] * 5, answers
     assert all(status == 503 for status, _, _ in outcomes), outcomes
     said = " | ".join(sorted(body.decode("utf-8") for _, body, _ in outcomes))
