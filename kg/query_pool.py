@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import queue
 import resource
+import select
 import signal
 import threading
 import time
@@ -148,6 +149,25 @@ def _name_process(name: str) -> None:
         comm.write_text(name, encoding="ascii")
 
 
+def _die_with_server(server: int) -> None:
+    """End this worker as soon as the server process ``server`` ends, even in the middle of a query, so that a
+    server killed outright (SIGKILL, OOM) leaves no query running on: a thread waits on the server's pidfd
+    (Linux 5.3+) and kills this process. (The kernel's parent-death signal cannot do it: a worker's parent is
+    the fork server, which lives while any worker does.)"""
+    if not hasattr(os, "pidfd_open"):
+        return
+    try:
+        handle = os.pidfd_open(server)
+    except OSError:  # it has already ended
+        os._exit(0)
+
+    def watch() -> None:
+        select.select([handle], [], [])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="kg-query-watch", daemon=True).start()
+
+
 def _data_bytes() -> int:
     """This process's data segment (VmData: heap, anonymous mappings, thread stacks), what RLIMIT_DATA caps."""
     with open("/proc/self/status", encoding="ascii") as fh:
@@ -157,7 +177,7 @@ def _data_bytes() -> int:
     raise OSError("no VmData in /proc/self/status")
 
 
-def _worker_main(conn: Connection, store_dir: str, max_bytes: int, memory_bytes: int, nice: int) -> None:
+def _worker_main(conn: Connection, store_dir: str, max_bytes: int, memory_bytes: int, nice: int, server: int) -> None:
     """A worker process: open the store read-only, answer jobs until told to stop (None) or the pipe closes."""
     import pyoxigraph as ox
 
@@ -166,6 +186,7 @@ def _worker_main(conn: Connection, store_dir: str, max_bytes: int, memory_bytes:
     _name_process(WORKER_NAME)
     if nice:  # before any other thread exists: they inherit it
         os.setpriority(os.PRIO_PROCESS, 0, nice)
+    _die_with_server(server)
     store = ox.Store.read_only(store_dir)
 
     def serve() -> None:
@@ -371,7 +392,7 @@ class QueryPool:
     def _start(self, lane: str) -> _Worker:
         parent, child = self._context.Pipe()
         nice = SLOW_NICE if lane == "slow" else 0
-        args = (child, str(self.store_dir), self.limits.max_result_bytes, self.limits.memory_mb << 20, nice)
+        args = (child, str(self.store_dir), self.limits.max_result_bytes, self.limits.memory_mb << 20, nice, os.getpid())
         process = self._context.Process(target=_worker_main, args=args, daemon=True, name=f"kg-query-{lane}")
         process.start()
         child.close()
@@ -432,12 +453,24 @@ class QueryPool:
             return [w.process.pid for w in self._all if w.process.pid is not None]
 
     def close(self) -> None:
+        """Stop every worker: idle ones end when told, busy or paused ones are killed after 2 s in all."""
         with self._lock:
             self._closed = True
             workers, self._all = list(self._all), set()
             self._slow_idle = []
         for worker in workers:
-            self._stop(worker)
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass  # already gone: nothing to tell it
+        deadline = time.monotonic() + 2
+        for worker in workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        for worker in workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(2)
+            worker.conn.close()
 
 
 def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:

@@ -96,6 +96,31 @@ def test_workers_are_named_and_a_killed_one_is_replaced(server: Server) -> None:
     _answers_cheap(server)
 
 
+def test_a_server_killed_outright_leaves_no_worker_running(sample_build: SampleBuild) -> None:
+    """SIGKILL gives the server no chance to stop its workers: they end by themselves (the one running a query too)."""
+    with running_server("--graph", str(sample_build.out), "--workers", "2", "--slow-after", "30") as running:
+        workers = running.workers()
+        assert len(workers) == 2
+        busy = threading.Thread(target=_query, args=(running, BUSY), daemon=True)  # a query that runs for minutes
+        busy.start()
+        time.sleep(1)
+        running.process.kill()
+        running.process.wait(10)
+        for _ in range(100):
+            if not any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in workers):
+                break
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() and _alive(pid) for pid in workers), workers
+
+
+def _alive(pid: int) -> bool:
+    """A process that has not ended (a zombie waiting for its parent to read its status has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
 def test_a_query_over_the_memory_limit_is_stopped_with_503(server: Server) -> None:
     idle = {pid: rss_mb(pid) for pid in server.workers()}
     peak: dict[int, float] = {}
