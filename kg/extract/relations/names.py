@@ -39,15 +39,17 @@ def from_names(doc: Document, sentences: Sequence[Sentence], entities: Sequence[
         for alias in sorted(named.aliases):
             if len(alias) > _SHORTEST_ALIAS and alias not in bodies:
                 bodies.setdefault(alias, []).append(named)
+    named_lengths = sorted({len(name) for name in named_bodies}, reverse=True)
+    lengths = sorted({len(name) for name in bodies}, reverse=True)
     places = _place_forms(entities)
     relations: list[Relation] = []
     for entity in entities:
         if entity.type not in BODY_TYPES and entity.type not in _NAMED_AFTER:
             continue
-        body = _named_after(entity.name, entity.type, named_bodies)
+        body = _named_after(entity.name, entity.type, named_bodies, named_lengths)
         if body is None and entity.type in _BY_WRITTEN_FORM:
-            body = (_named_after(entity.name, entity.type, bodies)
-                    or _named_after(_without_place_prefix(entity.name, places), entity.type, bodies))
+            body = (_named_after(entity.name, entity.type, bodies, lengths)
+                    or _named_after(_without_place_prefix(entity.name, places), entity.type, bodies, lengths))
         place = _place_in_name(entity, places)
         if body is None and place is None:
             continue
@@ -73,10 +75,12 @@ _NAMED_AFTER = {"Position": "positionIn", "Platform": "runsPlatform", "Event": "
 """Entity type -> the relation to the body its name starts with (a position is in it, the rest are the body's)."""
 
 
-def _named_after(name: str, type_: str, bodies: dict[str, list[Entity]]) -> Entity | None:
+def _named_after(name: str, type_: str, bodies: dict[str, list[Entity]], lengths: Sequence[int]) -> Entity | None:
     """The body with the longest name (or written form) that ``name`` starts with and is longer than (a
-    sub-organ only of a body of its own type)."""
-    for length in range(len(name) - 1, -1, -1):
+    sub-organ only of a body of its own type); ``lengths`` are those of the names of ``bodies``, longest first."""
+    for length in lengths:
+        if length >= len(name):
+            continue
         for body in bodies.get(name[:length], ()):
             if type_ not in BODY_TYPES or body.type == type_:
                 return body
