@@ -41,7 +41,7 @@ def test_dev2_relations_scored() -> None:
     """Every dev2 text has relation gold; the relation figure (both halves, as a whole) must not fall."""
     report = evaluate([SHARED / "dev2"])
     assert report.relation_documents == len(report.documents) == 34
-    assert report.relations.f1 >= 0.76 and report.relations.precision >= 0.86
+    assert report.relations.f1 >= 0.79 and report.relations.precision >= 0.88
 
 
 def test_heldout_scores() -> None:
