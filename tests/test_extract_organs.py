@@ -95,6 +95,10 @@ ORGANS = [
     ("县民宗局局长杨文出席。", "Position", "县民宗局局长", ""),
     # a democratic party's committee before a title keeps its name once
     ("市政协副主席、民革市委主委张红参加。", "Position", "民革市委主委", ""),
+    # a democratic party's committee of a place the gazetteer does not know keeps the party and the place
+    ("民建岚溪市委主委王刚发言。", "PartyGovOrgan", "民建岚溪市委", ""),
+    # the governments of the special administrative regions
+    ("澳門特區政府高度重視。", "PartyGovOrgan", "澳门特区政府", "澳門特區政府"),
 ]
 
 
@@ -164,3 +168,10 @@ def test_commissions_after_a_level_word() -> None:
 def test_a_town_unit_written_with_its_committee_keeps_the_written_form() -> None:
     found = _entities("李建平 清水县政协常委 政协松林乡工委主任")
     assert "政协松林乡工委" in found[("CPPCCBody", "清水县政协松林乡工委")]
+
+
+@pytest.mark.parametrize(("text", "wrong"), [("港區政協委員將積極參與。", "区政协"), ("特区政府高度重视。", "区政府")])
+def test_no_district_organ_inside_a_region_word(text: str, wrong: str) -> None:
+    """港区政协委员 are Hong Kong's members, 特区政府 a region's government: no 区政协, no 区政府."""
+    assert wrong not in {e.name for e in extract_text(text).entities}
+

@@ -246,6 +246,7 @@ CREDIT_LINES = [
     # a two-character name padded apart with a space after a cue
     ("责任编辑：柳 青\n", {"柳青"}),
     ("（记者 柳 青）\n", {"柳青"}),
+    ("本报讯(晚报客户端记者 柳 青 何佳 宋琪)\n", {"柳青", "何佳", "宋琪"}),
 ]
 
 

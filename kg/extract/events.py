@@ -68,6 +68,9 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
         start = by_end[start]
     if start < at and norm.startswith(_CPPCC, start - len(_CPPCC)):
         return start - len(_CPPCC)  # 政协南充市第八届委员会…
+    unknown = _unknown_division().search(norm, max(0, at - 8), at) if start == at else None
+    if unknown is not None:
+        return unknown.start()  # 政协岚溪市第九届委员会…: a division the gazetteer does not know
     if norm.startswith(_CPPCC, at - len(_CPPCC)):
         before = at - len(_CPPCC)
         if before in by_end:
@@ -79,6 +82,12 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
             return before - len(named)  # 全国政协十四届二次会议
         return before  # 政协第十四届全国委员会第二次会议
     return at
+
+
+@lru_cache(maxsize=1)
+def _unknown_division() -> re.Pattern[str]:
+    """政协 + a name of two to four characters + a level character, ending where a session starts."""
+    return re.compile(f"{_CPPCC}[\\u4e00-\\u9fff]{{2,4}}[{level_chars_above_town()}]$")
 
 
 @lru_cache(maxsize=1)

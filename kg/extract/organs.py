@@ -231,6 +231,21 @@ def _written_before(norm: str, at: int, role: str) -> str:
     return next((w for w in _roles_set(role) if norm.startswith(w, at - len(w))), "")
 
 
+def _party_unknown_place(norm: str, at: int) -> tuple[PlaceHit | None, str, int] | None:
+    """A democratic party's committee of a place the gazetteer does not know, written before ``at``: the
+    party, a name of two to four characters and a level character (民建|岚溪市|委); its start, or None."""
+    levels = level_chars_above_town()
+    if at < 3 or norm[at - 1] not in levels:
+        return None
+    for size in (2, 3, 4):
+        start = at - 1 - size
+        if start > 0 and _party_before(norm, start) and CJK_CHAR.fullmatch(norm[start]) and all(
+            CJK_CHAR.match(c) for c in norm[start : at - 1]
+        ):
+            return None, "", start
+    return None
+
+
 def _party_before(norm: str, at: int) -> str:
     """The democratic party written right before ``at`` (民建, 九三学社), '' when none."""
     for word in _roles_set("party_prefix"):
@@ -257,6 +272,9 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
         head = match.group(1)
         hs, he = match.span(1)
         prefix = _prefix(norm, hs, places_by_end, head in cppcc_heads)
+        if (prefix is None or prefix[0] is None) and head in _roles_set("party_committee"):
+            # 民建岚溪市委: a place the gazetteer does not know
+            prefix = _party_unknown_place(norm, hs) or prefix
         party = _party_before(norm, prefix[2]) if prefix is not None and head in _roles_set("party_committee") else ""
         extension = next((w for w, h in _roles().get("party_committee_extension", []) if h == head), "")
         if party and extension and norm.startswith(extension, he):

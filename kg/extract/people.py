@@ -223,12 +223,13 @@ def find_people(
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
             pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
         span = parse_name(norm, te)
-        if span is None and kind == "byline" and (padded := _padded_name(norm, te)) is not None:
-            persons.append(padded)  # 责任编辑：田 野
-            continue
-        if span is None or not _plausible(norm, *span) or named.overlaps(*span):
+        padded = _padded_name(norm, te) if span is None and kind == "byline" else None
+        if padded is not None:
+            persons.append(padded)  # 责任编辑：田 野 (and the names after it: 记者 林 涛 何佳)
+            span = (padded.start, padded.end)
+        elif span is None or not _plausible(norm, *span) or named.overlaps(*span):
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
-        if kind == "byline" and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
+        elif kind == "byline" and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
             continue  # 作者单位: a word glued to a by-line cue is no name
         names = [span]
         while names[-1][1] < len(norm):
@@ -241,7 +242,7 @@ def find_people(
             if gap > 1 and not _credit_end(norm, nxt[1]):
                 break
             names.append(nxt)
-        persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names)
+        persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names[1 if padded is not None else 0 :])
         positions.extend(pending)
         pending = []
     after_persons, after_positions = _names_before_titles(norm, persons, organs, places)
