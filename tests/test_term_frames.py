@@ -169,3 +169,24 @@ def test_an_unquoted_formula_named_by_its_kind() -> None:
     assert "党委主导、部门联动、政协助力、群众参与工作格局" in found
     assert "党委主导、部门联动、政协助力、群众参与" in found["党委主导、部门联动、政协助力、群众参与工作格局"]
 
+
+@pytest.mark.parametrize(
+    ("text", "name", "alias"),
+    [
+        ("各村推广“院落自治”等好做法。", "院落自治", ""),
+        ("县政协推行“一事一商”办法。", "一事一商办法", "“一事一商”"),
+        ("形成“群众出题、委员答题”工作机制。", "群众出题、委员答题工作机制", "“群众出题、委员答题”"),
+    ],
+)
+def test_quoted_practices_and_formulas(text: str, name: str, alias: str) -> None:
+    """A quote before 等好做法 names a practice; a quoted formula with its head keeps the quote alone as a
+    written form (the gold names such mechanisms either way)."""
+    found = {e.name: e.aliases for e in extract_text(text).entities if e.type == "Mechanism"}
+    assert name in found, sorted(found)
+    assert not alias or alias in found[name]
+
+
+@pytest.mark.parametrize("text", ["推广“民生议事堂”做法。", "形成“一堂一厅”协商格局。", "居民习惯「垃圾不落地」的做法。"])
+def test_no_mechanism_from_a_platform_before_a_practice_word(text: str) -> None:
+    assert not [e for e in extract_text(text).entities if e.type == "Mechanism"]
+

@@ -197,6 +197,11 @@ def _quoted(norm: str) -> list[TermHit]:
         # “X”为主题召开协商会, “X”等做法: a function word after the quote ends what the quote names, except
         # 的 before a mechanism that the quote spells out (“群众提、委员议”的议题遴选机制)
         function_word = tail[:1] in _boundary_chars()
+        practice = _practice_after().match(tail)
+        if practice is not None and not _slogan_like(inner) or practice is not None and "、" in inner:
+            # “就地协商”等好做法: a practice named by the quote
+            hits.append(TermHit(qs, qe, "Mechanism", strip_quotes(inner), norm[qs:qe]))
+            continue
         best: tuple[int, tuple[str, str, str]] | None = None
         own = _class_of_ending(re.sub(r"（[^）]*）$", "", inner))
         named = own is not None and len(inner) > len(own[0])
@@ -251,7 +256,10 @@ def _quoted(norm: str) -> list[TermHit]:
                     hits.append(TermHit(qs, qe + k, type_, name, norm[qs : qe + k]))
             elif keep == "in":
                 left = _quote_modifier(norm, qs) if type_ == "Mechanism" else qs
-                hits.append(TermHit(left, qe + k, type_, norm[left:qs] + strip_quotes(inner) + tail[:k], norm[left : qe + k]))
+                name = norm[left:qs] + strip_quotes(inner) + tail[:k]
+                hits.append(TermHit(left, qe + k, type_, name, norm[left : qe + k]))
+                if type_ == "Mechanism":  # the quoted formula alone is a written form of it too (“一事一议”办法)
+                    hits.append(TermHit(qs, qe, type_, name, norm[qs:qe]))
             else:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             continue
@@ -263,6 +271,12 @@ def _quoted(norm: str) -> list[TermHit]:
         elif "·" in inner and not re.search(r"[，。、]", inner):
             hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
     return hits
+
+
+@lru_cache(maxsize=1)
+def _practice_after() -> re.Pattern[str]:
+    """What follows a quote naming a practice (“就地协商”等好做法): kg/data/term_words.tsv practice_after."""
+    return re.compile("|".join(map(re.escape, _term_words().get("practice_after", ()))) or "(?!)")
 
 
 _GLUE_TAGS = frozenset({"p", "c", "d", "u", "uj", "r"})
