@@ -783,9 +783,9 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
             for word in strips:
                 if item.endswith(word) and len(item) > len(word):
                     item, stripped = item[: -len(word)], True
-            counted = _TRAILING_COUNT.search(item) if stripped else None
+            counted = _TRAILING_COUNT.search(item) if stripped else re.search(f"{_count()}$", item)
             if counted is not None and counted.start() > 0:
-                item = item[: counted.start()]  # 选址、收费、管理三方面问题: the count closes the list
+                item = item[: counted.start()]  # 选址、收费、管理三方面问题, A、B两个议题: the count closes the list
             if _not_a_topic(item, table):
                 continue
         name = strip_quotes(item)
