@@ -1104,6 +1104,7 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits.extend(_publications(norm))
     topics = _topics(norm, place_spans)
     hits = _topics_over_verbs(norm, hits, topics + _coordinated_topics(norm, [h for h in hits + topics if h.type == "Topic"]))
+    hits = _meetings_over_topics(norm, hits)
     stop = word_set("term_stoplist.txt")
     hits = _platform_activities(hits, entries)
     return joined_events(norm, [
@@ -1131,6 +1132,20 @@ def _named_topic(hit: TermHit) -> TermHit:
         return hit
     name = topic_name(hit.name)
     return hit if name == hit.name else TermHit(hit.start, hit.end, hit.type, name, hit.surface)
+
+
+def _meetings_over_topics(norm: str, hits: list[TermHit]) -> list[TermHit]:
+    """A meeting named by the topic written before it starts where the topic starts (城市内涝治理专题协商会,
+    not 内涝治理专题协商会 cut at a word the left edge stops at)."""
+    topics = [(h.start, h.end) for h in hits if h.type == "Topic"]
+    result = []
+    for hit in hits:
+        if hit.type == "Event" and norm[hit.start : hit.end] == hit.name:
+            start = next((a for a, b in topics if a < hit.start < b < hit.end), hit.start)
+            if start < hit.start:
+                hit = TermHit(start, hit.end, "Event", norm[start : hit.end], norm[start : hit.end])
+        result.append(hit)
+    return result
 
 
 def _platform_activities(hits: list[TermHit], entries: tuple[LexiconEntry, ...]) -> list[TermHit]:
