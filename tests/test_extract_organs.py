@@ -97,6 +97,8 @@ ORGANS = [
     ("市政协副主席、民革市委主委张红参加。", "Position", "民革市委主委", ""),
     # a democratic party's committee of a place the gazetteer does not know keeps the party and the place
     ("民建岚溪市委主委王刚发言。", "PartyGovOrgan", "民建岚溪市委", ""),
+    # the office of a Party committee written short (县委办), not 县委 before 办理
+    ("县委办主任李军出席。", "Position", "县委办主任", ""),
     # the governments of the special administrative regions
     ("澳門特區政府高度重視。", "PartyGovOrgan", "澳门特区政府", "澳門特區政府"),
 ]
@@ -175,3 +177,6 @@ def test_no_district_organ_inside_a_region_word(text: str, wrong: str) -> None:
     """港区政协委员 are Hong Kong's members, 特区政府 a region's government: no 区政协, no 区政府."""
     assert wrong not in {e.name for e in extract_text(text).entities}
 
+
+def test_no_office_before_a_verb() -> None:
+    assert "县委办" not in {e.name for e in extract_text("此事由县委办理。").entities}

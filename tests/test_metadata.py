@@ -191,3 +191,11 @@ def test_what_the_page_names_is_mentioned_in_the_document(tmp_path: Path) -> Non
         'SELECT ?doc WHERE { ?b rdfs:label "兴文县政协"@zh ; cppcc:mentionedIn ?doc }'
     )
     assert len(list(rows)) == 1
+
+
+def test_an_outlet_ending_alone_names_no_outlet() -> None:
+    """来源：微信公众号 names no outlet; 来源：青川县融媒体中心 does."""
+    from kg.extract import extract_text
+
+    names = {e.name for e in extract_text("正文。\n来源：微信公众号\n来源：青川县融媒体中心\n").entities if e.type == "Publication"}
+    assert "微信公众号" not in names and "青川县融媒体中心" in names

@@ -94,7 +94,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             f"(?:{ORDINAL}{NUMBER})?([{_CJK}]{{0,8}}?)({_alternation('cppcc_sub')}|{_alternation('cppcc_unit')})"
         ),
         "cppcc_unit": re.compile(_alternation("cppcc_unit")),
-        "party_dept": re.compile(f"({_alternation('party_dept')})"),
+        "party_dept": re.compile(f"({_alternation('party_dept')})(?![{_chars('party_dept_not_after')}])"),
         "gov_dept": re.compile(f"({_alternation('gov_dept')})"),
     }
 

@@ -167,7 +167,9 @@ def _outlet(token: str) -> bool:
     if token.endswith(words["account"]):
         stem = token[: -len(next(w for w in words["account"] if token.endswith(w)))]
         return 2 <= len(stem) <= 4 and not stem.endswith(tuple(level_words())) and bool(gazetteer().short(stem))
-    return token.endswith(words["ending"]) and not _publication_words_stop(token)
+    ending = next((w for w in words["ending"] if token.endswith(w)), "")
+    # an ending alone (微信公众号, 客户端) names no outlet: a name is written before it
+    return len(token) - len(ending) >= 2 and bool(ending) and not _publication_words_stop(token)
 
 
 def _metadata_line_outlets(norm: str) -> list[TermHit]:
