@@ -84,9 +84,11 @@ def test_workers_are_named_and_a_killed_one_is_replaced(server: Server) -> None:
     assert len(workers) >= 2, "the server's query workers are found by their name"
     assert all(Path(f"/proc/{pid}/comm").read_text().strip() == WORKER_NAME for pid in workers)
     os.kill(workers[0], signal.SIGKILL)
-    status, body = _query(server, CHEAP)
-    while status != 200 and b"worker" in body:  # a request that met the dead worker is told so; bounded below
+    for _ in range(5):  # a request that meets the dead worker is told so (503/500 naming the worker); the next is served
         status, body = _query(server, CHEAP)
+        if status == 200:
+            break
+        assert b"worker" in body, body
     assert status == 200
     for _ in range(100):
         if workers[0] not in server.workers() and len(server.workers()) >= len(workers):
@@ -157,13 +159,17 @@ def test_cheap_queries_are_answered_while_expensive_ones_run(server: Server) -> 
     with ThreadPoolExecutor(3) as pool:
         expensive = [pool.submit(timed, BUSY.replace("COUNT(*)", f"COUNT(*) + {i}")) for i in range(3)]
         time.sleep(SLOW_AFTER + 1)
-        nices = {pid: set(thread_nices(pid).values()) for pid in server.workers()}
+        for _ in range(40):  # both demoted by now; under load, give the renice a moment more
+            nices = {pid: sorted(set(thread_nices(pid).values())) for pid in server.workers()}
+            if list(nices.values()).count([SLOW_NICE]) == 2:
+                break
+            time.sleep(0.1)
         answers = [timed(CHEAP) for _ in range(5)]
         outcomes = [f.result() for f in expensive]
     # the demoted workers run at the lowest priority in every thread (the query runs on a thread of its own);
     # the ordinary workers, the one that replaced the demoted one among them, at the normal one
-    assert sorted(map(sorted, nices.values())).count([SLOW_NICE]) == 2, nices
-    assert sorted(map(sorted, nices.values())).count([0]) == 2, nices
+    assert list(nices.values()).count([SLOW_NICE]) == 2, nices
+    assert all(n in ([0], [SLOW_NICE]) for n in nices.values()), f"a worker with threads at different priorities: {nices}"
     assert [status for status, _, _ in answers] == [200] * 5, answers
     assert all(status == 503 for status, _, _ in outcomes), outcomes
     said = " | ".join(sorted(body.decode("utf-8") for _, body, _ in outcomes))
