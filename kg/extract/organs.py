@@ -246,8 +246,15 @@ def _party_unknown_place(norm: str, at: int) -> tuple[PlaceHit | None, str, int]
     return None
 
 
+@lru_cache(maxsize=1)
+def _party_last_chars() -> frozenset[str]:
+    return frozenset(word[-1] for word in _roles_set("party_prefix"))
+
+
 def _party_before(norm: str, at: int) -> str:
     """The democratic party written right before ``at`` (民建, 九三学社), '' when none."""
+    if at <= 0 or norm[at - 1] not in _party_last_chars():
+        return ""
     for word in _roles_set("party_prefix"):
         if norm.startswith(word, at - len(word)):
             return word
