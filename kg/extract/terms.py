@@ -791,8 +791,8 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
             if _not_a_topic(item, table):
                 continue
         name = strip_quotes(item)
-        if len(name) < 3 or len(name) > 16 or name in stops:
-            continue
+        if len(name) < 3 or len(name) > 16 or name in stops or place_starts.get(start) == start + len(item):
+            continue  # 把太白村纳入…: a place is no topic
         type_ = next((t for kind, t in _HEAD_TYPES if name.endswith(table.get(kind, ()))), "Topic")
         hits.append(TermHit(start, start + len(item), type_, name, norm[start : start + len(item)]))
     return hits
@@ -1060,9 +1060,14 @@ def _inside_other(hits: list[TermHit]) -> list[TermHit]:
     公共服务 in the topic 跨境公共服务衔接) are part of that name, not topics of their own."""
     others = SpanIndex((h.start, h.end) for h in hits if h.type not in ("", "Topic"))
     topics = SpanIndex((h.start, h.end) for h in hits if h.type == "Topic")
+    event_starts = {h.start for h in hits if h.type == "Event"}
+    event_spans = SpanIndex((h.start, h.end) for h in hits if h.type == "Event")
     return [
         h for h in hits
-        if h.type != "Topic" or not (others.covers(h.start, h.end, strict=True) or topics.covers(h.start, h.end))
+        if h.type != "Topic" or not (
+            others.covers(h.start, h.end, strict=True) or topics.covers(h.start, h.end)
+            or h.start in event_starts and event_spans.covers(h.start, h.end)  # X of X专题协商会: the meeting's name
+        )
     ]
 
 
