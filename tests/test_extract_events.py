@@ -49,6 +49,8 @@ FOUND = [
     ("返港后分享出席全国两会的体会。", "全国两会", ""),
     # campaigns of members written without quotes; quoted activities of more kinds
     ("县政协开展委员进园区活动。", "委员进园区活动", ""),
+    ("县司法局开展送法进校园活动。", "送法进校园活动", ""),
+    ("把培训纳入全市电商进乡村项目。", "电商进乡村项目", ""),
     ("镇里举办“乡村振兴”理论研讨会。", "乡村振兴理论研讨会", ""),
     ("市政协举行“同心桥”论坛。", "同心桥论坛", ""),
     # 暨 ends a meeting's name; an unquoted platform's name before a meeting and a scope after 暨 belong to it
