@@ -154,6 +154,12 @@ def time_dask(corpus: Path, out: Path) -> dict[str, Any] | None:
         return time_build(corpus, out, scheduler=cluster.scheduler_address)
 
 
+def _batch_characters() -> int:
+    from kg.cluster import BATCH_CHARACTERS
+
+    return BATCH_CHARACTERS
+
+
 def run() -> str:
     load_before = os.getloadavg()[0]
     sizes = [TARGET_BYTES // 5, TARGET_BYTES // 2, TARGET_BYTES]
@@ -287,7 +293,8 @@ def run() -> str:
             f"**{rate(dask1) / rate(local1):.2f}** |",
             "",
             f"Scheduler overhead: {overhead:.1f} ms per document ({int(dask1['documents']):,} documents), "
-            "including starting the client and warming up the workers.",
+            "including starting the client and warming up the workers. Documents travel in tasks of about "
+            f"{_batch_characters():,} characters each (kg.cluster.BATCH_CHARACTERS), not one task per document.",
             "",
         ]
     lines += [
