@@ -69,7 +69,10 @@ def test_cluster_build_uses_and_fills_the_cache(cluster, tmp_path: Path) -> None
     assert (out / "cppcc.ttl").read_bytes() == (tmp_path / "clean" / "cppcc.ttl").read_bytes()
 
 
-def test_a_worker_killed_while_extracting_fails_its_files_not_the_build(cluster, tmp_path: Path) -> None:
+def test_a_worker_killed_while_extracting_fails_its_files_not_the_build(cluster, tmp_path: Path, monkeypatch) -> None:
+    # small tasks (a document or two each), so that the worker is killed while it has work: with the
+    # default batches this small corpus is two tasks, and the victim's may be done before the kill lands
+    monkeypatch.setattr("kg.cluster.BATCH_CHARACTERS", 1000)
     corpus = _corpus(tmp_path / "corpus", 6)
     client = distributed.Client(cluster.scheduler_address, set_as_default=False)
     pids = client.run(os.getpid)
