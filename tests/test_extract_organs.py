@@ -147,14 +147,14 @@ def test_a_county_named_only_in_the_footer_completes_the_article(tmp_path) -> No
     path.write_text(
         "县政协召开协商议事会\n当前位置：首页 > 政协动态\n发布日期：2025-11-07　信息来源：县政协办公室\n\n"
         "11月5日，县政协在白鹭镇召开协商议事会。县政协副主席田茂林主持。\n\n"
-        "版权所有：中国人民政治协商会议来凤县委员会　鄂ICP备10002233号-1\n",
+        "版权所有：中国人民政治协商会议宣恩县委员会　鄂ICP备12345678号-3\n",
         encoding="utf-8",
     )
     [doc] = read_documents(path)
     found = {(e.type, e.name) for e in extract_document(doc).entities}
-    assert ("CPPCCBody", "来凤县政协") in found
+    assert ("CPPCCBody", "宣恩县政协") in found
     assert ("CPPCCBody", "县政协") not in found
-    assert ("Position", "来凤县政协副主席") in found
+    assert ("Position", "宣恩县政协副主席") in found
 
 
 @pytest.mark.parametrize("text", ["议题由乡镇党委审定后实施。", "由乡镇党委副书记担任主任。"])

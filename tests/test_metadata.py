@@ -161,12 +161,12 @@ def test_the_source_office_is_completed_with_the_footer_county(tmp_path: Path) -
     path.write_text(
         "县政协召开协商议事会\n当前位置：首页 > 政协动态\n发布日期：2025-11-07　信息来源：县政协办公室\n\n"
         "11月5日，县政协在白鹭镇召开协商议事会。\n\n"
-        "版权所有：中国人民政治协商会议来凤县委员会　鄂ICP备10002233号-1\n",
+        "版权所有：中国人民政治协商会议宣恩县委员会　鄂ICP备12345678号-3\n",
         encoding="utf-8",
     )
     [doc] = read_documents(path)
     names = {(e.type, e.name) for e in metadata_entities(doc)}
-    assert ("CPPCCBody", "来凤县政协办公室") in names
+    assert ("CPPCCBody", "宣恩县政协办公室") in names
 
 
 def test_what_the_page_names_is_mentioned_in_the_document(tmp_path: Path) -> None:

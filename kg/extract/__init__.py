@@ -52,7 +52,7 @@ def _extract_whole(doc: Document, settings: Settings) -> Extraction:
     from kg.extract.relations import find_relations
 
     sentences = split_sentences(doc.norm)
-    # the county a site names only in its footer (中国人民政治协商会议来凤县委员会) completes the article's
+    # the county a site names only in its footer (中国人民政治协商会议宣恩县委员会) completes the article's
     # short forms (县政协) once the article's own places are tried
     resolver = resolve_entities(doc, sentences, settings, find_places(doc.page) if doc.page else ())
     pages: list[tuple[Document, Resolver]] = []
@@ -105,7 +105,7 @@ def resolve_entities(
     organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
     # a place inside an outlet's name (江苏 of 《江苏政协》, 遂宁 of 遂宁日报) is part of that name
     places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in publications)]
-    # a place inside a company's name (德阳旌城信息技术有限公司) is part of that name; companies are no entities
+    # a place inside a company's name (绵阳涪城网络科技有限公司) is part of that name; companies are no entities
     companies = SpanIndex(company_spans(norm))
     places = [p for p in places if not companies.covers(p.start, p.end)]
     organs = [o for o in organs if not companies.covers(o.start, o.end)]

@@ -4,7 +4,7 @@
     joined_events(norm, hits)       -> hits with A暨B merged into one Event
 
 The forms are regular expressions in kg/data/event_patterns.tsv: a committee's numbered session with the
-organiser written attached before it (政协南充市第八届委员会第十四次主席会议, 宜宾市政协五届二次会议),
+organiser written attached before it (政协泸州市第九届委员会第十二次主席会议, 达州市政协五届三次会议),
 Party congresses and plenary sessions (党的二十大, 十九届四中全会, 市委十届三次全会), central and local work
 conferences (中央政协工作会议), and meetings of a series (2023年第三场院坝协商会). A meeting written "A暨B"
 is one Event named by the whole span, with A and B as aliases (../shared/ANNOTATION.md).
@@ -74,7 +74,7 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
     if norm.startswith(_CPPCC, at - len(_CPPCC)):
         before = at - len(_CPPCC)
         if before in by_end:
-            return by_end[before]  # 宜宾市政协五届二次会议
+            return by_end[before]  # 达州市政协五届三次会议
         if before > 0 and norm[before - 1] in level_chars_above_town():
             return before - 1  # 市政协八届十四次主席会议
         named = next((w for w in _organisers() if norm.startswith(w, before - len(w))), "")

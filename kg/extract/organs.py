@@ -164,7 +164,7 @@ def _formal_term() -> re.Pattern[str]:
 
 
 def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
-    """A committee written in its formal form: 政协什邡市委员会, 中国人民政治协商会议四川省绵竹市委员会办公室,
+    """A committee written in its formal form: 政协江油市委员会, 中国人民政治协商会议四川省广汉市委员会办公室,
     政协南充市第八届委员会常务委员会. The name is the short one of the innermost place (什邡市政协,
     绵竹市政协办公室, 南充市政协常委会); the written form is kept as an alias."""
     by_start = {p.start: p for p in places}

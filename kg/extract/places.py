@@ -443,7 +443,7 @@ _COMPANY_MAX = 20
 
 
 def company_spans(norm: str) -> list[tuple[int, int]]:
-    """Companies' names (德阳旌城信息技术有限公司): back from an ending in kg/data/place_words.tsv
+    """Companies' names (绵阳涪城网络科技有限公司): back from an ending in kg/data/place_words.tsv
     (company_end) over CJK characters to punctuation, at most _COMPANY_MAX characters."""
     endings = _place_words().get("company_end", ())
     spans: list[tuple[int, int]] = []

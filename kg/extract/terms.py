@@ -343,7 +343,7 @@ def _boundary_chars() -> frozenset[str]:
 
 def _quote_modifier(norm: str, qs: int) -> int:
     """Where a mechanism named by a quote and a head begins: the nouns written right before the quote belong
-    to it (协商成果“季度通报”制度, 季度“回头看”制度), not a verb, an organ or anything past a boundary."""
+    to it (协商成果“双月回访”制度, 季度“回头看”制度), not a verb, an organ or anything past a boundary."""
     start = qs
     while start > 0 and qs - start < 6 and _CJK_CHAR.match(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
         start -= 1
@@ -426,7 +426,7 @@ _QUOTE_BEFORE = 24
 
 
 def _quote_before(norm: str, start: int) -> int:
-    """The opening of a quoted brand written right before ``start`` (“渝事好商量”协商平台建设试点工作推进会),
+    """The opening of a quoted brand written right before ``start`` (“有事好商量”协商平台建设试点工作推进会),
     -1 when none."""
     if start == 0 or norm[start - 1] != "”":
         return -1
@@ -787,7 +787,7 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
                     item, stripped = item[: -len(word)], True
             counted = _TRAILING_COUNT.search(item) if stripped else re.search(f"{_count()}$", item)
             if counted is not None and counted.start() > 0:
-                item = item[: counted.start()]  # 选址、收费、管理三方面问题, A、B两个议题: the count closes the list
+                item = item[: counted.start()]  # 停车、照明、绿化三方面问题, A、B两个议题: the count closes the list
             if _not_a_topic(item, table):
                 continue
         name = strip_quotes(item)

@@ -11,7 +11,7 @@ name mechanisms in quotes and formulas. The model looks at every candidate span:
 points of kg/data/term_cues.tsv (a name may start after an opener such as 围绕/推动/建立 or a weaker word
 such as 的, and end before a closer such as 等/问题/开展 or after a head such as 机制/制度), never across a
 comma or full stop; quoted and 《》 spans whole, and a quote with the head written after it
-(协商成果“季度通报”制度). Each candidate is described by its first and last characters, its inner
+(协商成果“双月回访”制度). Each candidate is described by its first and last characters, its inner
 bigrams, the words and dictionary parts of speech on both sides (outside any quote marks), the opener of
 its clause, the word after the 等 that ends its list, whether it is quoted, a formula (A、B) or a
 question, and what the rules found there (an exact Topic, a Platform inside it, a Topic in the same list).

@@ -8,7 +8,7 @@
 
 Gold files name entities, they do not give offsets: every name and alias of every gold entity (of any
 type) is looked for in the document's normalised text, with quote marks allowed between its characters
-(协商成果“季度通报”制度 for 协商成果季度通报制度); where found spans overlap the longest wins, so a topic
+(协商成果“双月回访”制度 for 协商成果双月回访制度); where found spans overlap the longest wins, so a topic
 inside a longer gold name is not a mention of its own. The Topic and Mechanism spans become the tags;
 everything else is O.
 

@@ -165,7 +165,7 @@ HEADLINE_LENGTH = 8
 
 def _headline(key: str, written: str) -> bool:
     """True for a page-header line that reads as the article's title rather than the site's name
-    (溪口区人民政府门户网站), a menu spaced out with blanks (首页　政协要闻　协商议政…) or a widget: long
+    (溪口区人民政府门户网站), a menu spaced out with blanks (首页　新闻中心　履职动态…) or a widget: long
     enough, no separators, no site or organisation ending."""
     found = markers.structure()
     endings = found["publication_suffix"] + found["site_suffix"]
@@ -180,7 +180,7 @@ def _headline(key: str, written: str) -> bool:
 
 
 def _spaced_menu(written: str) -> bool:
-    """A menu whose items are separated by blanks only (首页　政协要闻　协商议政　院坝协商)."""
+    """A menu whose items are separated by blanks only (首页　新闻中心　履职动态　委员风采)."""
     items = written.split()
     return len(items) >= 4 and all(len(item) <= _NAV_ITEM // 2 for item in items)
 

@@ -4,8 +4,8 @@
 
 1. The topics written after a word of consulting in their clause (relation_words.tsv's consult_cue: 围绕,
    就, 解决 …) are consulted on at each platform and event the sentence names where its consulting happens
-   (县政协在…召开“有事好商量”协商议事会，围绕X开展协商: the 协商议事会 consults on X; 组织业主开展小微协商4次，
-   解决了X、Y等问题): not one written right after a cue word (围绕“百县千镇万村高质量发展工程”, a campaign
+   (县政协在…召开“有事好商量”协商议事会，围绕X开展协商: the 协商议事会 consults on X; 组织居民开展小微协商3次，
+   解决了X、Y等问题): not one written right after a cue word (围绕“百村共富行动”, a campaign
    consulted about), nor the venue a meeting is held at when the sentence names the meeting too (在…委员工作室
    召开…: relation_words.tsv's venue_marker).
 2. An event named after a platform (“委员议事厅”专题协商会) is a session of it: the platform is run by
@@ -27,7 +27,7 @@
    meeting_word: 会上, 与会) until another is held. A sentence there that names no event but says who
    attended, chaired or spoke (relation_words.tsv's attend: 市政协主席张三出席并讲话，副主席李四主持) gives
    participatesIn that meeting to each person before the verb, and to each body there followed by its
-   people (有关负责同志) or listed right before the verb (会上，A县政协、B县政协等6个单位作交流发言:
+   people (有关负责同志) or listed right before the verb (会上，A县政协、B县政协等5个单位作交流发言:
    relation_words.tsv's attend_list_end); one that lists who attended after the verb (出席会议的有A、B:
    relation_words.tsv's attendee_list) gives it to each person listed. A speech's speaker (its byline)
    speaks at the event its opening names.
@@ -76,8 +76,8 @@ def at_meetings(skeletons: Sequence[Skeleton], found: Sequence[Relation], entiti
 
 def _forums(skeleton: Skeleton, cues: tuple[str, ...]) -> list[Entity]:
     """The platforms and events of a sentence where its consulting happens: not one written right after a
-    cue word (围绕“百县千镇万村高质量发展工程”: a campaign consulted about), nor, when others are there, a
-    venue a meeting is held at (在…委员工作室召开“有事好商量”协商议事会: relation_words.tsv's venue_marker)."""
+    cue word (围绕“百村共富行动”: a campaign consulted about), nor, when others are there, a
+    venue a meeting is held at (在…委员工作室召开“有事好商量”议事会: relation_words.tsv's venue_marker)."""
     found: list[tuple[Entity, bool]] = []  # (meeting, written after 在)
     for pos in skeleton.marks:
         entity = skeleton.entity_at(pos)

@@ -192,7 +192,7 @@ def list_members(skeleton: Skeleton, start: int, end: int) -> list[Entity]:
 def find_context(doc: Document, entities: Sequence[Entity], skeletons: Sequence[Skeleton]) -> Context:
     """Who the document speaks for: the body (ingest's speaker, else the one body named in a report's
     opening or its byline: a body, or a post and a name: 某县政协党组书记、主席 张三, else the body a
-    headline starts with: 叙州区政协：念好“三字诀”) and the person of a speech's byline. A body that only
+    headline starts with: 江安县政协：用好“四步法”) and the person of a speech's byline. A body that only
     meets for its parent (常委会, 主席会议: relation_words.tsv's acting_organ) gives way to the parent."""
     bodies = [e for e in entities if e.type in BODY_TYPES]
     if doc.speaker:
