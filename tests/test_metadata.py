@@ -82,9 +82,9 @@ PAGE = (
     "5月15日，宜宾市溪口区政协在白鹭镇松林村召开院坝协商会，围绕老街排水改造开展协商。区政协副主席方明出席。\n\n"
     "【责任编辑：孟晓宇】\n"
     "相关新闻\n"
-    "· 兴文县政协：苗乡坝坝会 协商解民忧\n"
-    "· 区政协召开“有事来协商”工作推进会\n"
-    "版权所有：中国人民政治协商会议宜宾市溪口区委员会办公室　技术支持：某某网络科技有限公司\n"
+    "· 珙县政协：山乡坝坝会 议事暖人心\n"
+    "· 区政协举行“有事来协商”工作观摩会\n"
+    "主办单位：政协宜宾市溪口区委员会办公室　网站维护：某某信息技术有限公司\n"
 )
 
 
@@ -107,8 +107,8 @@ def test_what_the_page_names_outside_the_article(tmp_path: Path) -> None:
     assert {
         ("Publication", "溪口区融媒体中心"),
         ("Person", "孟晓宇"),
-        ("CPPCCBody", "兴文县政协"),
-        ("Place", "兴文县"),
+        ("CPPCCBody", "珙县政协"),
+        ("Place", "珙县"),
         ("Platform", "坝坝会"),
     } <= found
     assert not any(name in ("政务公开", "走进溪口") for _, name in found)
@@ -116,9 +116,9 @@ def test_what_the_page_names_outside_the_article(tmp_path: Path) -> None:
 
 PUBLICATIONS = [
     # (text, publication) -- the ways reports name where they were published
-    ("相关做法被《四川政协报》、人民政协网刊发。", "人民政协网"),
-    ("被省政协《协商之窗》专刊推介。", "协商之窗"),
-    ("经验做法被《江苏政协》刊发。", "江苏政协"),
+    ("这一经验被《贵州政协报》、人民政协网转发。", "人民政协网"),
+    ("获市政协《议政之声》专刊推广。", "议政之声"),
+    ("典型案例被《浙江政协》刊登。", "浙江政协"),
     ("人民政协网杭州9月14日电（通讯员 丁一 记者 王梓）傍晚时分。", "人民政协网"),
     ("央广网遵义6月8日消息（记者 龙婧）。", "央广网"),
     ("（遵义日报 2024年5月16日 记者 王丽娟）", "遵义日报"),
@@ -148,7 +148,7 @@ def test_publications(text: str, publication: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["听取“火塘夜话”开展情况汇报。", "县委常委会听取“有事来协商”工作汇报。", "5月20日，江津政协开展活动。", "成都新闻界人士参加。", "坚持实事求是。", "中国网民数量增长。"],
+    ["听取“板凳夜话”推进情况汇报。", "县委常委会听取“有事来协商”专项汇报。", "5月20日，江津政协开展活动。", "成都新闻界人士参加。", "坚持实事求是。", "中国网民数量增长。"],
 )
 def test_no_publications(text: str) -> None:
     from kg.extract import extract_text
@@ -159,7 +159,7 @@ def test_no_publications(text: str) -> None:
 def test_the_source_office_is_completed_with_the_footer_county(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
     path.write_text(
-        "县政协召开协商议事会\n当前位置：首页 > 政协动态\n发布日期：2025-11-07　信息来源：县政协办公室\n\n"
+        "县政协举行协商议事会\n当前位置：首页 > 工作动态\n发布日期：2025-11-07　来源：县政协办公室\n\n"
         "11月5日，县政协在白鹭镇召开协商议事会。\n\n"
         "版权所有：中国人民政治协商会议宣恩县委员会　鄂ICP备12345678号-3\n",
         encoding="utf-8",
@@ -188,7 +188,7 @@ def test_what_the_page_names_is_mentioned_in_the_document(tmp_path: Path) -> Non
     store.load(path=str(tmp_path / "out" / "cppcc.nt"), format=ox.RdfFormat.N_TRIPLES)
     rows = store.query(
         'PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> '
-        'SELECT ?doc WHERE { ?b rdfs:label "兴文县政协"@zh ; cppcc:mentionedIn ?doc }'
+        'SELECT ?doc WHERE { ?b rdfs:label "珙县政协"@zh ; cppcc:mentionedIn ?doc }'
     )
     assert len(list(rows)) == 1
 

@@ -406,10 +406,10 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
     ),
     (
         "visits: 在 a place 调研; a list marker before the subject",
-        "市政协主席吴川近日在苍溪调研时表示支持。· 市政协副主席刘禾到旺苍县调研。",
-        [(T, "广元市政协主席", "市政协主席"), (N, "吴川", "吴川"), (P, "苍溪县", "苍溪"), (T, "广元市政协副主席", "市政协副主席"),
+        "市政协主席郑远近日在苍溪调研时表示支持。· 市政协副主席刘禾到旺苍县调研。",
+        [(T, "广元市政协主席", "市政协主席"), (N, "郑远", "郑远"), (P, "苍溪县", "苍溪"), (T, "广元市政协副主席", "市政协副主席"),
          (N, "刘禾", "刘禾"), (P, "旺苍县", "旺苍县")],
-        {("吴川", "visits", "苍溪县"), ("刘禾", "visits", "旺苍县")},
+        {("郑远", "visits", "苍溪县"), ("刘禾", "visits", "旺苍县")},
         set(),
     ),
     (
@@ -436,10 +436,10 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
     ),
     (
         "holdsPosition: posts joined by 兼, and a post that is no entity between the posts and the name",
-        "市政协副主席兼秘书长钱芸主持。市政协委员、青溪茶业公司总经理罗川发言。",
-        [(T, "广元市政协副主席", "市政协副主席"), (T, "广元市政协秘书长", "秘书长"), (N, "钱芸", "钱芸"),
+        "市政协副主席兼秘书长罗敏主持。市政协委员、青溪茶业公司总经理罗川发言。",
+        [(T, "广元市政协副主席", "市政协副主席"), (T, "广元市政协秘书长", "秘书长"), (N, "罗敏", "罗敏"),
          (T, "广元市政协委员", "市政协委员"), (N, "罗川", "罗川")],
-        {("钱芸", "holdsPosition", "广元市政协副主席"), ("钱芸", "holdsPosition", "广元市政协秘书长"),
+        {("罗敏", "holdsPosition", "广元市政协副主席"), ("罗敏", "holdsPosition", "广元市政协秘书长"),
          ("罗川", "holdsPosition", "广元市政协委员")},
         set(),
     ),
@@ -452,29 +452,29 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
     ),
     (
         "participatesIn: who attended, chaired or spoke at the meeting the report is about",
-        "6月3日，广元市政协在苍溪县召开全市政协协商工作推进会。市政协主席吴川出席并讲话，市政协副主席钱芸主持。"
+        "6月3日，广元市政协在苍溪县召开全市政协协商工作推进会。市政协主席郑远出席会议并讲话，市政协副主席罗敏主持。"
         "会上，剑阁县政协、旺苍县政协作交流发言。市委组织部有关负责同志参加会议。",
         [(B, "广元市政协", "广元市政协"), (P, "苍溪县", "苍溪县"), (E, "全市政协协商工作推进会", "全市政协协商工作推进会"),
-         (T, "广元市政协主席", "市政协主席"), (N, "吴川", "吴川"), (T, "广元市政协副主席", "市政协副主席"), (N, "钱芸", "钱芸"),
+         (T, "广元市政协主席", "市政协主席"), (N, "郑远", "郑远"), (T, "广元市政协副主席", "市政协副主席"), (N, "罗敏", "罗敏"),
          (B, "剑阁县政协", "剑阁县政协"), (B, "旺苍县政协", "旺苍县政协"), (O, "广元市委组织部", "市委组织部")],
-        {("吴川", "participatesIn", "全市政协协商工作推进会"), ("钱芸", "participatesIn", "全市政协协商工作推进会"),
+        {("郑远", "participatesIn", "全市政协协商工作推进会"), ("罗敏", "participatesIn", "全市政协协商工作推进会"),
          ("剑阁县政协", "participatesIn", "全市政协协商工作推进会"), ("旺苍县政协", "participatesIn", "全市政协协商工作推进会"),
          ("广元市委组织部", "participatesIn", "全市政协协商工作推进会")},
         set(),
     ),
     (
         "participatesIn: a meeting only mentioned (传达) is not the one attended; a meeting long past neither",
-        "会议传达了全省政协工作会议精神。市政协主席吴川出席。",
-        [(E, "全省政协工作会议", "全省政协工作会议"), (T, "广元市政协主席", "市政协主席"), (N, "吴川", "吴川")],
+        "会议传达了全省政协工作会议精神。市政协主席郑远出席。",
+        [(E, "全省政协工作会议", "全省政协工作会议"), (T, "广元市政协主席", "市政协主席"), (N, "郑远", "郑远")],
         set(),
-        {("吴川", "participatesIn", "全省政协工作会议")},
+        {("郑远", "participatesIn", "全省政协工作会议")},
     ),
     (
         "adoptsMechanism: a body that meets for its parent adopts for it; 把…与…衔接",
-        "剑阁县政协主席会议对协商成果实行“清单”管理。剑阁县政协把“四议两公开”工作法与院坝协商衔接。",
+        "剑阁县政协主席会议对协商成果实行“清单”管理。剑阁县政协把“三事分流”工作法与院坝协商衔接。",
         [(B, "剑阁县政协主席会议", "剑阁县政协主席会议"), (B, "剑阁县政协", "剑阁县政协"), (M, "清单管理", "清单”管理"),
-         (M, "四议两公开工作法", "四议两公开”工作法"), (F, "院坝协商", "院坝协商")],
-        {("剑阁县政协", "adoptsMechanism", "清单管理"), ("剑阁县政协", "adoptsMechanism", "四议两公开工作法")},
+         (M, "三事分流工作法", "三事分流”工作法"), (F, "院坝协商", "院坝协商")],
+        {("剑阁县政协", "adoptsMechanism", "清单管理"), ("剑阁县政协", "adoptsMechanism", "三事分流工作法")},
         {("剑阁县政协主席会议", "adoptsMechanism", "清单管理")},
     ),
     (
@@ -669,7 +669,7 @@ def test_headline_body_and_acting_organ() -> None:
     """A headline "BODY：…" names the document's body; a standing committee's report speaks for the CPPCC."""
     found = triples(build("剑阁县政协：念好协商经\n二是建立“回访”机制。", [(B, "剑阁县政协", "剑阁县政协"), (M, "回访机制", "回访”机制")]))
     assert ("剑阁县政协", "adoptsMechanism", "回访机制") in found
-    text = "政协剑阁县委员会常务委员会工作报告\n一是建立“回访”机制。"
+    text = "政协剑阁县委员会常务委员会2024年工作报告\n一是建立“回访”机制。"
     specs = [(B, "剑阁县政协常委会", "政协剑阁县委员会常务委员会"), (B, "剑阁县政协", ""), (M, "回访机制", "回访”机制")]
     assert ("剑阁县政协", "adoptsMechanism", "回访机制") in triples(build(text, specs))
 
@@ -853,10 +853,10 @@ def test_page_lines_give_relations_without_evidence_sentence() -> None:
     from kg.extract import extract_document
 
     text = "剑阁县政协召开协商会，围绕古镇停车难开展协商。"
-    page = "相关新闻\n· 广元市政协主席吴川到旺苍县调研委员工作室建设\n主办单位：剑阁县政协办公室　地址：广元市剑阁县普安镇"
+    page = "相关新闻\n· 广元市政协主席郑远到旺苍县调研委员工作室建设\n主办单位：剑阁县政协办公室　地址：广元市剑阁县普安镇"
     found = {(r.subject[1], r.predicate, r.object[1] if isinstance(r.object, tuple) else r.object): r.sentence
              for r in extract_document(Document(id="t", source="t", text=text, norm=text, page=page)).relations}
-    assert found[("吴川", "visits", "旺苍县")] == -1
+    assert found[("郑远", "visits", "旺苍县")] == -1
     assert found[("普安镇", "within", "剑阁县")] == -1
     assert found[("剑阁县政协办公室", "subOrganOf", "剑阁县政协")] == -1
     assert found[("剑阁县政协", "locatedIn", "剑阁县")] == 0

@@ -81,9 +81,9 @@ def _tiny_gold(folder: Path) -> Path:
 
 
 def test_gold_names_are_located_through_quote_marks() -> None:
-    norm = "区政协建立协商成果“季度通报”制度。"
-    spans = termtrain.locate(norm, [("Mechanism", ["协商成果季度通报制度"])])
-    assert [(norm[s.start : s.end], s.type) for s in spans] == [("协商成果“季度通报”制度", "Mechanism")]
+    norm = "县政协推行议事成果“半年点评”制度。"
+    spans = termtrain.locate(norm, [("Mechanism", ["议事成果半年点评制度"])])
+    assert [(norm[s.start : s.end], s.type) for s in spans] == [("议事成果“半年点评”制度", "Mechanism")]
 
 
 def test_training_on_a_tiny_gold_is_deterministic_and_learns_it(tmp_path: Path) -> None:

@@ -26,19 +26,19 @@ DOCS = {
     "a.txt": (
         "蓬溪县政协召开协商推进会\n"
         "发布时间：2021-03-16 10:00　来源：蓬溪县政协办公室\n\n"
-        "3月15日，蓬溪县政协“有事来协商·蓬事好商量”工作推进会在赤城镇召开。县政协主席张建华出席并讲话，"
+        "3月15日，蓬溪县政协“有事来协商·蓬事好商量”工作推进会在赤城镇召开。县政协主席周立新出席并讲话，"
         "县政协副主席李秀英主持会议。\n\n"
         "会上，县政协发布《蓬溪县政协协商议事规则》，依托“蓬事好商量”协商平台推动协商向村社延伸。\n"
     ),
     "b.txt": (
         "蓬溪县政协开展院坝协商\n"
         "（遂宁日报 2023年6月9日 记者 王丽娟）\n\n"
-        "本报讯 6月8日，蓬溪县政协在石龙村召开院坝协商会，围绕村道拓宽开展协商。县政协主席刘志强，原县政协主席张建华参加。\n\n"
+        "本报讯 6月8日，蓬溪县政协在桂花村举行院坝协商会，就村道拓宽听取意见。县政协主席何建军，原县政协主席周立新到会。\n\n"
         "2022年5月，时任县政协副主席李秀英带队赴赤城镇调研。\n"
     ),
     "c.txt": (
         "蓬溪县政协搭建议事平台\n\n"
-        "近日，县政协主席刘志强带队调研“蓬事好商量”协商平台运行情况。\n"
+        "近日，县政协主席何建军带队调研“蓬事好商量”协商平台运行情况。\n"
     ),
 }
 
@@ -87,10 +87,10 @@ def test_event_takes_the_date_nearest_before_its_name() -> None:
 
 
 def test_event_range_and_mention_without_a_holding_verb() -> None:
-    text = "6月8日至9日，县政协“有事来协商”工作推进会在赤城镇召开。\n会议传达学习省政协“有事好商量”工作现场推进会精神。"
+    text = "6月8日至9日，县政协“有事共商量”工作观摩会在赤城镇举行。\n会上传达了市政协“有事好商量”工作现场座谈会精神。"
     extraction = extract_document(_doc(text, "2024-06-12"))
     events = {e.event[1]: e.period for e in timeline(extraction).events}
-    assert events == {"有事来协商工作推进会": Period("2024-06-08", "2024-06-09")}
+    assert events == {"有事共商量工作观摩会": Period("2024-06-08", "2024-06-09")}
 
 
 # ---------------------------------------------------------------------------- the built graph
@@ -113,16 +113,16 @@ def test_tenures_say_who_held_which_post_when_and_per_which_document(built: Path
         " OPTIONAL { ?t cppcc:tenureIn/rdfs:label ?organ } OPTIONAL { ?t cppcc:heldOn ?on } }",
     )
     held = {(r["person"], r["post"], r["doc"].rsplit("/", 1)[1]): r["on"] for r in rows}
-    assert held[("张建华", "蓬溪县政协主席", "a")] == "2021-03-16"
-    assert held[("刘志强", "蓬溪县政协主席", "b")] == "2023-06-09"
-    assert held[("张建华", "蓬溪县政协主席", "b")] == "", "原县政协主席: a former post has no date"
+    assert held[("周立新", "蓬溪县政协主席", "a")] == "2021-03-16"
+    assert held[("何建军", "蓬溪县政协主席", "b")] == "2023-06-09"
+    assert held[("周立新", "蓬溪县政协主席", "b")] == "", "原县政协主席: a former post has no date"
     assert held[("李秀英", "蓬溪县政协副主席", "b")] == "2022-05", "时任 in a sentence dated 2022年5月"
-    assert held[("刘志强", "蓬溪县政协主席", "c")] == "", "an undated document gives no date"
+    assert held[("何建军", "蓬溪县政协主席", "c")] == "", "an undated document gives no date"
     assert all(r["organ"] == "蓬溪县政协" for r in rows)
 
 
 def test_plain_holds_position_triples_stay(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = _ask(capsys, built, "SELECT ?p WHERE { ?person rdfs:label \"张建华\"@zh ; cppcc:holdsPosition ?p }")
+    rows = _ask(capsys, built, "SELECT ?p WHERE { ?person rdfs:label \"周立新\"@zh ; cppcc:holdsPosition ?p }")
     assert [r["p"].rsplit("/", 1)[1] for r in rows] == ["蓬溪县政协主席"]
 
 
@@ -138,9 +138,9 @@ def test_event_dates_are_in_the_graph_with_their_evidence(built: Path, capsys: p
 
 def test_post_holders_in_a_year(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = _ask(capsys, built, "post-holders", "--param", "post=蓬溪县政协主席", "--param", "year=2023")
-    assert [(r["person"], r["heldOn"]) for r in rows] == [("刘志强", "2023-06-09")]
+    assert [(r["person"], r["heldOn"]) for r in rows] == [("何建军", "2023-06-09")]
     rows = _ask(capsys, built, "post-holders", "--param", "post=蓬溪县政协主席", "--param", "year=2021")
-    assert [r["person"] for r in rows] == ["张建华"]
+    assert [r["person"] for r in rows] == ["周立新"]
     assert _ask(capsys, built, "post-holders", "--param", "post=蓬溪县政协主席", "--param", "year=2022") == []
 
 
@@ -246,7 +246,7 @@ def test_neo4j_csv_loaded_into_ladybug_carries_the_dates(built: Path, tmp_path: 
         ]
         held = rows("MATCH (p:Person)-[r:HOLDS_POSITION]->(q:Position) RETURN p.name, q.name, r.dates")
         assert ["李秀英", "蓬溪县政协副主席", ["2021-03-16", "2022-05"]] in held
-        assert ["张建华", "蓬溪县政协主席", ["2021-03-16"]] in held, "the former post in b adds no date"
+        assert ["周立新", "蓬溪县政协主席", ["2021-03-16"]] in held, "the former post in b adds no date"
     finally:
         conn.close()
         db.close()
