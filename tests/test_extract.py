@@ -34,7 +34,7 @@ FOUND = [
     ("绵竹市政协主席张三丰，副主席李四海陪同。", "Position", "绵竹市政协副主席"),
     ("区委常委、统战部部长王小红参加。吴兴区……", "Position", "吴兴区委统战部部长"),
     # platforms, mechanisms, topics, events, publications
-    ("依托“有事来协商·巴事好商量”平台开展协商。", "Platform", "有事来协商·巴事好商量"),
+    ("依托“有事来协商·涪事好商量”平台开展协商。", "Platform", "有事来协商·涪事好商量"),
     ("组织开展坝坝会、楼栋会等形式小微协商。", "Platform", "坝坝会"),
     ("一是优化精准选题机制。", "Mechanism", "精准选题机制"),
     ("推动“一梯一议”机制落地。", "Mechanism", "一梯一议机制"),
@@ -181,7 +181,7 @@ ROUND2_ABSENT = [
     ("通过实地走访、座谈交流、问卷调查，收集意见。", "Mechanism", "实地走访、座谈交流、问卷调查"),
     ("阆中市政协七里街道委员工作室把议题列入计划。", "Platform", "委员工作室"),
     ("冕宁县乡村振兴局负责人参加协商。", "Topic", "乡村振兴"),
-    ("渠县政协2023年“有事来协商”工作情况报告\n", "Publication", "有事来协商工作情况报"),
+    ("大竹县政协2024年“有事多商量”工作情况报告\n", "Publication", "有事多商量工作情况报"),
     ("要落实“季度有主题、月月有活动”的要求。", "Event", "季度有主题、月月有活动"),
 ]
 
@@ -222,25 +222,25 @@ def test_group_set_up_without_subject_belongs_to_the_speaking_committee() -> Non
     """成立…领导小组 with its subject dropped, in a speech: the speaker's group, not the last committee named."""
     from kg.ingest.script import simplify
 
-    text = "按照省政协统一安排部署，全面推动工作。一是健全组织领导。成立“有事来协商”工作领导小组，统筹推进。"
-    doc = Document(id="t", source="t", text=text, norm=simplify(text), speaker="德阳市政协")
+    text = "按照省政协统一安排部署，全面推动工作。一是健全组织领导。成立“有事好商量”工作领导小组，统筹推进。"
+    doc = Document(id="t", source="t", text=text, norm=simplify(text), speaker="广元市政协")
     names = {e.name for e in extract_document(doc).entities if e.type == "CPPCCBody"}
-    assert "德阳市政协“有事来协商”工作领导小组" in names
+    assert "广元市政协“有事好商量”工作领导小组" in names
     assert not any(n.startswith("四川省政协") and n.endswith("领导小组") for n in names)
 
 
 QUOTED_NAMES = [
     # (text, type, name) -- coined names in quotes, classified by how they end or what follows them
-    ("叫出了“桂树下好商量”“院坝茶叙会”“楼栋议事角”等名字。", "Platform", "桂树下好商量"),
-    ("叫出了“桂树下好商量”“院坝茶话会”“楼栋议事角”等名字。", "Platform", "楼栋议事角"),
-    ("区政协在江滨社区召开“民生议事堂”协商会。", "Platform", "民生议事堂"),
-    ("深化“阜事共商”县级协商平台建设。", "Platform", "阜事共商"),
-    ("承办市政协“有事好商量”协商议事室建设现场观摩会。", "Platform", "有事好商量协商议事室"),
-    ("承办市政协“有事好商量”协商议事室建设现场观摩会。", "Event", "有事好商量协商议事室建设现场观摩会"),
+    ("叫出了“老槐树下好商量”“院坝茶叙会”“楼道议事角”等名字。", "Platform", "老槐树下好商量"),
+    ("叫出了“老槐树下好商量”“院坝茶叙会”“楼道议事角”等名字。", "Platform", "楼道议事角"),
+    ("区政协在桃源社区召开“百姓议事厅”协商会。", "Platform", "百姓议事厅"),
+    ("提升“邛事众议”县级协商平台效能。", "Platform", "邛事众议"),
+    ("承办省政协“有事多商量”协商议事室标准化建设现场推进会。", "Platform", "有事多商量协商议事室"),
+    ("承办省政协“有事多商量”协商议事室标准化建设现场推进会。", "Event", "有事多商量协商议事室标准化建设现场推进会"),
     ("组织委员参与“聚力‘四敢’·委员在行动”主题活动。", "Event", "聚力四敢·委员在行动主题活动"),
     ("每年举办“竹乡开笔节”。", "Event", "竹乡开笔节"),
-    ("青山农家文化节期间，县政协组织活动。", "Event", "青山农家文化节"),
-    ("以习近平同志为核心的党中央。", "PartyGovOrgan", "党中央"),
+    ("石门桃花文化节期间，县政协组织委员开展义诊。", "Event", "石门桃花文化节"),
+    ("始终同党中央保持高度一致。", "PartyGovOrgan", "党中央"),
 ]
 
 
@@ -250,11 +250,11 @@ def test_quoted_names(text: str, type_: str, name: str) -> None:
 
 
 def test_a_quote_after_a_topic_opener_is_no_platform() -> None:
-    found = {(e.type, e.name) for e in extract_text("东沟村就“高标准农田建设后期管护”协商议事。").entities}
-    assert ("Platform", "高标准农田建设后期管护") not in found
+    found = {(e.type, e.name) for e in extract_text("西坪村就“农村饮水工程日常维护”协商议事。").entities}
+    assert ("Platform", "农村饮水工程日常维护") not in found
 
 
-@pytest.mark.parametrize("text", ["确保“有人议事、有处议事”。", "形成“线下工作室＋线上议事厅”的协商网络。"])
+@pytest.mark.parametrize("text", ["做到“有人牵头、有地议事”。", "构建“线下联络站＋线上议事厅”的履职网络。"])
 def test_quoted_clauses_are_no_platform(text: str) -> None:
     assert not any(e.type == "Platform" for e in extract_text(text).entities)
 
