@@ -104,8 +104,8 @@ def _session_parts() -> re.Pattern[str]:
 
 
 def _session_key(name: str) -> str | None:
-    """A session's name with its organiser dropped and its numbers normalised (政协南充市第八届委员会第十四次
-    主席会议 and 八届十四次主席会议 give the same key); None for a name with no session in it."""
+    """A session's name with its organiser dropped and its numbers normalised (政协泸州市第九届委员会第十二次
+    主席会议 and 九届十二次主席会议 give the same key); None for a name with no session in it."""
     match = _session_parts().search(name)
     if match is None:
         return None

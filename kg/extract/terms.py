@@ -316,8 +316,8 @@ _SLOGAN_MARKS = "、，,＋+"
 
 
 def _slogan_like(inner: str) -> bool:
-    """A quote of clauses or a formula (有人议事、有处议事; 有事好商量，众人的事情由众人商量; 线下工作室＋线上
-    议事厅): not one platform's name, whatever its last word."""
+    """A quote of clauses or a formula (有人议事、有处议事; 有事好商量，众人的事情由众人商量; 线下议事点＋网上
+    议事群): not one platform's name, whatever its last word."""
     return any(mark in inner for mark in _SLOGAN_MARKS)
 
 
