@@ -32,6 +32,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from tests.serving import FIRST_MENTIONS_BY_JOIN
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "sparql"
 RDFLIB_DEADLINE = 420.0  # seconds for rdflib's parse and all its queries together
@@ -278,21 +280,7 @@ WHERE { ?s a ?type . }
 GROUP BY ?type
 ORDER BY DESC(?count) ?type"""
 """ontology/queries/counts.rq before the VoID statistics: a scan of every typed node"""
-OLD_FIRST_MENTIONS = """SELECT ?since ?type ?name ?first (GROUP_CONCAT(DISTINCT STR(?document); separator=" ") AS ?documents)
-WHERE {
-  VALUES ?since { "2021" }
-  { SELECT ?e (MIN(STR(?date)) AS ?first) WHERE {
-      VALUES ?class { cppcc:Platform cppcc:Mechanism } ?e a ?class ; cppcc:mentionedIn ?d . ?d dcterms:date ?date .
-    } GROUP BY ?e }
-  FILTER(SUBSTR(?first, 1, 4) >= STR(?since))
-  VALUES ?c { cppcc:Platform cppcc:Mechanism }
-  ?e a ?c ; rdfs:label ?name ; cppcc:mentionedIn ?document .
-  ?document dcterms:date ?written .
-  FILTER(STR(?written) = ?first)
-  BIND(STRAFTER(STR(?c), "#") AS ?type)
-}
-GROUP BY ?since ?type ?name ?first
-ORDER BY ?first ?type ?name"""
+OLD_FIRST_MENTIONS = FIRST_MENTIONS_BY_JOIN.replace("WHERE {\n", 'WHERE {\n  VALUES ?since { "2021" }\n', 1) + "\nORDER BY ?first ?type ?name"
 """ontology/queries/first-mentions.rq before the build wrote cppcc:firstMentioned: a join of every mention of a
 platform or mechanism with its document's date (example bound as the workbench binds it)"""
 LOAD_SECONDS = 30.0

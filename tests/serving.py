@@ -77,3 +77,21 @@ def running_server(*args: str, env: dict[str, str] | None = None) -> Iterator[Se
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
+
+
+FIRST_MENTIONS_BY_JOIN = """SELECT ?since ?type ?name ?first (GROUP_CONCAT(DISTINCT STR(?document); separator=" ") AS ?documents)
+WHERE {
+  { SELECT ?e (MIN(STR(?date)) AS ?first) WHERE {
+      VALUES ?class { cppcc:Platform cppcc:Mechanism } ?e a ?class ; cppcc:mentionedIn ?d . ?d dcterms:date ?date .
+    } GROUP BY ?e }
+  FILTER(SUBSTR(?first, 1, 4) >= STR(?since))
+  VALUES ?c { cppcc:Platform cppcc:Mechanism }
+  ?e a ?c ; rdfs:label ?name ; cppcc:mentionedIn ?document .
+  ?document dcterms:date ?written .
+  FILTER(STR(?written) = ?first)
+  BIND(STRAFTER(STR(?c), "#") AS ?type)
+}
+GROUP BY ?since ?type ?name ?first"""
+"""The first-mentions question before the build gave each entity its first mention: a join of every mention
+with its document's date (?since left unbound). The oracle of tests/test_server.py and the benchmark's
+'before' row (benchmarks/bench_sparql.py)."""

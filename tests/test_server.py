@@ -22,7 +22,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from kg.server import Limits, choose_format, make_server, parse_accept
 
 from .conftest import SampleBuild
-from .serving import running_server
+from .serving import FIRST_MENTIONS_BY_JOIN, running_server
 
 TIMEOUT = 2.0
 MAX_RESULT = 4000
@@ -227,21 +227,6 @@ def test_json_answer_is_valid(endpoint: Endpoint) -> None:
     status, kind, body = _http(f"{endpoint.url}?{urllib.parse.urlencode({'query': 'ASK { ?s ?p ?o }'})}")
     assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
 
-
-# the question before the build gave each entity its first mention: a join of every mention with its document's date
-FIRST_MENTIONS_BY_JOIN = """SELECT ?since ?type ?name ?first (GROUP_CONCAT(DISTINCT STR(?document); separator=" ") AS ?documents)
-WHERE {
-  { SELECT ?e (MIN(STR(?date)) AS ?first) WHERE {
-      VALUES ?class { cppcc:Platform cppcc:Mechanism } ?e a ?class ; cppcc:mentionedIn ?d . ?d dcterms:date ?date .
-    } GROUP BY ?e }
-  FILTER(SUBSTR(?first, 1, 4) >= STR(?since))
-  VALUES ?c { cppcc:Platform cppcc:Mechanism }
-  ?e a ?c ; rdfs:label ?name ; cppcc:mentionedIn ?document .
-  ?document dcterms:date ?written .
-  FILTER(STR(?written) = ?first)
-  BIND(STRAFTER(STR(?c), "#") AS ?type)
-}
-GROUP BY ?since ?type ?name ?first"""
 
 
 @pytest.mark.parametrize("since", ["2000", "2021", "2022"])

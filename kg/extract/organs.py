@@ -165,18 +165,14 @@ def _formal_term() -> re.Pattern[str]:
 
 def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     """A committee written in its formal form: 政协江油市委员会, 中国人民政治协商会议四川省广汉市委员会办公室,
-    政协南充市第八届委员会常务委员会. The name is the short one of the innermost place (什邡市政协,
-    绵竹市政协办公室, 南充市政协常委会); the written form is kept as an alias."""
+    政协泸州市第九届委员会常务委员会. The name is the short one of the innermost place (江油市政协,
+    广汉市政协办公室, 泸州市政协常委会); the written form is kept as an alias."""
     by_start = {p.start: p for p in places}
     found: list[OrganHit] = []
     for opener in _roles_set("cppcc_formal"):
         at = norm.find(opener)
         while at >= 0:
-            end = at + len(opener)
-            place = None
-            while end in by_start:
-                place = by_start[end]
-                end = place.end
+            place, end = _place_chain(at + len(opener), by_start)
             term = _formal_term().match(norm, end)
             if term is not None:
                 end = term.end()
@@ -201,6 +197,16 @@ def _formal_committees(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     return found
 
 
+def _place_chain(end: int, by_start: dict[int, PlaceHit]) -> tuple[PlaceHit | None, int]:
+    """The innermost place of the chain written from ``end`` (四川省|绵竹市) and where the chain ends; None
+    and ``end`` when no place starts there."""
+    place = None
+    while end in by_start:
+        place = by_start[end]
+        end = place.end
+    return place, end
+
+
 def _formal_party_committees(norm: str, by_start: dict[int, PlaceHit]) -> list[OrganHit]:
     """中共阜宁县委员会 written in full: the Party committee 阜宁县委, the written form an alias."""
     found: list[OrganHit] = []
@@ -209,11 +215,7 @@ def _formal_party_committees(norm: str, by_start: dict[int, PlaceHit]) -> list[O
     for opener in _roles_set("cpc_prefix"):
         at = norm.find(opener)
         while at >= 0:
-            end = at + len(opener)
-            place = None
-            while end in by_start:
-                place = by_start[end]
-                end = place.end
+            place, end = _place_chain(at + len(opener), by_start)
             word = next((w for w in committee if norm.startswith(w, end)), "")
             if place is not None and word and head:
                 end += len(word)
