@@ -17,6 +17,19 @@ FOUND = [
     ("政协眉山市第六届委员会第三次会议隆重开幕。", "政协眉山市第六届委员会第三次会议", ""),
     ("资阳市政协四届二次会议胜利闭幕。", "资阳市政协四届二次会议", ""),
     ("市政协召开五届十二次主席会议。", "五届十二次主席会议", ""),
+    # a standing committee's session in the formal form; sittings numbered without a term; a people's
+    # congress's session and a Party congress named with the place or level word before them
+    ("政协桐岭县第九届委员会常务委员会第六次会议召开。", "政协桐岭县第九届委员会常务委员会第六次会议", ""),
+    ("全国政协第三十一次主席会议在京召开。", "全国政协第三十一次主席会议", ""),
+    ("区政协召开2025年第二次主席会议。", "2025年第二次主席会议", ""),
+    ("委员们列席县第十七届人大第二次会议开幕式。", "县第十七届人大第二次会议", ""),
+    ("认真学习贯彻省第十三次党代会精神。", "省第十三次党代会", ""),
+    ("会议传达了绵竹市第十五次党代会精神。", "绵竹市第十五次党代会", ""),
+    # a series' meeting with the series' quoted name before it
+    ("区政协“街巷议事会”第三季度议事会在东门社区召开。", "街巷议事会第三季度议事会", ""),
+    ("10日，“百姓说事”2025年第二期议事会举行。", "百姓说事2025年第二期议事会", ""),
+    # campaigns: the committee or members of it going somewhere
+    ("区政协开展政协走进校园活动。", "政协走进校园活动", ""),
     # Party congresses, plenary sessions, central work conferences, campaigns
     ("会议学习了党的十九大和县委九届四次全会精神。", "党的十九大", ""),
     ("会议学习了党的十九大和县委九届四次全会精神。", "县委九届四次全会", ""),

@@ -26,7 +26,7 @@ _CPPCC = CPPCC
 
 
 
-_PATTERN_KINDS = frozenset({"session", "party", "series", "campaign"})
+_PATTERN_KINDS = frozenset({"session", "party", "series", "campaign", "congress"})
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +47,11 @@ def fixed_events(norm: str, place_spans: list[tuple[int, int]]) -> list[TermHit]
             start, end = match.span()
             if kind == "session":
                 start = _organiser_start(norm, start, place_spans)
-            hits.append(TermHit(start, end, "Event", norm[start:end], norm[start:end]))
+                if start == match.start() and any(b in match.group() for b in _congress_bodies()):
+                    start = _place_start(norm, start, place_spans)  # 县第十六届人大第一次会议
+            elif kind == "congress":
+                start = _place_start(norm, start, place_spans)
+            hits.append(TermHit(start, end, "Event", strip_quotes(norm[start:end]), norm[start:end]))
     hits.sort(key=lambda h: (h.start, -h.end))
     kept: list[TermHit] = []
     for hit in hits:  # the longest of overlapping readings (市委十届三次全会 over 十届三次全会)
@@ -84,6 +88,18 @@ def _organiser_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> 
     return at
 
 
+def _place_start(norm: str, at: int, place_spans: list[tuple[int, int]]) -> int:
+    """Where the place a congress or its session belongs to starts when written attached before ``at``: the
+    places ending there (岚溪县第十五次党代会), else a level word alone (县第十六届人大…); ``at`` when none."""
+    by_end = {b: a for a, b in place_spans}
+    start = at
+    while start in by_end:
+        start = by_end[start]
+    if start == at and at > 0 and norm[at - 1] in level_chars_above_town():
+        return at - 1
+    return start
+
+
 @lru_cache(maxsize=1)
 def _unknown_division() -> re.Pattern[str]:
     """政协 + a name of two to four characters + a level character, ending where a session starts."""
@@ -111,6 +127,13 @@ def _session_key(name: str) -> str | None:
         return None
     body = next((w for w in _session_bodies() if w in match.group()), "")
     return f"{parse_number(match.group(1))}/{parse_number(match.group(2))}/{body}/{name[match.end():]}"
+
+
+@lru_cache(maxsize=1)
+def _congress_bodies() -> tuple[str, ...]:
+    """Bodies written between a session's numbers that make it a people's congress's session, named with its
+    place (县第十六届人大第一次会议): kg/data/event_patterns.tsv, kind congress_body."""
+    return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "congress_body")
 
 
 @lru_cache(maxsize=1)

@@ -1101,7 +1101,12 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits = _named_studios(norm, hits, place_spans)
     fixed = fixed_events(norm, place_spans)
     fixed_spans = SpanIndex((h.start, h.end) for h in fixed)
-    hits = [h for h in hits if not (h.type == "Event" and fixed_spans.covers(h.start, h.end))] + fixed
+    fixed_exact = {(h.start, h.end) for h in fixed}
+    hits = [
+        h for h in hits
+        if not (h.type == "Event" and fixed_spans.covers(h.start, h.end))
+        and (h.start, h.end) not in fixed_exact  # “邻里议事汇”第五期议事会: a series' meeting, not a venue
+    ] + fixed
     hits.extend(_suffixed(norm, hits))
     hits.extend(_formats(norm, hits, [(h.start, h.end) for h in hits if h.type == "Platform"]))
     slogans = _slogans(norm, hits)
