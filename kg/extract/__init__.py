@@ -155,7 +155,7 @@ def resolve_entities(
         if term.type == "Event" and strip_quotes(term.surface) in platform_names:
             # “委员议事厅”专题协商会 gives the event a mention of its quoted part alone: that is the platform
             term = TermHit(term.start, term.end, "Platform", strip_quotes(term.surface), term.surface)
-        name = term.name
+        name = resolver.outlet_name(term.name, term.start) if term.type == "Publication" else term.name
         if term.type == "Topic":
             longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]
             if longer:

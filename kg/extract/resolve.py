@@ -16,7 +16,7 @@ import bisect
 
 from kg.extract.organs import OrganHit, party_committee_endings
 from kg.extract.people import PositionHit
-from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places, levels_of
+from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places, level_chars_above_town, levels_of
 from kg.gazetteer import Division, gazetteer
 from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
 from kg.text import CPPCC
@@ -115,6 +115,17 @@ class Resolver:
                     if d.level in levels and d.name.endswith(level_word):
                         return d
         return None
+
+    def outlet_name(self, name: str, offset: int) -> str:
+        """An outlet named by a level word alone (县融媒体中心) completed with the place that level word
+        stands for, as 县政协 is; any other name as written."""
+        if not name or name[0] not in level_chars_above_town() or gazetteer().lookup(name[:2]):
+            return name
+        place = self.home(name[0], offset)
+        if place is None:
+            return name
+        full = place.candidates[0].name if isinstance(place, PlaceHit) and len(place.candidates) == 1 else place.name
+        return full + name[1:]
 
     # -- organs and posts -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract import termtagger, words
-from kg.extract.places import SpanIndex, level_words, levels_of, name_start
+from kg.extract.places import SpanIndex, level_chars_above_town, level_words, levels_of, name_start
 from kg.gazetteer import gazetteer
 from kg.lexicon import LexiconEntry, read_table, word_set
 from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
@@ -545,9 +545,13 @@ def _publications(norm: str) -> list[TermHit]:
     taken: set[tuple[int, int]] = set()
     unique: list[TermHit] = []
     shortest: dict[int, int] = {}
+    levelled = {h.end: h.start for h in hits if h.end - h.start >= 2 and h.name[0] in level_chars_above_town()}
     for hit in hits:  # of two readings ending together, the shorter (人民政协报, not 工作经验在人民政协报)
         if hit.end not in shortest or hit.start > shortest[hit.end]:
             shortest[hit.end] = hit.start
+    for end, start in levelled.items():  # 溪口区融媒体中心 in a source line, not its 区融媒体中心
+        if shortest[end] == start and any(h.end == end and h.start < start for h in hits):
+            shortest[end] = max(h.start for h in hits if h.end == end and h.start < start)
     for hit in hits:
         if hit.start != shortest[hit.end]:
             continue
@@ -583,7 +587,23 @@ def _named_outlets(norm: str) -> list[TermHit]:
                     break  # 成都新闻界: the ending runs on into a longer word
                 hits.append(TermHit(start, match.end(), "Publication", norm[start : match.end()], norm[start : match.end()]))
                 break
+        else:
+            level = _level_outlet(norm, at, match.group())
+            if level is not None:
+                hits.append(TermHit(level, match.end(), "Publication", norm[level : match.end()], norm[level : match.end()]))
     return hits
+
+
+def _level_outlet(norm: str, at: int, ending: str) -> int | None:
+    """Where an outlet named by a level word alone starts (县 of 县融媒体中心; the resolver completes it with
+    the document's county), None when ``ending`` takes no level word or the one before ``at`` is no such name
+    (各县融媒体中心)."""
+    table = _publication_words()
+    if ending not in table.get("level_outlet_ending", ()) or at < 1 or norm[at - 1] not in level_chars_above_town():
+        return None
+    if norm[at - 2 : at - 1] in table.get("level_outlet_not_after", ()):
+        return None
+    return at - 1
 
 
 def _outlet_hit(norm: str, start: int, end: int) -> TermHit:
