@@ -638,7 +638,10 @@ def _word_edge(text: str, i: int) -> bool:
 @lru_cache(maxsize=1)
 def _topic_opener() -> re.Pattern[str]:
     table = _topic_words()
-    openers = sorted({*table.get("open", ()), *table.get("open_list", ()), *table.get("open_quote", ())}, key=len, reverse=True)
+    openers = sorted(
+        {*table.get("open", ()), *table.get("open_list", ()), *table.get("open_quote", ()), *table.get("open_advice", ())},
+        key=len, reverse=True,
+    )
     return re.compile("|".join(map(re.escape, openers)))
 
 
@@ -668,6 +671,8 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     to_comma = set(table.get("open_to_comma", ()))
     closes = table.get("close", ())
     list_closes = table.get("list_close", ())
+    advice = set(table.get("open_advice", ()))
+    advice_closes = table.get("advice_close", ())
     place_starts = {a: b for a, b in place_spans}
     hits: list[TermHit] = []
     for match in _topic_opener().finditer(norm):
@@ -679,10 +684,11 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
             continue
         text = segment.group()
         opener = match.group()
-        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in list_closes):
+        closes_here = advice_closes if opener in advice else list_closes
+        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in closes_here):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
-        if not (_word_edge(norm, match.start()) and _word_edge(norm, match.end())):
-            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own
+        if not ((len(opener) >= 3 or _word_edge(norm, match.start())) and _word_edge(norm, match.end())):
+            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one, 议题涉及, may follow 协商)
         quotes = _quote_run(text) if opener in strong or opener in quote_only else 0
         if opener in quote_only:
             # 协商“X”建设: the quotes, and a topic head written after them; not 让协商“有温度” (协商 is the subject)
@@ -707,7 +713,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
                 if norm[after] in "。\n" or not _topic_opener().match(norm, after + 1):
                     cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
         else:
-            cut = _closer_at(text, list_closes)
+            cut = _closer_at(text, closes_here)
             if cut > 0 and _opener_within(norm, begin, begin + cut):
                 continue  # 以坝坝会形式就X开展协商: the list belongs to the opener inside (就)
         if cut > 0:
@@ -805,7 +811,7 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
             for word in strips:
                 if item.endswith(word) and len(item) > len(word):
                     item, stripped = item[: -len(word)], True
-            counted = _TRAILING_COUNT.search(item) if stripped else re.search(f"{_count()}$", item)
+            counted = re.search(f"{_count()}$", item) or (_TRAILING_COUNT.search(item) if stripped else None)
             if counted is not None and counted.start() > 0:
                 item = item[: counted.start()]  # 停车、照明、绿化三方面问题, A、B两个议题: the count closes the list
             if _not_a_topic(item, table):
@@ -1226,7 +1232,9 @@ def _coordinated_topics(norm: str, topics: list[TermHit]) -> list[TermHit]:
                 start += len(scope)
                 break
         item = norm[start:end]
-        if len(item) < 4 or not item.endswith(heads) or (start, end) in known or _not_a_topic(item, table):
+        if any(a == start or b == end for a, b in known):
+            continue  # the item is a topic already, read with its own edge (涵盖|农村饮水巩固提升、…)
+        if len(item) < 4 or not item.endswith(heads) or _not_a_topic(item, table):
             continue
         if not (_word_edge(norm, start) and _word_edge(norm, end)):
             continue
