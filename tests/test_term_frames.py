@@ -82,6 +82,9 @@ FOUND = [
     ("推行“先商量、后落实”的院落议事机制。", "Mechanism", "先商量、后落实的院落议事机制"),
     ("县政协出台《溪口县政协委员工作室议事规程》。", "Mechanism", "溪口县政协委员工作室议事规程"),
     ("一是优化精准选题机制。", "Mechanism", "精准选题机制"),
+    # a quote named by 流程/体系 after it (quoted only: 规范议事流程 names nothing)
+    ("镇里形成“收、议、办、督”四步流程。", "Mechanism", "收、议、办、督四步流程"),
+    ("县政协构建“1+3”协商议事体系。", "Mechanism", "1+3协商议事体系"),
     # nouns written before a quoted mechanism belong to it; people and bodies do not
     ("镇里建立协商成果“月度晾晒”制度。", "Mechanism", "协商成果月度晾晒制度"),
     ("二是建立年度“回头看”制度。", "Mechanism", "年度回头看制度"),
@@ -110,6 +113,11 @@ ABSENT = [
     ("议事会一度变味为吵架会、诉苦会等问题得到纠正。", "Topic", "吵架会"),
     ("协商议题涵盖山塘清淤巩固提升、渡口码头修缮等方面。", "Topic", "涵盖山塘清淤巩固提升"),
     ("委员们聚焦老年助浴服务、社区托育点建设两大主题深入协商。", "Topic", "社区托育点建设两大主题"),
+    # a mechanism's head inside a longer noun names none (产权制度|改革); 流程 unquoted is too loose
+    ("委员们以林业产权制度改革为主题开展协商。", "Mechanism", "以林业产权制度"),
+    ("委员们以林业产权制度改革为主题开展协商。", "Mechanism", "林业产权制度"),
+    ("街道工委规范协商议事流程。", "Mechanism", "协商议事流程"),
+    ("县政协构建“1+3”协商议事体系。", "Platform", "1+3"),
     # row 21: slogans, back-references, clauses, questions
     ("聚焦园区建设促发展、就业帮扶惠民生，干在实处。", "Topic", "园区建设促发展"),
     ("主任针对本次议题作了说明。", "Topic", "本次议题作了说明"),

@@ -397,6 +397,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
         elif type_ == "Mechanism":
             if not _word_edge(norm, me) or norm.startswith(table.get("mechanism_not_start", ()), start):
                 continue
+            if norm.startswith(table.get("mechanism_not_before", ()), me):
+                continue  # 农村集体产权制度|改革: the head is part of a longer noun
             start = _after_glued_verbs(norm, start, ms)
             count = re.search(f"{_count()}$", norm[start:ms])
             if count is not None and norm[start - 1 : start] == "、":
