@@ -37,15 +37,20 @@ from kg.settings import Settings
 BATCH_CHARACTERS = 20_000
 """Characters of text per task (a batch of documents, at most BATCH_JOBS): each Dask task costs the
 scheduler and the network a few milliseconds and a round trip, which one task per document multiplied
-by a thousand documents; a batch takes a worker a few seconds, short enough to keep both busy to the end."""
+by a thousand documents; a batch takes a worker a few seconds at most, short enough to keep every worker
+busy. The last batches of a build are smaller (``_batches``), so that no worker finishes long before the others."""
 BATCH_JOBS = 32
+SMALLEST_BATCH = 2_000
+"""Characters below which the shrinking batches at the end of a build stop shrinking."""
 
 
 def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) -> Iterator[DocResult]:
     """Run ``jobs`` (kg.pipeline documents or windows) in batches as tasks on the cluster whose scheduler
-    is at ``address``; results in the order of the jobs, a bounded number of tasks in flight."""
+    is at ``address``; results in the order of the jobs. Each worker always has a task waiting behind the
+    one it runs (a new task is sent whenever any finishes, not only the oldest); at most twice that many
+    batches are out or waiting to be merged, so memory stays bounded."""
     try:
-        from distributed import Client
+        from distributed import Client, as_completed
     except ImportError:
         raise ConfigError("--scheduler needs Dask's distributed package: pip install 'cppcc-kg[dask]'") from None
     lexicons = tuple((Path(p).name, Path(p).read_bytes()) for p in settings.user_lexicons)
@@ -54,30 +59,54 @@ def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) ->
     except OSError as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     with client:
-        client.run(_warm_up, settings, lexicons)  # every worker loads the dictionaries once, all at once
-        slots = max(2, 2 * sum(client.nthreads().values()))
-        batches = _batches(jobs)
-        pending: deque[tuple[list[Any], Any]] = deque()
+        threads = max(1, sum(client.nthreads().values()))
+        batches = _batches(jobs, threads)
+        in_order: deque[tuple[list[Any], Any]] = deque()
+        finished = as_completed(loop=client.loop)
+        running = 0
         while True:
-            while len(pending) < slots and (batch := next(batches, None)) is not None:
-                pending.append((batch, client.submit(_tasks, batch, settings, lexicons, pure=False)))
-            if not pending:
+            while running < 2 * threads and len(in_order) < 4 * threads and (batch := next(batches, None)) is not None:
+                future = client.submit(_tasks, batch, settings, lexicons, pure=False)
+                in_order.append((batch, future))
+                finished.add(future)
+                running += 1
+            if not in_order:
                 return
-            batch, future = pending.popleft()
-            yield from _outcomes(batch, future)
+            if in_order[0][1].done():
+                batch, future = in_order.popleft()
+                yield from _outcomes(batch, future)
+                future.release()
+            else:  # wait for any task, then send the next batch
+                next(finished)
+                running = sum(1 for _, f in in_order if not f.done())
 
 
-def _batches(jobs: Iterator[Any]) -> Iterator[list[Any]]:
-    """Consecutive jobs, about BATCH_CHARACTERS of text (or BATCH_JOBS jobs) at a time, in order."""
-    batch: list[Any] = []
+def _batches(jobs: Iterator[Any], workers: int) -> Iterator[list[Any]]:
+    """Consecutive jobs, about BATCH_CHARACTERS of text (or BATCH_JOBS jobs) at a time, in order. Jobs are
+    read a few batches ahead; once they are all read, each batch is a share of what is left (guided
+    self-scheduling: 1/(2 x workers) of it, down to SMALLEST_BATCH), so the last tasks are short and the
+    workers finish together instead of one running the last full batch alone."""
+    ahead: deque[Any] = deque()
     size = 0
-    for job in jobs:
-        batch.append(job)
-        size += len(job.doc.text)
-        if size >= BATCH_CHARACTERS or len(batch) >= BATCH_JOBS:
-            yield batch
-            batch, size = [], 0
-    if batch:
+    ended = False
+    while True:
+        while not ended and size < 2 * workers * BATCH_CHARACTERS:
+            job = next(jobs, None)
+            if job is None:
+                ended = True
+            else:
+                ahead.append(job)
+                size += len(job.doc.text)
+        if not ahead:
+            return
+        target = BATCH_CHARACTERS if not ended else min(BATCH_CHARACTERS, max(SMALLEST_BATCH, size // (2 * workers)))
+        batch: list[Any] = []
+        characters = 0
+        while ahead and characters < target and len(batch) < BATCH_JOBS:
+            job = ahead.popleft()
+            batch.append(job)
+            characters += len(job.doc.text)
+        size -= characters
         yield batch
 
 
@@ -94,17 +123,29 @@ def _tasks(batch: list[Any], settings: Settings, lexicons: tuple[tuple[str, byte
     """On a worker: extract a batch of documents (or windows), in order."""
     from kg.pipeline import process_job
 
-    here = _here(settings, lexicons)
+    here = _ready(settings, lexicons)
     return [process_job(job, here) for job in batch]
 
 
-def _warm_up(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> None:
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook (``dask worker ADDRESS --preload kg.cluster``): the worker loads the
+    dictionaries, word lists and shapes as it starts, before it takes any task, so that no build waits
+    for them. Builds with ``--lexicon`` files load those on the first task that needs them."""
+    _ready(Settings(), ())
+
+
+@cache
+def _ready(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> Settings:
+    """``settings`` as this worker uses them, everything extraction reads loaded (once per process and
+    settings)."""
     from kg.extract import warm_up
     from kg.validate import shapes
 
-    warm_up(_here(settings, lexicons))
+    here = _here(settings, lexicons)
+    warm_up(here)
     if settings.validate:
         shapes()
+    return here
 
 
 def _here(settings: Settings, lexicons: tuple[tuple[str, bytes], ...]) -> Settings:

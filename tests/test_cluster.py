@@ -9,8 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from types import SimpleNamespace
+
 import pytest
 
+from kg.cluster import BATCH_CHARACTERS, BATCH_JOBS, SMALLEST_BATCH, _batches
 from kg.pipeline import BuildReport, build_to
 from kg.settings import Settings
 
@@ -27,7 +30,8 @@ def cluster():
     import dask
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=None,
+        preload=["kg.cluster"],  # as the README tells users to start their workers
     ) as local:
         yield local
 
@@ -56,6 +60,67 @@ def test_cluster_build_equals_local_build(cluster, tmp_path: Path, monkeypatch) 
     assert remote.documents == local.documents == 30 and remote.extracted == 30
     assert remote.skipped == local.skipped and [p for p, _ in remote.skipped] == ["corpus/broken.txt"]
     assert remote.violations == local.violations == []
+
+
+def test_a_user_lexicon_reaches_workers_that_warmed_up_without_it(cluster, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "doc.txt").write_text("某县政协组织委员到村里，村民在茶馆夜话上提出修路的意见。", encoding="utf-8")
+    lexicon = tmp_path / "mine.tsv"
+    lexicon.write_text("# my terms\n茶馆夜话\tPlatform\n", encoding="utf-8")
+    settings = Settings(user_lexicons=(lexicon,))
+    build_to([corpus], tmp_path / "local", formats=["turtle"], settings=settings, progress=False, cache=False)
+    build_to([corpus], tmp_path / "remote", formats=["turtle"], settings=settings, progress=False, cache=False,
+             scheduler=cluster.scheduler_address)
+    build_to([corpus], tmp_path / "plain", formats=["turtle"], progress=False, cache=False, scheduler=cluster.scheduler_address)
+    remote = (tmp_path / "remote" / "cppcc.ttl").read_bytes()
+    assert remote == (tmp_path / "local" / "cppcc.ttl").read_bytes()
+    platform = "platform:茶馆夜话 a cppcc:Platform"  # the lexicon's term, found only with the lexicon
+    assert platform in remote.decode() and platform not in (tmp_path / "plain" / "cppcc.ttl").read_text(encoding="utf-8")
+
+
+def _dictionaries_loaded() -> bool:
+    """On a worker: has every table extraction loads lazily been loaded?"""
+    import importlib
+
+    from kg.extract import _LAZY_MODULES, _table_loaders
+
+    return all(load.cache_info().currsize for name in _LAZY_MODULES for load in _table_loaders(importlib.import_module(name)))
+
+
+def test_workers_started_with_the_preload_load_the_dictionaries_before_any_task() -> None:
+    options = dict(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=":0")
+    with distributed.LocalCluster(**options, preload=["kg.cluster"]) as warm, distributed.LocalCluster(**options) as cold:
+        for local, expected in ((warm, True), (cold, False)):
+            with distributed.Client(local.scheduler_address, set_as_default=False) as client:
+                assert list(client.run(_dictionaries_loaded).values()) == [expected]
+
+
+def _jobs(sizes: list[int]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(doc=SimpleNamespace(text="字" * n), number=i) for i, n in enumerate(sizes)]
+
+
+def _characters(batch: list[SimpleNamespace]) -> int:
+    return sum(len(job.doc.text) for job in batch)
+
+
+@pytest.mark.parametrize("sizes", [[1500] * 200, [700, 3000, 250, 9000, 1200] * 40, [40] * 500, [20_000] * 9 + [300] * 7, [900] * 3])
+def test_batches_cover_the_jobs_in_order_full_first_and_shrinking_at_the_end(sizes: list[int]) -> None:
+    jobs = _jobs(sizes)
+    batches = list(_batches(iter(jobs), 2))
+    assert [job for batch in batches for job in batch] == jobs
+    assert batches == list(_batches(iter(_jobs(sizes)), 2)), "the same corpus gives the same tasks"
+    assert all(len(batch) <= BATCH_JOBS for batch in batches)
+    characters = [_characters(batch) for batch in batches]
+    full = [c >= BATCH_CHARACTERS or len(b) == BATCH_JOBS for b, c in zip(batches, characters)]
+    if sum(sizes) > 4 * BATCH_CHARACTERS:  # the shrinking starts once every job is read, 2 batches a worker ahead
+        assert all(full[: len(full) // 2])
+    shrinking = characters[full.index(False) :] if False in full else []
+    largest_job = max(sizes)
+    assert all(later <= earlier + largest_job for earlier, later in zip(shrinking, shrinking[1:]))
+    if len(batches) > 4:
+        assert all(c < BATCH_CHARACTERS / 2 or len(b) == 1 for b, c in zip(batches[-2:], characters[-2:]))
+        assert all(c >= SMALLEST_BATCH or len(b) == BATCH_JOBS or b is batches[-1] for b, c in zip(batches, characters))
 
 
 def test_cluster_build_uses_and_fills_the_cache(cluster, tmp_path: Path) -> None:
