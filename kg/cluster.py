@@ -11,8 +11,9 @@ never see the output folder; the contents of ``--lexicon`` files travel with the
 local build: the cache, the merge, the checks on merged entities and the exports, so the outputs are the
 same bytes as a local build's.
 
-Workers should run one thread each (``dask worker ADDRESS --nworkers N --nthreads 1``): extraction is Python
-and holds the GIL. Each worker process loads the dictionaries once, before its first task.
+Workers should run one thread each (``dask worker ADDRESS --nworkers N --nthreads 1 --preload kg.cluster``):
+extraction is Python and holds the GIL. With the preload (``dask_setup``) each worker process loads the
+dictionaries as it starts, once for every build the cluster serves; without it, on its first task.
 
 A worker that dies while extracting is replaced by Dask and its task retried on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); a task that still does not finish fails its documents,
