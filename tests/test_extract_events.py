@@ -98,6 +98,9 @@ NOT_FOUND = [
     ("2020年是“十三五”规划收官之年。", "十三五规划收官之年"),
     ("会议传达学习市政协“有事共商量”工作现场观摩会精神。", "会议传达学习市政协有事共商量工作现场观摩会"),
     ("委员进社区开展活动。", "委员进社区开展活动"),
+    # a kind of meeting is no meeting with a name of its own
+    ("区政协召开专题座谈会，听取各方意见。", "专题座谈会"),
+    ("与会人员参加了交流座谈会。", "交流座谈会"),
     # a verb of attending ends what a meeting's name reaches back over
     ("港区委员昨日出席座谈会。", "港区委员昨日出席座谈会"),
 ]

@@ -411,6 +411,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
         name = strip_quotes(norm[start:me])
         if len(name) - len(match.group()) < 2 or type_ == "Mechanism" and len(name) < 5:
             continue
+        if type_ == "Event" and name[: -len(match.group())] in table.get("event_kind_modifier", ()):
+            continue  # 专题座谈会, 工作座谈会: a kind of meeting, not one with a name of its own
         hits.append(TermHit(start, me, type_, name, norm[start:me]))
     return hits
 
