@@ -28,8 +28,16 @@ FOUND = [
     # a series' meeting with the series' quoted name before it
     ("区政协“街巷议事会”第三季度议事会在东门社区召开。", "街巷议事会第三季度议事会", ""),
     ("10日，“百姓说事”2025年第二期议事会举行。", "百姓说事2025年第二期议事会", ""),
-    # campaigns: the committee or members of it going somewhere
+    # campaigns: the committee or members of it going somewhere, or taking something there
     ("区政协开展政协走进校园活动。", "政协走进校园活动", ""),
+    ("区政协组织开展送文化下乡活动。", "送文化下乡活动", ""),
+    # a scope written before a name belongs to it, the form without it is an alias; verbs stay out of it
+    ("会议通报了全区“邻里议事汇”示范点评选结果。", "全区邻里议事汇示范点评选", "“邻里议事汇”示范点评选"),
+    ("区政协召开全区基层协商工作现场会。", "全区基层协商工作现场会", ""),
+    ("近日，省政协启动实施同心共建美丽家园专项行动。", "同心共建美丽家园专项行动", ""),
+    # quoted activities of more kinds (分享会, 峰会, 典礼 …)
+    ("协会举办「湾区青年成长」分享会。", "湾区青年成长分享会", ""),
+    ("区政协举办“书香同心”读书分享会。", "书香同心读书分享会", ""),
     # Party congresses, plenary sessions, central work conferences, campaigns
     ("会议学习了党的十九大和县委九届四次全会精神。", "党的十九大", ""),
     ("会议学习了党的十九大和县委九届四次全会精神。", "县委九届四次全会", ""),

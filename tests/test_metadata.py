@@ -136,6 +136,9 @@ PUBLICATIONS = [
     ("关注“江津政协”微信公众号。", "江津政协"),
     ("被学习强国、央视网转载。", "学习强国"),
     ("据星岛日报报道。", "星岛日报"),
+    # whatever is cited as a report's source (据…报道) is an outlet, whatever its name ends in
+    ("据江苏政协报道，委员们积极建言。", "江苏政协"),
+    ("据明报消息，港区委员举行座谈。", "明报"),
     # a level word alone before 融媒体中心/电视台 is the document's place of that level, as in 县政协
     ("宣恩县政协联合县融媒体中心开设专栏。", "宣恩县融媒体中心"),
     ("绵竹市政协委员走进社区。市电视台记者随行采访。", "绵竹市电视台"),
@@ -151,7 +154,7 @@ def test_publications(text: str, publication: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["听取“板凳夜话”推进情况汇报。", "县委常委会听取“有事来协商”专项汇报。", "5月20日，江津政协开展活动。", "成都新闻界人士参加。", "坚持实事求是。", "中国网民数量增长。", "各县融媒体中心负责人参加。"],
+    ["听取“板凳夜话”推进情况汇报。", "县委常委会听取“有事来协商”专项汇报。", "5月20日，江津政协开展活动。", "成都新闻界人士参加。", "坚持实事求是。", "中国网民数量增长。", "各县融媒体中心负责人参加。", "据有关媒体报道，活动反响良好。"],
 )
 def test_no_publications(text: str) -> None:
     from kg.extract import extract_text

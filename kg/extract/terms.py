@@ -393,7 +393,13 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
             brand = next((a for a, b in brands if a < start <= b <= ms), -1) if quoted < 0 else -1
             if brand >= 0:
                 quoted = brand  # 全县有事来协商工作推进会: a platform's unquoted name written before the meeting
-            start = _event_start(norm, quoted if quoted >= 0 else start)
+            if quoted < 0:
+                start = _after_glued_verbs(norm, start, ms, "event_verb")  # 省政协启动实施|…专项行动
+            unscoped = quoted if quoted >= 0 else start
+            start = _event_start(norm, unscoped)
+            if start < unscoped and len(strip_quotes(norm[unscoped:me])) - len(match.group()) >= 2:
+                # 全县有事来协商工作推进会 is written without its scope too: an alias
+                hits.append(TermHit(unscoped, me, type_, strip_quotes(norm[start:me]), norm[unscoped:me]))
         elif type_ == "Mechanism":
             if not _word_edge(norm, me) or norm.startswith(table.get("mechanism_not_start", ()), start):
                 continue
@@ -462,10 +468,10 @@ def _left_edge(norm: str, ms: int) -> int:
     return start
 
 
-def _after_glued_verbs(norm: str, start: int, ms: int) -> int:
+def _after_glued_verbs(norm: str, start: int, ms: int, kind: str = "mechanism_verb") -> int:
     """``start`` moved past the last verb or adverb written before a mechanism's name (各镇认真执行|, 全面推行|)
-    that leaves it at least two characters of its own."""
-    verbs = _term_words().get("mechanism_verb", ())
+    or, with ``kind`` event_verb, an event's (启动实施|) that leaves it at least two characters of its own."""
+    verbs = _term_words().get(kind, ())
     for at in range(ms - 2, start - 1, -1):
         verb = next((v for v in verbs if norm.startswith(v, at) and ms - at - len(v) >= 2), None)
         if verb is not None:
@@ -515,6 +521,9 @@ def _event_start(norm: str, start: int) -> int:
     scopes = _term_words().get("scope", ())
     if norm.startswith(scopes, start - 1):
         return start - 1
+    written = next((s for s in scopes if norm.startswith(s, start - len(s))), "")
+    if written:
+        return start - len(written)  # 召开全县|基层…现场会, 全县|“X”示范点评选: the level word ended the name
     scoped = _scope_pattern().search(norm, max(0, start - 8), start)
     if scoped is not None:
         return scoped.start()  # 全市政协系统“有事来协商”工作推进会
@@ -546,6 +555,7 @@ def _publications(norm: str) -> list[TermHit]:
     hits.extend(TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1)) for m in _dateline().finditer(norm))
     hits.extend(_metadata_line_outlets(norm))
     hits.extend(_named_outlets(norm))
+    hits.extend(_reported_by(norm))
     taken: set[tuple[int, int]] = set()
     unique: list[TermHit] = []
     shortest: dict[int, int] = {}
@@ -610,9 +620,26 @@ def _level_outlet(norm: str, at: int, ending: str) -> int | None:
     return at - 1
 
 
+@lru_cache(maxsize=1)
+def _reported() -> re.Pattern[str]:
+    """An outlet cited as a report's source: 据江苏政协报道, 据明报消息 (publication_words.tsv reported_*)."""
+    return re.compile(f"(?:{_either('reported_open')})([{_CJK}·]{{2,10}}?)(?:{_either('reported_close')})")
+
+
+def _reported_by(norm: str) -> list[TermHit]:
+    """Outlets named as the source of what follows (据江苏政协报道), whatever their name ends in; not a kind of
+    source (据有关媒体报道) nor a body or person's word (据县政协介绍 has no 报道)."""
+    not_words = _publication_words().get("reported_not", ())
+    return [
+        TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1))
+        for m in _reported().finditer(norm)
+        if not m.group(1).endswith(not_words) and not m.group(1).startswith(not_words)
+    ]
+
+
 def _outlet_hit(norm: str, start: int, end: int) -> TermHit:
     """An outlet's hit; a character that opens the line before its name is no part of it (据澳门日报报道)."""
-    if norm[start] in _publication_words()["before_outlet"] and end - start > 3:
+    if norm[start] in _publication_words()["before_outlet"] and end - start >= 3:
         start += 1
     return TermHit(start, end, "Publication", norm[start:end], norm[start:end])
 
