@@ -166,6 +166,14 @@ class Cache:
             self.used.add(key)
         return result
 
+    def peek(self, key: str) -> FileResult | None:
+        """``get`` without counting the entry as used by this build (``prune`` removes it)."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        return _decode(data)
+
     def put(self, key: str, result: FileResult) -> None:
         """Store ``result`` under ``key``, atomically (a temporary file renamed into place)."""
         if result.error is not None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
-from kg import graph, ingest, validate, void
+from kg import graph, ingest, rebuild, validate, void
 from kg.cache import DIRNAME as CACHE_DIR
 from kg.cache import Cache, DocResult, FileResult
 from kg.errors import InputError, KGError, StageError
@@ -71,6 +71,10 @@ class BuildReport:
     """documents extracted in this build, and taken from the cache of an earlier one"""
     failed: int = 0
     """files that could not be read or extracted (each also in ``skipped``)"""
+    state: rebuild.State | None = field(default=None, repr=False)
+    """what the next build with the cache starts from (kg.rebuild); None without the cache"""
+    previous_turtle: tuple[Path, Path] | None = field(default=None, repr=False)
+    """the previous build's Turtle and its chunk index, when this build changed its graph (kg.rebuild)"""
 
     @property
     def ok(self) -> bool:
@@ -145,8 +149,16 @@ def build_to(
                 paths, ntriples, settings, progress=progress, exclude=exclude, cache_dir=cache_dir, scheduler=scheduler
             )
             with GraphFile(ntriples, workdir=workdir) as built, _timed(report, "export"):
+                if report.state is not None:
+                    built.previous_turtle = report.previous_turtle
+                    built.turtle_index = workdir / "turtle.index"
                 written, seconds = export.write_all(formats, built, stage.path, workers=settings.workers or os.cpu_count() or 1)
             report.stages.update({f"export:{name}": spent for name, spent in seconds.items()})
+            if report.state is not None and cache_dir is not None:
+                with _timed(report, "keep state"):
+                    turtle = stage.path / "cppcc.ttl" if "turtle" in formats else None
+                    rebuild.save(report.state, cache_dir, ntriples, turtle, workdir / "turtle.index")
+                report.state = report.previous_turtle = None
             shutil.rmtree(workdir)
             stage.commit()
     except OSError as exc:
@@ -194,25 +206,42 @@ def extract_to_ntriples(
     merged at the end. With ``cache_dir``, files whose entry is there (kg.cache) are not extracted again;
     with ``scheduler`` (a Dask scheduler's address) the others are extracted on that cluster (kg.cluster)."""
     started = time.perf_counter()
-    report = BuildReport()
     found = ingest.discover(paths, exclude=exclude)
     files = found.files
+    store = Cache(cache_dir, settings) if cache_dir is not None else None
+    keys = [store.key(path) if store is not None else None for path in files]
+    notes: list[tuple[str, str]] = []
+    if store is not None and cache_dir is not None:
+        try:
+            previous = rebuild.load(cache_dir, store.fingerprint)
+            matched = rebuild.match(previous, files, keys) if previous is not None else None
+            if previous is not None and matched is not None:
+                return _rebuild(previous, matched, files, keys, dest, settings, store, scheduler, progress, found.skipped, started)
+        except rebuild.Stale as exc:
+            notes.append((display_path(cache_dir / rebuild.DIRNAME), f"{exc}: every file merged again"))
+    report = BuildReport()
+    report.notes.extend(notes)
     report.files = len(files)
     report.skipped.extend(found.skipped)
-    store = Cache(cache_dir, settings) if cache_dir is not None else None
 
     table = graph.EntityTable()
     relations: set[tuple[str, str, str]] = set()
     merged = validate.MergedChecks() if settings.validate else None
+    by_focus: dict[str, list[str]] | None = {} if merged is not None else None
     violations: set[str] = set()
+    states: list[rebuild.FileState] | None = [] if store is not None else None
+    repeats: dict[bytes, int] | None = {} if store is not None else None
     checking = checking_merged = 0.0
-    with SortedLines(dest) as lines, Progress(progress) as shown, _collector_spared():
-        for result in _results(files, settings, store, scheduler, report):
+    with SortedLines(dest, repeats=repeats) as lines, Progress(progress) as shown, _collector_spared():
+        for index, result in enumerate(_results(files, keys, settings, store, scheduler, report)):
             shown.add(result)
             if result.error is not None:
                 report.skipped.append((display_path(result.source), result.error))
                 continue
             report.documents += result.documents
+            key = keys[index]
+            if states is not None and key is not None:
+                states.append(rebuild.FileState.of(str(files[index]), key, result))
             gc.freeze()  # see _collector_spared
             for doc in result.docs:
                 report.characters += doc.characters
@@ -230,7 +259,14 @@ def extract_to_ntriples(
                 lines.add(graph.ntriples(descriptions))
                 if merged is not None:
                     started_check = time.perf_counter()
-                    violations.update(merged.check([graph.identity_term(key) for key in batch], descriptions))
+                    nodes = [graph.identity_term(key) for key in batch]
+                    found_by_focus = merged.check_each(nodes, descriptions)
+                    for texts in found_by_focus.values():
+                        violations.update(texts)
+                    if by_focus is not None and set(found_by_focus) <= set(nodes):
+                        by_focus.update(found_by_focus)
+                    else:  # a violation not about a node of its batch: a rebuild could not redo it alone
+                        by_focus = None
                     checking_merged += time.perf_counter() - started_check
         report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
     report.violations = sorted(violations)
@@ -239,9 +275,71 @@ def extract_to_ntriples(
         report.stages["validate (merged entities)"] = checking_merged
     if store is not None:
         store.prune()
-    report.triples = lines.count + void.add_description(dest)  # whole-graph counts, in the graph (kg.void)
+    described = void.describe(dest)  # whole-graph counts, in the graph (kg.void)
+    report.triples = lines.count + described.added
     report.entities = Counter(key[0] for key in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)
+    if store is not None and states is not None and repeats is not None:
+        report.state = rebuild.State(
+            store.fingerprint, states, repeats, described.firsts, described.dates, described.counts, described.lines,
+            by_focus if merged is not None else None, report.triples,
+        )
+    report.seconds = report.stages["extract"] = time.perf_counter() - started
+    return report
+
+
+def _rebuild(
+    previous: rebuild.State,
+    matched: rebuild.Match,
+    files: Sequence[Path],
+    keys: Sequence[str | None],
+    dest: Path,
+    settings: Settings,
+    store: Cache,
+    scheduler: str | None,
+    progress: bool,
+    skipped: Sequence[tuple[str, str]],
+    started: float,
+) -> BuildReport:
+    """The graph of ``files`` made by changing the previous build's (kg.rebuild): only the files that are
+    not ``matched`` are read (extracted, or from their cache entries). Raises rebuild.Stale when the
+    previous build's state cannot be used."""
+    report = BuildReport()
+    report.files = len(files)
+    report.skipped.extend(skipped)
+    states: list[rebuild.FileState] = []
+    new: list[FileResult] = []
+    with Progress(progress) as shown:
+        for index, result in enumerate(_results(files, keys, settings, store, scheduler, report, known=matched.known)):
+            shown.add(result)
+            if result.error is not None:
+                report.skipped.append((display_path(result.source), result.error))
+                continue
+            state = matched.known.get(index)
+            key = keys[index]
+            if state is None and key is not None:
+                state = rebuild.FileState.of(str(files[index]), key, result)
+                new.append(result)
+            if state is not None:
+                states.append(state)
+        report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
+    gone: list[FileResult] = []
+    for old in matched.removed:
+        entry = store.peek(old.key)
+        if entry is None:
+            raise rebuild.Stale(f"the cache entry of {old.path} is gone")
+        gone.append(entry)
+    with _timed(report, "merge"):
+        outcome = rebuild.apply(previous, states, gone, new, dest, settings.validate)
+    report.documents = sum(f.documents for f in states)
+    report.characters = sum(f.characters for f in states)
+    report.triples = outcome.state.lines
+    report.entities, report.relations, report.violations = outcome.entities, outcome.relations, outcome.violations
+    if settings.validate:
+        report.stages["validate (workers, CPU)"] = sum(d.check_seconds for r in new for d in r.docs)
+        report.stages["validate (merged entities)"] = outcome.check_seconds
+    store.prune()
+    report.state, report.previous_turtle = outcome.state, previous.turtle
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
 
@@ -291,14 +389,22 @@ class _Plan:
 
 
 def _results(
-    files: Sequence[Path], settings: Settings, store: Cache | None, scheduler: str | None, report: BuildReport
+    files: Sequence[Path],
+    keys: Sequence[str | None],
+    settings: Settings,
+    store: Cache | None,
+    scheduler: str | None,
+    report: BuildReport,
+    known: dict[int, rebuild.FileState] | None = None,
 ) -> Iterator[FileResult]:
     """Every file's result in the order of ``files``: from the cache when it has the file, else read here
-    and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache."""
+    and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache.
+    The files of ``known`` (by index) are unchanged since the previous build: their results have no
+    documents (kg.rebuild has what they gave)."""
     _init_worker(settings)
-    keys = [store.key(path) if store is not None else None for path in files]
-    todo = sum(1 for key in keys if store is None or key is None or not store.has(key))
-    plans = _plans(files, keys, store, report)
+    known = known or {}
+    todo = sum(1 for i, key in enumerate(keys) if i not in known and (store is None or key is None or not store.has(key)))
+    plans = _plans(files, keys, store, report, known)
     pending: deque[_Plan] = deque()
     queued: deque[_Job] = deque()
 
@@ -337,7 +443,10 @@ def _results(
         yield result
 
 
-def _plans(files: Sequence[Path], keys: Sequence[str | None], store: Cache | None, report: BuildReport) -> Iterator[_Plan]:
+def _plans(
+    files: Sequence[Path], keys: Sequence[str | None], store: Cache | None, report: BuildReport,
+    known: dict[int, rebuild.FileState],
+) -> Iterator[_Plan]:
     """A plan per file, in order: cached results (when the entry was made with the ids this build gives
     the file), else the file read into jobs. Unreadable files give a failed result.
 
@@ -346,7 +455,16 @@ def _plans(files: Sequence[Path], keys: Sequence[str | None], store: Cache | Non
     from kg.extract.windows import WINDOW, windows
 
     seen: set[str] = set()
-    for path, key in zip(files, keys):
+    for index, (path, key) in enumerate(zip(files, keys)):
+        unchanged = known.get(index)
+        if unchanged is not None and store is not None and key is not None:
+            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in unchanged.base_ids) else ""
+            if suffix != unchanged.suffix:
+                raise rebuild.Stale(f"the document ids of {display_path(path)} would change")
+            seen.update(i + suffix for i in unchanged.base_ids)
+            store.used.add(key)
+            yield _Plan(path, key, FileResult(str(path), unchanged.base_ids, suffix, [], unchanged.documents, cached=True))
+            continue
         entry = store.get(key) if store is not None and key is not None else None
         if entry is not None:
             gc.freeze()  # see _collector_spared

@@ -11,6 +11,7 @@ The build sorts its N-Triples with it (kg.pipeline) and the dataset exports thei
 from __future__ import annotations
 
 import heapq
+import mmap
 from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import groupby
@@ -22,10 +23,12 @@ class SortedLines:
     """Collect lines of bytes, then write them sorted and without duplicates to ``dest`` (chunks of
     ``chunk_lines`` are sorted in memory and spilled to files beside ``dest``, then merged)."""
 
-    def __init__(self, dest: Path, chunk_lines: int = 250_000) -> None:
+    def __init__(self, dest: Path, chunk_lines: int = 250_000, *, repeats: dict[bytes, int] | None = None) -> None:
         self.dest = dest
         self.chunk_lines = chunk_lines
         self.count = 0
+        self.repeats = repeats
+        """when given, filled with every line added more than once and how many times (kg.rebuild)"""
         self._lines: list[bytes] = []
         self._chunks: list[Path] = []
 
@@ -72,6 +75,35 @@ class SortedLines:
 
     def _write(self, lines: Iterable[bytes]) -> None:
         with self.dest.open("wb") as out:
-            out.writelines(map(itemgetter(0), groupby(lines)))
+            out.writelines(map(itemgetter(0), groupby(lines)) if self.repeats is None else self._counted(lines))
         with self.dest.open("rb") as written:
             self.count = sum(block.count(b"\n") for block in iter(lambda: written.read(1 << 22), b""))
+
+    def _counted(self, lines: Iterable[bytes]) -> Iterable[bytes]:
+        """Each distinct line of sorted ``lines`` once, noting in ``repeats`` those that come more than once."""
+        repeats = self.repeats
+        assert repeats is not None
+        previous, times = b"", 0
+        for line in lines:
+            if line == previous:
+                times += 1
+                continue
+            if times > 1:
+                repeats[previous] = times
+            yield line
+            previous, times = line, 1
+        if times > 1:
+            repeats[previous] = times
+
+
+def lower_bound(data: mmap.mmap | bytes, key: bytes, lo: int, hi: int) -> int:
+    """The start of the first line of sorted ``data[lo:hi]`` (both line starts) that is >= ``key``, or ``hi``."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = max(lo, data.rfind(b"\n", lo, mid) + 1)
+        end = data.find(b"\n", start) + 1
+        if data[start:end] < key:
+            lo = end
+        else:
+            hi = start
+    return lo

@@ -753,6 +753,10 @@ class MergedChecks:
         """Violations of the shared ``nodes`` on their merged ``descriptions`` (their entity triples) and
         the facts gathered from the documents: every check of every shape that targets them, except the
         value checks the workers made on the documents' own triples."""
+        return sorted({text for found in self.check_each(nodes, descriptions).values() for text in found})
+
+    def check_each(self, nodes: Iterable[str], descriptions: Iterable[Triple]) -> dict[str, list[str]]:
+        """``check``'s violations by their focus node (a rebuild checks again only the nodes it changed)."""
         wanted = set(nodes)
         triples = list(descriptions)
         for node in wanted:
@@ -761,4 +765,9 @@ class MergedChecks:
                     triples.append((node, path, value))
                     triples += [(value, TYPE, cls) for cls in self.types.get(value, ())]
             triples += [(s, p, node) for p, s in self.inverse.get(node, {}).items()]
-        return _Checker(Graph(triples, self.compiled)).run(merged=wanted)
+        checker = _Checker(Graph(triples, self.compiled))
+        checker.run(merged=wanted)
+        found: dict[str, set[str]] = {}
+        for violation in checker.found:
+            found.setdefault(violation.focus, set()).add(str(violation))
+        return {focus: sorted(texts) for focus, texts in sorted(found.items())}

@@ -42,7 +42,8 @@ import heapq
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,6 +64,7 @@ _DATE_BYTES = f"<{PREFIXES['dcterms']}date>".encode()
 _MENTIONED_BYTES = f"<{PREFIXES['cppcc']}mentionedIn>".encode()
 _FIRST_BYTES = f"<{FIRST_MENTIONED}>".encode()
 _FIRST_CLASSES = {f"<{PREFIXES['cppcc']}{name}> .\n".encode() for name in FIRST_MENTION_CLASSES}
+_VOID_SUBJECT = f"<{VOID_NS}".encode()
 _SIMPLE_LOCAL = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
@@ -82,8 +84,86 @@ class Statistics:
 # ---------------------------------------------------------------------------- counting
 
 
+@dataclass
+class Counts:
+    """The counts of ``Statistics`` as sums over subject blocks (N-Triples terms as keys), so that a rebuild
+    can take away the blocks that changed and add their new versions (kg.rebuild)."""
+
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0
+    classes: Counter[bytes] = field(default_factory=Counter)
+    properties: Counter[bytes] = field(default_factory=Counter)
+    property_subjects: Counter[bytes] = field(default_factory=Counter)
+
+    def add_block(self, block: list[bytes], sign: int = 1) -> None:
+        """Count (``sign`` 1) or take away (-1) the sorted lines of one subject."""
+        if not block:
+            return
+        typed = False
+        last = b""
+        self.triples += sign * len(block)
+        self.subjects += sign
+        for line in block:
+            _, predicate, rest = line.split(b" ", 2)
+            self.properties[predicate] += sign
+            if predicate != last:
+                self.property_subjects[predicate] += sign
+                last = predicate
+            if predicate == _TYPE_BYTES:
+                self.classes[rest.rsplit(b" .", 1)[0].strip()] += sign
+                typed = True
+        if typed:
+            self.entities += sign
+
+    def change_block(self, old: list[bytes], new: list[bytes], removed: Iterable[bytes], added: Iterable[bytes]) -> None:
+        """``add_block(new)`` less ``add_block(old)`` (the sorted lines of one subject before and after), counted
+        from the lines that differ: ``removed`` (in old only) and ``added`` (in new only)."""
+        changes = [(line, -1) for line in removed] + [(line, 1) for line in added]
+        if not changes:
+            return
+        self.triples += sum(sign for _, sign in changes)
+        self.subjects += bool(new) - bool(old)
+        pairs: set[tuple[bytes, bytes]] = set()
+        for line, sign in changes:
+            subject, predicate, rest = line.split(b" ", 2)
+            self.properties[predicate] += sign
+            pairs.add((subject, predicate))
+            if predicate == _TYPE_BYTES:
+                self.classes[rest.rsplit(b" .", 1)[0].strip()] += sign
+        for subject, predicate in pairs:
+            prefix = subject + b" " + predicate + b" "
+            had, has = _starts(old, prefix), _starts(new, prefix)
+            self.property_subjects[predicate] += has - had
+            if predicate == _TYPE_BYTES:
+                self.entities += has - had
+
+    def statistics(self) -> Statistics:
+        return Statistics(
+            self.triples,
+            self.subjects,
+            self.entities,
+            {_iri(c): n for c, n in sorted(self.classes.items()) if n and c.startswith(b"<")},
+            {_iri(p): (n, self.property_subjects[p]) for p, n in sorted(self.properties.items()) if n},
+        )
+
+    def to_data(self) -> tuple[int, int, int, dict[bytes, int], dict[bytes, int], dict[bytes, int]]:
+        clean = (lambda c: {k: n for k, n in c.items() if n})  # noqa: E731
+        return (self.triples, self.subjects, self.entities, clean(self.classes), clean(self.properties),
+                clean(self.property_subjects))  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: tuple[int, int, int, dict[bytes, int], dict[bytes, int], dict[bytes, int]]) -> Counts:
+        triples, subjects, entities, classes, properties, property_subjects = data
+        return cls(triples, subjects, entities, Counter(classes), Counter(properties), Counter(property_subjects))
+
+
 def count_ntriples(path: Path) -> Statistics:
     """Counts over a sorted, duplicate-free N-Triples file (what the build writes), in one streaming pass."""
+    return _count(path).statistics()
+
+
+def _count(path: Path) -> Counts:
     triples = subjects = entities = 0
     classes: Counter[bytes] = Counter()
     properties: Counter[bytes] = Counter()
@@ -108,13 +188,7 @@ def count_ntriples(path: Path) -> Statistics:
                 if not typed:
                     entities += 1
                     typed = True
-    return Statistics(
-        triples,
-        subjects,
-        entities,
-        {_iri(c): n for c, n in classes.items() if c.startswith(b"<")},
-        {_iri(p): (n, property_subjects[p]) for p, n in properties.items()},
-    )
+    return Counts(triples, subjects, entities, classes, properties, property_subjects)
 
 
 def count_store(store: ox.Store) -> Statistics:
@@ -187,20 +261,46 @@ def description(stats: Statistics) -> list[ox.Triple]:
 def add_description(path: Path) -> int:
     """Add first mentions to the sorted N-Triples file at ``path``, count it and add its VoID description,
     keeping the file sorted; return the number of lines added. The build's hook (kg.pipeline.extract_to_ntriples)."""
-    from kg.graph import to_ntriples
+    return describe(path).added
 
-    added = add_first_mentions(path)
-    stats = count_ntriples(path)
-    lines = sorted(set(to_ntriples(description(stats)).splitlines(keepends=True)))
+
+@dataclass
+class Description:
+    """What ``describe`` added to a graph file, and what a rebuild needs to update it (kg.rebuild)."""
+
+    added: int
+    counts: Counts
+    firsts: dict[bytes, bytes]
+    """subject -> its cppcc:firstMentioned line"""
+    dates: dict[bytes, tuple[str, bytes]]
+    """document_dates of the file"""
+    lines: list[bytes]
+    """the VoID description's lines, sorted"""
+
+
+def describe(path: Path) -> Description:
+    """``add_description``, returning what it added and counted."""
+    firsts: dict[bytes, bytes] = {}
+    dates = document_dates(path)
+    added = add_first_mentions(path, dates=dates, firsts=firsts)
+    counts = _count(path)
+    lines = description_lines(counts)
     if _last_line(path) < lines[0]:
         with path.open("ab") as fh:
             fh.writelines(lines)
-        return added + len(lines)
-    merged = path.with_name(path.name + ".void")
-    with path.open("rb") as source, merged.open("wb") as out:
-        out.writelines(heapq.merge(source, lines))
-    os.replace(merged, path)
-    return added + len(lines)
+    else:
+        merged = path.with_name(path.name + ".void")
+        with path.open("rb") as source, merged.open("wb") as out:
+            out.writelines(heapq.merge(source, lines))
+        os.replace(merged, path)
+    return Description(added + len(lines), counts, firsts, dates, lines)
+
+
+def description_lines(counts: Counts) -> list[bytes]:
+    """The VoID description of ``counts`` as sorted N-Triples lines."""
+    from kg.graph import to_ntriples
+
+    return sorted(set(to_ntriples(description(counts.statistics())).splitlines(keepends=True)))
 
 
 # ---------------------------------------------------------------------------- first mentions
@@ -212,23 +312,76 @@ def document_dates(path: Path) -> dict[bytes, tuple[str, bytes]]:
     dates: dict[bytes, tuple[str, bytes]] = {}
     with path.open("rb") as fh:
         for line in fh:
-            if _DATE_BYTES not in line:
-                continue
-            subject, predicate, rest = line.split(b" ", 2)
-            if predicate != _DATE_BYTES:
-                continue
-            literal = rest.rsplit(b" .", 1)[0].strip()
-            (triple,) = ox.parse(input=line, format=ox.RdfFormat.N_TRIPLES)
-            found = (triple.object.value, literal)
-            if subject not in dates or found < dates[subject]:
-                dates[subject] = found
+            if _DATE_BYTES in line:
+                _add_date(dates, line)
     return dates
 
 
-def add_first_mentions(path: Path) -> int:
+def _add_date(dates: dict[bytes, tuple[str, bytes]], line: bytes) -> None:
+    subject, predicate, rest = line.split(b" ", 2)
+    if predicate != _DATE_BYTES:
+        return
+    literal = rest.rsplit(b" .", 1)[0].strip()
+    (triple,) = ox.parse(input=line, format=ox.RdfFormat.N_TRIPLES)
+    found = (triple.object.value, literal)
+    if subject not in dates or found < dates[subject]:
+        dates[subject] = found
+
+
+def block_date(block: list[bytes]) -> tuple[str, bytes] | None:
+    """The date ``document_dates`` gives the subject of ``block`` (its sorted lines), None when undated."""
+    found: dict[bytes, tuple[str, bytes]] = {}
+    for line in block:
+        if _DATE_BYTES in line:
+            _add_date(found, line)
+    return next(iter(found.values()), None)
+
+
+def first_mention(subject: bytes, block: list[bytes], dates: dict[bytes, tuple[str, bytes]]) -> bytes | None:
+    """The cppcc:firstMentioned line of ``subject`` given its sorted lines (none of them firstMentioned ones)
+    and the dates of documents, or None when it gets none (see ``add_first_mentions``)."""
+    head = subject + b" "
+    if not any(_holds(block, head + _TYPE_BYTES + b" " + cls) for cls in _FIRST_CLASSES):
+        return None
+    prefix = head + _MENTIONED_BYTES + b" "
+    first: tuple[str, bytes] | None = None
+    for index in range(bisect.bisect_left(block, prefix), len(block)):
+        line = block[index]
+        if not line.startswith(prefix):
+            break
+        date = dates.get(line[len(prefix):].rsplit(b" .", 1)[0].strip())
+        if date is not None and (first is None or date < first):
+            first = date
+    if first is None:
+        return None
+    return head + _FIRST_BYTES + b" " + first[1] + b" .\n"
+
+
+def _holds(block: list[bytes], line: bytes) -> bool:
+    """Is ``line`` in the sorted ``block``?"""
+    index = bisect.bisect_left(block, line)
+    return index < len(block) and block[index] == line
+
+
+def _starts(block: list[bytes], prefix: bytes) -> bool:
+    """Does a line of the sorted ``block`` start with ``prefix``?"""
+    index = bisect.bisect_left(block, prefix)
+    return index < len(block) and block[index].startswith(prefix)
+
+
+def is_derived(line: bytes) -> bool:
+    """Is ``line`` one that ``describe`` makes (a first mention, or part of the VoID description)?"""
+    return line.startswith(_VOID_SUBJECT) or line.split(b" ", 2)[1] == _FIRST_BYTES
+
+
+def add_first_mentions(
+    path: Path, *, dates: dict[bytes, tuple[str, bytes]] | None = None, firsts: dict[bytes, bytes] | None = None
+) -> int:
     """Give every platform and mechanism mentioned in a dated document its ``cppcc:firstMentioned`` (see the
-    module docstring), in sorted place in the sorted N-Triples file at ``path``; return the number of lines added."""
-    dates = document_dates(path)
+    module docstring), in sorted place in the sorted N-Triples file at ``path``; return the number of lines added
+    (each also put in ``firsts`` under its subject, when given). ``dates``: the file's document_dates, when known."""
+    if dates is None:
+        dates = document_dates(path)
     had_any = False
     added = 0
     merged = path.with_name(path.name + ".first")
@@ -243,6 +396,8 @@ def add_first_mentions(path: Path) -> int:
                 out.writelines(block)
                 return 0
             line = subject + b" " + _FIRST_BYTES + b" " + first[1] + b" .\n"
+            if firsts is not None:
+                firsts[subject] = line
             bisect.insort(block, line)
             out.writelines(block)
             return 1

@@ -39,6 +39,10 @@ class GraphFile:
         """where files derived from the graph are written (kg.export.datasets' N-Quads)"""
         self._owned = owned  # a temporary folder this object made and removes on close()
         self._derived: dict[tuple[Any, ...], Any] = {}
+        self.previous_turtle: tuple[Path, Path] | None = None
+        """(Turtle file, its chunk index) of the previous build, for kg.export.rdf.write_turtle to reuse"""
+        self.turtle_index: Path | None = None
+        """where kg.export.rdf.write_turtle saves the chunk index of the Turtle it writes"""
 
     @classmethod
     def of_store(cls, store: ox.Store) -> GraphFile:

@@ -2,27 +2,166 @@
 
 Turtle and TriG are written by pyoxigraph's serialisers with the prefixes of kg.vocab; N-Triples is the
 build's file as it is; N-Quads are made from it line by line (kg.export.datasets).
+
+Turtle is written a chunk at a time: runs of whole subjects of about ``TURTLE_CHUNK`` bytes of N-Triples,
+each serialised alone, the prefix lines kept once. pyoxigraph ends every subject's statement before the
+next, so the chunks put together are byte for byte the file one call would write (tests/test_rebuild.py).
+With ``GraphFile.turtle_index`` set, where each chunk starts, its N-Triples' CRC-32 and length and where its
+Turtle is in the file are saved there; a rebuild (kg.rebuild) gives the previous file and its index
+(``GraphFile.previous_turtle``) and copies the Turtle of every chunk whose N-Triples have not changed
+instead of serialising it again (a chunk whose saved Turtle no longer matches its CRC-32 is serialised).
 """
 
 from __future__ import annotations
 
+import marshal
+import mmap
 import shutil
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.export import BASENAME, atomic_path
 from kg.export.datasets import copy_nquads, nquads
 from kg.export.graphfile import GraphFile
+from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
+
+TURTLE_CHUNK = 1 << 18
+"""About how many bytes of N-Triples go into one Turtle chunk."""
+_INDEX_MAGIC = b"KGTTL1\n"
+
+Chunk = tuple[bytes, int, int, int, int, int]
+"""(first subject, CRC-32 and length of its N-Triples, offset, length and CRC-32 of its Turtle in the file)"""
 
 
 def write_turtle(graph: GraphFile, out_dir: Path) -> list[Path]:
     """``cppcc.ttl``: subjects in IRI order, each with its triples sorted, prefixes from kg.vocab."""
     dest = out_dir / f"{BASENAME}.ttl"
+    previous = read_turtle_index(graph.previous_turtle[1]) if graph.previous_turtle else None
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
-        ox.serialize(graph.triples(), fh, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        if previous is not None and graph.previous_turtle is not None:
+            with graph.previous_turtle[0].open("rb") as old:
+                chunks = _write_reusing(graph.path, fh, previous, old)
+        else:
+            chunks = _write_chunks(graph.path, fh)
+    if graph.turtle_index is not None:
+        graph.turtle_index.write_bytes(_INDEX_MAGIC + marshal.dumps(chunks))
     return [dest]
+
+
+def read_turtle_index(path: Path) -> list[Chunk] | None:
+    """The chunks ``write_turtle`` saved at ``path``; None when it cannot be read."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(_INDEX_MAGIC):
+            return None
+        chunks = marshal.loads(data[len(_INDEX_MAGIC):])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(chunks, list) or not all(isinstance(c, tuple) and len(c) == 6 for c in chunks):
+        return None
+    return chunks
+
+
+def _write_chunks(nt: Path, out: BinaryIO) -> list[Chunk]:
+    with nt.open("rb") as fh:
+        if nt.stat().st_size == 0:
+            return []
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            writer = _TurtleWriter(out)
+            for start, end in _spans(data, 0, len(data)):
+                writer.serialise(data[start:end])
+            return writer.chunks
+
+
+def _write_reusing(nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO) -> list[Chunk]:
+    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same."""
+    with nt.open("rb") as fh:
+        if nt.stat().st_size == 0:
+            return []
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            size = len(data)
+            starts = [0] + [lower_bound(data, first + b" ", 0, size) for first, *_ in previous[1:]] + [size]
+            writer = _TurtleWriter(out)
+            for (_, crc, length, offset, ttl_length, ttl_crc), start, end in zip(previous, starts, starts[1:]):
+                if start >= end:
+                    continue
+                text = data[start:end]
+                if end - start == length and zlib.crc32(text) == crc:
+                    old.seek(offset)
+                    body = old.read(ttl_length)
+                    if len(body) == ttl_length and zlib.crc32(body) == ttl_crc:
+                        writer.copy(text, body)
+                        continue
+                for span_start, span_end in _spans(data, start, end):
+                    writer.serialise(data[span_start:span_end])
+            return writer.chunks
+
+
+class _TurtleWriter:
+    """Writes Turtle chunk after chunk: the prefix lines once, then each chunk's statements."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.offset = 0
+        self.chunks: list[Chunk] = []
+
+    def serialise(self, text: bytes) -> None:
+        turtle = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        assert turtle is not None  # no output file given: serialize returns the bytes
+        if not turtle.startswith(_HEADER) or turtle.startswith(b"@prefix ", len(_HEADER)):
+            raise AssertionError("pyoxigraph wrote other prefix lines for a chunk")  # the chunks would not join
+        self.copy(text, turtle[len(_HEADER):])
+
+    def copy(self, text: bytes, body: bytes) -> None:
+        if not self.offset:
+            self.out.write(_HEADER)
+            self.offset = len(_HEADER)
+        self.out.write(body)
+        first = text[: text.find(b" ")]
+        self.chunks.append((first, zlib.crc32(text), len(text), self.offset, len(body), zlib.crc32(body)))
+        self.offset += len(body)
+
+
+def _header(turtle: bytes) -> bytes:
+    """The prefix lines at the start of pyoxigraph's Turtle."""
+    end = 0
+    while turtle.startswith(b"@prefix ", end):
+        end = turtle.index(b"\n", end) + 1
+    return turtle[:end]
+
+
+def _prefix_lines() -> bytes:
+    turtle = ox.serialize([ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))],
+                          format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # fmt: skip
+    assert turtle is not None
+    return _header(turtle)
+
+
+_HEADER = _prefix_lines()
+
+
+def _spans(data: mmap.mmap, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Runs of whole subjects of about TURTLE_CHUNK bytes between ``start`` and ``end`` (line starts)."""
+    while start < end:
+        cut = start + TURTLE_CHUNK
+        if cut >= end:
+            yield start, end
+            return
+        line = data.rfind(b"\n", start, cut) + 1
+        if line <= start:  # one line longer than a chunk
+            line = data.find(b"\n", start) + 1
+            if line >= end:
+                yield start, end
+                return
+        subject = data[line : data.find(b" ", line)]
+        stop = min(end, lower_bound(data, subject + b" \xff", line, end))
+        yield start, stop
+        start = stop
 
 
 def write_ntriples(graph: GraphFile, out_dir: Path) -> list[Path]:

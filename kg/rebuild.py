@@ -1,0 +1,534 @@
+"""A rebuild that changes the previous build's graph instead of making it again.
+
+    OUT/.kg-cache/state/
+        state.bin       what the graph is made of, file by file (FileState), and what is derived from it
+        graph.nt        the previous build's sorted N-Triples (the whole graph, first mentions and VoID too)
+        cppcc.ttl       its Turtle (a hard link to the export) and turtle.index, the Turtle's chunks
+
+kg.cache keeps what extraction made of each file; this keeps what the merge made of all of them. A build
+with the cache (kg.pipeline.extract_to_ntriples) saves the state at the end. The next build, when the same
+extractor fingerprint made it and at most a quarter of the files differ (the others in the same order, with
+the same document ids), extracts the new and changed files and changes the graph where they touch it:
+
+- the graph's lines are a multiset of what the files' documents and the merged entity descriptions give
+  (kg.sortedlines counts the lines that come more than once: ``repeats``): the lines of removed and changed
+  files and the old descriptions of the entities they name are taken away, the new ones added, and a line
+  leaves the graph when its count falls to 0 and joins it when its count leaves 0;
+- entity descriptions (kg.graph.entity_lines) are made again for the entities the changed files name,
+  from every file's summaries in file order (``attrs`` keep the first value, as in a full build);
+- first mentions and the VoID counts (kg.void) are recomputed for every subject those lines belong to:
+  the counts are sums over subjects (``void.Counts``), so the old blocks are taken away and the new added;
+- the merged-entity checks (kg.validate.MergedChecks) run again on the entities whose description or
+  facts changed, or whose values' types did; violations are kept by focus node;
+- the new sorted N-Triples are the old file with the removed lines cut out and the new ones put in, in
+  one pass (each found by binary search); the Turtle reuses every chunk whose N-Triples did not change
+  (kg.export.rdf).
+
+A rebuild's output is byte-identical to a clean build's (tests/test_rebuild.py builds both, for added,
+changed and removed files). Anything unexpected (a state that does not read back, whose graph's checksum
+does not match, a line count going below zero, a cache entry gone) stops the rebuild with ``Stale`` and the
+build is made in full from the cache entries instead, saying why. The state is written to a new folder
+that replaces the old one at the end; a build killed midway leaves the old state or none.
+"""
+
+from __future__ import annotations
+
+import marshal
+import mmap
+import os
+import shutil
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import graph, void
+from kg.cache import FileResult
+from kg.sortedlines import lower_bound
+
+DIRNAME = "state"
+FORMAT = 1
+_MAGIC = b"KGSTATE1\n"
+MAX_CHANGED = (0.25, 16)
+"""A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
+removed (beyond that, merging every file again costs less)."""
+_CHECK_BATCH = 5000
+
+
+class Stale(Exception):
+    """The previous build's state cannot be used for this build (the reason is the message)."""
+
+
+Summary = tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...], bool, str]
+Facts = tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple[str, str]]]
+
+
+@dataclass
+class FileState:
+    """What one file gave the previous build, besides its lines (which its cache entry holds)."""
+
+    path: str
+    key: str
+    base_ids: list[str]
+    suffix: str
+    documents: int
+    characters: int
+    summaries: list[Summary]
+    facts: Facts | None
+    violations: list[str]
+    relations: list[tuple[str, str, str]]
+
+    @classmethod
+    def of(cls, path: str, key: str, result: FileResult) -> FileState:
+        facts: Facts | None = None
+        summaries: list[Summary] = []
+        violations: list[str] = []
+        relations: list[tuple[str, str, str]] = []
+        characters = 0
+        for doc in result.docs:
+            characters += doc.characters
+            summaries += [(s.type, s.name, tuple(s.aliases), tuple(tuple(a) for a in s.attrs), s.mentioned, s.anchor)  # type: ignore[misc]
+                          for s in doc.summaries]  # fmt: skip
+            violations += doc.violations
+            relations += [tuple(r) for r in doc.relations]  # type: ignore[misc]
+            if doc.facts is not None:
+                facts = facts or ([], [], [])
+                facts[0].extend(tuple(t) for t in doc.facts.values)  # type: ignore[misc]
+                facts[1].extend(tuple(t) for t in doc.facts.inverse)  # type: ignore[misc]
+                facts[2].extend(tuple(t) for t in doc.facts.types)  # type: ignore[misc]
+        return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, summaries, facts,
+                   violations, relations)  # fmt: skip
+
+
+@dataclass
+class State:
+    """What a build leaves for the next one (see the module docstring)."""
+
+    fingerprint: str
+    files: list[FileState]
+    repeats: dict[bytes, int]
+    """lines of the graph that more than one document (or a document and an entity description) gave"""
+    firsts: dict[bytes, bytes]
+    dates: dict[bytes, tuple[str, bytes]]
+    counts: void.Counts
+    void_lines: list[bytes]
+    merged: dict[str, list[str]] | None
+    """violations of the merged-entity checks by focus node; None when the build did not validate"""
+    lines: int = 0
+    graph_crc: int = 0
+    graph_size: int = 0
+    folder: Path = field(default=Path())
+
+    @property
+    def graph(self) -> Path:
+        return self.folder / "graph.nt"
+
+    @property
+    def turtle(self) -> tuple[Path, Path] | None:
+        ttl, index = self.folder / "cppcc.ttl", self.folder / "turtle.index"
+        return (ttl, index) if ttl.is_file() and index.is_file() else None
+
+
+# ---------------------------------------------------------------------------- saving and loading
+
+
+def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, turtle_index: Path | None) -> None:
+    """Keep ``state`` with its graph file (moved), and the Turtle written from it (linked) with its index
+    (moved), in ``cache_dir/state``, replacing the previous state."""
+    final = cache_dir / DIRNAME
+    new = cache_dir / f"{DIRNAME}.new-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir(parents=True)
+    try:
+        _move(graph_file, new / "graph.nt")
+        if not state.graph_size:  # a full build's graph: not yet summed up
+            with (new / "graph.nt").open("rb") as fh:
+                state.graph_size = os.fstat(fh.fileno()).st_size
+                state.graph_crc = _crc(fh)
+        if turtle is not None and turtle_index is not None and turtle.is_file() and turtle_index.is_file():
+            try:
+                os.link(turtle, new / "cppcc.ttl")
+            except OSError:
+                shutil.copyfile(turtle, new / "cppcc.ttl")
+            _move(turtle_index, new / "turtle.index")
+        payload = marshal.dumps(_encode(state))
+        (new / "state.bin").write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(new, final)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+    for stale in cache_dir.glob(f"{DIRNAME}.new-*"):  # left by killed builds
+        if stale.is_dir() and not _alive(stale.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def load(cache_dir: Path, fingerprint: str) -> State | None:
+    """The state the previous build left in ``cache_dir``, or None when there is none made with
+    ``fingerprint`` (another extractor, lexicon or validation setting: everything is extracted again).
+    Raises Stale when it is there but damaged."""
+    folder = cache_dir / DIRNAME
+    path = folder / "state.bin"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise Stale(f"cannot read {path}: {exc.strerror or exc}") from None
+    start = len(_MAGIC) + 4
+    payload = data[start:]
+    if not data.startswith(_MAGIC) or zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
+        raise Stale(f"{path} is damaged (its checksum does not match)")
+    try:
+        state = _decode(marshal.loads(payload))
+    except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
+        raise Stale(f"{path} is damaged ({exc})") from None
+    if state.fingerprint != fingerprint:
+        return None
+    state.folder = folder
+    try:
+        with state.graph.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size != state.graph_size or _crc(fh) != state.graph_crc:
+                raise Stale(f"{state.graph} is damaged (its size or checksum does not match)")
+    except OSError as exc:
+        raise Stale(f"cannot read {state.graph}: {exc.strerror or exc}") from None
+    return state
+
+
+def _encode(state: State) -> tuple[Any, ...]:
+    files = [(f.path, f.key, f.base_ids, f.suffix, f.documents, f.characters, f.summaries, f.facts, f.violations,
+              f.relations) for f in state.files]  # fmt: skip
+    return (FORMAT, state.fingerprint, files, state.repeats, state.firsts, state.dates, state.counts.to_data(),
+            state.void_lines, state.merged, state.lines, state.graph_crc, state.graph_size)  # fmt: skip
+
+
+def _decode(data: tuple[Any, ...]) -> State:
+    fmt, fingerprint, files, repeats, firsts, dates, counts, void_lines, merged, lines, crc, size = data
+    if fmt != FORMAT:
+        raise ValueError(f"format {fmt}, not {FORMAT}")
+    return State(fingerprint, [FileState(*f) for f in files], repeats, firsts, dates, void.Counts.from_data(counts),
+                 void_lines, merged, lines, crc, size)  # fmt: skip
+
+
+def _crc(fh: Any) -> int:
+    crc = 0
+    for block in iter(lambda: fh.read(1 << 22), b""):
+        crc = zlib.crc32(block, crc)
+    return crc
+
+
+def _move(source: Path, dest: Path) -> None:
+    try:
+        os.replace(source, dest)
+    except OSError:  # another file system
+        shutil.copyfile(source, dest)
+        source.unlink()
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---------------------------------------------------------------------------- which files changed
+
+
+@dataclass
+class Match:
+    """How this build's files line up with the previous build's: ``known`` maps the index of an
+    unchanged file to its FileState; ``removed`` are the previous files this build does not have."""
+
+    known: dict[int, FileState]
+    removed: list[FileState]
+
+
+def match(state: State, files: Sequence[Path], keys: Sequence[str | None]) -> Match | None:
+    """None when too much changed, or the unchanged files come in another order (a full build then)."""
+    old = {(f.path, f.key): index for index, f in enumerate(state.files)}
+    if len(old) != len(state.files):
+        return None
+    known: dict[int, FileState] = {}
+    positions: list[int] = []
+    for index, (path, key) in enumerate(zip(files, keys)):
+        found = old.get((str(path), key)) if key is not None else None
+        if found is not None:
+            if positions and found <= positions[-1]:  # another order, or the same file given twice
+                return None
+            positions.append(found)
+            known[index] = state.files[found]
+    kept = set(positions)
+    removed = [f for index, f in enumerate(state.files) if index not in kept]
+    changed = len(files) - len(known) + len(removed)
+    share, few = MAX_CHANGED
+    if changed > max(few, share * max(len(files), len(state.files))):
+        return None
+    return Match(known, removed)
+
+
+# ---------------------------------------------------------------------------- changing the graph
+
+
+@dataclass
+class Outcome:
+    """What ``apply`` made: the new state and the figures of the build report."""
+
+    state: State
+    entities: Counter[str]
+    relations: Counter[str]
+    violations: list[str]
+    check_seconds: float = 0.0
+
+
+def apply(
+    previous: State, files: list[FileState], gone: list[FileResult], new: list[FileResult], dest: Path, validate: bool
+) -> Outcome:
+    """Write to ``dest`` the graph of ``files`` (this build's, in order): ``previous``'s graph without what the
+    ``gone`` results gave (the previous versions of removed and changed files) and with what the ``new``
+    ones give. Raises Stale when the previous state does not add up."""
+    import time
+
+    delta: Counter[bytes] = Counter()
+    touched: set[bytes] = set()
+    for sign, results in ((-1, gone), (1, new)):
+        for result in results:
+            for doc in result.docs:
+                lines = doc.ntriples.splitlines(keepends=True)
+                _count(delta, lines, sign)
+                touched.update(lines)
+    changed_keys = {(s.type, s.name, s.anchor) for r in [*gone, *new] for d in r.docs for s in d.summaries}
+    all_keys = {(s[0], s[1], s[5]) for f in files for s in f.summaries}
+    terms = {graph.identity_term(key): key for key in all_keys}
+
+    check_nodes: set[str] = set()
+    if validate:
+        if previous.merged is None:
+            raise Stale("the previous build did not validate")
+        check_nodes = _nodes_to_check(previous.files, files, [*gone, *new]) | {graph.identity_term(k) for k in changed_keys}
+    needed = changed_keys | {terms[n] for n in check_nodes if n in terms}
+    old_table = _table(previous.files, changed_keys)
+    new_table = _table(files, needed)
+    for key in sorted(changed_keys):
+        for table, sign in ((old_table, -1), (new_table, 1)):
+            if key in table.aliases:
+                lines = graph.ntriples(graph.entity_lines(table, key)).splitlines(keepends=True)
+                _count(delta, lines, sign)
+                touched.update(lines)
+
+    with _mapped(previous.graph) as old:
+        deletions, insertions, state = _edit(previous, old, delta, touched)
+        state.files = files
+        state.graph_crc, state.graph_size = _splice(old, deletions, insertions, dest)
+    state.lines = previous.lines - len(deletions) + len(insertions)
+
+    merged = None
+    seconds = 0.0
+    if validate:
+        started = time.perf_counter()
+        assert previous.merged is not None
+        merged = {node: found for node, found in previous.merged.items() if node not in check_nodes}
+        merged.update(_check(files, sorted(k for k in needed if k in new_table.aliases and graph.identity_term(k) in check_nodes),
+                             new_table, check_nodes))  # fmt: skip
+        seconds = time.perf_counter() - started
+    state.merged = merged
+    relations = {r for f in files for r in f.relations}
+    violations = {v for f in files for v in f.violations} | {v for found in (merged or {}).values() for v in found}
+    return Outcome(state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds)
+
+
+def _count(delta: Counter[bytes], lines: list[bytes], sign: int) -> None:
+    if sign > 0:
+        delta.update(lines)
+    else:
+        delta.subtract(lines)
+
+
+def _table(files: Iterable[FileState], keys: set[tuple[str, str, str]]) -> graph.EntityTable:
+    """The EntityTable of ``files`` (in order) restricted to ``keys``."""
+    table = graph.EntityTable()
+    names = {name for _, name, _ in keys}
+    for f in files:
+        for s in f.summaries:
+            if s[1] in names and (s[0], s[1], s[5]) in keys:
+                table.add(graph.EntitySummary(*s))
+    return table
+
+
+def _nodes_to_check(previous: list[FileState], files: list[FileState], changed: list[FileResult]) -> set[str]:
+    """The shared nodes whose merged check may come out otherwise: those the changed files give facts
+    about, and those with a value whose types (gathered from every file) changed."""
+    nodes: set[str] = set()
+    typed: set[str] = set()
+    for result in changed:
+        for doc in result.docs:
+            if doc.facts is None:
+                continue
+            nodes.update(s for s, _, _ in doc.facts.values)
+            nodes.update(o for _, _, o in doc.facts.inverse)
+            typed.update(node for node, _ in doc.facts.types)
+    if not typed:
+        return nodes
+    before, after = _types(previous, typed), _types(files, typed)
+    retyped = {node for node in typed if before.get(node) != after.get(node)}
+    if retyped:
+        for f in files:
+            if f.facts is not None:
+                nodes.update(s for s, _, o in f.facts[0] if o in retyped)
+    return nodes
+
+
+def _types(files: list[FileState], nodes: set[str]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for f in files:
+        if f.facts is not None:
+            for node, cls in f.facts[2]:
+                if node in nodes:
+                    found.setdefault(node, set()).add(cls)
+    return found
+
+
+def _check(
+    files: list[FileState], keys: list[tuple[str, str, str]], table: graph.EntityTable, nodes: set[str]
+) -> dict[str, list[str]]:
+    from kg.validate import Facts, MergedChecks
+
+    wanted = {graph.identity_term(k) for k in keys}
+    merged = MergedChecks()
+    values_of: set[str] = set()
+    for f in files:
+        if f.facts is None:
+            continue
+        values = [t for t in f.facts[0] if t[0] in wanted]
+        values_of.update(o for _, _, o in values)
+        merged.add(Facts(values, [t for t in f.facts[1] if t[2] in wanted], []))
+    for f in files:
+        if f.facts is not None:
+            merged.add(Facts([], [], [t for t in f.facts[2] if t[0] in values_of]))
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(keys), _CHECK_BATCH):
+        batch = keys[start : start + _CHECK_BATCH]
+        descriptions = [t for key in batch for t in graph.entity_lines(table, key)]
+        batch_nodes = {graph.identity_term(k) for k in batch}
+        for focus, texts in merged.check_each(batch_nodes, descriptions).items():
+            if focus not in batch_nodes:
+                raise Stale(f"a merged check of {focus} was not about a node checked again")
+            found[focus] = texts
+    return found
+
+
+def _edit(
+    previous: State, old: mmap.mmap | bytes, delta: Counter[bytes], touched: set[bytes]
+) -> tuple[set[bytes], set[bytes], State]:
+    """The lines to cut out of the previous graph and to put in, and the state after."""
+    repeats = dict(previous.repeats)
+    firsts = dict(previous.firsts)
+    dates = dict(previous.dates)
+    counts = void.Counts.from_data(previous.counts.to_data())
+    deletions: set[bytes] = set()
+    insertions: set[bytes] = set()
+    by_subject: dict[bytes, list[bytes]] = {}
+    for line in touched:
+        if void.is_derived(line):
+            raise Stale("a document gave a line of the VoID description or a first mention")
+        by_subject.setdefault(line[: line.index(b" ")], []).append(line)
+    size = len(old)
+    blocks: dict[bytes, tuple[list[bytes], bytes | None, list[bytes]]] = {}
+    for subject in sorted(by_subject):
+        start = lower_bound(old, subject + b" ", 0, size)
+        end = lower_bound(old, subject + b" \xff", start, size)
+        block = old[start:end].splitlines(keepends=True)
+        first = firsts.get(subject)
+        old_data = [line for line in block if line != first]
+        present = set(old_data)
+        gone: set[bytes] = set()
+        added: set[bytes] = set()
+        for line in by_subject[subject]:
+            change = delta.get(line, 0)
+            if not change:
+                continue
+            before = repeats.get(line) or (1 if line in present else 0)
+            after = before + change
+            if after < 0 or (line in repeats and line not in present):
+                raise Stale("the previous graph does not hold a line its state counts")
+            if after >= 2:
+                repeats[line] = after
+            else:
+                repeats.pop(line, None)
+            if before and not after:
+                gone.add(line)
+            elif after and not before:
+                added.add(line)
+        data = sorted((present - gone) | added)
+        blocks[subject] = (block, first, data)
+        deletions |= gone
+        insertions |= added
+        date = void.block_date(data)
+        if date is None:
+            dates.pop(subject, None)
+        else:
+            dates[subject] = date
+    for subject, (block, first, data) in blocks.items():
+        mention = void.first_mention(subject, data, dates)
+        if mention != first:
+            if first is not None:
+                deletions.add(first)
+                del firsts[subject]
+            if mention is not None:
+                insertions.add(mention)
+                firsts[subject] = mention
+                data = sorted([*data, mention])
+        elif mention is not None:
+            data = sorted([*data, mention])
+        removed, added = set(block) - set(data), set(data) - set(block)
+        counts.change_block(block, data, removed, added)
+    void_lines = void.description_lines(counts)
+    deletions |= set(previous.void_lines) - set(void_lines)
+    insertions |= set(void_lines) - set(previous.void_lines)
+    state = State(previous.fingerprint, [], repeats, firsts, dates, counts, void_lines, None)
+    return deletions, insertions, state
+
+
+def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes], dest: Path) -> tuple[int, int]:
+    """Write ``old`` (sorted lines) without ``deletions`` (each there) and with ``insertions`` (none there);
+    return the CRC-32 and size of what was written."""
+    size = len(old)
+    at = crc = written = 0
+    with dest.open("wb") as out:
+
+        def write(data: bytes) -> None:
+            nonlocal crc, written
+            out.write(data)
+            crc = zlib.crc32(data, crc)
+            written += len(data)
+
+        for line in sorted(deletions | insertions):
+            where = lower_bound(old, line, at, size)
+            write(old[at:where])
+            present = old[where : where + len(line)] == line
+            if line in deletions:
+                if not present:
+                    raise Stale("a line to remove is not in the previous graph")
+                at = where + len(line)
+            else:
+                if present:
+                    raise Stale("a line to add is already in the previous graph")
+                write(line)
+                at = where
+        write(old[at:size])
+    return crc, written
+
+
+@contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap | bytes]:
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data

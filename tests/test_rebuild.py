@@ -1,0 +1,202 @@
+"""Rebuilds that change the previous build's graph (kg.rebuild): after every kind of change, the exports are
+byte-identical to a clean build's, and a state that cannot be used is said so and the build made in full."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import void
+from kg.cache import DIRNAME
+from kg.export import rdf
+from kg.export.graphfile import GraphFile
+from kg.pipeline import build_to
+from kg.rebuild import DIRNAME as STATE
+from kg.settings import Settings
+from kg.vocab import PREFIXES
+
+from .conftest import CORPUS
+
+SAMPLE = (CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt").read_text(encoding="utf-8")
+FORMATS = "turtle,ntriples,nquads"
+
+
+def _text(place: str, date: str = "2021年6月") -> str:
+    """The sample's speeches under another place name (and compiled on another date)."""
+    return SAMPLE.replace("成都", place).replace("2021年6月", date)
+
+
+def _kg_build(corpus: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--formats", FORMATS, "--workers", "2", "-q"]
+    done = subprocess.run([*command, *options], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _exports(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def _same_as_clean(corpus: Path, out: Path, clean: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Rebuild ``out`` with the CLI, build ``clean`` from nothing, and check that the two agree."""
+    done = _kg_build(corpus, out, *options)
+    reference = build_to([corpus], clean, formats=FORMATS.split(","), settings=Settings(workers=2, validate="--no-validate" not in options),
+                         progress=False, cache=False)  # fmt: skip
+    assert _exports(out) == _exports(clean)
+    summary = _summary(done)
+    assert int(summary["triples"]) == reference.triples
+    assert int(summary["SHACL violations"]) == len(reference.violations)
+    assert int(summary["documents"]) == reference.documents and int(summary["entities"]) == sum(reference.entities.values())
+    return done
+
+
+def _summary(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """The figures of the build summary's first table."""
+    rows = [line.rsplit(None, 1) for line in done.stdout.split("\n\n", 1)[0].splitlines()[2:]]
+    return {name.strip(): value.replace(",", "") for name, value in rows}
+
+
+def _changed_in_place(done: subprocess.CompletedProcess[str]) -> bool:
+    """Did the build change the previous graph (its stages list ``merge``) rather than merge every file?"""
+    table = done.stdout.split("\nstage ", 1)[1].split("\n\n", 1)[0]
+    stages = [line.split()[0] for line in table.splitlines()[2:]]
+    return "merge" in stages and "entities" not in stages
+
+
+def test_each_kind_of_change_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾", "南充"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    first = _kg_build(corpus, out)
+    assert not _changed_in_place(first) and (out / DIRNAME / STATE / "graph.nt").is_file()
+
+    # one file's text changed, and another's date moved earlier (first mentions move with it)
+    (corpus / "doc01.txt").write_text(_text("巴中"), encoding="utf-8")
+    (corpus / "doc03.txt").write_text(_text("宜宾", "2019年3月"), encoding="utf-8")
+    done = _same_as_clean(corpus, out, tmp_path / "clean1")
+    assert _changed_in_place(done)
+    assert '"2019-03' in (out / "cppcc.nt").read_text(encoding="utf-8").split("firstMentioned>", 1)[1].split("\n", 1)[0]
+
+    # a file removed, one added, and one whose name another file has (its documents get a suffix)
+    (corpus / "doc02.txt").unlink()
+    (corpus / "doc05.txt").write_text(_text("雅安"), encoding="utf-8")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "doc00.txt").write_text(_text("眉山", "2018年5月"), encoding="utf-8")
+    done = _same_as_clean(corpus, out, tmp_path / "clean2")
+    assert _changed_in_place(done)
+
+    # the earliest file removed again, and nothing else
+    (corpus / "sub" / "doc00.txt").unlink()
+    done = _same_as_clean(corpus, out, tmp_path / "clean3")
+    assert _changed_in_place(done) and _summary(done)["extracted"] == "0"
+
+
+def test_a_file_that_would_change_other_files_ids_is_merged_in_full(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    _kg_build(corpus, out)
+    (corpus / "a").mkdir()  # sorts before doc00.txt, so doc00.txt's documents would now need the suffix
+    (corpus / "a" / "doc00.txt").write_text(_text("雅安"), encoding="utf-8")
+    done = _same_as_clean(corpus, out, tmp_path / "clean")
+    assert not _changed_in_place(done)
+    assert "document ids of" in done.stderr and "every file merged again" in done.stderr
+
+
+@pytest.mark.parametrize("damage", ["graph", "state"])
+def test_a_damaged_state_is_said_and_the_build_made_in_full(tmp_path: Path, damage: str) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    _kg_build(corpus, out)
+    target = out / DIRNAME / STATE / ("graph.nt" if damage == "graph" else "state.bin")
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x20  # one bit flipped, as a bad disk would
+    target.write_bytes(bytes(data))
+    (corpus / "doc01.txt").write_text(_text("巴中"), encoding="utf-8")
+    done = _same_as_clean(corpus, out, tmp_path / "clean")
+    assert not _changed_in_place(done)
+    assert "is damaged" in done.stderr and str(target.name) in done.stderr and "every file merged again" in done.stderr
+    (corpus / "doc02.txt").write_text(_text("雅安"), encoding="utf-8")
+    assert _changed_in_place(_same_as_clean(corpus, out, tmp_path / "clean2")), "the state was made again"
+
+
+def test_a_rebuild_without_validation_and_a_new_setting(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    _kg_build(corpus, out, "--no-validate")
+    (corpus / "doc01.txt").write_text(_text("巴中"), encoding="utf-8")
+    assert _changed_in_place(_same_as_clean(corpus, out, tmp_path / "clean", "--no-validate"))
+    # validation on is another fingerprint: every file is extracted and merged again, without a complaint
+    done = _same_as_clean(corpus, out, tmp_path / "clean2")
+    assert not _changed_in_place(done) and "note" not in done.stderr
+
+
+# ---------------------------------------------------------------------------- the parts
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("graph")
+    build_to([CORPUS], out, formats=["ntriples"], settings=Settings(workers=1), progress=False, cache=False)
+    return out / "cppcc.nt"
+
+
+def test_turtle_in_chunks_is_the_turtle_of_one_call(graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = ox.serialize(ox.parse(graph_file.read_bytes(), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    monkeypatch.setattr(rdf, "TURTLE_CHUNK", 3000)
+    with GraphFile(graph_file) as built:
+        built.turtle_index = tmp_path / "index"
+        (ttl,) = rdf.write_turtle(built, tmp_path / "a")
+    assert ttl.read_bytes() == whole
+    index = rdf.read_turtle_index(tmp_path / "index")
+    assert index is not None and len(index) > 20
+
+
+def test_turtle_reuses_unchanged_chunks_and_never_a_damaged_one(graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rdf, "TURTLE_CHUNK", 3000)
+    with GraphFile(graph_file) as built:
+        built.turtle_index = tmp_path / "index"
+        (old,) = rdf.write_turtle(built, tmp_path / "old")
+    lines = graph_file.read_bytes().splitlines(keepends=True)
+    rng = random.Random(5)
+    kept = [line for line in lines if rng.random() > 0.01]  # some lines gone, some subjects gone
+    extra = [b"<https://w3id.org/cppcc-kg/id/Platform/%d> <http://www.w3.org/2000/01/rdf-schema#label> \"x\"@zh .\n" % i for i in range(3)]
+    changed = tmp_path / "changed.nt"
+    changed.write_bytes(b"".join(sorted(set(kept + extra))))
+    expected = ox.serialize(ox.parse(changed.read_bytes(), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    damaged = bytearray(old.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01  # a chunk of the old Turtle no longer what the index says
+    (tmp_path / "damaged.ttl").write_bytes(bytes(damaged))
+    for previous in (old, tmp_path / "damaged.ttl"):
+        with GraphFile(changed) as built:
+            built.previous_turtle = (previous, tmp_path / "index")
+            (new,) = rdf.write_turtle(built, tmp_path / f"new-{previous.stem}")
+        assert new.read_bytes() == expected
+
+
+def test_counts_of_a_changed_subject(graph_file: Path) -> None:
+    """Counts.change_block from the differing lines equals counting the whole blocks again."""
+    lines = graph_file.read_bytes().splitlines(keepends=True)
+    blocks: dict[bytes, list[bytes]] = {}
+    for line in lines:
+        blocks.setdefault(line.split(b" ", 1)[0], []).append(line)
+    rng = random.Random(3)
+    for subject, block in list(blocks.items())[:300]:
+        other = rng.choice(lines).split(b" ", 1)[1]
+        new = sorted({line for line in block if rng.random() > 0.3} | {subject + b" " + other})
+        whole, changed = void.Counts(), void.Counts()
+        whole.add_block(block, -1)
+        whole.add_block(new, 1)
+        changed.change_block(block, new, set(block) - set(new), set(new) - set(block))
+        assert whole.statistics() == changed.statistics() and whole.to_data() == changed.to_data()
