@@ -1,24 +1,26 @@
 """Topic and Mechanism names found by a learned model over candidate spans (a CRF trained on the gold).
 
-    find_labelled(norm, rule_hits)  -> list[TermHit]  Topics/Mechanisms the model adds to the rules' own
+    additions(norm, rule_spans)     -> list[Span]  the Topics the model adds to the rules' own
     candidates(norm)                -> [(start, end)]  the spans the model judges
     describe(norm, rule_spans)      -> Judge: the features of any candidate, in a fixed order
     model_stamp()                   -> what the shipped model was trained from (kg/data/term_model.json)
 
 The rules of kg.extract.terms find topics after a fixed list of openers and mechanisms by their last word;
 reporters write topic lists after many more frames (推动解决 X、Y 等问题, 围绕“X”这一议题, 收集 X 等意见) and
-name mechanisms in quotes and formulas. The model looks at every candidate span: text between two cue
-points of kg/data/term_cues.tsv (a name may start after an opener such as 围绕/推动/建立 or a weaker word
-such as 的, and end before a closer such as 等/问题/开展 or after a head such as 机制/制度), never across a
-comma or full stop; quoted and 《》 spans whole, and a quote with the head written after it
-(协商成果“双月回访”制度). Each candidate is described by its first and last characters, its inner
+name mechanisms in quotes and formulas. The model looks at candidate spans, never across a comma or full
+stop: quoted and 《》 spans whole, a quote with the head written after it (协商成果“双月回访”制度) and that
+with a start point of kg/data/term_cues.tsv before it; and unquoted spans of the list after an opener of
+the cue table (助推 X, 关注 X、Y): from the opener or a 、 to a 、, a closer (等, 问题, 开展) or the clause's
+end, five to sixteen characters, no quote mark or question word, not after an opener of rules and methods
+(坚持, 建立: their lists are working methods) nor after a cue word that ends a list item (深调研、). Each candidate is described by its first and last characters, its inner
 bigrams, the words and dictionary parts of speech on both sides (outside any quote marks), the opener of
 its clause, the word after the 等 that ends its list, whether it is quoted, a formula (A、B) or a
 question, and what the rules found there (an exact Topic, a Platform inside it, a Topic in the same list).
 A linear-chain CRF (python-crfsuite) over one-item sequences, that is a maximum-entropy classifier,
-gives each candidate P(Topic), P(Mechanism), P(O). Candidates above ADD_THRESHOLD that overlap no rule
-Topic/Mechanism nor a better candidate are added to the rules' hits (leave-one-group-out
-cross-validation on the training gold chose adding over replacing: kg.extract.termtrain).
+gives each candidate P(Topic), P(Mechanism), P(O). Topic candidates above ADD_THRESHOLD that overlap no
+rule Topic/Mechanism nor a better candidate are added to the rules' hits (leave-one-group-out
+cross-validation on the training gold chose adding over replacing: kg.extract.termtrain); a candidate
+judged a Mechanism is not added (see ADD_TYPES), it only keeps topics out of its span.
 
 A character-level labeller was tried first and dropped: its features cost about 35 µs a character, which
 would have halved extraction speed; candidates are about a quarter as many as characters and most need
@@ -45,7 +47,7 @@ from kg.errors import ConfigError
 from kg.extract import words
 from kg.lexicon import DATA_DIR, read_table
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 """Bump when candidates or features change: the shipped model must then be retrained."""
 
 MODEL_PATH = DATA_DIR / "term_model.crfsuite"
@@ -53,6 +55,15 @@ STAMP_PATH = DATA_DIR / "term_model.json"
 LABELS = ("Topic", "Mechanism")
 ADD_THRESHOLD = 0.5
 """A candidate is added when the model gives its type at least this probability."""
+ADD_TYPES = ("Topic",)
+"""The types the model adds. Its mechanisms lowered the check half of dev2 (Mechanism .797 -> .759 with the
+rules' own) and did not help cross-validation: a candidate judged a Mechanism only keeps topics out of it."""
+UNQUOTED_MIN = 5
+"""Shortest unquoted candidate: four characters are mostly abstractions (产业发展, 民生改善) or lexicon words."""
+UNQUOTED_MAX = 16
+"""Longest unquoted candidate."""
+_UNQUOTED_REACH = 40
+"""How far after an opener unquoted candidates may end."""
 MIN_LENGTH = 4
 """Shortest quoted candidate: shorter topics and mechanisms are lexicon words the rules find."""
 """Shortest candidate: shorter topics and mechanisms are lexicon words the rules find."""
@@ -67,6 +78,7 @@ _FORMULA = re.compile("[、—+＋]")
 _QUESTION = re.compile("如何|怎样|怎么|怎幺|谁|哪|吗|？")
 _DIGIT = re.compile(r"\d")
 _QUOTE_CHARS = "“”「」‘’『』《》"
+_NOT_UNQUOTED = re.compile("[、“”「」‘’『』《》]|" + _QUESTION.pattern)
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ def _cues() -> _Cues:
     """The cue words of kg/data/term_cues.tsv: an automaton (word -> its kinds), heads, generic names."""
     kinds: dict[str, list[str]] = {}
     for kind, word in read_table("term_cues.tsv", 2, 2):
-        if kind not in ("open", "left", "close", "right", "head", "generic"):
+        if kind not in ("open", "left", "close", "right", "head", "generic", "rule_open"):
             raise ConfigError(f"{DATA_DIR / 'term_cues.tsv'}: unknown kind {kind!r} for {word!r}")
         kinds.setdefault(word, []).append(kind)
     auto = ahocorasick.Automaton()
@@ -174,6 +186,47 @@ class Judge:
                     found.add((left, head.end()))
         return sorted(found)
 
+    def unquoted(self) -> list[tuple[int, int]]:
+        """Unquoted spans of the list after an opener (围绕 X、Y 等开展协商, 推动 X 落地): from the opener or a 、
+        after it to a 、, a closer or the clause's end (at most _UNQUOTED_REACH characters after the opener),
+        UNQUOTED_MIN to UNQUOTED_MAX characters, with no quote mark and no question word."""
+        norm = self.norm
+        opens: list[int] = []
+        closes: list[int] = []
+        rule_ends: set[int] = set()
+        for end_index, (word, kinds) in _cues().automaton.iter(norm):
+            start = end_index - len(word) + 1
+            if "rule_open" in kinds:
+                rule_ends.add(end_index + 1)
+            elif "open" in kinds and start not in rule_ends:  # 坚持|协商前…: an opener inside a method's words
+                opens.append(end_index + 1)
+            if "close" in kinds:
+                closes.append(start)
+        found: set[tuple[int, int]] = set()
+        for open_end in opens:
+            limit = min(self._next(self.stops, open_end), open_end + _UNQUOTED_REACH, len(norm))
+            segment = norm[open_end:limit]
+            if segment.startswith("、"):
+                continue  # 深调研、…: the cue word ends an item, it opens no list
+            if any(q in segment[:UNQUOTED_MAX] for q in _QUOTE_CHARS):
+                continue  # quoted names are the quoted candidates' business
+            commas = [open_end + i for i, c in enumerate(segment) if c == "、"]
+            lo = bisect.bisect_right(closes, open_end)
+            hi = bisect.bisect_right(closes, limit)
+            rights = sorted({*commas, *closes[lo:hi], limit})
+            for left in [open_end, *(at + 1 for at in commas)]:
+                for right in rights:
+                    if right - left > UNQUOTED_MAX:
+                        break
+                    text = norm[left:right]
+                    if right - left >= UNQUOTED_MIN and not _NOT_UNQUOTED.search(text):
+                        found.add((left, right))
+        return sorted(found)
+
+    def all_candidates(self) -> list[tuple[int, int]]:
+        """The quoted candidates and the unquoted ones, each once, in text order."""
+        return sorted({*self.candidates(), *self.unquoted()})
+
     @staticmethod
     def _next(points: list[int], at: int) -> int:
         i = bisect.bisect_left(points, at)
@@ -203,6 +256,8 @@ class Judge:
             feats.append("lw=" + self.opens[before])
         if after in self.closes:
             feats.append("rw=" + self.closes[after])
+        if not ql and not qr and not any(q in text for q in _QUOTE_CHARS):
+            feats.append("unq")
         if ql and qr:
             feats.append("title" if norm[start - 1] == "《" else "quoted")
         elif any(q in text for q in _QUOTE_CHARS):
@@ -312,7 +367,7 @@ def judged(norm: str, rule_spans: Sequence[Span], tagger: object) -> list[tuple[
     """(probability, start, end, type) of every candidate the model calls a Topic or Mechanism."""
     judge = Judge(norm, rule_spans)
     result: list[tuple[float, int, int, str]] = []
-    for start, end in judge.candidates():
+    for start, end in judge.all_candidates():
         label = tagger.tag([judge.features(start, end)])[0]  # type: ignore[attr-defined]
         if label in LABELS:
             result.append((tagger.marginal(label, 0), start, end, label))  # type: ignore[attr-defined]
@@ -324,12 +379,15 @@ def additions(norm: str, rule_spans: Sequence[Span], tagger: object | None = Non
     ``threshold``, most probable first, overlapping no rule Topic/Mechanism and no candidate taken before."""
     if tagger is None:
         tagger = _IN_USE[-1] if _IN_USE else _tagger()
-    if tagger is None or not _QUOTED.search(norm):
+    if tagger is None:
         return []
     taken = [(s.start, s.end) for s in rule_spans if s.type in LABELS]
     added: list[Span] = []
     for p, start, end, label in sorted(judged(norm, rule_spans, tagger), key=lambda z: (-z[0], z[1], z[2])):
         if p < threshold or any(a < end and start < b for a, b in taken):
+            continue
+        if label not in ADD_TYPES:
+            taken.append((start, end))  # judged a mechanism: no topic inside it either
             continue
         taken.append((start, end))
         added.append(Span(start, end, label))

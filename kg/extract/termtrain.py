@@ -125,7 +125,7 @@ def examples(doc: GoldDocument) -> list[tuple[list[str], str]]:
     """(features, label) of every candidate of ``doc``: its gold type when a gold span matches exactly, else O."""
     judge = termtagger.describe(doc.norm, doc.rule_spans)
     gold = {(s.start, s.end): s.type for s in doc.spans}
-    return [(judge.features(a, b), gold.get((a, b), "O")) for a, b in judge.candidates()]
+    return [(judge.features(a, b), gold.get((a, b), "O")) for a, b in judge.all_candidates()]
 
 
 def train(documents: Sequence[GoldDocument], model_path: Path, params: dict[str, object] | None = None) -> None:
