@@ -136,6 +136,8 @@ PUBLICATIONS = [
     ("关注“江津政协”微信公众号。", "江津政协"),
     ("被学习强国、央视网转载。", "学习强国"),
     ("据星岛日报报道。", "星岛日报"),
+    # a known outlet written with its place attached is named so, everywhere in the document
+    ("香港大公報訊（記者 李華）港區委員昨日座談。大公報記者隨後採訪。", "香港大公报"),
     # whatever is cited as a report's source (据…报道) is an outlet, whatever its name ends in
     ("据江苏政协报道，委员们积极建言。", "江苏政协"),
     ("据明报消息，港区委员举行座谈。", "明报"),
@@ -205,3 +207,11 @@ def test_an_outlet_ending_alone_names_no_outlet() -> None:
 
     names = {e.name for e in extract_text("正文。\n来源：微信公众号\n来源：青川县融媒体中心\n").entities if e.type == "Publication"}
     assert "微信公众号" not in names and "青川县融媒体中心" in names
+
+
+def test_an_outlet_named_with_its_place_once_is_one_outlet() -> None:
+    from kg.extract import extract_text
+
+    found = {e.name: e.aliases for e in extract_text("据香港文汇报报道，委员建言。文汇报记者 陈明").entities if e.type == "Publication"}
+    assert set(found) == {"香港文汇报"}
+    assert "文汇报" in found["香港文汇报"]

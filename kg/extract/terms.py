@@ -395,6 +395,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
                 quoted = brand  # 全县有事来协商工作推进会: a platform's unquoted name written before the meeting
             if quoted < 0:
                 start = _after_glued_verbs(norm, start, ms, "event_verb")  # 省政协启动实施|…专项行动
+                if norm.startswith(_publication_words()["year"], start) and re.search(r"(?:19|20)\d\d$", norm[max(0, start - 4) : start]):
+                    start -= 4  # 2024|年度委员履职培训班: the year's digits end the name's left edge
             unscoped = quoted if quoted >= 0 else start
             start = _event_start(norm, unscoped)
             if start < unscoped and len(strip_quotes(norm[unscoped:me])) - len(match.group()) >= 2:
@@ -620,6 +622,30 @@ def _level_outlet(norm: str, at: int, ending: str) -> int | None:
     return at - 1
 
 
+def _outlets_with_place(norm: str, hits: list[TermHit]) -> list[TermHit]:
+    """A known outlet written with its place attached before it (香港|文汇报) is named so wherever the
+    document names it, its bare name an alias: the paper's own name and the short one both read as it."""
+    g = gazetteer()
+    longer: dict[str, str] = {}
+    found = []
+    for hit in hits:
+        if hit.type != "Publication" or norm[hit.start : hit.end] != hit.surface or hit.name not in _known_outlets():
+            continue
+        for size in (3, 2):
+            stem = norm[hit.start - size : hit.start] if hit.start >= size else ""
+            if stem and (g.lookup(stem) or g.short(stem)):
+                longer.setdefault(hit.name, stem + hit.name)
+                found.append(TermHit(hit.start - size, hit.end, "Publication", stem + hit.name, norm[hit.start - size : hit.end]))
+                break
+    if not longer:
+        return hits
+    renamed = [
+        TermHit(h.start, h.end, h.type, longer[h.name], h.surface) if h.type == "Publication" and h.name in longer else h
+        for h in hits
+    ]
+    return renamed + found
+
+
 @lru_cache(maxsize=1)
 def _reported() -> re.Pattern[str]:
     """An outlet cited as a report's source: 据江苏政协报道, 据明报消息 (publication_words.tsv reported_*)."""
@@ -649,7 +675,15 @@ def _publication_words_stop(name: str) -> bool:
     if not name.endswith(_publication_words()["not"]):
         return False
     last = words.tokens(name)[-1]
-    return last != name and last.endswith(_publication_words()["not"])
+    return last != name and last.endswith(_publication_words()["not"]) and last not in _known_outlets()
+
+
+@lru_cache(maxsize=1)
+def _known_outlets() -> frozenset[str]:
+    """The lexicon's outlets (文汇报): a name ending in one is that outlet's, whatever word it ends in."""
+    from kg import lexicon
+
+    return frozenset(e.term for e in lexicon.entries(()) if e.type == "Publication")
 
 
 @lru_cache(maxsize=1)
@@ -1171,6 +1205,7 @@ def find_rule_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: l
     hits = [h for h in hits if (h.start, h.end) not in replaced]
     hits.extend(h for h in slogans if h.type)
     hits.extend(_publications(norm))
+    hits = _outlets_with_place(norm, hits)
     topics = _topics(norm, place_spans)
     hits = _topics_over_verbs(norm, hits, topics + _coordinated_topics(norm, [h for h in hits + topics if h.type == "Topic"]))
     hits = _meetings_over_topics(norm, hits)
