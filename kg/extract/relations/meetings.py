@@ -20,10 +20,10 @@
 
 3. The meeting of a report is the last one held in a clause with a verb of holding (relation_words.tsv's
    hold: 召开, 举行): an event the text says is held, chaired or attended there (holdsEvent, participatesIn,
-   locatedIn), else a platform written right after the verb (召开“有事来协商·朗池议事”). A kind of meeting
-   held (召开协商议事会; 召开“桂香议事厅”小微协商会: relation_words.tsv's unnamed_meeting) is a meeting with no
-   name of its own: it ends the one before, and nobody is said to attend it. The meeting stays the one a
-   report is about for a few sentences, and in later ones that speak of it (relation_words.tsv's
+   locatedIn) or written right before the verb (…推进会召开), else a platform written right after the verb
+   (召开“有事来协商·朗池议事”). A kind of meeting held (召开协商议事会; 召开“桂香议事厅”小微协商会:
+   relation_words.tsv's unnamed_meeting) is a meeting with no name of its own: it ends the one before, and
+   nobody is said to attend it. The meeting stays the one a report is about for a few sentences, and in later ones that speak of it (relation_words.tsv's
    meeting_word: 会上, 与会) until another is held. A sentence there that names no event but says who
    attended, chaired or spoke (relation_words.tsv's attend: 市政协主席张三出席并讲话，副主席李四主持) gives
    participatesIn that meeting to each person before the verb, and to each body there followed by its
@@ -148,7 +148,7 @@ def attendance(skeletons: Sequence[Skeleton], found: Sequence[Relation], context
     held: dict[int, EntityKey | None] = {}  # sentence -> the meeting held there (None: one with no name of its own)
     said_in = {sentence for sentence, _ in said_held}
     for skeleton in skeletons:
-        if skeleton.index not in said_in and not any(e.type == "Platform" for e in skeleton.entities):
+        if skeleton.index not in said_in and not any(e.type in MEETING_TYPES for e in skeleton.entities):
             continue
         for start, end in skeleton.clauses:
             verbs = [at for at in (skeleton.text.find(w, start, end) for w in words.hold) if at >= 0]
@@ -156,6 +156,10 @@ def attendance(skeletons: Sequence[Skeleton], found: Sequence[Relation], context
                 continue
             event = next((e for e in skeleton.entities_at(skeleton.marks_between(start, end))
                           if e.type == "Event" and (skeleton.index, e.key) in said_held), None)
+            if event is None:  # X推进会召开: the meeting written as what is held
+                event = next((e for pos in skeleton.marks_between(start, end)
+                              if (e := skeleton.entity_at(pos)) is not None and e.type == "Event"
+                              and skeleton.text.startswith(tuple(words.hold), pos + 1)), None)
             if event is not None:
                 held.setdefault(skeleton.index, event.key)
             elif (written := _platform_after(skeleton, min(verbs), end)) is not None:
