@@ -339,7 +339,8 @@
   }
 
   function sigmaRenderer(container) {
-    var graph = new graphology.Graph({ multi: true, type: "directed", allowSelfLoops: true });
+    var GRAPH_OPTIONS = { multi: true, type: "directed", allowSelfLoops: true };
+    var graph = new graphology.Graph(GRAPH_OPTIONS);
     var xs = [], ys = [];
     nodes.forEach(function (n) { xs.push(n.x); ys.push(-n.y); });
     groups.forEach(function (g) { xs.push(g.x); ys.push(-g.y); });
@@ -381,7 +382,9 @@
         display.nodes.forEach(function (item, key) { addNode(key, item); });
         display.edges.forEach(function (item, key) { addEdge(key, item); });
         timings.graph = performance.now();
-        sigma = new Sigma(graph, container, {
+        // sigma starts on an empty graph (its constructor draws what it is given, and the bounding box and the
+        // label hook come after it): the whole graph is then processed and drawn once, not twice
+        sigma = new Sigma(new graphology.Graph(GRAPH_OPTIONS), container, {
           renderLabels: false,
           renderEdgeLabels: false,
           enableEdgeEvents: false,  // edges are picked by distance on click (nearestEdge): thin ones too, and cheaper
@@ -404,7 +407,7 @@
           }
         });
         if (bbox) sigma.setCustomBBox(bbox);
-        if (groups.length) fitGroupDiscs();
+        if (groups.length) { sigma.setGraph(graph); fitGroupDiscs(); }  // an overview's few discs need one drawing's scale
         var labelCanvas = sigma.getCanvases().labels;
         sigma.on("afterRender", function () {
           var ctx = labelCanvas.getContext("2d"), camera = sigma.getCamera();
@@ -423,7 +426,7 @@
           var key = nearestEdge(ev.event.x, ev.event.y, 6);
           if (key) handlers.edge(key);
         });
-        sigma.refresh();
+        if (sigma.getGraph() === graph) sigma.refresh(); else sigma.setGraph(graph);
       },
       sync: function (display) {
         graph.forEachEdge(function (key) { if (!display.edges.has(key)) graph.dropEdge(key); });
