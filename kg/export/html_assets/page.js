@@ -265,10 +265,11 @@
   var DISC_OBSTACLES_MAX = 1500;
   function drawLabels(ctx, width, height, candidates) {
     var CELL = 64, labelGrid = new Map(), discGrid = new Map(), placed = [];
+    // cells are numbered (no key strings: thousands of candidates are tried on a large graph's first view)
     function hits(grid, b) {
       for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
         for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
-          var cell = grid.get(gx + ":" + gy);
+          var cell = grid.get((gx + 1024) * 4096 + gy + 1024);
           if (!cell) continue;
           for (var j = 0; j < cell.length; j++) {
             var o = cell[j];
@@ -281,7 +282,7 @@
     function add(grid, b) {
       for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
         for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
-          var key = gx + ":" + gy, cell = grid.get(key);
+          var key = (gx + 1024) * 4096 + gy + 1024, cell = grid.get(key);
           if (!cell) grid.set(key, cell = []);
           cell.push(b);
         }
@@ -346,14 +347,27 @@
     groups.forEach(function (g) { xs.push(g.x); ys.push(-g.y); });
     var bbox = xs.length ? { x: [Math.min.apply(null, xs) - 1, Math.max.apply(null, xs) + 1], y: [Math.min.apply(null, ys) - 1, Math.max.apply(null, ys) + 1] } : null;
     var sigma = null, lastLabels = [];
+    // drawn nodes in label order (most important first, then by key); kept until the drawn graph changes
+    var order = null;
+    function labelOrder() {
+      if (!order) {
+        var ranked = graph.mapNodes(function (key, a) { return [a.rank, key]; });
+        ranked.sort(function (a, b) { return (b[0] - a[0]) || (a[1] < b[1] ? -1 : 1); });
+        order = ranked.map(function (r) { return r[1]; });
+      }
+      return order;
+    }
     function addNode(key, item) {
       var look = nodeLook(key, item);
-      graph.addNode(key, { x: look.x, y: -look.y, size: look.size, color: look.color, label: look.label, rank: look.rank });
+      // every attribute sigma would otherwise add to its copy, in one order: one object shape for all nodes
+      graph.addNode(key, { x: look.x, y: -look.y, size: look.size, color: look.color, label: look.label, rank: look.rank,
+        hidden: false, highlighted: false, forceLabel: false, type: "circle", zIndex: 0 });
     }
     function addEdge(key, item) {
       var look = edgeLook(key, item, false);
       var plain = item.count !== undefined || item.folded !== undefined || LARGE;
-      graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: plain ? "line" : "arrow" });
+      graph.addDirectedEdgeWithKey(key, item.from, item.to, { size: look.size, color: look.color, type: plain ? "line" : "arrow",
+        label: "", hidden: false, forceLabel: false, zIndex: 0 });
     }
     // communities are drawn as discs of the radius the build gave them (r, in layout units, discs apart), in
     // pixels at the first view, so that the overview's discs do not cover each other
@@ -410,15 +424,20 @@
         if (groups.length) { sigma.setGraph(graph); fitGroupDiscs(); }  // an overview's few discs need one drawing's scale
         var labelCanvas = sigma.getCanvases().labels;
         sigma.on("afterRender", function () {
-          var ctx = labelCanvas.getContext("2d"), camera = sigma.getCamera();
-          var candidates = [];
-          graph.forEachNode(function (key, a) {
-            var p = sigma.graphToViewport({ x: a.x, y: a.y });
-            candidates.push({ key: key, x: p.x, y: p.y, radius: sigma.scaleSize(a.size, camera.ratio), label: a.label,
-              font: labelFont(a.rank), rank: a.rank, force: key === state.selected, bold: key === state.selected });
-          });
-          candidates.sort(function (a, b) { return (b.force - a.force) || (b.rank - a.rank) || (a.key < b.key ? -1 : 1); });
-          lastLabels = drawLabels(ctx, sigma.getDimensions().width, sigma.getDimensions().height, candidates);
+          var ctx = labelCanvas.getContext("2d"), size = sigma.getDimensions(), width = size.width, height = size.height;
+          // graph -> viewport is affine (normalisation, camera): three points give it, then each node costs six products
+          var o = sigma.graphToViewport({ x: 0, y: 0 }), ex = sigma.graphToViewport({ x: 1, y: 0 }), ey = sigma.graphToViewport({ x: 0, y: 1 });
+          var xx = ex.x - o.x, xy = ey.x - o.x, yx = ex.y - o.y, yy = ey.y - o.y, radius = sigma.scaleSize(1, sigma.getCamera().ratio);
+          var candidates = [], selected = state.selected && graph.hasNode(state.selected) ? state.selected : null;
+          function candidate(key, force) {
+            var a = graph.getNodeAttributes(key), x = o.x + xx * a.x + xy * a.y, y = o.y + yx * a.x + yy * a.y;
+            if (!force && !(x > -50 && x < width + 50 && y > -50 && y < height + 50)) return;
+            candidates.push({ key: key, x: x, y: y, radius: radius * a.size, label: a.label, font: labelFont(a.rank),
+              rank: a.rank, force: force, bold: force });
+          }
+          if (selected) candidate(selected, true);
+          labelOrder().forEach(function (key) { if (key !== selected) candidate(key, false); });
+          lastLabels = drawLabels(ctx, width, height, candidates);
           if (onReady) { var done = onReady; onReady = null; done(); }
         });
         sigma.on("clickNode", function (ev) { handlers.node(ev.node); });
@@ -429,6 +448,7 @@
         if (sigma.getGraph() === graph) sigma.refresh(); else sigma.setGraph(graph);
       },
       sync: function (display) {
+        order = null;
         graph.forEachEdge(function (key) { if (!display.edges.has(key)) graph.dropEdge(key); });
         graph.forEachNode(function (key) { if (!display.nodes.has(key)) graph.dropNode(key); });
         display.nodes.forEach(function (item, key) { if (!graph.hasNode(key)) addNode(key, item); });
