@@ -178,6 +178,10 @@
   }
 
   // The display graph: keys "n<node>", "c<community>" for nodes; "e<edge>", "f<folded>", "a<key>|<key>" for edges.
+  // Node and edge keys are made once (every view change would otherwise build tens of thousands of strings).
+  var nodeKey = new Array(N), edgeKey = new Array(edges.length);
+  for (var nk = 0; nk < N; nk++) nodeKey[nk] = "n" + nk;
+  for (var ek = 0; ek < edges.length; ek++) edgeKey[ek] = "e" + ek;
   function displayGraph() {
     var out = { nodes: new Map(), edges: new Map() };
     var overview = data.meta.overview && !state.focus;
@@ -187,11 +191,11 @@
       shown[k] = on ? 1 : 0;
     }
     var rep = function (k) {
-      if (shown[k]) return "n" + k;
+      if (shown[k]) return nodeKey[k];
       if (overview && owner[k] >= 0 && !state.expanded.has(owner[k]) && passes(k)) return "c" + owner[k];
       return null;
     };
-    importance.forEach(function (k) { if (shown[k]) out.nodes.set("n" + k, { node: k }); });
+    importance.forEach(function (k) { if (shown[k]) out.nodes.set(nodeKey[k], { node: k }); });
     if (overview) {
       groups.forEach(function (g, c) { if (!state.expanded.has(c)) out.nodes.set("c" + c, { group: c }); });
     }
@@ -199,7 +203,7 @@
     edges.forEach(function (e, k) {
       if (!edgeDocsPass(e)) return;
       if (shown[e.from] && shown[e.to]) {
-        out.edges.set("e" + k, { edge: k, from: "n" + e.from, to: "n" + e.to, onPath: !!(pathEdges && pathEdges.has(k)) });
+        out.edges.set(edgeKey[k], { edge: k, from: nodeKey[e.from], to: nodeKey[e.to], onPath: !!(pathEdges && pathEdges.has(k)) });
         return;
       }
       if (!overview) return;
@@ -213,7 +217,7 @@
     if (state.fold && POSITION !== undefined && !state.typeOn[POSITION]) {
       folded.forEach(function (f, k) {
         if (shown[f.from] && shown[f.to]) {
-          out.edges.set("f" + k, { folded: k, from: "n" + f.from, to: "n" + f.to });
+          out.edges.set("f" + k, { folded: k, from: nodeKey[f.from], to: nodeKey[f.to] });
         }
       });
     }
@@ -1017,9 +1021,15 @@
 
   // ------------------------------------------------------------------ search by name or alias (also for paths)
 
-  var index = nodes.map(function (n) {
-    return { label: n.label.toLowerCase(), aliases: n.aliases.map(function (a) { return a.toLowerCase(); }) };
-  });
+  var index = null;  // lower-cased names, made at the first search (not before the first drawing)
+  function searchIndex() {
+    if (!index) {
+      index = nodes.map(function (n) {
+        return { label: n.label.toLowerCase(), aliases: n.aliases.map(function (a) { return a.toLowerCase(); }) };
+      });
+    }
+    return index;
+  }
 
   function rank(entry, q) {
     if (entry.label === q) return 0;
@@ -1035,7 +1045,7 @@
     var q = query.trim().toLowerCase();
     if (!q) return [];
     var hits = [];
-    index.forEach(function (entry, k) {
+    searchIndex().forEach(function (entry, k) {
       var r = rank(entry, q);
       if (r >= 0) hits.push([r, -nodes[k].degree, nodes[k].label, k]);
     });
