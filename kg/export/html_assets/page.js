@@ -375,8 +375,8 @@
     }
     // communities are drawn as discs of the radius the build gave them (r, in layout units, discs apart), in
     // pixels at the first view, so that the overview's discs do not cover each other
+    // (called after a drawing, which set the graph -> viewport map)
     function fitGroupDiscs() {
-      sigma.refresh();
       var a = sigma.graphToViewport({ x: 0, y: 0 }), b = sigma.graphToViewport({ x: 1000, y: 0 });
       var pixels = Math.abs(b.x - a.x) / 1000;
       groups.forEach(function (g, c) {
