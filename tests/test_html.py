@@ -434,6 +434,9 @@ def test_sample_page_renders_offline_with_readable_labels(sample_build: SampleBu
     view = open_page(sample_build.out / "cppcc.html")
     count = _entity_count(sample_store)
     assert view.js("kg.data.meta.renderer") == "sigma", "make install builds the sigma.js bundle the page uses"
+    assert view.js("kgTimings.nodePasses") == 1, "sigma prepares the graph once for the first drawing"
+    view.page.wait_for_function("window.kgTimings.painted")
+    assert view.js("kgTimings.painted") >= view.js("kgReadyMs"), "the frame reaches the screen after its drawing"
     assert view.js("kg.renderer.drawnKeys().length") == count == len(view.js("kg.shown()"))
     assert view.js("document.querySelectorAll('#legend-list input[type=checkbox]').length") >= 1
     # labels: most connected first, never overlapping, most nodes named in the first view
