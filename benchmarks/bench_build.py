@@ -153,14 +153,16 @@ def time_validator(nt: Path, which: str) -> dict[str, Any] | None:
 def time_dask(corpora: list[tuple[Path, int]]) -> tuple[float, list[dict[str, Any]]] | None:
     """Local pool and Dask builds of each corpus, taking turns (``pairs`` of each), against one
     `distributed.LocalCluster` of 2 worker processes started as the README says (``--preload kg.cluster``:
-    the workers load the dictionaries as they start, once for every build the cluster serves). Returns
+    the workers load the dictionaries as they start, once for every build the cluster serves; Dask's
+    sampling profiler off). Returns
     the seconds the cluster took to start (its workers warmed up), and per corpus the median figures."""
     try:
+        import dask
         import distributed
     except ImportError:
         return None
     started = time.perf_counter()
-    with distributed.LocalCluster(
+    with dask.config.set({"distributed.worker.profile.enabled": False}), distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=None,
         preload=["kg.cluster"],
     ) as cluster:
@@ -189,7 +191,7 @@ def dask_lines(dask: tuple[float, list[dict[str, Any]]] | None) -> list[str]:
         start_seconds, pairs = dask
         lines += [
             "Dask (validation on, no cache): a `distributed.LocalCluster` of 2 worker processes (1 thread each, TCP "
-            "on 127.0.0.1, `--preload kg.cluster` as the README says) against the local pool of 2 processes, "
+            "on 127.0.0.1, `--preload kg.cluster` and Dask's profiler off as the README says) against the local pool of 2 processes, "
             "the two taking turns on the same corpus (median of the turns):",
             "",
             "| corpus | turns | local pool s | Dask s | Dask / local throughput | overhead per document | same exports |",

@@ -13,7 +13,9 @@ same bytes as a local build's.
 
 Workers should run one thread each (``dask worker ADDRESS --nworkers N --nthreads 1 --preload kg.cluster``):
 extraction is Python and holds the GIL. With the preload (``dask_setup``) each worker process loads the
-dictionaries as it starts, once for every build the cluster serves; without it, on its first task.
+dictionaries as it starts, once for every build the cluster serves; without it, on its first task. Dask's
+sampling profiler (``distributed.worker.profile.enabled``) costs extraction about a fifth more CPU time:
+the README says to turn it off on the workers.
 
 A worker that dies while extracting is replaced by Dask and its task retried on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); a task that still does not finish fails its documents,

@@ -28,7 +28,8 @@ SAMPLE = (CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt").rea
 def cluster():
     import dask
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
+    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.profile.enabled": False}  # as the README says
+    with dask.config.set(settings), distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp://", dashboard_address=None,
         preload=["kg.cluster"],  # as the README tells users to start their workers
     ) as local:
