@@ -92,6 +92,8 @@ FOUND = [
     # a quote named by 流程/体系 after it (quoted only: 规范议事流程 names nothing)
     ("镇里形成“收、议、办、督”四步流程。", "Mechanism", "收、议、办、督四步流程"),
     ("县政协构建“1+3”协商议事体系。", "Mechanism", "1+3协商议事体系"),
+    # a quoted …长制 is a system of posts (“塘长制”)
+    ("镇里推行山塘“塘长制”，每口山塘都有人管。", "Mechanism", "塘长制"),
     # documents named by their kind (《…规定》, 《…工作指引》, “X”工作规范)
     ("区政协印发《委员工作室运行工作指引》。", "Mechanism", "委员工作室运行工作指引"),
     ("镇里出台《村级协商议事若干规定》。", "Mechanism", "村级协商议事若干规定"),
