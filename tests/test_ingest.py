@@ -173,6 +173,11 @@ def test_simplify_keeps_length_and_simplified_text() -> None:
     assert len(simplify(traditional)) == len(traditional)
 
 
+def test_simplified_characters_listed_as_taiwan_variants_stay() -> None:
+    # OpenCC's Taiwan variant table maps 么 to 幺; 么 is the simplified form of 麼 and must stay as written
+    assert simplify("停车位怎么分、充电桩怎麼建") == "停车位怎么分、充电桩怎么建"
+
+
 def test_traditional_publication_is_simplified(tmp_path: Path) -> None:
     document = only(write(tmp_path, "t.txt", "崑山市政協舉行協商會\n\n會議在社區舉行。\n\n（兩岸鄉情報）\n"))
     assert document.publication == "两岸乡情报"

@@ -47,10 +47,11 @@ def _table() -> dict[int, str]:
     if not characters:
         raise ConfigError(f"{folder / _TABLE_CHARACTERS}: no character entries found")
     mapping = dict(characters)
+    simplified = set(characters.values())  # a variant that is already a simplified character stays (么 is not 幺)
     for name in _TABLES_VARIANTS:
         for variant, standard in _read_pairs(folder / name).items():
             target = characters.get(standard, standard)
-            if variant not in mapping and target != variant:
+            if variant not in mapping and variant not in simplified and target != variant:
                 mapping[variant] = target
     return {ord(source): target for source, target in mapping.items()}
 
