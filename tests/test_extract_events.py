@@ -38,7 +38,12 @@ FOUND = [
     # a year written before a name in digits; anniversaries commemorated as well as celebrated
     ("区政协举办2025年度委员履职能力培训班。", "2025年度委员履职能力培训班", ""),
     ("市政协召开纪念人民政协成立75周年座谈会。", "纪念人民政协成立75周年座谈会", ""),
-    # quoted activities of more kinds (分享会, 峰会, 典礼 …)
+    # a session with the term written before the place (政协第N届X县委员会第N次会议)
+    ("圆满完成政协第九届桐岭县委员会第三次会议各项议程。", "政协第九届桐岭县委员会第三次会议", ""),
+    # quoted activities of more kinds (活动周, 主题实践活动, 摄影展, 分享会, 峰会, 典礼 …)
+    ("组织委员参加“同心履职活动周”。", "同心履职活动周", ""),
+    ("开展“振兴乡村·委员同行”主题实践活动。", "振兴乡村·委员同行主题实践活动", ""),
+    ("举办“山水同心”书画摄影展。", "山水同心书画摄影展", ""),
     ("协会举办「湾区青年成长」分享会。", "湾区青年成长分享会", ""),
     ("区政协举办“书香同心”读书分享会。", "书香同心读书分享会", ""),
     # Party congresses, plenary sessions, central work conferences, campaigns
