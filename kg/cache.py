@@ -52,6 +52,7 @@ _LIBRARIES = (
 )
 _NOT_EXTRACTION = (
     "export", "cli", "server.py", "query.py", "stats.py", "graphview.py", "report.py", "cache.py", "cluster.py", "workers.py",
+    "rebuild.py",
 )
 """Parts of kg/ that never touch what extraction makes."""
 
@@ -196,10 +197,19 @@ class Cache:
         entries = self.folder / "entries"
         if not entries.is_dir():
             return 0
-        for path in entries.rglob("*"):
-            if path.is_file() and (path.suffix == ".tmp" or path.stem not in self.used):
-                path.unlink(missing_ok=True)
-                removed += 1
+        with os.scandir(entries) as folders:
+            for folder in folders:
+                if not folder.is_dir(follow_symlinks=False):
+                    if folder.name.endswith(".tmp"):
+                        Path(folder.path).unlink(missing_ok=True)
+                        removed += 1
+                    continue
+                with os.scandir(folder.path) as found:
+                    for entry in found:
+                        stem, _, suffix = entry.name.rpartition(".")
+                        if entry.is_file(follow_symlinks=False) and (suffix == "tmp" or stem not in self.used):
+                            Path(entry.path).unlink(missing_ok=True)
+                            removed += 1
         (self.folder / "fingerprint").write_text(self.fingerprint + "\n", encoding="utf-8")
         return removed
 

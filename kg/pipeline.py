@@ -25,8 +25,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
@@ -213,10 +213,10 @@ def extract_to_ntriples(
     notes: list[tuple[str, str]] = []
     if store is not None and cache_dir is not None:
         try:
-            previous = rebuild.load(cache_dir, store.fingerprint)
-            matched = rebuild.match(previous, files, keys) if previous is not None else None
-            if previous is not None and matched is not None:
-                return _rebuild(previous, matched, files, keys, dest, settings, store, scheduler, progress, found.skipped, started)
+            manifest = rebuild.load_manifest(cache_dir, rebuild.fingerprint(store.fingerprint))
+            matched = rebuild.match(manifest, files, keys) if manifest is not None else None
+            if manifest is not None and matched is not None:
+                return _rebuild(manifest, matched, files, keys, dest, settings, store, scheduler, progress, found.skipped, started)
         except rebuild.Stale as exc:
             notes.append((display_path(cache_dir / rebuild.DIRNAME), f"{exc}: every file merged again"))
     report = BuildReport()
@@ -281,7 +281,7 @@ def extract_to_ntriples(
     report.relations = Counter(p for _, p, _ in relations)
     if store is not None and states is not None and repeats is not None:
         report.state = rebuild.State(
-            store.fingerprint, states, repeats, described.firsts, described.dates, described.counts, described.lines,
+            rebuild.fingerprint(store.fingerprint), states, repeats, described.firsts, described.dates, described.counts, described.lines,
             by_focus if merged is not None else None, report.triples,
         )
     report.seconds = report.stages["extract"] = time.perf_counter() - started
@@ -289,7 +289,7 @@ def extract_to_ntriples(
 
 
 def _rebuild(
-    previous: rebuild.State,
+    manifest: rebuild.Manifest,
     matched: rebuild.Match,
     files: Sequence[Path],
     keys: Sequence[str | None],
@@ -302,33 +302,37 @@ def _rebuild(
     started: float,
 ) -> BuildReport:
     """The graph of ``files`` made by changing the previous build's (kg.rebuild): only the files that are
-    not ``matched`` are read (extracted, or from their cache entries). Raises rebuild.Stale when the
-    previous build's state cannot be used."""
+    not ``matched`` are read (extracted, or from their cache entries). The rest of the previous build's
+    state is read while the workers extract. Raises rebuild.Stale when that state cannot be used."""
     report = BuildReport()
     report.files = len(files)
     report.skipped.extend(skipped)
+    known = {index: manifest.entries[place] for index, place in matched.known.items()}
+    results = _results(files, keys, settings, store, scheduler, report, known=known)
     states: list[rebuild.FileState] = []
     new: list[FileResult] = []
-    with Progress(progress) as shown:
-        for index, result in enumerate(_results(files, keys, settings, store, scheduler, report, known=matched.known)):
+    with Progress(progress) as shown, closing(results):
+        first = next(results, None)  # the workers have their jobs now
+        previous = rebuild.load(manifest)
+        gone: list[FileResult] = []
+        for removed in matched.removed:
+            entry = store.peek(previous.files[removed].key)
+            if entry is None:
+                raise rebuild.Stale(f"the cache entry of {previous.files[removed].path} is gone")
+            gone.append(entry)
+        for index, result in enumerate(chain([first] if first is not None else [], results)):
             shown.add(result)
             if result.error is not None:
                 report.skipped.append((display_path(result.source), result.error))
                 continue
-            state = matched.known.get(index)
+            place = matched.known.get(index)
             key = keys[index]
-            if state is None and key is not None:
-                state = rebuild.FileState.of(str(files[index]), key, result)
+            if place is not None:
+                states.append(previous.files[place])
+            elif key is not None:
+                states.append(rebuild.FileState.of(str(files[index]), key, result))
                 new.append(result)
-            if state is not None:
-                states.append(state)
         report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
-    gone: list[FileResult] = []
-    for old in matched.removed:
-        entry = store.peek(old.key)
-        if entry is None:
-            raise rebuild.Stale(f"the cache entry of {old.path} is gone")
-        gone.append(entry)
     with _timed(report, "merge"):
         outcome = rebuild.apply(previous, states, gone, new, dest, settings.validate)
     report.documents = sum(f.documents for f in states)
@@ -395,8 +399,8 @@ def _results(
     store: Cache | None,
     scheduler: str | None,
     report: BuildReport,
-    known: dict[int, rebuild.FileState] | None = None,
-) -> Iterator[FileResult]:
+    known: dict[int, tuple[str, str, list[str], str, int]] | None = None,
+) -> Generator[FileResult, None, None]:
     """Every file's result in the order of ``files``: from the cache when it has the file, else read here
     and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache.
     The files of ``known`` (by index) are unchanged since the previous build: their results have no
@@ -445,7 +449,7 @@ def _results(
 
 def _plans(
     files: Sequence[Path], keys: Sequence[str | None], store: Cache | None, report: BuildReport,
-    known: dict[int, rebuild.FileState],
+    known: dict[int, tuple[str, str, list[str], str, int]],
 ) -> Iterator[_Plan]:
     """A plan per file, in order: cached results (when the entry was made with the ids this build gives
     the file), else the file read into jobs. Unreadable files give a failed result.
@@ -458,12 +462,13 @@ def _plans(
     for index, (path, key) in enumerate(zip(files, keys)):
         unchanged = known.get(index)
         if unchanged is not None and store is not None and key is not None:
-            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in unchanged.base_ids) else ""
-            if suffix != unchanged.suffix:
+            _, _, base_ids, was, documents = unchanged
+            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in base_ids) else ""
+            if suffix != was:
                 raise rebuild.Stale(f"the document ids of {display_path(path)} would change")
-            seen.update(i + suffix for i in unchanged.base_ids)
+            seen.update(i + suffix for i in base_ids)
             store.used.add(key)
-            yield _Plan(path, key, FileResult(str(path), unchanged.base_ids, suffix, [], unchanged.documents, cached=True))
+            yield _Plan(path, key, FileResult(str(path), base_ids, suffix, [], documents, cached=True))
             continue
         entry = store.get(key) if store is not None and key is not None else None
         if entry is not None:

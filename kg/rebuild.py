@@ -1,6 +1,7 @@
 """A rebuild that changes the previous build's graph instead of making it again.
 
     OUT/.kg-cache/state/
+        manifest.bin    the files of the build (path, cache key, document ids) and the graph file's checksum
         state.bin       what the graph is made of, file by file (FileState), and what is derived from it
         graph.nt        the previous build's sorted N-Triples (the whole graph, first mentions and VoID too)
         cppcc.ttl       its Turtle (a hard link to the export) and turtle.index, the Turtle's chunks
@@ -56,6 +57,14 @@ MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
 removed (beyond that, merging every file again costs less)."""
 _CHECK_BATCH = 5000
+
+
+def fingerprint(entries: str) -> str:
+    """What a state depends on: the cache entries' fingerprint (kg.cache, which covers kg.void and the
+    merge) and this module."""
+    import hashlib
+
+    return hashlib.sha256(entries.encode() + b"\0" + Path(__file__).read_bytes()).hexdigest()
 
 
 class Stale(Exception):
@@ -135,6 +144,19 @@ class State:
 # ---------------------------------------------------------------------------- saving and loading
 
 
+@dataclass
+class Manifest:
+    """The small part of a state, read first: which files the build had (path, cache key, document ids
+    before a suffix, the suffix, how many documents), so that extraction can start before the rest is read."""
+
+    fingerprint: str
+    entries: list[tuple[str, str, list[str], str, int]]
+    folder: Path
+    lines: int = 0
+    graph_crc: int = 0
+    graph_size: int = 0
+
+
 def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, turtle_index: Path | None) -> None:
     """Keep ``state`` with its graph file (moved), and the Turtle written from it (linked) with its index
     (moved), in ``cache_dir/state``, replacing the previous state."""
@@ -154,8 +176,9 @@ def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, t
             except OSError:
                 shutil.copyfile(turtle, new / "cppcc.ttl")
             _move(turtle_index, new / "turtle.index")
-        payload = marshal.dumps(_encode(state))
-        (new / "state.bin").write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        _write(new / "state.bin", _encode(state))
+        entries = [(f.path, f.key, f.base_ids, f.suffix, f.documents) for f in state.files]
+        _write(new / "manifest.bin", (FORMAT, state.fingerprint, entries, state.lines, state.graph_crc, state.graph_size))
         shutil.rmtree(final, ignore_errors=True)
         os.replace(new, final)
     finally:
@@ -165,29 +188,32 @@ def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, t
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def load(cache_dir: Path, fingerprint: str) -> State | None:
-    """The state the previous build left in ``cache_dir``, or None when there is none made with
-    ``fingerprint`` (another extractor, lexicon or validation setting: everything is extracted again).
+def load_manifest(cache_dir: Path, fingerprint: str) -> Manifest | None:
+    """The manifest of the state the previous build left in ``cache_dir``, or None when there is none made
+    with ``fingerprint`` (another extractor, lexicon or validation setting: everything is extracted again).
     Raises Stale when it is there but damaged."""
     folder = cache_dir / DIRNAME
-    path = folder / "state.bin"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = _read(folder / "manifest.bin", missing_ok=True)
+    if data is None:
         return None
-    except OSError as exc:
-        raise Stale(f"cannot read {path}: {exc.strerror or exc}") from None
-    start = len(_MAGIC) + 4
-    payload = data[start:]
-    if not data.startswith(_MAGIC) or zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
-        raise Stale(f"{path} is damaged (its checksum does not match)")
     try:
-        state = _decode(marshal.loads(payload))
+        fmt, found, entries, lines, crc, size = data
+    except (ValueError, TypeError) as exc:
+        raise Stale(f"{folder / 'manifest.bin'} is damaged ({exc})") from None
+    if fmt != FORMAT or found != fingerprint:
+        return None
+    return Manifest(found, entries, folder, lines, crc, size)
+
+
+def load(manifest: Manifest) -> State:
+    """The whole state ``manifest`` starts (checking its graph file against the checksum); raises Stale when
+    it is damaged."""
+    path = manifest.folder / "state.bin"
+    data = _read(path)
+    try:
+        state = _decode(manifest, data)
     except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
         raise Stale(f"{path} is damaged ({exc})") from None
-    if state.fingerprint != fingerprint:
-        return None
-    state.folder = folder
     try:
         with state.graph.open("rb") as fh:
             if os.fstat(fh.fileno()).st_size != state.graph_size or _crc(fh) != state.graph_crc:
@@ -197,19 +223,43 @@ def load(cache_dir: Path, fingerprint: str) -> State | None:
     return state
 
 
+def _write(path: Path, value: Any) -> None:
+    payload = marshal.dumps(value)
+    path.write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+
+
+def _read(path: Path, missing_ok: bool = False) -> Any:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise Stale(f"{path} is missing") from None
+    except OSError as exc:
+        raise Stale(f"cannot read {path}: {exc.strerror or exc}") from None
+    start = len(_MAGIC) + 4
+    payload = data[start:]
+    if not data.startswith(_MAGIC) or zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
+        raise Stale(f"{path} is damaged (its checksum does not match)")
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise Stale(f"{path} is damaged ({exc})") from None
+
+
 def _encode(state: State) -> tuple[Any, ...]:
-    files = [(f.path, f.key, f.base_ids, f.suffix, f.documents, f.characters, f.summaries, f.facts, f.violations,
-              f.relations) for f in state.files]  # fmt: skip
-    return (FORMAT, state.fingerprint, files, state.repeats, state.firsts, state.dates, state.counts.to_data(),
-            state.void_lines, state.merged, state.lines, state.graph_crc, state.graph_size)  # fmt: skip
+    files = [(f.characters, f.summaries, f.facts, f.violations, f.relations) for f in state.files]
+    return (FORMAT, files, state.repeats, state.firsts, state.dates, state.counts.to_data(), state.void_lines, state.merged)
 
 
-def _decode(data: tuple[Any, ...]) -> State:
-    fmt, fingerprint, files, repeats, firsts, dates, counts, void_lines, merged, lines, crc, size = data
-    if fmt != FORMAT:
-        raise ValueError(f"format {fmt}, not {FORMAT}")
-    return State(fingerprint, [FileState(*f) for f in files], repeats, firsts, dates, void.Counts.from_data(counts),
-                 void_lines, merged, lines, crc, size)  # fmt: skip
+def _decode(manifest: Manifest, data: tuple[Any, ...]) -> State:
+    fmt, files, repeats, firsts, dates, counts, void_lines, merged = data
+    if fmt != FORMAT or len(files) != len(manifest.entries):
+        raise ValueError("it does not belong to its manifest")
+    states = [FileState(path, key, base_ids, suffix, documents, *rest)
+              for (path, key, base_ids, suffix, documents), rest in zip(manifest.entries, files)]  # fmt: skip
+    return State(manifest.fingerprint, states, repeats, firsts, dates, void.Counts.from_data(counts), void_lines, merged,
+                 manifest.lines, manifest.graph_crc, manifest.graph_size, manifest.folder)  # fmt: skip
 
 
 def _crc(fh: Any) -> int:
@@ -242,32 +292,31 @@ def _alive(pid: str) -> bool:
 
 @dataclass
 class Match:
-    """How this build's files line up with the previous build's: ``known`` maps the index of an
-    unchanged file to its FileState; ``removed`` are the previous files this build does not have."""
+    """How this build's files line up with the previous build's: ``known`` maps the index of an unchanged
+    file to its place in the previous build; ``removed`` are the places of the files this build lacks."""
 
-    known: dict[int, FileState]
-    removed: list[FileState]
+    known: dict[int, int]
+    removed: list[int]
 
 
-def match(state: State, files: Sequence[Path], keys: Sequence[str | None]) -> Match | None:
+def match(manifest: Manifest, files: Sequence[Path], keys: Sequence[str | None]) -> Match | None:
     """None when too much changed, or the unchanged files come in another order (a full build then)."""
-    old = {(f.path, f.key): index for index, f in enumerate(state.files)}
-    if len(old) != len(state.files):
+    old = {(path, key): index for index, (path, key, *_) in enumerate(manifest.entries)}
+    if len(old) != len(manifest.entries):
         return None
-    known: dict[int, FileState] = {}
-    positions: list[int] = []
+    known: dict[int, int] = {}
+    last = -1
     for index, (path, key) in enumerate(zip(files, keys)):
         found = old.get((str(path), key)) if key is not None else None
         if found is not None:
-            if positions and found <= positions[-1]:  # another order, or the same file given twice
+            if found <= last:  # another order, or the same file given twice
                 return None
-            positions.append(found)
-            known[index] = state.files[found]
-    kept = set(positions)
-    removed = [f for index, f in enumerate(state.files) if index not in kept]
+            known[index] = last = found
+    kept = set(known.values())
+    removed = [index for index in range(len(manifest.entries)) if index not in kept]
     changed = len(files) - len(known) + len(removed)
     share, few = MAX_CHANGED
-    if changed > max(few, share * max(len(files), len(state.files))):
+    if changed > max(few, share * max(len(files), len(manifest.entries))):
         return None
     return Match(known, removed)
 
