@@ -310,16 +310,16 @@ def _rebuild(
     known = {index: manifest.entries[place] for index, place in matched.known.items()}
     results = _results(files, keys, settings, store, scheduler, report, known=known)
     states: list[rebuild.FileState] = []
-    new: list[FileResult] = []
+    new: list[tuple[str, FileResult]] = []
     with Progress(progress) as shown, closing(results):
         first = next(results, None)  # the workers have their jobs now
         previous = rebuild.load(manifest)
-        gone: list[FileResult] = []
+        gone: list[tuple[str, FileResult]] = []
         for removed in matched.removed:
             entry = store.peek(previous.files[removed].key)
             if entry is None:
                 raise rebuild.Stale(f"the cache entry of {previous.files[removed].path} is gone")
-            gone.append(entry)
+            gone.append((previous.files[removed].path, entry))
         for index, result in enumerate(chain([first] if first is not None else [], results)):
             shown.add(result)
             if result.error is not None:
@@ -331,7 +331,7 @@ def _rebuild(
                 states.append(previous.files[place])
             elif key is not None:
                 states.append(rebuild.FileState.of(str(files[index]), key, result))
-                new.append(result)
+                new.append((str(files[index]), result))
         report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
     with _timed(report, "merge"):
         outcome = rebuild.apply(previous, states, gone, new, dest, settings.validate)
@@ -340,7 +340,7 @@ def _rebuild(
     report.triples = outcome.state.lines
     report.entities, report.relations, report.violations = outcome.entities, outcome.relations, outcome.violations
     if settings.validate:
-        report.stages["validate (workers, CPU)"] = sum(d.check_seconds for r in new for d in r.docs)
+        report.stages["validate (workers, CPU)"] = sum(d.check_seconds for _, r in new for d in r.docs)
         report.stages["validate (merged entities)"] = outcome.check_seconds
     store.prune()
     report.state, report.previous_turtle = outcome.state, previous.turtle

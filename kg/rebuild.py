@@ -49,6 +49,7 @@ from typing import Any
 from kg import graph, void
 from kg.cache import FileResult
 from kg.sortedlines import lower_bound
+from kg.vocab import PREFIXES
 
 DIRNAME = "state"
 FORMAT = 1
@@ -57,6 +58,7 @@ MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
 removed (beyond that, merging every file again costs less)."""
 _CHECK_BATCH = 5000
+_MENTIONED = f"<{PREFIXES['cppcc']}mentionedIn>".encode()
 
 
 def fingerprint(entries: str) -> str:
@@ -336,39 +338,40 @@ class Outcome:
 
 
 def apply(
-    previous: State, files: list[FileState], gone: list[FileResult], new: list[FileResult], dest: Path, validate: bool
+    previous: State,
+    files: list[FileState],
+    gone: list[tuple[str, FileResult]],
+    new: list[tuple[str, FileResult]],
+    dest: Path,
+    validate: bool,
 ) -> Outcome:
     """Write to ``dest`` the graph of ``files`` (this build's, in order): ``previous``'s graph without what the
-    ``gone`` results gave (the previous versions of removed and changed files) and with what the ``new``
-    ones give. Raises Stale when the previous state does not add up."""
+    ``gone`` results gave (the previous versions of removed and changed files, by path) and with what the
+    ``new`` ones give. Raises Stale when the previous state does not add up."""
     import time
 
     delta: Counter[bytes] = Counter()
     touched: set[bytes] = set()
     for sign, results in ((-1, gone), (1, new)):
-        for result in results:
+        for _, result in results:
             for doc in result.docs:
                 lines = doc.ntriples.splitlines(keepends=True)
                 _count(delta, lines, sign)
                 touched.update(lines)
-    changed_keys = {(s.type, s.name, s.anchor) for r in [*gone, *new] for d in r.docs for s in d.summaries}
+    changed_keys = _changed_keys(gone, new)
     all_keys = {(s[0], s[1], s[5]) for f in files for s in f.summaries}
-    terms = {graph.identity_term(key): key for key in all_keys}
 
-    check_nodes: set[str] = set()
-    if validate:
-        if previous.merged is None:
-            raise Stale("the previous build did not validate")
-        check_nodes = _nodes_to_check(previous.files, files, [*gone, *new]) | {graph.identity_term(k) for k in changed_keys}
-    needed = changed_keys | {terms[n] for n in check_nodes if n in terms}
     old_table = _table(previous.files, changed_keys)
-    new_table = _table(files, needed)
+    new_table = _table(files, changed_keys)
+    redescribed: set[tuple[str, str, str]] = set()
     for key in sorted(changed_keys):
-        for table, sign in ((old_table, -1), (new_table, 1)):
-            if key in table.aliases:
-                lines = graph.ntriples(graph.entity_lines(table, key)).splitlines(keepends=True)
-                _count(delta, lines, sign)
-                touched.update(lines)
+        old_lines = graph.ntriples(graph.entity_lines(old_table, key)).splitlines(keepends=True) if key in old_table.aliases else []
+        new_lines = graph.ntriples(graph.entity_lines(new_table, key)).splitlines(keepends=True) if key in new_table.aliases else []
+        if old_lines != new_lines:
+            redescribed.add(key)
+            _count(delta, old_lines, -1)
+            _count(delta, new_lines, 1)
+            touched.update(old_lines, new_lines)
 
     with _mapped(previous.graph) as old:
         deletions, insertions, state = _edit(previous, old, delta, touched)
@@ -379,16 +382,39 @@ def apply(
     merged = None
     seconds = 0.0
     if validate:
+        if previous.merged is None:
+            raise Stale("the previous build kept no merged-entity checks by entity")
         started = time.perf_counter()
-        assert previous.merged is not None
+        check_nodes = _nodes_to_check(previous.files, files, gone, new) | {graph.identity_term(k) for k in redescribed}
+        terms = {graph.identity_term(key): key for key in all_keys}
+        keys = sorted(terms[node] for node in check_nodes if node in terms)
         merged = {node: found for node, found in previous.merged.items() if node not in check_nodes}
-        merged.update(_check(files, sorted(k for k in needed if k in new_table.aliases and graph.identity_term(k) in check_nodes),
-                             new_table, check_nodes))  # fmt: skip
+        merged.update(_check(files, keys, _table(files, set(keys))))
         seconds = time.perf_counter() - started
     state.merged = merged
     relations = {r for f in files for r in f.relations}
     violations = {v for f in files for v in f.violations} | {v for found in (merged or {}).values() for v in found}
     return Outcome(state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds)
+
+
+def _changed_keys(gone: list[tuple[str, FileResult]], new: list[tuple[str, FileResult]]) -> set[tuple[str, str, str]]:
+    """The entities whose contributions changed: every one a removed or added file names, and those a
+    changed file (one path in both) now says something else about."""
+
+    def by_key(result: FileResult) -> dict[tuple[str, str, str], list[graph.EntitySummary]]:
+        found: dict[tuple[str, str, str], list[graph.EntitySummary]] = {}
+        for doc in result.docs:
+            for summary in doc.summaries:
+                found.setdefault((summary.type, summary.name, summary.anchor), []).append(summary)
+        return found
+
+    before = {path: by_key(result) for path, result in gone}
+    after = {path: by_key(result) for path, result in new}
+    keys: set[tuple[str, str, str]] = set()
+    for path in before.keys() | after.keys():
+        old, now = before.get(path, {}), after.get(path, {})
+        keys.update(key for key in old.keys() | now.keys() if old.get(key) != now.get(key))
+    return keys
 
 
 def _count(delta: Counter[bytes], lines: list[bytes], sign: int) -> None:
@@ -399,28 +425,43 @@ def _count(delta: Counter[bytes], lines: list[bytes], sign: int) -> None:
 
 
 def _table(files: Iterable[FileState], keys: set[tuple[str, str, str]]) -> graph.EntityTable:
-    """The EntityTable of ``files`` (in order) restricted to ``keys``."""
+    """The EntityTable of ``files`` (in order) restricted to ``keys`` (what EntityTable.add does, inline)."""
     table = graph.EntityTable()
     names = {name for _, name, _ in keys}
+    aliases, attrs, mentioned = table.aliases, table.attrs, table.mentioned
     for f in files:
-        for s in f.summaries:
-            if s[1] in names and (s[0], s[1], s[5]) in keys:
-                table.add(graph.EntitySummary(*s))
+        for type_, name, more, pairs, is_mentioned, anchor in f.summaries:
+            if name in names and (key := (type_, name, anchor)) in keys:
+                aliases.setdefault(key, set()).update(more)
+                held = attrs.setdefault(key, {})
+                for attr, value in pairs:
+                    held.setdefault(attr, value)
+                if is_mentioned:
+                    mentioned.add(key)
     return table
 
 
-def _nodes_to_check(previous: list[FileState], files: list[FileState], changed: list[FileResult]) -> set[str]:
-    """The shared nodes whose merged check may come out otherwise: those the changed files give facts
-    about, and those with a value whose types (gathered from every file) changed."""
-    nodes: set[str] = set()
-    typed: set[str] = set()
-    for result in changed:
-        for doc in result.docs:
-            if doc.facts is None:
-                continue
-            nodes.update(s for s, _, _ in doc.facts.values)
-            nodes.update(o for _, _, o in doc.facts.inverse)
-            typed.update(node for node, _ in doc.facts.types)
+def _nodes_to_check(
+    previous: list[FileState], files: list[FileState], gone: list[tuple[str, FileResult]], new: list[tuple[str, FileResult]]
+) -> set[str]:
+    """The shared nodes whose merged check may come out otherwise: those whose facts from the removed and
+    changed files differ from those of the added and changed ones, and those with a value whose types
+    (gathered from every file) changed."""
+    facts: list[dict[str, set[tuple[str, str]]]] = [{}, {}]
+    types: list[dict[str, set[str]]] = [{}, {}]
+    for side, results in enumerate((gone, new)):
+        for _, result in results:
+            for doc in result.docs:
+                if doc.facts is None:
+                    continue
+                for s, p, o in doc.facts.values:
+                    facts[side].setdefault(s, set()).add((p, o))
+                for s, p, o in doc.facts.inverse:
+                    facts[side].setdefault(o, set()).add(("^" + p, s))
+                for node, cls in doc.facts.types:
+                    types[side].setdefault(node, set()).add(cls)
+    nodes = {node for node in facts[0].keys() | facts[1].keys() if facts[0].get(node) != facts[1].get(node)}
+    typed = {node for node in types[0].keys() | types[1].keys() if types[0].get(node) != types[1].get(node)}
     if not typed:
         return nodes
     before, after = _types(previous, typed), _types(files, typed)
@@ -442,12 +483,13 @@ def _types(files: list[FileState], nodes: set[str]) -> dict[str, set[str]]:
     return found
 
 
-def _check(
-    files: list[FileState], keys: list[tuple[str, str, str]], table: graph.EntityTable, nodes: set[str]
-) -> dict[str, list[str]]:
+def _check(files: list[FileState], keys: list[tuple[str, str, str]], table: graph.EntityTable) -> dict[str, list[str]]:
     from kg.validate import Facts, MergedChecks
 
+    keys = [key for key in keys if key in table.aliases]
     wanted = {graph.identity_term(k) for k in keys}
+    if not wanted:
+        return {}
     merged = MergedChecks()
     values_of: set[str] = set()
     for f in files:
@@ -481,26 +523,29 @@ def _edit(
     counts = void.Counts.from_data(previous.counts.to_data())
     deletions: set[bytes] = set()
     insertions: set[bytes] = set()
-    by_subject: dict[bytes, list[bytes]] = {}
     for line in touched:
         if void.is_derived(line):
             raise Stale("a document gave a line of the VoID description or a first mention")
-        by_subject.setdefault(line[: line.index(b" ")], []).append(line)
+    by_subject: dict[bytes, list[bytes]] = {}
+    for line, change in delta.items():
+        if change:
+            by_subject.setdefault(line[: line.index(b" ")], []).append(line)
     size = len(old)
     blocks: dict[bytes, tuple[list[bytes], bytes | None, list[bytes]]] = {}
-    for subject in sorted(by_subject):
+
+    def block_of(subject: bytes) -> tuple[list[bytes], bytes | None, set[bytes]]:
         start = lower_bound(old, subject + b" ", 0, size)
-        end = lower_bound(old, subject + b" \xff", start, size)
-        block = old[start:end].splitlines(keepends=True)
+        block = old[start : lower_bound(old, subject + b" \xff", start, size)].splitlines(keepends=True)
         first = firsts.get(subject)
-        old_data = [line for line in block if line != first]
-        present = set(old_data)
+        return block, first, {line for line in block if line != first}
+
+    redated: set[bytes] = set()
+    for subject in sorted(by_subject):
+        block, first, present = block_of(subject)
         gone: set[bytes] = set()
         added: set[bytes] = set()
         for line in by_subject[subject]:
-            change = delta.get(line, 0)
-            if not change:
-                continue
+            change = delta[line]
             before = repeats.get(line) or (1 if line in present else 0)
             after = before + change
             if after < 0 or (line in repeats and line not in present):
@@ -518,10 +563,18 @@ def _edit(
         deletions |= gone
         insertions |= added
         date = void.block_date(data)
-        if date is None:
-            dates.pop(subject, None)
-        else:
-            dates[subject] = date
+        if date != dates.get(subject):
+            redated.add(subject)
+            if date is None:
+                del dates[subject]
+            else:
+                dates[subject] = date
+    # the first mentions of what a document whose date changed mentions (those lines come with the document)
+    for line in touched if redated else ():
+        subject, predicate, rest = line.split(b" ", 2)
+        if predicate == _MENTIONED and subject not in blocks and rest[: rest.rindex(b" .")] in redated:
+            block, first, present = block_of(subject)
+            blocks[subject] = (block, first, sorted(present))
     for subject, (block, first, data) in blocks.items():
         mention = void.first_mention(subject, data, dates)
         if mention != first:
