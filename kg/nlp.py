@@ -79,7 +79,7 @@ def dictionary_tag(word: str) -> str:
     tagged = tagger.tag(word, hmm=False)
     if len(tagged) == 1:
         return str(tagged[0][1])
-    return _dictionary_tags().get(word, "")  # a dictionary word its best route splits (2% of them)
+    return _split_word_tag(word)  # a dictionary word its best route splits (2% of them)
 
 
 @lru_cache(maxsize=1)
@@ -105,18 +105,35 @@ def character_frequencies() -> dict[str, int]:
     return {word: int(freq) for word, freq in zip(parts[0::3], parts[1::3]) if len(word) == 1}
 
 
+@lru_cache(maxsize=1 << 12)
+def _split_word_tag(word: str) -> str:
+    """The tag of ``word``'s line in jieba's dict.txt (the last one, as a table of the file would keep),
+    found in the file's bytes: a build asks this of a handful of words, and a table of all 349,000 lines
+    cost every worker process 0.6 s."""
+    lines = _dictionary_bytes()
+    at = lines.rfind(b"\n" + word.encode("utf-8") + b" ")
+    if at < 0:
+        return ""
+    end = lines.find(b"\n", at + 1)
+    line = lines[at + 1 : end if end >= 0 else None].decode("utf-8").split()
+    return line[2] if len(line) == 3 else ""
+
+
 @lru_cache(maxsize=1)
-def _dictionary_tags(name: str = "dict.txt") -> dict[str, str]:
-    """word -> tag from jieba's dict.txt, read only when a word needs it (the argument keeps
-    kg.extract.warm_up from loading it: most builds never need it)."""
-    parts = _dictionary_columns(name)
-    return dict(zip(parts[0::3], parts[2::3]))
+def _dictionary_bytes(name: str = "dict.txt") -> bytes:
+    """jieba's dict.txt with a line break before its first line, read only when a word needs it (the
+    argument keeps kg.extract.warm_up from loading it: most documents never need it)."""
+    return b"\n" + _dictionary_path(name).read_bytes()
 
 
 @lru_cache(maxsize=1)
 def _dictionary_columns(name: str = "dict.txt") -> list[str]:
     """The columns of jieba's dict.txt (``word freq tag`` lines), in one list."""
+    return _dictionary_path(name).read_text(encoding="utf-8").split()
+
+
+def _dictionary_path(name: str) -> Path:
     spec = importlib.util.find_spec("jieba")  # jieba ships the dictionary; finding it does not import it
     if spec is None or spec.origin is None:
         raise ConfigError("jieba is not installed (its dictionary gives parts of speech); reinstall cppcc-kg")
-    return (Path(spec.origin).parent / name).read_text(encoding="utf-8").split()
+    return Path(spec.origin).parent / name
