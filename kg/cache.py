@@ -49,6 +49,7 @@ _LIBRARIES = (
     "pdfminer.six",
     "python-crfsuite",
     "pyahocorasick",
+    "ahocorasick-rs",
 )
 _NOT_EXTRACTION = (
     "export", "cli", "server.py", "query.py", "stats.py", "graphview.py", "report.py", "cache.py", "cluster.py", "workers.py",

@@ -139,3 +139,26 @@ def test_left_edges(text: str, place: str, wrong: str) -> None:
     found = _places(text)
     assert place in found
     assert not wrong or wrong not in found
+
+
+def test_gazetteer_matches_are_iter_long_over_the_whole_text() -> None:
+    """_longest_matches walks only the stretches of text around names: it finds what pyahocorasick's
+    iter_long finds walking the whole text, on random texts of names, parts of names and other characters
+    (iter_long's own quirks included: 化隆回族自治 at a text's end gives no 隆回)."""
+    import random
+
+    from kg.extract import places
+
+    automaton = places._automaton()
+    names = sorted(automaton.keys())
+    others = ["，", "。", "、", "的", "和", "县", "市", "区", "乡", "村", " ", "\n", "“", "2"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            name = rng.choice(names)
+            cut = rng.randint(1, len(name))
+            parts.append(rng.choice([name, name, name[:cut], name[cut - 1 :], rng.choice(others)]))
+        text = "".join(parts)
+        whole = [(end - len(word) + 1, end + 1, word, full) for end, (word, full) in automaton.iter_long(text)]
+        assert places._longest_matches(text) == whole, text
