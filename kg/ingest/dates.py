@@ -96,20 +96,21 @@ def _alternation(words: object) -> str:
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """(kind, characters one of which every match writes, or "" when there are none such, pattern)."""
     words = time_words()
     relative = _alternation({**words["day"], **words["month"], **words["year"]})
     vague = _alternation(words["vague"])
     return [
-        ("ymd", re.compile(rf"(?<![\d])(?P<y>{_Y})\s*年\s*(?:(?P<m>{_M})\s*月(?:\s*(?P<d>{_D})\s*[日号])?)?(?!代)")),
-        ("ymd", re.compile(r"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?:(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])|(?<=-\d\d)(?![-号]))(?![\d.])")),
-        ("ymd", re.compile(r"(?<![\dA-Za-z])(?P<y>(?:19|20)\d\d)\s+(?P<m>1[0-2]|0[1-9])\s*/\s*(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
-        ("md", re.compile(rf"(?<![\d年第每])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]")),
-        ("m", re.compile(r"(?<![\d年第每])(?P<m>1[0-2]|[1-9])\s*月(?!\d)(?![日号])")),
-        ("d", re.compile(r"(?<![\d年月第每近连续数前后约共])(?P<d>3[01]|[12]\d|[1-9])\s*日")),
-        ("rel", re.compile(rf"(?P<rel>[昨今前明])[（(]\s*(?P<d>{_D})\s*[)）]\s*日")),
-        ("rel", re.compile(rf"(?P<word>{relative})(?:\s*(?P<m>{_M})\s*月(?:\s*(?P<d>{_D})\s*[日号])?|\s*(?P<d2>{_D})\s*[日号])?")),
-        ("vague", re.compile(vague)),
+        ("ymd", "年", re.compile(rf"(?<![\d])(?P<y>{_Y})\s*年\s*(?:(?P<m>{_M})\s*月(?:\s*(?P<d>{_D})\s*[日号])?)?(?!代)")),
+        ("ymd", "-/.", re.compile(r"(?<![\dA-Za-z.])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>1[0-2]|0?[1-9])(?:(?P=sep)(?P<d>3[01]|[12]\d|0?[1-9])|(?<=-\d\d)(?![-号]))(?![\d.])")),
+        ("ymd", "/", re.compile(r"(?<![\dA-Za-z])(?P<y>(?:19|20)\d\d)\s+(?P<m>1[0-2]|0[1-9])\s*/\s*(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
+        ("md", "月", re.compile(rf"(?<![\d年第每])(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*[日号]")),
+        ("m", "月", re.compile(r"(?<![\d年第每])(?P<m>1[0-2]|[1-9])\s*月(?!\d)(?![日号])")),
+        ("d", "日", re.compile(r"(?<![\d年月第每近连续数前后约共])(?P<d>3[01]|[12]\d|[1-9])\s*日")),
+        ("rel", "日", re.compile(rf"(?P<rel>[昨今前明])[（(]\s*(?P<d>{_D})\s*[)）]\s*日")),
+        ("rel", "", re.compile(rf"(?P<word>{relative})(?:\s*(?P<m>{_M})\s*月(?:\s*(?P<d>{_D})\s*[日号])?|\s*(?P<d2>{_D})\s*[日号])?")),
+        ("vague", "", re.compile(vague)),
     ]
 
 
@@ -150,7 +151,9 @@ def find_times(text: str) -> list[TimeExpr]:
     """Every time expression in ``text``, in order, longest first where they overlap; ranges joined."""
     text = text.translate(_FULLWIDTH)
     candidates: list[TimeExpr] = []
-    for kind, pattern in _patterns():
+    for kind, written, pattern in _patterns():
+        if written and not any(c in text for c in written):
+            continue  # a text without 年 holds no 2024年: the test costs far less than the search
         for match in pattern.finditer(text):
             if match.end() > match.start():
                 candidates.append(_make(kind, match))
