@@ -265,3 +265,41 @@ def test_a_democratic_party_committee_before_a_level_word() -> None:
     found = _names("省政协副主席、民盟省委主委郑海燕一行到我市调研。九三学社市委主委林涛陪同。")
     assert {("Person", "郑海燕"), ("Position", "民盟省委主委"), ("PartyGovOrgan", "九三学社市委")} <= found
     assert not {n for _, n in found if "九三学社九三学社" in n or n.startswith("盟")}
+
+
+SUB_ORGAN_DEPUTIES = [
+    # (text, post of the first name, post of the second): a deputy after a comma keeps the sub-organ the
+    # chain began with, while a post of the body after a 党组 post is the body's
+    ("威远县政协召开协商会。县政协办公室主任邝伟，副主任游丽参加。", "威远县政协办公室主任", "威远县政协办公室副主任"),
+    ("射洪市政协召开协商会。市政协港澳委主任吴启林，副主任钱丽参加。", "射洪市政协港澳委主任", "射洪市政协港澳委副主任"),
+    ("威远县政协召开协商会。县政协党组书记、主席方明，副主席李强出席。", "威远县政协党组书记", "威远县政协副主席"),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "second"), SUB_ORGAN_DEPUTIES)
+def test_a_deputy_after_a_comma_keeps_the_sub_organ(text: str, first: str, second: str) -> None:
+    found = _names(text)
+    assert {("Position", first), ("Position", second)} <= found
+    assert ("Position", "威远县政协副主任") not in found and ("Position", "射洪市政协副主任") not in found
+
+
+ORGAN_POSTS = [
+    # (text, organ, post): supervision commissions, party schools, township congress presidia, overseas
+    # Chinese federations
+    ("威远县政协召开协商会。县纪委书记、县监委主任程子健出席。", "威远县监委", "威远县监委主任"),
+    ("威远县政协召开协商会。县委党校常务副校长乔文出席。", "威远县委党校", "威远县委党校常务副校长"),
+    ("威远县政协召开协商会。白鹭镇人大主席团主席覃立平出席。", "白鹭镇人大主席团", "白鹭镇人大主席团主席"),
+    ("威远县政协召开协商会。县侨联主席晏群发言。", "威远县侨联", "威远县侨联主席"),
+]
+
+
+@pytest.mark.parametrize(("text", "organ", "post"), ORGAN_POSTS)
+def test_posts_of_commissions_schools_presidia_and_federations(text: str, organ: str, post: str) -> None:
+    found = _names(text)
+    assert {("PartyGovOrgan", organ), ("Position", post)} <= found
+
+
+def test_a_school_head_without_an_organ_is_a_name_without_a_post() -> None:
+    found = _names("云溪小学校长王丽娟介绍了情况。")
+    assert ("Person", "王丽娟") in found
+    assert not any(t == "Position" for t, _ in found)

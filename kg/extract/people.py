@@ -176,6 +176,7 @@ def find_people(
     positions: list[PositionHit] = []
     sentence_of = _sentence_index(norm, sentences)
     last_organ: OrganHit | None = None
+    organ_title = ""  # the title written straight after last_organ (主任 of 县政协办公室主任)
     last_sentence = -1
     pending: list[PositionHit] = []
     for ts, te, title in _title_matches(norm, organs):
@@ -198,9 +199,12 @@ def find_people(
             organ = organ_by_end.get(ts)
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
-                last_organ = organ
+                last_organ, organ_title = organ, title
             elif kind == "position" and before in _chain() and last_organ is not None:
-                position = PositionHit(ts, te, title, last_organ, True, title)
+                # 县政协党组成员、副主席: a post of the body, not of its 党组; but a deputy of the sub-organ's
+                # own head stays the sub-organ's (县政协办公室主任邝伟，副主任游丽)
+                base = not _same_post(organ_title, title)
+                position = PositionHit(ts, te, title, last_organ, base, title)
             elif kind == "position" and last_organ is not None and (sub := _chain_link(norm, ts, last_organ)):
                 position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
             elif kind == "position":
@@ -499,6 +503,12 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
         return None
     base = chain_organ.parent or chain_organ
     return chained_sub_organ(norm, start, ts, base)
+
+
+def _same_post(head: str, title: str) -> bool:
+    """True when ``title`` is ``head`` or a deputy of it (主任 and 副主任, 局长 and 常务副局长)."""
+    core = head.removeprefix("副")
+    return len(core) >= 2 and title.endswith(core)
 
 
 def _list_gap(norm: str, end: int, byline: bool) -> int:
