@@ -303,3 +303,22 @@ def test_a_school_head_without_an_organ_is_a_name_without_a_post() -> None:
     found = _names("云溪小学校长王丽娟介绍了情况。")
     assert ("Person", "王丽娟") in found
     assert not any(t == "Position" for t, _ in found)
+
+
+SPEAKERS = [
+    # (text, person): members and leaders as reporters address them, a name closed by a verb of reporting
+    ("威远县政协召开协商会。委员钱丽芳说，这件事要办好。", "钱丽芳"),
+    ("威远县政协召开协商会。钱丽芳委员说，路灯要尽快装好。", "钱丽芳"),
+    ("威远县政协召开协商会。会上，钱丽芳主席指出，要把协商做实。", "钱丽芳"),
+    ("威远县政协召开协商会。县政府办公室主任钟雷汇报。", "钟雷"),
+]
+
+
+@pytest.mark.parametrize(("text", "person"), SPEAKERS)
+def test_members_and_leaders_addressed_by_title_and_names_before_a_report(text: str, person: str) -> None:
+    assert ("Person", person) in _names(text)
+
+
+@pytest.mark.parametrize("text", ["由乡镇委员小组跟踪督办。", "委员们说，这件事要办好。", "委员会议认为可行。"])
+def test_a_member_word_before_no_name_gives_no_person(text: str) -> None:
+    assert not any(t == "Person" for t, _ in _names(text))

@@ -125,6 +125,8 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
     if given == 2 or _follower_at(norm, p + s + 2):
         return p, p + s + 2
     if given == 3 and s == 1 and bounded:
+        if _follower_at(norm, p + s + 1) and not words.tag(norm[p : p + s + 1]):
+            return p, p + s + 1  # 钟雷|汇报。: a following verb closes a two-character name before punctuation
         return p, run_end
     if _word_from(norm, p, p + s + 1) and not words.tag(norm[p : p + s + 1]):
         return p, p + s + 1  # 欧阳慧|应邀: the last character starts a word running past the name
@@ -209,7 +211,7 @@ def find_people(
                 position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
-            if position is None and kind == "member":
+            if position is None and kind == "member" and not _member_speaks(norm, ts, te):
                 pending = []  # 委员, 成员 alone announce no name (委员常态化参与, 成员单位)
                 continue
             if position is None:
@@ -288,7 +290,9 @@ def _names_before_titles(
         if span is None or taken.overlaps(*span):
             continue
         written = norm[span[0] : span[1]]
-        if kinds[match.group()] == "said" and (
+        if kinds[match.group()] == "addressed" and not _speaks_at(norm, te):
+            continue  # 钱丽芳委员说, not 由乡镇委员小组
+        if kinds[match.group()] in ("said", "addressed") and (
             not _opens_clause(norm, span[0])
             or (words.tag(written) and not words.tag(written).startswith(("nr", "ns")))
             or written.endswith(_kin())
@@ -503,6 +507,21 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
         return None
     base = chain_organ.parent or chain_organ
     return chained_sub_organ(norm, start, ts, base)
+
+
+def _speaks_at(norm: str, at: int) -> bool:
+    """True when a verb of speech (kg/data/titles_after.tsv, kind said) or a comma follows at ``at``."""
+    if at < len(norm) and norm[at] in "，,：:":
+        return True
+    pattern, kinds = _after_titles()
+    said = pattern.match(norm, at)
+    return said is not None and kinds[said.group()] == "said"
+
+
+def _member_speaks(norm: str, ts: int, te: int) -> bool:
+    """True when a member title opening a clause is followed by a name and a verb of speech (委员钱丽芳说)."""
+    span = parse_name(norm, te) if _opens_clause(norm, ts) else None
+    return span is not None and span[0] == te and _speaks_at(norm, span[1])
 
 
 def _same_post(head: str, title: str) -> bool:
