@@ -322,3 +322,15 @@ def test_members_and_leaders_addressed_by_title_and_names_before_a_report(text: 
 @pytest.mark.parametrize("text", ["由乡镇委员小组跟踪督办。", "委员们说，这件事要办好。", "委员会议认为可行。"])
 def test_a_member_word_before_no_name_gives_no_person(text: str) -> None:
     assert not any(t == "Person" for t, _ in _names(text))
+
+
+def test_a_list_of_names_after_a_member_word() -> None:
+    found = _names("威远县政协组织调研。委员钱丽芳、孙建业、赵文海参加调研。")
+    assert {("Person", "钱丽芳"), ("Person", "孙建业"), ("Person", "赵文海")} <= found
+    assert not any(t == "Person" for t, _ in _names("委员单位、成员单位参加。"))
+
+
+def test_a_town_organ_after_according_to() -> None:
+    found = _names("威远县政协组织调研。据白鹭镇党委书记钱丽芳介绍，项目已完工。")
+    assert {("Person", "钱丽芳"), ("Position", "白鹭镇党委书记")} <= found
+    assert not any(n.startswith("据") for _, n in found)

@@ -519,9 +519,15 @@ def _speaks_at(norm: str, at: int) -> bool:
 
 
 def _member_speaks(norm: str, ts: int, te: int) -> bool:
-    """True when a member title opening a clause is followed by a name and a verb of speech (委员钱丽芳说)."""
+    """True when a member title opening a clause is followed by a name and a verb of speech (委员钱丽芳说)
+    or by a list of names (委员钱丽芳、孙建业参加调研)."""
     span = parse_name(norm, te) if _opens_clause(norm, ts) else None
-    return span is not None and span[0] == te and _speaks_at(norm, span[1])
+    if span is None or span[0] != te or not _plausible(norm, *span):
+        return False
+    if _speaks_at(norm, span[1]):
+        return True
+    nxt = parse_name(norm, span[1] + 1) if norm.startswith("、", span[1]) else None
+    return nxt is not None and nxt[0] == span[1] + 1 and _plausible(norm, *nxt)  # 委员钱丽芳、孙建业
 
 
 def _same_post(head: str, title: str) -> bool:
