@@ -68,14 +68,23 @@ def read_turtle_index(path: Path) -> list[Chunk] | None:
 
 
 def _write_chunks(nt: Path, out: BinaryIO) -> list[Chunk]:
+    """Turtle of ``nt`` read a block at a time (no mapping: memory stays flat however large the graph)."""
+    writer = _TurtleWriter(out)
+    pending = b""
     with nt.open("rb") as fh:
-        if nt.stat().st_size == 0:
-            return []
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            writer = _TurtleWriter(out)
-            for start, end in _spans(data, 0, len(data)):
-                writer.serialise(data[start:end])
-            return writer.chunks
+        while True:
+            data = fh.read(TURTLE_CHUNK)
+            text = pending + data
+            if not data:
+                if text:
+                    writer.serialise(text)
+                return writer.chunks
+            end = text.rfind(b"\n") + 1  # the complete lines
+            last = text.rfind(b"\n", 0, end - 1) + 1
+            cut = lower_bound(text, text[last : text.find(b" ", last)] + b" ", 0, end) if end else 0
+            if cut:  # every subject before the last complete line's, whose lines may go on in the next block
+                writer.serialise(text[:cut])
+            pending = text[cut:]
 
 
 def _write_reusing(nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO) -> list[Chunk]:
