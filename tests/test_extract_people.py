@@ -334,3 +334,8 @@ def test_a_town_organ_after_according_to() -> None:
     found = _names("威远县政协组织调研。据白鹭镇党委书记钱丽芳介绍，项目已完工。")
     assert {("Person", "钱丽芳"), ("Position", "白鹭镇党委书记")} <= found
     assert not any(n.startswith("据") for _, n in found)
+
+
+def test_an_executive_deputy_head_after_the_government_keeps_the_chain() -> None:
+    found = _names("威远县政协召开协商会。县委常委、县政府常务副县长邬明出席。")
+    assert {("Person", "邬明"), ("Position", "威远县委常委"), ("Position", "威远县常务副县长")} <= found

@@ -193,7 +193,8 @@ def find_people(
         position: PositionHit | None = None
         if kind == "head":
             head = PositionHit(ts, te, title, _head_place(ts, title, places), False, title)
-            if pending and not (pending[-1].end <= ts and _joined(norm, pending[-1].end, ts)):
+            written = organ_by_end[ts].start if ts in organ_by_end else ts  # 县委常委、县政府|副县长
+            if pending and not (pending[-1].end <= written and _joined(norm, pending[-1].end, written)):
                 positions.extend(p for p in pending if p.start in roster_posts)
                 pending = []
             pending.append(head)
