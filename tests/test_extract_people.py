@@ -339,3 +339,20 @@ def test_a_town_organ_after_according_to() -> None:
 def test_an_executive_deputy_head_after_the_government_keeps_the_chain() -> None:
     found = _names("威远县政协召开协商会。县委常委、县政府常务副县长邬明出席。")
     assert {("Person", "邬明"), ("Position", "威远县委常委"), ("Position", "威远县常务副县长")} <= found
+
+
+CHAIN_SUB_ORGANS = [
+    # (text, posts): a committee written alone in a chain keeps its deputies; a post of the body after it
+    # goes back to the body
+    ("威远县政协组织调研。县政协常委、农业农村委主任邬明、副主任卓越到白鹭镇调研。",
+     {"威远县政协常委", "威远县政协农业农村委主任", "威远县政协农业农村委副主任"}),
+    ("威远县政协召开协商会。县政协秘书长、提案委主任韦启林，副秘书长钱丽芳出席。",
+     {"威远县政协秘书长", "威远县政协提案委主任", "威远县政协副秘书长"}),
+]
+
+
+@pytest.mark.parametrize(("text", "posts"), CHAIN_SUB_ORGANS)
+def test_deputies_of_a_sub_organ_written_alone_in_a_chain(text: str, posts: set[str]) -> None:
+    found = _names(text)
+    assert {("Position", p) for p in posts} <= found
+    assert ("Position", "威远县政协副主任") not in found and ("Position", "威远县政协提案委副秘书长") not in found

@@ -179,6 +179,7 @@ def find_people(
     sentence_of = _sentence_index(norm, sentences)
     last_organ: OrganHit | None = None
     organ_title = ""  # the title written straight after last_organ (主任 of 县政协办公室主任)
+    last_linked = False  # last_organ is a sub-organ written alone in a chain (办公厅 of 秘书长、办公厅主任)
     last_sentence = -1
     pending: list[PositionHit] = []
     for ts, te, title in _title_matches(norm, organs):
@@ -202,14 +203,18 @@ def find_people(
             organ = organ_by_end.get(ts)
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
-                last_organ, organ_title = organ, title
+                last_organ, organ_title, last_linked = organ, title, False
             elif kind == "position" and before in _chain() and last_organ is not None:
                 # 县政协党组成员、副主席: a post of the body, not of its 党组; but a deputy of the sub-organ's
                 # own head stays the sub-organ's (县政协办公室主任邝伟，副主任游丽)
                 base = not _same_post(organ_title, title)
-                position = PositionHit(ts, te, title, last_organ, base, title)
+                of = last_organ
+                if base and last_linked and last_organ.parent is not None:
+                    of, base = last_organ.parent, False  # 提案委主任X，副秘书长Y: the body's, not the committee's
+                position = PositionHit(ts, te, title, of, base, title)
             elif kind == "position" and last_organ is not None and (sub := _chain_link(norm, ts, last_organ)):
                 position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
+                last_organ, organ_title, last_linked = sub, title, True  # 农业农村委主任X、副主任Y: the sub-organ's
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
             if position is None and kind == "member" and not _member_speaks(norm, ts, te):
