@@ -356,3 +356,9 @@ def test_deputies_of_a_sub_organ_written_alone_in_a_chain(text: str, posts: set[
     found = _names(text)
     assert {("Position", p) for p in posts} <= found
     assert ("Position", "威远县政协副主任") not in found and ("Position", "威远县政协提案委副秘书长") not in found
+
+
+def test_names_listed_before_a_role_after_deng() -> None:
+    found = _names("威远县政协组织调研。会上，钱丽芳、孙建业、赵文海等驻镇委员分别发言。")
+    assert {("Person", "钱丽芳"), ("Person", "孙建业"), ("Person", "赵文海")} <= found
+    assert not any(t == "Person" for t, _ in _names("全体委员、各界代表等委员参加。村干部、群众代表等参加。"))

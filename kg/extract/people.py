@@ -259,6 +259,7 @@ def find_people(
         pending = []
     after_persons, after_positions = _names_before_titles(norm, persons, organs, places)
     persons.extend(after_persons)
+    persons.extend(_listed_names(norm, persons, organs, places))
     positions.extend(after_positions)
     positions.extend(p for p in pending if p.start in roster_posts)  # a roster's last posts
     persons.extend(_credits(norm, persons))
@@ -269,8 +270,35 @@ def find_people(
 
 @lru_cache(maxsize=1)
 def _after_titles() -> tuple[re.Pattern[str], dict[str, str]]:
-    kinds = {title: kind for title, kind in read_table("titles_after.tsv", 2, 2)}
+    kinds = {title: kind for title, kind in read_table("titles_after.tsv", 2, 2) if kind != "listed"}
     return re.compile("|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))), kinds
+
+
+@lru_cache(maxsize=1)
+def _listed() -> re.Pattern[str]:
+    """等 and a role closing a list of names (等驻镇委员): kg/data/titles_after.tsv, kind listed."""
+    roles = "|".join(re.escape(t) for t, kind in read_table("titles_after.tsv", 2, 2) if kind == "listed")
+    return re.compile(f"等[{CJK}]{{0,4}}?(?:{roles})")
+
+
+def _listed_names(norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]) -> list[PersonHit]:
+    """Names listed before 等 and a role (钱丽芳、孙建业等驻镇委员发言), the list opening a clause."""
+    taken = SpanIndex(
+        [(p.start, p.end) for p in known] + [(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places]
+    )
+    found: list[PersonHit] = []
+    for match in _listed().finditer(norm):
+        spans: list[tuple[int, int]] = []
+        end = match.start()
+        while (span := _name_ending_at(norm, end)) is not None and _plausible(norm, *span):
+            spans.append(span)
+            if span[0] == 0 or norm[span[0] - 1] != "、":
+                break
+            end = span[0] - 1
+        if not spans or not _opens_clause(norm, spans[-1][0]):
+            continue
+        found.extend(PersonHit(a, b, norm[a:b]) for a, b in reversed(spans) if not taken.overlaps(a, b))
+    return found
 
 
 def _names_before_titles(
