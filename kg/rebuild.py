@@ -52,7 +52,7 @@ from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
 
 DIRNAME = "state"
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"KGSTATE1\n"
 MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
@@ -79,7 +79,9 @@ Facts = tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple
 
 @dataclass
 class FileState:
-    """What one file gave the previous build, besides its lines (which its cache entry holds)."""
+    """What one file gave the previous build, besides its lines (which its cache entry holds). What it says
+    about entities, facts, violations and relations is kept marshalled (``content``) and read on first use:
+    a full build holds a few kilobytes per file, not the objects."""
 
     path: str
     key: str
@@ -87,10 +89,8 @@ class FileState:
     suffix: str
     documents: int
     characters: int
-    summaries: list[Summary]
-    facts: Facts | None
-    violations: list[str]
-    relations: list[tuple[str, str, str]]
+    content: bytes
+    _read: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, path: str, key: str, result: FileResult) -> FileState:
@@ -110,8 +110,33 @@ class FileState:
                 facts[0].extend(tuple(t) for t in doc.facts.values)  # type: ignore[misc]
                 facts[1].extend(tuple(t) for t in doc.facts.inverse)  # type: ignore[misc]
                 facts[2].extend(tuple(t) for t in doc.facts.types)  # type: ignore[misc]
-        return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, summaries, facts,
-                   violations, relations)  # fmt: skip
+        content = marshal.dumps((summaries, facts, violations, relations))
+        return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, content)
+
+    def _content(self) -> tuple[Any, ...]:
+        if self._read is None:
+            self._read = marshal.loads(self.content)
+        return self._read
+
+    @property
+    def summaries(self) -> list[Summary]:
+        found: list[Summary] = self._content()[0]
+        return found
+
+    @property
+    def facts(self) -> Facts | None:
+        found: Facts | None = self._content()[1]
+        return found
+
+    @property
+    def violations(self) -> list[str]:
+        found: list[str] = self._content()[2]
+        return found
+
+    @property
+    def relations(self) -> list[tuple[str, str, str]]:
+        found: list[tuple[str, str, str]] = self._content()[3]
+        return found
 
 
 @dataclass
@@ -250,7 +275,7 @@ def _read(path: Path, missing_ok: bool = False) -> Any:
 
 
 def _encode(state: State) -> tuple[Any, ...]:
-    files = [(f.characters, f.summaries, f.facts, f.violations, f.relations) for f in state.files]
+    files = [(f.characters, f.content) for f in state.files]
     return (FORMAT, files, state.repeats, state.firsts, state.dates, state.counts.to_data(), state.void_lines, state.merged)
 
 
