@@ -180,3 +180,18 @@ def test_no_district_organ_inside_a_region_word(text: str, wrong: str) -> None:
 
 def test_no_office_before_a_verb() -> None:
     assert "县委办" not in {e.name for e in extract_text("此事由县委办理。").entities}
+
+
+PARTY_DEPARTMENT_LISTS = [
+    # (text, departments): departments listed after a Party committee's department inherit its committee
+    ("威远县政协召开会议。县委组织部、宣传部、统战部有关负责同志参加。",
+     {"威远县委组织部", "威远县委宣传部", "威远县委统战部"}),
+    ("射洪市政协召开会议。市委统战部、宣传部负责同志列席。", {"射洪市委统战部", "射洪市委宣传部"}),
+]
+
+
+@pytest.mark.parametrize(("text", "departments"), PARTY_DEPARTMENT_LISTS)
+def test_a_list_of_party_departments_inherits_the_committee(text: str, departments: set[str]) -> None:
+    found = {name for (type_, name) in _entities(text) if type_ == "PartyGovOrgan"}
+    assert departments <= found
+    assert "宣传部" not in found

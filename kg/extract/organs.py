@@ -598,8 +598,23 @@ def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
             continue
         if ds > 0 and CJK_CHAR.match(norm[ds - 1]):
             continue
-        found.append(OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], None, "", norm[ds:de], de, needs_parent=True))
+        listed = _listed_party_department(norm, ds, de, taken + found)
+        found.append(listed or OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], None, "", norm[ds:de], de, needs_parent=True))
     return found
+
+
+def _listed_party_department(norm: str, ds: int, de: int, hits: list[OrganHit]) -> OrganHit | None:
+    """宣传部 of 县委组织部、宣传部: a department after another Party department and 、 is the same
+    committee's (its place or level and the committee's part of the name are inherited)."""
+    before = next((h for h in hits if h.end == ds - 1), None)
+    if before is None or norm[ds - 1] != "、" or before.type != "PartyGovOrgan":
+        return None
+    # the department's own part: after its committee (县委|组织部), or all of a listed one (宣传部 of 委宣传部)
+    own = before.end - before.base_end if before.base_end < before.end else len(before.surface)
+    committee = before.tail[: len(before.tail) - own]
+    if not committee.endswith(party_committee_endings()):
+        return None
+    return OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], before.place, before.level, committee + norm[ds:de], de)
 
 
 def _drop_nested(hits: list[OrganHit]) -> list[OrganHit]:
