@@ -106,8 +106,10 @@ def time_build(corpus: Path, out: Path, **options: Any) -> dict[str, Any]:
     options = {"formats": "turtle", "validate": True, "cache": False, **options}
     done = subprocess.run(
         [sys.executable, "-c", BUILD_CHILD, str(corpus), str(out), json.dumps(options)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True,
     )
+    if done.returncode:
+        raise RuntimeError(f"build of {corpus} ({options}) exited {done.returncode}:\n{done.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
