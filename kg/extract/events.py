@@ -6,7 +6,7 @@
 The forms are regular expressions in kg/data/event_patterns.tsv: a committee's numbered session with the
 organiser written attached before it (政协泸州市第九届委员会第十二次主席会议, 达州市政协五届三次会议),
 Party congresses and plenary sessions (党的二十大, 十九届四中全会, 市委十届三次全会), central and local work
-conferences (中央政协工作会议), and meetings of a series (2023年第三场院坝协商会). A meeting written "A暨B"
+conferences (中央政协工作会议), and meetings of a series (2024年第二场坝坝协商会). A meeting written "A暨B"
 is one Event named by the whole span, with A and B as aliases (../shared/ANNOTATION.md).
 """
 

@@ -21,7 +21,7 @@
 3. The meeting of a report is the last one held in a clause with a verb of holding (relation_words.tsv's
    hold: 召开, 举行): an event the text says is held, chaired or attended there (holdsEvent, participatesIn,
    locatedIn) or written right before the verb (…推进会召开), else a platform written right after the verb
-   (召开“有事来协商·朗池议事”). A kind of meeting held (召开协商议事会; 召开“桂香议事厅”小微协商会:
+   (召开“有事来协商·清溪议事”). A kind of meeting held (召开协商议事会; 召开“枫林议事厅”小微协商会:
    relation_words.tsv's unnamed_meeting) is a meeting with no name of its own: it ends the one before, and
    nobody is said to attend it. The meeting stays the one a report is about for a few sentences, and in later ones that speak of it (relation_words.tsv's
    meeting_word: 会上, 与会) until another is held. A sentence there that names no event but says who
@@ -201,9 +201,9 @@ def attendance(skeletons: Sequence[Skeleton], found: Sequence[Relation], context
 
 def _platform_after(skeleton: Skeleton, verb: int, end: int) -> tuple[Entity, EntityKey | None] | None:
     """A meeting written as a platform a few characters after the verb of holding at ``verb`` (召开“有事来协商·
-    朗池议事”: the last of the platforms written side by side), with its key, or with None when it is a session
+    清溪议事”: the last of the platforms written side by side), with its key, or with None when it is a session
     of a kind of meeting, which has no name of its own: a meeting word (relation_words.tsv's unnamed_meeting)
-    follows the platform or ends its name or written form (召开“桂香议事厅”小微协商会; 召开协商议事会)."""
+    follows the platform or ends its name or written form (召开“枫林议事厅”小微协商会; 召开协商议事会)."""
     marks = skeleton.marks_between(verb, end)
     if not marks or marks[0] - verb > _VERB_TO_MEETING:
         return None
