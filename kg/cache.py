@@ -224,6 +224,21 @@ class Cache:
 # version, which the fingerprint includes. Damage is caught by the checksum before anything is decoded.
 
 
+def seal(magic: bytes, payload: bytes) -> bytes:
+    """``payload`` framed as ``magic``, its CRC-32 (4 bytes, big-endian), then the payload: the form of the
+    cache's entries and of a rebuild's saved state (kg.rebuild)."""
+    return magic + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def unseal(magic: bytes, data: bytes) -> bytes | None:
+    """The payload ``seal(magic, payload)`` framed; None when ``data`` is not such a frame or is damaged."""
+    start = len(magic) + 4
+    payload = data[start:]
+    if not data.startswith(magic) or zlib.crc32(payload) != int.from_bytes(data[len(magic) : start], "big"):
+        return None
+    return payload
+
+
 def _encode(result: FileResult) -> bytes:
     docs = tuple(
         (
@@ -240,16 +255,12 @@ def _encode(result: FileResult) -> bytes:
         )
         for d in result.docs
     )
-    payload = zlib.compress(marshal.dumps((tuple(result.base_ids), result.suffix, result.documents, docs)), 1)
-    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+    return seal(_MAGIC, zlib.compress(marshal.dumps((tuple(result.base_ids), result.suffix, result.documents, docs)), 1))
 
 
 def _decode(data: bytes) -> FileResult | None:
-    if not data.startswith(_MAGIC):
-        return None
-    start = len(_MAGIC) + 4
-    payload = data[start:]
-    if zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
+    payload = unseal(_MAGIC, data)
+    if payload is None:
         return None
     try:
         base_ids, suffix, documents, entries = marshal.loads(zlib.decompress(payload))

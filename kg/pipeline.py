@@ -399,7 +399,7 @@ def _results(
     store: Cache | None,
     scheduler: str | None,
     report: BuildReport,
-    known: dict[int, tuple[str, str, list[str], str, int]] | None = None,
+    known: dict[int, rebuild.Entry] | None = None,
 ) -> Generator[FileResult, None, None]:
     """Every file's result in the order of ``files``: from the cache when it has the file, else read here
     and extracted in worker processes (or on the Dask cluster at ``scheduler``), then put in the cache.
@@ -449,7 +449,7 @@ def _results(
 
 def _plans(
     files: Sequence[Path], keys: Sequence[str | None], store: Cache | None, report: BuildReport,
-    known: dict[int, tuple[str, str, list[str], str, int]],
+    known: dict[int, rebuild.Entry],
 ) -> Iterator[_Plan]:
     """A plan per file, in order: cached results (when the entry was made with the ids this build gives
     the file), else the file read into jobs. Unreadable files give a failed result.
@@ -463,7 +463,7 @@ def _plans(
         unchanged = known.get(index)
         if unchanged is not None and store is not None and key is not None:
             _, _, base_ids, was, documents = unchanged
-            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in base_ids) else ""
+            suffix = _id_suffix(path, base_ids, seen)
             if suffix != was:
                 raise rebuild.Stale(f"the document ids of {display_path(path)} would change")
             seen.update(i + suffix for i in base_ids)
@@ -473,7 +473,7 @@ def _plans(
         entry = store.get(key) if store is not None and key is not None else None
         if entry is not None:
             gc.freeze()  # see _collector_spared
-            suffix = "-" + digest(str(path))[:6] if any(i in seen for i in entry.base_ids) else ""
+            suffix = _id_suffix(path, entry.base_ids, seen)
             if suffix == entry.suffix:
                 entry.source = str(path)
                 seen.update(i + suffix for i in entry.base_ids)
@@ -487,9 +487,8 @@ def _plans(
         if not is_text_name(path):
             report.notes.append((display_path(path), "the path is not UTF-8 (read as GB18030, or with U+FFFD for bytes that are not)"))
         base_ids = [doc.id for doc in docs]
-        suffix = ""
-        if any(doc.id in seen for doc in docs):
-            suffix = "-" + digest(str(path))[:6]
+        suffix = _id_suffix(path, base_ids, seen)
+        if suffix:
             docs = [replace(d, id=d.id + suffix, compilation=d.compilation and d.compilation + suffix) for d in docs]
         seen.update(doc.id for doc in docs)
         compilations = {d.compilation for d in docs if d.compilation}
@@ -501,6 +500,12 @@ def _plans(
             else:
                 plan.jobs += [_Job(w.doc, is_compilation, w.start, w.sentence_base) for w in windows(doc)]
         yield plan
+
+
+def _id_suffix(path: Path, base_ids: Iterable[str], seen: set[str]) -> str:
+    """What the document ids of the file at ``path`` get when an earlier file of the build took one of
+    them: a hash of its path ("-1a2b3c"); else nothing."""
+    return "-" + digest(str(path))[:6] if any(i in seen for i in base_ids) else ""
 
 
 def _extract_all(jobs: Iterator[_Job], settings: Settings, scheduler: str | None, beside: int = 0) -> Iterator[DocResult | None]:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import graph, void
-from kg.cache import FileResult
+from kg.cache import FileResult, seal, unseal
 from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
 
@@ -171,13 +171,18 @@ class State:
 # ---------------------------------------------------------------------------- saving and loading
 
 
+Entry = tuple[str, str, list[str], str, int]
+"""A file of a previous build, as its manifest lists it: path, cache key, document ids before a suffix, the
+suffix, how many documents."""
+
+
 @dataclass
 class Manifest:
     """The small part of a state, read first: which files the build had (path, cache key, document ids
     before a suffix, the suffix, how many documents), so that extraction can start before the rest is read."""
 
     fingerprint: str
-    entries: list[tuple[str, str, list[str], str, int]]
+    entries: list[Entry]
     folder: Path
     lines: int = 0
     graph_crc: int = 0
@@ -251,8 +256,7 @@ def load(manifest: Manifest) -> State:
 
 
 def _write(path: Path, value: Any) -> None:
-    payload = marshal.dumps(value)
-    path.write_bytes(_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    path.write_bytes(seal(_MAGIC, marshal.dumps(value)))
 
 
 def _read(path: Path, missing_ok: bool = False) -> Any:
@@ -264,9 +268,8 @@ def _read(path: Path, missing_ok: bool = False) -> Any:
         raise Stale(f"{path} is missing") from None
     except OSError as exc:
         raise Stale(f"cannot read {path}: {exc.strerror or exc}") from None
-    start = len(_MAGIC) + 4
-    payload = data[start:]
-    if not data.startswith(_MAGIC) or zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : start], "big"):
+    payload = unseal(_MAGIC, data)
+    if payload is None:
         raise Stale(f"{path} is damaged (its checksum does not match)")
     try:
         return marshal.loads(payload)

@@ -260,7 +260,8 @@ def description(stats: Statistics) -> list[ox.Triple]:
 
 def add_description(path: Path) -> int:
     """Add first mentions to the sorted N-Triples file at ``path``, count it and add its VoID description,
-    keeping the file sorted; return the number of lines added. The build's hook (kg.pipeline.extract_to_ntriples)."""
+    keeping the file sorted; return the number of lines added (``describe`` also returns what a rebuild needs;
+    a build calls that)."""
     return describe(path).added
 
 
