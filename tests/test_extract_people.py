@@ -362,3 +362,9 @@ def test_names_listed_before_a_role_after_deng() -> None:
     found = _names("威远县政协组织调研。会上，钱丽芳、孙建业、赵文海等驻镇委员分别发言。")
     assert {("Person", "钱丽芳"), ("Person", "孙建业"), ("Person", "赵文海")} <= found
     assert not any(t == "Person" for t, _ in _names("全体委员、各界代表等委员参加。村干部、群众代表等参加。"))
+
+
+def test_a_dictionary_word_glued_to_a_role_cue_is_no_name() -> None:
+    found = _names("协商会把小区居民关心的事摆上桌面。县政协副主席丘晓岚出席。")
+    assert ("Person", "关心") not in found
+    assert ("Person", "丘晓岚") in found

@@ -241,8 +241,8 @@ def find_people(
             span = (padded.start, padded.end)
         elif span is None or not _plausible(norm, *span) or named.overlaps(*span):
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
-        elif kind == "byline" and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
-            continue  # 作者单位: a word glued to a by-line cue is no name
+        elif kind in ("byline", "cue") and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
+            continue  # 作者单位, 居民关心: a word glued to a by-line or role cue is no name
         names = [span]
         while names[-1][1] < len(norm):
             gap = _list_gap(norm, names[-1][1], kind == "byline")

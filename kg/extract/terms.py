@@ -816,7 +816,8 @@ def _continues_name(rest: str, table: dict[str, tuple[str, ...]]) -> bool:
 
 
 def _split_items(text: str) -> list[tuple[int, str]]:
-    """(offset, item) of a list written with 、/和/与/及 or as adjacent quotes (“A”“B”), never split inside a quote."""
+    """(offset, item) of a list written with 、/和/与/及 or as adjacent quotes (“A”“B”), never split inside a quote
+    nor at a 和/与/及 that is part of a word (企业和谐劳动关系, 参与, 以及)."""
     items: list[tuple[int, str]] = []
     coordinators = _topic_words().get("coordinator", ())
     start = 0
@@ -829,11 +830,16 @@ def _split_items(text: str) -> list[tuple[int, str]]:
             inside = True
         elif char == "”":
             inside = False
-        elif not inside and char in coordinators:
+        elif not inside and char in coordinators and (char == "、" or _coordinator_word(text, i)):
             items.append((start, text[start:i]))
             start = i + 1
     items.append((start, text[start:]))
     return [(at, item) for at, item in items if item]
+
+
+def _coordinator_word(text: str, i: int) -> bool:
+    """True when the conjunction at ``i`` of ``text`` is a word of its own (X|和|Y), not inside 和谐 or 参与."""
+    return _word_edge(text, i) and _word_edge(text, i + 1)
 
 
 _TRAILING_COUNT = re.compile(f"(?:{NUMBER}|[两几])+$")
