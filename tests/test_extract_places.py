@@ -70,12 +70,19 @@ NOT_FOUND = [
     ("建设文化广场和口袋公园。", "文化广场"),
     ("建设文化广场和口袋公园。", "口袋公园"),
     ("德清人的生活。", "德清县"),
+    # 和 between two departments of a list, not the county 和县 (REAL-NEWS-ERRORS row 12)
+    ("县交通局、县水利局和县林业局负责人到会。", "和县"),
 ]
 
 
 @pytest.mark.parametrize(("text", "wrong"), NOT_FOUND)
 def test_places_not_found(text: str, wrong: str) -> None:
     assert wrong not in _places(text)
+
+
+def test_a_two_character_county_after_its_city_or_opening_a_sentence_stays() -> None:
+    assert "和县" in _places("马鞍山市和县政协组织委员视察。")
+    assert "和县" in _places("和县政协召开常委会议。")
 
 
 def test_places_below_the_county_have_a_level_and_lie_within(tmp_path: Path) -> None:
@@ -133,6 +140,9 @@ def test_no_place_inside_a_company_name() -> None:
         ("委员们来到东城区前进社区调研。", "前进社区", ""),
         ("建议报白鹭镇审定后实施。", "白鹭镇", "报白鹭镇"),
         ("联合蟠龙社区召开小区议事会。", "蟠龙社区", "召开小区"),
+        # a one-character preposition before the name (以…为主题, 以…为试点)
+        ("委员们以青柳社区停车难为主题协商。", "青柳社区", "以青柳社区"),
+        ("以白沙镇为试点推开。", "白沙镇", "以白沙镇"),
     ],
 )
 def test_left_edges(text: str, place: str, wrong: str) -> None:

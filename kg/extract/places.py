@@ -191,6 +191,9 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
         return True
     if any(norm.endswith(w, 0, start) for w in _place_openers()):
         return True  # 民建|南岸区委, 中共|射洪市委, 政协|射洪市委员会: a word that opens an organ's place
+    if end - start == 2 and norm[start] in _place_words().get("conjunction", ()) \
+            and norm[start - 1] in _place_words().get("organ_end", ()) and end < len(norm) and _CJK.match(norm[end]):
+        return False  # 县水利局和|县自然资源局: a conjunction between two departments, not the county 和县
     left = max(0, start - 3)
     window = norm[left : end + 3]
     s, e = start - left, end - left
@@ -458,7 +461,9 @@ def _word_edge(
         end_of_word = at + len(word)
         if end_of_word > s:
             break
-        if end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
+        if end_of_word > start and len(word) == 1 and s - end_of_word >= 2 and words.tag(word) == "p":
+            start = end_of_word  # 以|城南社区: a preposition before the name
+        elif end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
             start = end_of_word
         elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
             start = end_of_word  # the edge inside a dictionary word (原名|射箭台村): the name starts after it

@@ -63,22 +63,33 @@ def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> li
     """A group led by a person (带队到白鹭镇; then 考察组走进松溪村) goes where its leader goes: places the
     group visits in the next sentences (a clause whose subject is a group word of relation_words.tsv,
     group_subject) are visited by the leader, and every place of the visit by those who joined it
-    (join_visit: 也参加了考察; 陪同调研)."""
+    (join_visit: 也参加了考察; 陪同调研). A visitor nobody is said to lead (外市政协考察团来我县考察) has a
+    group that goes on too, but no one is said to join it."""
     words = relation_words()
     leaders: dict[int, EntityKey] = {}
     for relation in found:
         if relation.predicate == "leads":
             leaders.setdefault(relation.sentence, relation.subject)
+    visitors: dict[int, EntityKey] = {}
+    for relation in found:
+        if relation.predicate == "visits" and relation.subject[0] in _VISITOR_TYPES and relation.sentence >= 0:
+            visitors.setdefault(relation.sentence, relation.subject)
     relations: list[Relation] = []
-    leader: tuple[int, EntityKey] | None = None
+    leader: tuple[int, EntityKey, bool] | None = None  # (sentence, who, whether the text says the person led)
     visited: list[EntityKey] = []
     for skeleton in skeletons:
-        if skeleton.index in leaders:
-            leader = (skeleton.index, leaders[skeleton.index])
-            visited = [r.object for r in found if r.sentence == skeleton.index and r.subject == leader[1]
-                       and r.predicate in ("leads", "visits") and isinstance(r.object, tuple) and r.object[0] == "Place"]
+        index = skeleton.index
+        places = [r.object for r in found if r.sentence == index and r.subject == leaders.get(index, visitors.get(index))
+                  and r.predicate in ("leads", "visits") and isinstance(r.object, tuple) and r.object[0] == "Place"]
+        if index in leaders:
+            leader, visited = (index, leaders[index], True), places
             continue
-        if leader is None or skeleton.index - leader[0] > _VISIT_SPAN:
+        if index in visitors:
+            if leader is None or leader[1] != visitors[index] or index - leader[0] > _VISIT_SPAN:
+                leader, visited = (index, visitors[index], False), places
+                continue
+            visited.extend(places)  # the same visitor goes on (考察组走进松溪村)
+        if leader is None or index - leader[0] > _VISIT_SPAN:
             continue
         for start, end in skeleton.clauses:
             head = words.subject_prefix.match(skeleton.text, start)
@@ -90,11 +101,11 @@ def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> li
                 continue
             for place in skeleton.entities_at(skeleton.marks_between(verb, end)):
                 if place.type == "Place":
-                    relations.append(Relation(leader[1], "visits", place.key, skeleton.index))
+                    relations.append(Relation(leader[1], "visits", place.key, index))
                     visited.append(place.key)
-        if any(w in skeleton.text for w in words.join_visit):
+        if leader[2] and any(w in skeleton.text for w in words.join_visit):
             relations.extend(
-                Relation(person.key, "visits", place, skeleton.index)
+                Relation(person.key, "visits", place, index)
                 for person in skeleton.entities if person.type == "Person" and person.key != leader[1]
                 for place in dict.fromkeys(visited)
             )
