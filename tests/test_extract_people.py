@@ -368,3 +368,24 @@ def test_a_dictionary_word_glued_to_a_role_cue_is_no_name() -> None:
     found = _names("协商会把小区居民关心的事摆上桌面。县政协副主席丘晓岚出席。")
     assert ("Person", "关心") not in found
     assert ("Person", "丘晓岚") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("县政协领导韩立军、汤小燕出席揭牌仪式。", {"韩立军", "汤小燕"}),
+        ("区政协机关干部苗青、柯磊参与活动。", {"苗青", "柯磊"}),
+        ("县政协委员卫明前往白鹭镇调研。", {"卫明"}),
+    ],
+)
+def test_names_after_a_group_word_and_before_a_verb(text: str, persons: set[str]) -> None:
+    found = {name for type_, name in _names(text) if type_ == "Person"}
+    assert persons <= found
+    assert not {n for n in found if n not in persons and any(n.startswith(p) for p in persons)}
+
+
+def test_a_word_before_a_colon_in_a_credit_line_is_the_next_label() -> None:
+    found = _names("县政协召开协商会。\n编辑：田晓东 来源：白鹭县融媒体中心\n")
+    assert ("Person", "田晓东") in found
+    assert ("Person", "来源") not in found
+    assert ("Publication", "白鹭县融媒体中心") in found

@@ -253,6 +253,8 @@ def find_people(
                 break
             if gap > 1 and not _credit_end(norm, nxt[1]):
                 break
+            if norm.startswith(("：", ":"), nxt[1]):
+                break  # 编辑：王小明 来源：…: a word before a colon is the next label, no name
             names.append(nxt)
         persons.extend(PersonHit(a, b, norm[a:b]) for a, b in names[1 if padded is not None else 0 :])
         positions.extend(pending)
