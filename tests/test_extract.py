@@ -199,6 +199,16 @@ def test_brand_half_is_filed_under_the_brand() -> None:
     assert "仁事好商量" in platforms["有事来协商·仁事好商量"].aliases
 
 
+
+def test_a_session_of_a_format_the_text_names_is_filed_under_the_format() -> None:
+    entities = extract_text("白沙镇推行院坝协商。上月，镇里在青石村召开院坝协商会。").entities
+    platforms = {e.name: e for e in entities if e.type == "Platform"}
+    assert "院坝协商会" not in platforms
+    assert "院坝协商会" in platforms["院坝协商"].aliases
+    # alone it is a platform of its own; a quoted brand keeps its sessions apart (“石桥议事”, 石桥议事会)
+    assert "院坝协商会" in {e.name for e in extract_text("镇里在青石村召开院坝协商会。").entities if e.type == "Platform"}
+
+
 EVENT_NAME_CASES = [
     ("县政协将举办全县政协委员履职能力培训班。", "全县政协委员履职能力培训班"),
     ("——在山东省政协基层协商工作经验交流会上的发言", "山东省政协基层协商工作经验交流会"),

@@ -148,6 +148,11 @@ def resolve_entities(
     for position in positions:
         resolver.add("Position", resolver.position_name(position, organ_names), position.start, position.end)
     platform_names = {t.name for t in terms if t.type == "Platform"}
+    platform_spans = [(t.start, t.end) for t in terms if t.type == "Platform"]
+    formats_alone = {t.name for t in terms if t.type == "Platform" and t.surface == t.name
+                     and not any(a <= t.start and t.end <= b and b - a > t.end - t.start for a, b in platform_spans)}
+    """Platforms written somewhere on their own, unquoted (a format such as 院坝协商, not a brand), not only
+    inside a longer platform's name."""
     for term in terms:
         if term.type in _ORGAN_TYPES:
             continue
@@ -161,6 +166,8 @@ def resolve_entities(
             longer = [t.name for t in terms if t.type == "Topic" and t.name != name and t.name.endswith(name)]
             if longer:
                 name = min(longer, key=len)
+        if term.type == "Platform" and name.endswith("会") and name[:-1] in formats_alone:
+            name = name[:-1]  # 院坝协商会 in a text that names 院坝协商: a session of the format, filed under it
         if term.type == "Platform" and term.surface in merged_by_ending():
             platforms = [k for k in resolver.entities if k[0] == "Platform" and k[1].endswith(term.surface) and k[1] != term.surface]
             if platforms:
