@@ -389,3 +389,8 @@ def test_a_word_before_a_colon_in_a_credit_line_is_the_next_label() -> None:
     assert ("Person", "田晓东") in found
     assert ("Person", "来源") not in found
     assert ("Publication", "白鹭县融媒体中心") in found
+
+
+def test_a_role_word_inside_a_longer_word_announces_no_name() -> None:
+    found = _names("工作人员把“老旧居民楼加装电梯”协商表发到各家。")
+    assert not {name for type_, name in found if type_ == "Person"}

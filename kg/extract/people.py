@@ -243,6 +243,8 @@ def find_people(
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
         elif kind in ("byline", "cue") and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
             continue  # 作者单位, 居民关心: a word glued to a by-line or role cue is no name
+        elif kind == "cue" and span[0] == te and not words.is_boundary(norm[ts : te + 3], te - ts):
+            continue  # 居民楼|加装: the role word is part of a longer word
         names = [span]
         while names[-1][1] < len(norm):
             gap = _list_gap(norm, names[-1][1], kind == "byline")

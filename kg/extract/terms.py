@@ -752,7 +752,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         closes_here = advice_closes if opener in advice else list_closes
         if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in closes_here):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
-        if not ((len(opener) >= 3 or _word_edge(norm, match.start())) and _word_edge(norm, match.end())):
+        if not ((len(opener) >= 3 or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
             continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one, 议题涉及, may follow 协商)
         quotes = _quote_run(text) if opener in strong or opener in quote_only else 0
         if opener in quote_only:
@@ -788,6 +788,11 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     return [h for h in hits if not any(a < h.start and h.end < b for a, b in titles)]  # 《关于加快发展X的建议》
 
 
+def _level_next(norm: str, at: int) -> bool:
+    """True when a level word of a division starts the list at ``at`` (就|区疾控中心建设: jieba reads 就区)."""
+    return at + 1 < len(norm) and norm[at] in level_chars_above_town() and _CJK_CHAR.match(norm, at + 1) is not None
+
+
 def _opener_within(norm: str, start: int, end: int) -> bool:
     """True when an opener written as a word of its own lies in ``norm[start:end]``."""
     return any(
@@ -816,8 +821,9 @@ def _continues_name(rest: str, table: dict[str, tuple[str, ...]]) -> bool:
 
 
 def _split_items(text: str) -> list[tuple[int, str]]:
-    """(offset, item) of a list written with 、/和/与/及 or as adjacent quotes (“A”“B”), never split inside a quote
-    nor at a 和/与/及 that is part of a word (企业和谐劳动关系, 参与, 以及)."""
+    """(offset, item) of a list written with 、/和/与/及 or as adjacent quotes (“A”“B”), never split inside a quote,
+    at a 和/与/及 that is part of a word (企业和谐劳动关系, 参与, 以及) nor at one that would leave an empty item
+    (推进|和美乡村建设: no list starts with a conjunction)."""
     items: list[tuple[int, str]] = []
     coordinators = _topic_words().get("coordinator", ())
     start = 0
@@ -830,7 +836,7 @@ def _split_items(text: str) -> list[tuple[int, str]]:
             inside = True
         elif char == "”":
             inside = False
-        elif not inside and char in coordinators and (char == "、" or _coordinator_word(text, i)):
+        elif not inside and char in coordinators and i > start and (char == "、" or _coordinator_word(text, i)):
             items.append((start, text[start:i]))
             start = i + 1
     items.append((start, text[start:]))
