@@ -782,7 +782,8 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
             if cut > 0 and _opener_within(norm, begin, begin + cut):
                 continue  # 以坝坝会形式就X开展协商: the list belongs to the opener inside (就)
         if cut > 0:
-            hits.extend(_topic_items(norm, begin, text[:cut], place_starts))
+            framed = text.startswith(table.get("subject_close", ()), cut)  # 以“X管理”为题: a subject, whatever its ending
+            hits.extend(_topic_items(norm, begin, text[:cut], place_starts, framed))
     hits.extend(_framed_topics(norm))
     titles = [m.span() for m in re.finditer("《[^《》\n]{2,60}》", norm)]
     return [h for h in hits if not any(a < h.start and h.end < b for a, b in titles)]  # 《关于加快发展X的建议》
@@ -851,7 +852,7 @@ def _coordinator_word(text: str, i: int) -> bool:
 _TRAILING_COUNT = re.compile(f"(?:{NUMBER}|[两几])+$")
 
 
-def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int, int]) -> list[TermHit]:
+def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int, int], framed: bool = False) -> list[TermHit]:
     table = _topic_words()
     strips = table.get("strip", ())
     stops = set(table.get("stop", ()))
@@ -862,7 +863,7 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
         if quoted and quoted.group(2) in ("", *table.get("quote_tail", ())):
             start, item = start + 1, quoted.group(1)  # 围绕“X”这一议题: the quoted X
             cls = _class_of_ending(item)
-            if cls is not None and cls[1] != "Topic" and len(item) > len(cls[0]):
+            if cls is not None and cls[1] != "Topic" and len(item) > len(cls[0]) and not framed:
                 continue  # “X行动”, “X机制”: named by its ending (kg/data/quote_classes.tsv)
         else:
             if item.endswith("的") and len(item) > 1:
@@ -1323,9 +1324,9 @@ def _coordinated_topics(norm: str, topics: list[TermHit]) -> list[TermHit]:
 
 def _topics_over_verbs(norm: str, hits: list[TermHit], topics: list[TermHit]) -> list[TermHit]:
     """Topics joined to the other hits. A quote that a topic frame reads as a subject (就“X”协商议事) is not
-    a platform named by the verb after it; a topic with the very span of another name (a lexicon platform in
+    a platform named by the verb after it, nor a mechanism named by its ending (以“X管理”为题); a topic with the very span of another name (a lexicon platform in
     quotes) is that name."""
     quoted = {(t.start - 1, t.end + 1) for t in topics if norm[t.start - 1 : t.start] == "“" and norm[t.end : t.end + 1] == "”"}
-    kept = [h for h in hits if not (h.type == "Platform" and (h.start, h.end) in quoted)]
+    kept = [h for h in hits if not (h.type in ("Platform", "Mechanism") and (h.start, h.end) in quoted)]
     named = {(h.start, h.end) for h in kept if h.type}
     return kept + [t for t in topics if (t.start, t.end) not in named]
