@@ -394,3 +394,20 @@ def test_a_word_before_a_colon_in_a_credit_line_is_the_next_label() -> None:
 def test_a_role_word_inside_a_longer_word_announces_no_name() -> None:
     found = _names("工作人员把“老旧居民楼加装电梯”协商表发到各家。")
     assert not {name for type_, name in found if type_ == "Person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "posts"),
+    [
+        ("会议由柯文山（县政协副主席）主持。", "柯文山", {"县政协副主席"}),
+        ("会议由苗青（县政协委员、白鹭镇党委书记）主持。", "苗青", {"县政协委员", "白鹭镇党委书记"}),
+        ("县水务局党组书记、局长卫东海回应了委员的关切。", "卫东海", set()),
+    ],
+)
+def test_posts_in_brackets_after_the_name_and_a_bureau_head_after_its_party_group(
+    text: str, person: str, posts: set[str]
+) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert {("Position", p) for p in posts} <= found
+    assert not {n for t, n in found if t == "Person" and n != person}

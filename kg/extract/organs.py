@@ -538,8 +538,8 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
                 at = norm.find(ending, at + 1)
                 continue  # 委员, 委会: another word
             for size in range(2, _DEPARTMENT_MAX + 1):
-                if at - size < 0 or not CJK_CHAR.match(norm[at - size]):
-                    break
+                if at - size < 0 or not CJK_CHAR.match(norm[at - size]) or not CJK_CHAR.match(norm[at - 1]):
+                    break  # the character right before the ending counts too (党组书记、局长: no 组书记、局)
                 spans.append((at - size, at + len(ending)))
             at = norm.find(ending, at + 1)
     return spans

@@ -234,6 +234,13 @@ def find_people(
         else:
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
             pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
+        bracketed = _bracketed_holder(norm, pending, te)
+        if bracketed is not None and not named.overlaps(*bracketed):
+            # 王明（县政协副主席）: the post in brackets after the name it belongs to
+            persons.append(PersonHit(bracketed[0], bracketed[1], norm[bracketed[0] : bracketed[1]]))
+            positions.extend(pending)
+            pending = []
+            continue
         span = parse_name(norm, te)
         padded = _padded_name(norm, te) if span is None and kind == "byline" else None
         if padded is not None:
@@ -270,6 +277,28 @@ def find_people(
     persons.extend(roster)
     persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
+
+
+def _bracketed_holder(norm: str, pending: list[PositionHit], te: int) -> tuple[int, int] | None:
+    """The name written right before a bracket holding the posts that end at ``te`` (王明（县政协副主席）,
+    李红（县政协委员、白鹭镇党委书记）), or None."""
+    if not pending or not norm.startswith(("）", ")"), te) or pending[-1].end != te:
+        return None
+    opening = pending[0].start - 1
+    if opening < 1 or norm[opening] not in "（(":
+        return None
+    span = _name_ending_at(norm, opening)
+    if span is not None and span[1] - span[0] == 3 and norm[span[0]] in _boundary_words():
+        span = (span[0] + 1, span[1])  # 由|李红（…）: a preposition before a two-character name
+        if parse_name(norm[span[0] : span[1]], 0) != (0, 2):
+            return None
+    return span if span is not None and _plausible(norm[:opening] + "。", *span) else None
+
+
+@lru_cache(maxsize=1)
+def _boundary_words() -> frozenset[str]:
+    """One-character words a name does not start with (kg/data/boundaries.txt: 由, 在, 对)."""
+    return frozenset(w for w in word_set("boundaries.txt") if len(w) == 1)
 
 
 @lru_cache(maxsize=1)
