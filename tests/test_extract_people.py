@@ -411,3 +411,19 @@ def test_posts_in_brackets_after_the_name_and_a_bureau_head_after_its_party_grou
     assert ("Person", person) in found
     assert {("Position", p) for p in posts} <= found
     assert not {n for t, n in found if t == "Person" and n != person}
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("县政协召开协商会。\n编辑丨焦小鹿 校对 | 芮文\n图文：甘丽萍 图片：龙悦\n", {"焦小鹿", "芮文", "甘丽萍", "龙悦"}),
+        ("会上，苗立新委员建议在渡口增设护栏。", {"苗立新"}),
+        ("最后，卫国强副主席作总结讲话。", {"卫国强"}),
+        ("省政协副主席韦家和一行来我县调研。", {"韦家和"}),
+        ("县政协副主席柯强和一些委员参加。", {"柯强"}),
+        ("北宋文学家苏轼曾在此留下诗篇。苏轼的家乡在眉山。", {"苏轼"}),
+        ("返乡创业青年祁小龙介绍了合作社的情况。", {"祁小龙"}),
+    ],
+)
+def test_credit_labels_addressed_members_and_name_edges(text: str, persons: set[str]) -> None:
+    assert {name for type_, name in _names(text) if type_ == "Person"} == persons

@@ -27,7 +27,7 @@ from kg.lexicon import read_table, word_set
 from kg.model import Sentence
 from kg.text import CJK, CJK_CHAR, NUMBER
 
-_SKIP = " \u3000：:【["
+_SKIP = " \u3000：:【[丨|｜"
 _SEPARATORS = "、，,。；;）)\n 　"
 _CJK_RE = CJK_CHAR
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
@@ -120,6 +120,8 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
     if bounded and s == 2 and given <= 2 and not (given == 2 and _spoken_after(norm, p + s + 1)):
         # 吉克石一，: punctuation closes a name with a two-character surname (一 is no follower here)
         return p, run_end
+    if given >= 2 and norm[p + s + 1] in _AND and _closed_at(norm, p + s + 2):
+        return p, p + s + 2  # 韦家和一行, 李永和说: 和 closing a name is part of it when a follower comes next
     if given == 1 or _follower_at(norm, p + s + 1):
         return p, p + s + 1
     if given == 2 or _follower_at(norm, p + s + 2):
@@ -131,6 +133,13 @@ def parse_name(norm: str, p: int) -> tuple[int, int] | None:
     if _word_from(norm, p, p + s + 1) and not words.tag(norm[p : p + s + 1]):
         return p, p + s + 1  # 欧阳慧|应邀: the last character starts a word running past the name
     return p, p + s + 2
+
+
+def _closed_at(norm: str, i: int) -> bool:
+    """True when the text ends at ``i`` or punctuation or a word that follows names (but no conjunction) starts there."""
+    if norm.startswith("一", i):
+        return norm.startswith(("一行", "一同", "一起"), i)  # not 王强和一些委员
+    return i >= len(norm) or norm[i] in _SEPARATORS or (norm[i] not in _AND and _follower_at(norm, i))
 
 
 def _spoken_after(norm: str, i: int) -> bool:
@@ -347,6 +356,8 @@ def _names_before_titles(
     positions: list[PositionHit] = []
     for match in pattern.finditer(norm):
         ts, te = match.span()
+        if kinds[match.group()] == "acts":
+            continue  # 建议, 主持: only after an addressed title (钱丽芳委员建议)
         if kinds[match.group()] == "credit":
             # 陈立新 摄 closing a caption: spaces or a slash may stand between the name and 摄
             if te < len(norm) and not _credit_end(norm, te):
@@ -582,7 +593,7 @@ def _speaks_at(norm: str, at: int) -> bool:
         return True
     pattern, kinds = _after_titles()
     said = pattern.match(norm, at)
-    return said is not None and kinds[said.group()] == "said"
+    return said is not None and kinds[said.group()] in ("said", "acts")
 
 
 def _member_speaks(norm: str, ts: int, te: int) -> bool:
