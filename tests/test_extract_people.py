@@ -427,3 +427,14 @@ def test_posts_in_brackets_after_the_name_and_a_bureau_head_after_its_party_grou
 )
 def test_credit_labels_addressed_members_and_name_edges(text: str, persons: set[str]) -> None:
     assert {name for type_, name in _names(text) if type_ == "Person"} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("白鹭县政协的做法被湖南卫视报道。", "湖南卫视"),
+        ("江东电视台《江东新闻联播》播出了这一消息。", "江东新闻联播"),
+    ],
+)
+def test_outlets_named_in_running_text(text: str, outlet: str) -> None:
+    assert ("Publication", outlet) in _names(text)
