@@ -174,6 +174,10 @@ ABSENT = [
     ("委员们针对山区民宿经营中存在的问题提出建议。", "Topic", "山区民宿经营中存在"),
     # suggestions are measures, not what was consulted on (提出 X、Y 等建议)
     ("委员们提出了推行错峰共享停车、增设临时停车泊位等建议。", "Topic", "推行错峰共享停车"),
+    # 把 X 作为 Y: X is what is made a Y, no topic; briefings on the basic situation and next steps name none
+    ("县政府把提案办理作为接受监督、改进作风的重要抓手。", "Topic", "提案办理作为接受"),
+    ("工作室主任就基本情况、下步工作方向进行了介绍。", "Topic", "基本情况"),
+    ("工作室主任就基本情况、下步工作方向进行了介绍。", "Topic", "下步工作方向"),
     ("我们关注的是群众满意不满意。", "Topic", "群众满意不满意"),
     # row 16: 就 only as a word (就近 is one)
     ("总结了“就近议事”等好做法。", "Topic", "近议事"),
