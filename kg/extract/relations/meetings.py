@@ -7,7 +7,9 @@
    (县政协在…召开“有事好商量”协商议事会，围绕X开展协商: the 协商议事会 consults on X; 组织居民开展小微协商3次，
    解决了X、Y等问题): not one written right after a cue word (围绕“百村共富行动”, a campaign
    consulted about), nor the venue a meeting is held at when the sentence names the meeting too (在…委员工作室
-   召开…: relation_words.tsv's venue_marker).
+   召开…: relation_words.tsv's venue_marker). A sentence that names no such forum but speaks of the meeting
+   held in the sentence before (relation_words.tsv's meeting_word: 会上, 与会, 会议围绕) gives its topics to
+   that meeting: the last forum named there (召开“朗池议事”协商议事会。与会人员就X提出建议: 协商议事会).
 2. An event named after a platform (“委员议事厅”专题协商会) is a session of it: the platform is run by
    whoever holds the event, and is where the event is and consults on what the event consults on.
 
@@ -50,16 +52,20 @@ _THROUGH_NAME = {"holdsEvent": "runsPlatform", "locatedIn": "locatedIn", "consul
 
 def at_meetings(skeletons: Sequence[Skeleton], found: Sequence[Relation], entities: Sequence[Entity]) -> list[Relation]:
     relations: list[Relation] = []
-    cues = relation_words().consult_cue
+    words = relation_words()
+    cues = words.consult_cue
+    held: tuple[int, list[Entity]] | None = None  # the last sentence that holds a meeting, and its forums
     for skeleton in skeletons:
         types = {e.type for e in skeleton.entities}
-        if "Topic" not in types or types.isdisjoint(MEETING_TYPES):
-            continue
-        topics = _cued_topics(skeleton, cues)
-        if topics:
-            relations.extend(
-                Relation(m.key, "consultsOn", t.key, skeleton.index) for t in topics for m in _forums(skeleton, cues)
-            )
+        forums = [] if types.isdisjoint(MEETING_TYPES) else _forums(skeleton, cues)
+        if "Topic" in types:
+            topics = _cued_topics(skeleton, cues)
+            if not forums and held is not None and skeleton.index - held[0] <= _NEXT_SENTENCES \
+                    and words.meeting_word.search(skeleton.text) is not None:
+                forums = held[1][-1:]  # 召开“朗池议事”协商议事会。与会人员就X提出建议: the meeting consulted on X
+            relations.extend(Relation(m.key, "consultsOn", t.key, skeleton.index) for t in topics for m in forums)
+        if forums and any(w in skeleton.text for w in words.hold):
+            held = (skeleton.index, forums)
     named_after = _platforms_of_events(entities)
     for relation in [*found, *relations]:
         for key, is_subject in ((relation.subject, True), (relation.object, False)):
@@ -72,6 +78,11 @@ def at_meetings(skeletons: Sequence[Skeleton], found: Sequence[Relation], entiti
             else:
                 relations.append(Relation(relation.subject, predicate, platform, relation.sentence))
     return relations
+
+
+_NEXT_SENTENCES = 1
+"""How many sentences after a meeting is held one that speaks of the meeting (会上, 与会人员) may still say what
+it consulted on."""
 
 
 def _forums(skeleton: Skeleton, cues: tuple[str, ...]) -> list[Entity]:
