@@ -438,3 +438,16 @@ def test_credit_labels_addressed_members_and_name_edges(text: str, persons: set[
 )
 def test_outlets_named_in_running_text(text: str, outlet: str) -> None:
     assert ("Publication", outlet) in _names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("全程参与协商的洪思远、蔡雨萌两位委员介绍了经过。", {"洪思远", "蔡雨萌"}),
+        ("会议邀请谢天华律师解答居民疑问。", {"谢天华"}),
+        ("他叫邹小军，是一名快递员。", {"邹小军"}),
+        ("组织建筑、法律界委员常态化参与小区议事。", set()),
+    ],
+)
+def test_names_before_a_counted_role_or_a_profession(text: str, persons: set[str]) -> None:
+    assert {name for type_, name in _names(text) if type_ == "Person"} == persons

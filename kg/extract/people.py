@@ -318,13 +318,15 @@ def _after_titles() -> tuple[re.Pattern[str], dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def _listed() -> re.Pattern[str]:
-    """等 and a role closing a list of names (等驻镇委员): kg/data/titles_after.tsv, kind listed."""
+    """等 or a count of people and a role closing a list of names (等驻镇委员, 两位委员): kg/data/titles_after.tsv,
+    kind listed."""
     roles = "|".join(re.escape(t) for t, kind in read_table("titles_after.tsv", 2, 2) if kind == "listed")
-    return re.compile(f"等[{CJK}]{{0,4}}?(?:{roles})")
+    return re.compile(f"(?:等|(?:{NUMBER}|两)+[位名])[{CJK}]{{0,4}}?(?:{roles})")
 
 
 def _listed_names(norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]) -> list[PersonHit]:
-    """Names listed before 等 and a role (钱丽芳、孙建业等驻镇委员发言), the list opening a clause."""
+    """Names listed before 等 or a count and a role (钱丽芳、孙建业等驻镇委员发言, 钱丽芳、孙建业两位委员), the list
+    opening a clause."""
     taken = SpanIndex(
         [(p.start, p.end) for p in known] + [(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places]
     )
