@@ -924,12 +924,13 @@ def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
 
 @lru_cache(maxsize=1)
 def _frames() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """The unquoted frame (议题为X，) and the quoted one (议题是“X”) of kg/data/topic_triggers.tsv, compiled."""
+    """The unquoted frame (议题为X，) and the quoted one (议题是“X”, 议题：“X”, 议题——“X”) of
+    kg/data/topic_triggers.tsv, compiled."""
     table = _topic_words()
     plain, quoted = table.get("plain_frame", ()), table.get("quote_frame", ())
     return (
         re.compile("(?:" + "|".join(map(re.escape, plain)) + f")[：:]?([{_CJK}]{{3,16}})(?=[，。；,;\n])") if plain else None,
-        re.compile("(?:" + "|".join(map(re.escape, quoted)) + ")[：:]?(?=“)") if quoted else None,
+        re.compile("(?:" + "|".join(map(re.escape, quoted)) + ")(?:[：:]|——?)?(?=“)") if quoted else None,
     )
 
 
