@@ -70,6 +70,9 @@ NOT_FOUND = [
     ("建设文化广场和口袋公园。", "文化广场"),
     ("建设文化广场和口袋公园。", "口袋公园"),
     ("德清人的生活。", "德清县"),
+    # a determiner before a level word (全体社区干部, 所有小区业主)
+    ("组织全体社区干部和所有小区业主参加。", "全体社区"),
+    ("组织全体社区干部和所有小区业主参加。", "所有小区"),
     # 和 between two departments of a list, not the county 和县 (REAL-NEWS-ERRORS row 12)
     ("县交通局、县水利局和县林业局负责人到会。", "和县"),
 ]

@@ -564,8 +564,10 @@ def _party_heads() -> tuple[str, ...]:
 
 
 def _department_name(norm: str, ds: int, de: int) -> bool:
-    """True when ``norm[ds:de]`` reads as a name (no verb or function word first)."""
-    return _descriptor(norm[ds : de - 1])
+    """True when ``norm[ds:de]`` reads as a name (no verb or function word first, no particle within:
+    往届的两委 is no department)."""
+    text = norm[ds : de - 1]
+    return _descriptor(text) and not any(words.tag(w).startswith("u") for w in words.tokens(text))
 
 
 def _word_across(norm: str, start: int, at: int, end: int) -> bool:
