@@ -451,3 +451,8 @@ def test_outlets_named_in_running_text(text: str, outlet: str) -> None:
 )
 def test_names_before_a_counted_role_or_a_profession(text: str, persons: set[str]) -> None:
     assert {name for type_, name in _names(text) if type_ == "Person"} == persons
+
+
+def test_heads_of_courts_procuratorates_and_libraries_are_posts() -> None:
+    found = _names("县人民检察院检察长汤明远、县政协专职委员程雪出席。")
+    assert {("Person", "汤明远"), ("Position", "县人民检察院检察长"), ("Person", "程雪")} <= found
