@@ -456,3 +456,9 @@ def test_names_before_a_counted_role_or_a_profession(text: str, persons: set[str
 def test_heads_of_courts_procuratorates_and_libraries_are_posts() -> None:
     found = _names("县人民检察院检察长汤明远、县政协专职委员程雪出席。")
     assert {("Person", "汤明远"), ("Position", "县人民检察院检察长"), ("Person", "程雪")} <= found
+
+
+def test_a_committee_account_named_in_running_text() -> None:
+    found = _names("县政协召开协商会。更多内容请关注江北政协微信公众号。")
+    assert ("Publication", "江北政协") in found
+    assert ("Publication", "县政协") not in found

@@ -558,6 +558,7 @@ def _publications(norm: str) -> list[TermHit]:
     hits.extend(_metadata_line_outlets(norm))
     hits.extend(_named_outlets(norm))
     hits.extend(_reported_by(norm))
+    hits.extend(_accounts(norm))
     taken: set[tuple[int, int]] = set()
     unique: list[TermHit] = []
     shortest: dict[int, int] = {}
@@ -575,6 +576,25 @@ def _publications(norm: str) -> list[TermHit]:
             taken.add((hit.start, hit.end))
             unique.append(hit)
     return unique
+
+
+def _accounts(norm: str) -> list[TermHit]:
+    """A committee's account named in running text before the kind of account (关注江北政协微信公众号,
+    来源于南岸政协视频号): X政协 with X a place's short form and no level word, as in a metadata line."""
+    words = _publication_words()
+    hits: list[TermHit] = []
+    for account in words["account"]:
+        at = norm.find(account)
+        while at >= 0:
+            end = at + len(account)
+            if norm.startswith(words["account_kind"], end):
+                for size in (4, 3, 2):
+                    token = norm[at - size : end] if at >= size else ""
+                    if token and (at - size == 0 or not CJK_CHAR.match(norm[at - size - 1]) or _word_edge(norm, at - size)) and _outlet(token):
+                        hits.append(TermHit(at - size, end, "Publication", token, token))
+                        break
+            at = norm.find(account, end)
+    return hits
 
 
 @lru_cache(maxsize=1)
