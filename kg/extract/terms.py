@@ -1202,11 +1202,13 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
     context = [termtagger.Span(h.start, h.end, h.type) for h in hits if h.type]
     context.extend(termtagger.Span(a, b, "Place") for a, b in place_spans)
     stop = word_set("term_stoplist.txt")
+    table = _topic_words()
     for span in termtagger.additions(norm, context):
         surface = norm[span.start : span.end]
         name = strip_quotes(surface)
-        if name not in stop:
-            hits.append(_named_topic(TermHit(span.start, span.end, span.type, name, surface)))
+        if name in stop or name in table.get("stop", ()) or surface == name and _not_a_topic(name, table):
+            continue  # the model's unquoted spans pass the rules' item checks too (围绕|主题开展协商讨论)
+        hits.append(_named_topic(TermHit(span.start, span.end, span.type, name, surface)))
     return hits
 
 
