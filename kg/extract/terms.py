@@ -847,6 +847,7 @@ def _split_items(text: str) -> list[tuple[int, str]]:
     (推进|和美乡村建设: no list starts with a conjunction)."""
     items: list[tuple[int, str]] = []
     coordinators = _topic_words().get("coordinator", ())
+    longer = tuple(c for c in coordinators if len(c) > 1)  # 以及
     start = 0
     inside = False
     for i, char in enumerate(text):
@@ -860,6 +861,11 @@ def _split_items(text: str) -> list[tuple[int, str]]:
         elif not inside and char in coordinators and i > start and (char == "、" or _coordinator_word(text, i)):
             items.append((start, text[start:i]))
             start = i + 1
+        elif not inside and longer and text.startswith(longer, i) and i > start and _word_edge(text, i):
+            width = next(len(w) for w in longer if text.startswith(w, i))
+            if _word_edge(text, i + width):
+                items.append((start, text[start:i]))  # 生态治理|以及|社区管理
+                start = i + width
     items.append((start, text[start:]))
     return [(at, item) for at, item in items if item]
 
