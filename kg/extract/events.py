@@ -176,8 +176,14 @@ def _scopes() -> tuple[str, ...]:
 def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
     """A暨B: the two events become one named by the whole span (quotes removed); A and B are kept as
     mentions of it, so their written forms are its aliases."""
-    events = {h.end: h for h in hits if h.type == "Event"}
-    starts = {h.start: h for h in hits if h.type == "Event"}
+    events: dict[int, TermHit] = {}
+    starts: dict[int, TermHit] = {}
+    for hit in hits:  # the longest event ending (starting) at each place: “有事来协商”工作推进会, not its quote alone
+        if hit.type == "Event":
+            if hit.end not in events or hit.start < events[hit.end].start:
+                events[hit.end] = hit
+            if hit.start not in starts or hit.end > starts[hit.start].end:
+                starts[hit.start] = hit
     merged: list[TermHit] = []
     used: set[int] = set()
     for end, first in sorted(events.items()):
