@@ -462,3 +462,8 @@ def test_a_committee_account_named_in_running_text() -> None:
     found = _names("县政协召开协商会。更多内容请关注江北政协微信公众号。")
     assert ("Publication", "江北政协") in found
     assert ("Publication", "县政协") not in found
+
+
+def test_a_collection_in_title_marks_is_a_publication() -> None:
+    found = _names("县政协委员柯明与友人合编《竹溪诗集》，收录了百余首作品。")
+    assert ("Publication", "竹溪诗集") in found
