@@ -42,7 +42,7 @@ import heapq
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,8 +283,8 @@ def describe(path: Path) -> Description:
     """``add_description``, returning what it added and counted."""
     firsts: dict[bytes, bytes] = {}
     dates = document_dates(path)
-    added = add_first_mentions(path, dates=dates, firsts=firsts)
-    counts = _count(path)
+    counts = Counts()
+    added = add_first_mentions(path, dates=dates, firsts=firsts, counts=counts)  # counted as it is written
     lines = description_lines(counts)
     if _last_line(path) < lines[0]:
         with path.open("ab") as fh:
@@ -311,11 +311,33 @@ def document_dates(path: Path) -> dict[bytes, tuple[str, bytes]]:
     """Each dated document of a N-Triples file: subject -> (the date's written form, the literal as written);
     the earliest when a document has several."""
     dates: dict[bytes, tuple[str, bytes]] = {}
-    with path.open("rb") as fh:
-        for line in fh:
-            if _DATE_BYTES in line:
-                _add_date(dates, line)
+    for line in _lines_holding(path, _DATE_BYTES):
+        _add_date(dates, line)
     return dates
+
+
+def _lines_holding(path: Path, needle: bytes, chunk: int = 1 << 22) -> Iterator[bytes]:
+    """The lines of the file at ``path`` that hold ``needle`` (with their newline), in order: the file is
+    read in chunks of about ``chunk`` bytes and searched in C, line by line only around each hit."""
+    with path.open("rb") as fh:
+        tail = b""
+        while True:
+            data = fh.read(chunk)
+            if not data:
+                break
+            data = tail + data
+            cut = data.rfind(b"\n") + 1  # whole lines only; the rest waits for the next chunk
+            data, tail = data[:cut], data[cut:]
+            at = data.find(needle)
+            while at >= 0:
+                start = data.rfind(b"\n", 0, at) + 1
+                end = data.find(b"\n", at) + 1
+                yield data[start:end]
+                at = data.find(needle, end)
+        if tail:
+            at = tail.find(needle)
+            if at >= 0:
+                yield tail
 
 
 def _add_date(dates: dict[bytes, tuple[str, bytes]], line: bytes) -> None:
@@ -376,11 +398,17 @@ def is_derived(line: bytes) -> bool:
 
 
 def add_first_mentions(
-    path: Path, *, dates: dict[bytes, tuple[str, bytes]] | None = None, firsts: dict[bytes, bytes] | None = None
+    path: Path,
+    *,
+    dates: dict[bytes, tuple[str, bytes]] | None = None,
+    firsts: dict[bytes, bytes] | None = None,
+    counts: Counts | None = None,
 ) -> int:
     """Give every platform and mechanism mentioned in a dated document its ``cppcc:firstMentioned`` (see the
     module docstring), in sorted place in the sorted N-Triples file at ``path``; return the number of lines added
-    (each also put in ``firsts`` under its subject, when given). ``dates``: the file's document_dates, when known."""
+    (each also put in ``firsts`` under its subject, when given). ``dates``: the file's document_dates, when known;
+    ``counts``: given, the file as it is afterwards is counted into it (what ``_count`` would give, in the
+    same pass)."""
     if dates is None:
         dates = document_dates(path)
     had_any = False
@@ -395,12 +423,16 @@ def add_first_mentions(
         def flush() -> int:
             if first is None or not counted:
                 out.writelines(block)
+                if counts is not None:
+                    counts.add_block(block)
                 return 0
             line = subject + b" " + _FIRST_BYTES + b" " + first[1] + b" .\n"
             if firsts is not None:
                 firsts[subject] = line
             bisect.insort(block, line)
             out.writelines(block)
+            if counts is not None:
+                counts.add_block(block)
             return 1
 
         for line in source:

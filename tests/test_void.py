@@ -190,3 +190,24 @@ def test_the_build_gives_first_mentions(sample_build: SampleBuild) -> None:
     joined = {e.value: first.value for e, first in rows}
     stored = {q.subject.value: q.object.value for q in store.quads_for_pattern(None, FIRST, None)}
     assert stored == joined
+
+
+def test_describe_counts_in_its_writing_pass_what_a_separate_pass_counts(sample_build: SampleBuild, tmp_path: Path) -> None:
+    path = tmp_path / "g.nt"
+    lines = (sample_build.out / "cppcc.nt").read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(line for line in lines if not void.is_derived(line)))
+    described = void.describe(path)
+    assert described.added > len(described.lines), "first mentions were added"
+    counted = tmp_path / "counted.nt"  # the file as described, without its description: what was counted
+    counted.write_bytes(b"".join(line for line in path.read_bytes().splitlines(keepends=True) if line not in described.lines))
+    assert described.counts == void._count(counted)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 22])
+def test_lines_holding_a_needle_across_chunks(tmp_path: Path, chunk: int) -> None:
+    path = tmp_path / "f.nt"
+    lines = [b"<s%d> <p> \"x\" .\n" % i if i % 3 else b"<s%d> <date> \"2020\" .\n" % i for i in range(200)]
+    for ending in (b"", b"<last> <date> \"1\" ."):  # the last line with and without its newline
+        path.write_bytes(b"".join(lines) + ending)
+        expected = [line for line in path.read_bytes().splitlines(keepends=True) if b"<date>" in line]
+        assert list(void._lines_holding(path, b"<date>", chunk)) == expected
