@@ -152,15 +152,23 @@ def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "cppcc.nt"
 
 
-def test_turtle_in_chunks_is_the_turtle_of_one_call(graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_turtle_in_chunks_is_the_turtle_of_one_call(
+    graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Chunks serialised here, or by two forked processes (what write_all lets a large graph's Turtle use)."""
     whole = ox.serialize(ox.parse(graph_file.read_bytes(), format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     monkeypatch.setattr(rdf, "TURTLE_CHUNK", 3000)
-    with GraphFile(graph_file) as built:
-        built.turtle_index = tmp_path / "index"
-        (ttl,) = rdf.write_turtle(built, tmp_path / "a")
-    assert ttl.read_bytes() == whole
-    index = rdf.read_turtle_index(tmp_path / "index")
-    assert index is not None and len(index) > 20
+    indexes = []
+    for run in ("serial", "parallel"):
+        with GraphFile(graph_file) as built:
+            built.turtle_index = tmp_path / f"index-{run}"
+            built.workers = workers if run == "parallel" else 1
+            (ttl,) = rdf.write_turtle(built, tmp_path / run)
+        assert ttl.read_bytes() == whole
+        indexes.append(rdf.read_turtle_index(tmp_path / f"index-{run}"))
+    assert indexes[0] is not None and len(indexes[0]) > 20
+    assert indexes[1] == indexes[0]
 
 
 def test_turtle_reuses_unchanged_chunks_and_never_a_damaged_one(graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -124,7 +124,11 @@ def write_all(
             context=multiprocessing.get_context("fork"), depth=1,
         ))
     else:  # in plan order (Turtle first): what the formats derive is shared through ``graph`` anyway
-        results = [_write_job((list(names), graph, out_dir))]
+        graph.workers = workers if hasattr(os, "fork") and graph.path.stat().st_size >= PARALLEL_FROM_BYTES else 1
+        try:
+            results = [_write_job((list(names), graph, out_dir))]
+        finally:
+            graph.workers = 1
     written = {name: paths for result in results for name, (paths, _) in result.items()}
     seconds = {name: spent for result in results for name, (_, spent) in result.items()}
     return [p for name in names for p in written[name]], {name: seconds[name] for name in names}

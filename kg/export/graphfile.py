@@ -43,6 +43,9 @@ class GraphFile:
         """(Turtle file, its chunk index) of the previous build, for kg.export.rdf.write_turtle to reuse"""
         self.turtle_index: Path | None = None
         """where kg.export.rdf.write_turtle saves the chunk index of the Turtle it writes"""
+        self.workers = 1
+        """processes an exporter may use for its own work (kg.export.write_all sets it when it writes the
+        formats one after the other in this process)"""
 
     @classmethod
     def of_store(cls, store: ox.Store) -> GraphFile:

@@ -18,6 +18,7 @@ import marshal
 import mmap
 import shutil
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -47,7 +48,7 @@ def write_turtle(graph: GraphFile, out_dir: Path) -> list[Path]:
             with graph.previous_turtle[0].open("rb") as old:
                 chunks = _write_reusing(graph.path, fh, previous, old)
         else:
-            chunks = _write_chunks(graph.path, fh)
+            chunks = _write_chunks(graph.path, fh, graph.workers)
     if graph.turtle_index is not None:
         graph.turtle_index.write_bytes(_INDEX_MAGIC + marshal.dumps(chunks))
     return [dest]
@@ -67,9 +68,35 @@ def read_turtle_index(path: Path) -> list[Chunk] | None:
     return chunks
 
 
-def _write_chunks(nt: Path, out: BinaryIO) -> list[Chunk]:
-    """Turtle of ``nt`` read a block at a time (no mapping: memory stays flat however large the graph)."""
+def _write_chunks(nt: Path, out: BinaryIO, workers: int = 1) -> list[Chunk]:
+    """Turtle of ``nt`` read a block at a time (no mapping: memory stays flat however large the graph);
+    with ``workers`` > 1, the blocks are serialised by that many forked processes (a few blocks in flight),
+    and written in order."""
     writer = _TurtleWriter(out)
+    if workers > 1:
+        import multiprocessing
+
+        from kg.workers import ordered_map
+
+        sent: deque[bytes] = deque()  # the blocks whose Turtle is awaited, in order
+
+        def blocks() -> Iterator[bytes]:
+            for text in _blocks(nt):
+                sent.append(text)
+                yield text
+
+        context = multiprocessing.get_context("fork")
+        # one block at a time per worker: a block and its Turtle are larger than a pipe holds
+        for body in ordered_map(_turtle_body, blocks(), workers=workers, context=context, window=4 * workers, depth=1):
+            writer.copy(sent.popleft(), body)
+    else:
+        for text in _blocks(nt):
+            writer.serialise(text)
+    return writer.chunks
+
+
+def _blocks(nt: Path) -> Iterator[bytes]:
+    """The N-Triples of ``nt`` in runs of whole subjects of about TURTLE_CHUNK bytes."""
     pending = b""
     with nt.open("rb") as fh:
         while True:
@@ -77,13 +104,13 @@ def _write_chunks(nt: Path, out: BinaryIO) -> list[Chunk]:
             text = pending + data
             if not data:
                 if text:
-                    writer.serialise(text)
-                return writer.chunks
+                    yield text
+                return
             end = text.rfind(b"\n") + 1  # the complete lines
             last = text.rfind(b"\n", 0, end - 1) + 1
             cut = lower_bound(text, text[last : text.find(b" ", last)] + b" ", 0, end) if end else 0
             if cut:  # every subject before the last complete line's, whose lines may go on in the next block
-                writer.serialise(text[:cut])
+                yield text[:cut]
             pending = text[cut:]
 
 
@@ -120,11 +147,7 @@ class _TurtleWriter:
         self.chunks: list[Chunk] = []
 
     def serialise(self, text: bytes) -> None:
-        turtle = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        assert turtle is not None  # no output file given: serialize returns the bytes
-        if not turtle.startswith(_HEADER) or turtle.startswith(b"@prefix ", len(_HEADER)):
-            raise AssertionError("pyoxigraph wrote other prefix lines for a chunk")  # the chunks would not join
-        self.copy(text, turtle[len(_HEADER):])
+        self.copy(text, _turtle_body(text))
 
     def copy(self, text: bytes, body: bytes) -> None:
         if not self.offset:
@@ -134,6 +157,15 @@ class _TurtleWriter:
         first = text[: text.find(b" ")]
         self.chunks.append((first, zlib.crc32(text), len(text), self.offset, len(body), zlib.crc32(body)))
         self.offset += len(body)
+
+
+def _turtle_body(text: bytes) -> bytes:
+    """The Turtle of the N-Triples ``text`` (whole subjects), without the prefix lines."""
+    turtle = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert turtle is not None  # no output file given: serialize returns the bytes
+    if not turtle.startswith(_HEADER) or turtle.startswith(b"@prefix ", len(_HEADER)):
+        raise AssertionError("pyoxigraph wrote other prefix lines for a chunk")  # the chunks would not join
+    return turtle[len(_HEADER):]
 
 
 def _header(turtle: bytes) -> bytes:
