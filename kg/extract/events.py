@@ -19,6 +19,7 @@ from kg.extract.places import level_chars_above_town
 from kg.extract.quantities import parse_number
 from kg.extract.terms import TermHit, strip_quotes
 from kg.lexicon import read_table
+from kg.rxgate import gated
 from kg.text import CPPCC, NUMBER
 
 _NUMBER = NUMBER
@@ -36,7 +37,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         if kind not in _PATTERN_KINDS:
             continue
         kinds.setdefault(kind, []).append(pattern.replace("{N}", f"(?:{_NUMBER})"))
-    return {kind: re.compile("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in kinds.items()}
+    return {kind: gated("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in kinds.items()}
 
 
 def fixed_events(norm: str, place_spans: list[tuple[int, int]]) -> list[TermHit]:
