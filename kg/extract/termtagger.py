@@ -78,6 +78,7 @@ _FORMULA = re.compile("[、—+＋]")
 _QUESTION = re.compile("如何|怎样|怎么|怎幺|谁|哪|吗|？")
 _DIGIT = re.compile(r"\d")
 _QUOTE_CHARS = "“”「」‘’『』《》"
+_QUOTE_SET = frozenset(_QUOTE_CHARS)
 _NOT_UNQUOTED = re.compile("[、“”「」‘’『』《》]|" + _QUESTION.pattern)
 
 
@@ -208,7 +209,7 @@ class Judge:
             segment = norm[open_end:limit]
             if segment.startswith("、"):
                 continue  # 深调研、…: the cue word ends an item, it opens no list
-            if any(q in segment[:UNQUOTED_MAX] for q in _QUOTE_CHARS):
+            if not _QUOTE_SET.isdisjoint(segment[:UNQUOTED_MAX]):
                 continue  # quoted names are the quoted candidates' business
             commas = [open_end + i for i, c in enumerate(segment) if c == "、"]
             lo = bisect.bisect_right(closes, open_end)
@@ -256,11 +257,12 @@ class Judge:
             feats.append("lw=" + self.opens[before])
         if after in self.closes:
             feats.append("rw=" + self.closes[after])
-        if not ql and not qr and not any(q in text for q in _QUOTE_CHARS):
+        quoted_inside = not _QUOTE_SET.isdisjoint(text)
+        if not ql and not qr and not quoted_inside:
             feats.append("unq")
         if ql and qr:
             feats.append("title" if norm[start - 1] == "《" else "quoted")
-        elif any(q in text for q in _QUOTE_CHARS):
+        elif quoted_inside:
             feats.append("hasq")
         if _FORMULA.search(text):
             feats.append("formula")
@@ -271,7 +273,7 @@ class Judge:
         rule = self.exact.get((start, end))
         if rule:
             feats.append("rx=" + rule)
-        for type_ in sorted({self.cover[i] for i in range(start, end)} - {""}):
+        for type_ in sorted(set(self.cover[start:end]) - {""}):
             feats.append("rin=" + type_)
         if start > 0 and self.cover[start - 1] and self.cover[start - 1] == self.cover[start]:
             feats.append("rcutl=" + self.cover[start])
@@ -288,22 +290,23 @@ class Judge:
         d = self._next(self.deng, end)
         if d < clause_end and d - end < 30:
             feats.append("le=" + norm[d + 1 : d + 3])
-        feats.extend("bg=" + text[k : k + 2] for k in range(size - 1))
+        feats += ["bg=" + text[k : k + 2] for k in range(size - 1)]
+        tag = words.tag
         for k in (4, 3, 2):
-            if size > k and words.tag(text[-k:]):
-                feats.append("et=" + words.tag(text[-k:]))
+            if size > k and (found := tag(text[-k:])):
+                feats.append("et=" + found)
                 break
         for k in (4, 3, 2):
-            if size > k and words.tag(text[:k]):
-                feats.append("ft=" + words.tag(text[:k]))
+            if size > k and (found := tag(text[:k])):
+                feats.append("ft=" + found)
                 break
         for k in (3, 2, 1):
-            if before - k >= 0 and words.tag(norm[before - k : before]):
-                feats.append("lt=" + words.tag(norm[before - k : before]))
+            if before - k >= 0 and (found := tag(norm[before - k : before])):
+                feats.append("lt=" + found)
                 break
         for k in (3, 2, 1):
-            if words.tag(norm[after : after + k]):
-                feats.append("rt=" + words.tag(norm[after : after + k]))
+            if found := tag(norm[after : after + k]):
+                feats.append("rt=" + found)
                 break
         comma = self._next(self.commas, clause_start)
         if comma < clause_end and (norm[before - 1 : before] == "、" or norm[after : after + 1] == "、"):
