@@ -217,6 +217,8 @@ EVENT_NAME_CASES = [
     ("会议通报了全县“有事来协商”示范点评选结果。", "全县有事来协商示范点评选"),
     # A暨B with B a quoted brand's meeting: the whole span, not A with B's quote alone
     ("市政协召开九届五次全体会议暨“清风议事”工作推进会。", "九届五次全体会议暨清风议事工作推进会"),
+    # …暨B with B a meeting no rule finds alone (现场观摩会)
+    ("全市政协系统“清风议事”工作推进会暨现场观摩会在白沙召开。", "全市政协系统清风议事工作推进会暨现场观摩会"),
 ]
 
 

@@ -167,6 +167,13 @@ def _joiners() -> tuple[str, ...]:
     return tuple(p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "joined")
 
 
+@lru_cache(maxsize=1)
+def _joined_second() -> re.Pattern[str]:
+    """A meeting after 暨 that no other rule finds (kg/data/event_patterns.tsv, kind joined_second)."""
+    found = [p for kind, p in read_table("event_patterns.tsv", 2, 2) if kind == "joined_second"]
+    return re.compile("|".join(f"(?:{p})" for p in found) or "(?!)")
+
+
 def _scopes() -> tuple[str, ...]:
     """Words of scope that may stand between 暨 and the second meeting (kg/data/term_words.tsv, scope)."""
     from kg.extract.terms import term_words
@@ -195,6 +202,8 @@ def joined_events(norm: str, hits: list[TermHit]) -> list[TermHit]:
         scope = next((w for w in _scopes() if norm.startswith(w, end + len(joined))), "")
         if second is None and scope:
             second = starts.get(end + len(joined) + len(scope))  # …常委会议暨全县有事来协商工作推进会
+        if second is None and (plain := _joined_second().match(norm, end + len(joined))) is not None:
+            second = TermHit(plain.start(), plain.end(), "Event", plain.group(), plain.group())  # …推进会暨现场观摩会
         if second is None:
             continue
         whole = norm[first.start : second.end]
