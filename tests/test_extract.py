@@ -219,6 +219,9 @@ EVENT_NAME_CASES = [
     ("市政协召开九届五次全体会议暨“清风议事”工作推进会。", "九届五次全体会议暨清风议事工作推进会"),
     # …暨B with B a meeting no rule finds alone (现场观摩会)
     ("全市政协系统“清风议事”工作推进会暨现场观摩会在白沙召开。", "全市政协系统清风议事工作推进会暨现场观摩会"),
+    # a quoted campaign's meetings: summing up, commending, mobilising (kg/data/quote_classes.tsv)
+    ("区政协召开“委员进楼院”活动总结会。", "委员进楼院活动总结会"),
+    ("区政协召开“清风议事”工作动员会。", "清风议事工作动员会"),
 ]
 
 
