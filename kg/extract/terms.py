@@ -1214,6 +1214,8 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
         name = strip_quotes(surface)
         if name in stop or name in table.get("stop", ()) or surface == name and _not_a_topic(name, table):
             continue  # the model's unquoted spans pass the rules' item checks too (围绕|主题开展协商讨论)
+        if surface == name and name.rpartition("的")[2] in (*table.get("stop", ()), *table.get("generic_after_de", ())):
+            continue  # 党和国家的中心工作, 老百姓的关切: what follows 的 names nothing consulted on
         hits.append(_named_topic(TermHit(span.start, span.end, span.type, name, surface)))
     return hits
 
