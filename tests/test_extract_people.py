@@ -467,3 +467,16 @@ def test_a_committee_account_named_in_running_text() -> None:
 def test_a_collection_in_title_marks_is_a_publication() -> None:
     found = _names("县政协委员柯明与友人合编《竹溪诗集》，收录了百余首作品。")
     assert ("Publication", "竹溪诗集") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("民盟县委副主委兼秘书长应邀参加了会议。", set()),
+        ("钟雨鸣主席参加了座谈会。", {"钟雨鸣"}),
+        ("下午，祁海县长察看了渡口。", {"祁海"}),
+        ("成员单位参加。", set()),
+    ],
+)
+def test_addressed_leaders_and_verbs_that_are_no_names(text: str, persons: set[str]) -> None:
+    assert {name for type_, name in _names(text) if type_ == "Person"} == persons

@@ -370,7 +370,7 @@ def _names_before_titles(
         if span is None or taken.overlaps(*span):
             continue
         written = norm[span[0] : span[1]]
-        if kinds[match.group()] == "addressed" and not _speaks_at(norm, te):
+        if kinds[match.group()] == "addressed" and not _speaks_at(norm, te, acts=True):
             continue  # 钱丽芳委员说, not 由乡镇委员小组
         if kinds[match.group()] in ("said", "addressed") and (
             not _opens_clause(norm, span[0])
@@ -589,13 +589,14 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
     return chained_sub_organ(norm, start, ts, base)
 
 
-def _speaks_at(norm: str, at: int) -> bool:
-    """True when a verb of speech (kg/data/titles_after.tsv, kind said) or a comma follows at ``at``."""
+def _speaks_at(norm: str, at: int, acts: bool = False) -> bool:
+    """True when a verb of speech (kg/data/titles_after.tsv, kind said) or a comma follows at ``at``; with
+    ``acts``, also a verb of kind acts (after an addressed title: 钱丽芳委员建议)."""
     if at < len(norm) and norm[at] in "，,：:":
         return True
     pattern, kinds = _after_titles()
     said = pattern.match(norm, at)
-    return said is not None and kinds[said.group()] in ("said", "acts")
+    return said is not None and (kinds[said.group()] == "said" or acts and kinds[said.group()] == "acts")
 
 
 def _member_speaks(norm: str, ts: int, te: int) -> bool:
@@ -669,6 +670,8 @@ _NOT_NAME_TAGS = frozenset({"v", "vn", "vd", "d", "p", "c", "u", "m", "mq", "q",
 """jieba dictionary tags of words that do not start a name (verbs, adverbs, function words, time and
 place words: 全部, 关心, 楼下)."""
 _FUNCTION_TAGS = frozenset({"c", "p", "u"})
+_VERB_LIKE_TAGS = frozenset({"v", "vd", "d", "p", "c", "u", "r"})
+"""Tags of a two-character dictionary word that is no name even where it is written alone (应邀, 随即)."""
 
 
 def _plausible(norm: str, start: int, end: int) -> bool:
@@ -687,6 +690,8 @@ def _plausible(norm: str, start: int, end: int) -> bool:
         return False
     first = words.word_at(span, 0)
     single, compound = _surnames()
+    if size == 2 and words.tag(norm[start:end]) in _VERB_LIKE_TAGS:
+        return False  # 应邀|参加: a verb or adverb read whole, though jieba joins it to the next word
     if len(first) >= 2 and first not in compound and words.tag(first) in _NOT_NAME_TAGS:
         return False
     if len(first) == size >= 3 and words.tag(first) and not words.tag(first).startswith(("nr", "ns", "nz")):
