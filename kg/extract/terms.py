@@ -945,6 +945,8 @@ def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
         return True
     if item.endswith(table.get("organ_end", ())):
         return True  # 就县政协开展…: the subject of the clause
+    if item.endswith(table.get("stop", ())):
+        return True  # 区委区政府中心工作: a generic phrase with its owner written before it
     return len(item) >= 5 and item.endswith(table.get("slogan_tail", ()))
 
 
@@ -1216,6 +1218,8 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
             continue  # the model's unquoted spans pass the rules' item checks too (围绕|主题开展协商讨论)
         if surface == name and name.rpartition("的")[2] in (*table.get("stop", ()), *table.get("generic_after_de", ())):
             continue  # 党和国家的中心工作, 老百姓的关切: what follows 的 names nothing consulted on
+        if surface == name and (name + norm[span.end : span.end + 2]).endswith(table.get("stop", ())):
+            continue  # 区委区政府中心|工作: a generic phrase cut before its last word
         hits.append(_named_topic(TermHit(span.start, span.end, span.type, name, surface)))
     return hits
 
