@@ -743,7 +743,7 @@ def _closer_at(text: str, closers: tuple[str, ...]) -> int:
     return best
 
 
-_SEGMENT = re.compile(f"[{_CJK}、“”]{{2,60}}")
+_SEGMENT = re.compile(f"[{_CJK}、“”]{{2,120}}")
 
 
 def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
