@@ -222,6 +222,8 @@ EVENT_NAME_CASES = [
     # a quoted campaign's meetings: summing up, commending, mobilising (kg/data/quote_classes.tsv)
     ("区政协召开“委员进楼院”活动总结会。", "委员进楼院活动总结会"),
     ("区政协召开“清风议事”工作动员会。", "清风议事工作动员会"),
+    ("区政协举行“清风议事”协商议事室揭牌仪式。", "清风议事协商议事室揭牌仪式"),
+    ("区政协召开“清风议事”恳谈会。", "清风议事恳谈会"),
 ]
 
 
