@@ -772,8 +772,9 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         closes_here = advice_closes if opener in advice else list_closes
         if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in closes_here):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
-        if not ((len(opener) >= 3 or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
-            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one, 议题涉及, may follow 协商)
+        if not ((len(opener) >= 2 and opener not in quote_only or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
+            continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one may end a word: 紧紧围绕,
+            # 议题涉及; not a verb needing a quote after it: 院坝协商“接地气”)
         quotes = _quote_run(text) if opener in strong or opener in quote_only else 0
         if opener in quote_only:
             # 协商“X”建设: the quotes, and a topic head written after them; not 让协商“有温度” (协商 is the subject)
