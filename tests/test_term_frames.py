@@ -79,6 +79,7 @@ FOUND = [
     ("委员们针对河道保洁、林下种植以及集镇消防等问题发言。", "Topic", "集镇消防"),
     # an adverb written into the opener's word (紧紧围绕: jieba reads it as one word)
     ("委员们紧紧围绕河道生态修复、城区文化建设等开展协商。", "Topic", "河道生态修复"),
+    ("大家还就村级卫生室建设交换了意见。", "Topic", "村级卫生室建设"),
     # a long list: its closer lies more than sixty characters after the opener
     ("代表们围绕科创园区招商、旧街区夜市引流、小微企业转型扶持、山洪防灾减灾、六个历史片区活化、社区长者服务、轻轨沿线规划、步行设施改善、公共房屋供应等方面提出建议。", "Topic", "公共房屋供应"),
     ("工作室推动解决楼道照明、垃圾清运等问题30余个。", "Topic", "楼道照明"),
