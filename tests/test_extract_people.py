@@ -480,3 +480,16 @@ def test_a_collection_in_title_marks_is_a_publication() -> None:
 )
 def test_addressed_leaders_and_verbs_that_are_no_names(text: str, persons: set[str]) -> None:
     assert {name for type_, name in _names(text) if type_ == "Person"} == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("会议由高奕然区长主持。", {"高奕然"}),
+        ("会议由李强书记主持。", {"李强"}),
+        ("大家向王明远主任汇报了进展。", {"王明远"}),
+        ("会议由大家轮流主持。", set()),
+    ],
+)
+def test_an_addressed_leader_after_a_preposition(text: str, persons: set[str]) -> None:
+    assert {name for type_, name in _names(text) if type_ == "Person"} == persons

@@ -296,12 +296,16 @@ def _bracketed_holder(norm: str, pending: list[PositionHit], te: int) -> tuple[i
     opening = pending[0].start - 1
     if opening < 1 or norm[opening] not in "（(":
         return None
-    span = _name_ending_at(norm, opening)
-    if span is not None and span[1] - span[0] == 3 and norm[span[0]] in _boundary_words():
-        span = (span[0] + 1, span[1])  # 由|李红（…）: a preposition before a two-character name
-        if parse_name(norm[span[0] : span[1]], 0) != (0, 2):
-            return None
+    span = _without_word_before(norm, _name_ending_at(norm, opening))
     return span if span is not None and _plausible(norm[:opening] + "。", *span) else None
+
+
+def _without_word_before(norm: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A three-character name read back from a title without the one-character word it starts with (由|李红:
+    a preposition before a two-character name), None when the rest is no name."""
+    if span is None or span[1] - span[0] != 3 or norm[span[0]] not in _boundary_words():
+        return span
+    return (span[0] + 1, span[1]) if parse_name(norm[span[0] + 1 : span[1]], 0) == (0, 2) else None
 
 
 @lru_cache(maxsize=1)
@@ -372,8 +376,14 @@ def _names_before_titles(
         written = norm[span[0] : span[1]]
         if kinds[match.group()] == "addressed" and not _speaks_at(norm, te, acts=True):
             continue  # 钱丽芳委员说, not 由乡镇委员小组
+        if kinds[match.group()] == "addressed":
+            span = _without_word_before(norm, span)  # 由|李强书记主持
+            if span is None or taken.overlaps(*span):
+                continue
+            written = norm[span[0] : span[1]]
+        after_word = kinds[match.group()] == "addressed" and norm[span[0] - 1 : span[0]] in _boundary_words()
         if kinds[match.group()] in ("said", "addressed") and (
-            not _opens_clause(norm, span[0])
+            not (_opens_clause(norm, span[0]) or after_word)  # 会议由高明区长主持: after a one-character word
             or (words.tag(written) and not words.tag(written).startswith(("nr", "ns")))
             or written.endswith(_kin())
         ):
