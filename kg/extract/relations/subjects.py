@@ -141,7 +141,7 @@ def _group_leader(skeleton: Skeleton, start: int, context: Context) -> Entity | 
 def find_leaders(skeletons: Sequence[Skeleton], context: Context) -> Context:
     """The context with, for each sentence, the person leading a group there: one written right before a verb
     of leading (relation_words.tsv's lead_verb: 刘某率调研组来我县; 带队), in that sentence and the next
-    _GROUP_SPAN ones, until another leads."""
+    _GROUP_SPAN ones, until another leads or a body's group comes (外市政协考察团: the group is the body's)."""
     words = relation_words()
     leaders: dict[int, Entity] = {}
     current: tuple[int, Entity] | None = None
@@ -149,6 +149,9 @@ def find_leaders(skeletons: Sequence[Skeleton], context: Context) -> Context:
         for pos, entity in zip(skeleton.marks, skeleton.entities):
             if entity.type == "Person" and words.lead_verb.match(skeleton.text, pos + 1):
                 current = (skeleton.index, entity)
+                break
+            if entity.type in BODY_TYPES and skeleton.text.startswith(_LED_GROUPS, pos + 1):
+                current = (skeleton.index, entity)  # 外市政协考察团: from here on the group is that body's
                 break
         if current is not None and skeleton.index - current[0] <= _GROUP_SPAN:
             leaders[skeleton.index] = current[1]
