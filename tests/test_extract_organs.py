@@ -123,6 +123,14 @@ NOT_ORGANS = [
 ]
 
 
+def test_a_town_committee_unit_written_after_a_bare_level_word_is_a_cppcc_body() -> None:
+    # 镇政协工委 (…委 read as a department's ending) is the committee's unit in the town, not a government organ
+    found = dict((name, type_) for type_, name in _entities("白沙镇党委、镇政协工委联合召开协商会。"))
+    assert found.get("白沙镇政协工委") == "CPPCCBody", found
+    assert found.get("白沙镇党委") == "PartyGovOrgan", found
+    assert dict((n, t) for t, n in _entities("近日，镇政协工委组织委员走访群众。")).get("镇政协工委") == "CPPCCBody"
+
+
 @pytest.mark.parametrize(("text", "wrong"), NOT_ORGANS)
 def test_not_organs(text: str, wrong: str) -> None:
     assert not any(name == wrong for type_, name in _entities(text) if type_ != "Position")

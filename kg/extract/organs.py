@@ -555,7 +555,8 @@ def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceH
     if level and _word_across(norm, start, ds, de) and not _patterns()["gov_dept"].fullmatch(norm, ds, de):
         return None  # 市场监管局 without a place: 市 is the start of 市场 (县民宗局 is a listed department)
     tail_start = place.end if place else start + len(level)
-    return OrganHit(start, de, "PartyGovOrgan", norm[start:de], place, level, norm[tail_start:de], de)
+    type_ = "CPPCCBody" if CPPCC in norm[ds:de] else "PartyGovOrgan"  # 镇政协工委: a committee's unit, no department
+    return OrganHit(start, de, type_, norm[start:de], place, level, norm[tail_start:de], de)
 
 
 @lru_cache(maxsize=1)
