@@ -770,7 +770,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         text = segment.group()
         opener = match.group()
         closes_here = advice_closes if opener in advice else list_closes
-        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not any(c in text for c in closes_here):
+        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not _any_of(closes_here).search(text):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
         if not ((len(opener) >= 2 and opener not in quote_only or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
             continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one may end a word: 紧紧围绕,
@@ -813,6 +813,12 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
 def _level_next(norm: str, at: int) -> bool:
     """True when a level word of a division starts the list at ``at`` (就|区疾控中心建设: jieba reads 就区)."""
     return at + 1 < len(norm) and norm[at] in level_chars_above_town() and _CJK_CHAR.match(norm, at + 1) is not None
+
+
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One expression finding any of ``words`` (a closer list tested once per opener)."""
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 def _opener_within(norm: str, start: int, end: int) -> bool:
