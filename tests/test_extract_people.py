@@ -493,3 +493,16 @@ def test_addressed_leaders_and_verbs_that_are_no_names(text: str, persons: set[s
 )
 def test_an_addressed_leader_after_a_preposition(text: str, persons: set[str]) -> None:
     assert {name for type_, name in _names(text) if type_ == "Person"} == persons
+
+
+def test_a_paper_calling_itself_this_paper_names_no_outlet() -> None:
+    from kg.ingest.meta import describe
+    from kg.ingest.script import simplify
+
+    text = "县政协召开协商会\n县政协近日召开协商会。\n（本报记者 赵丽英）\n"
+    found = _names(text)
+    assert ("Person", "赵丽英") in found
+    assert not {n for t, n in found if t == "Publication"}
+    assert describe(text, simplify(text))[1] is None
+    other = "县政协召开协商会\n县政协近日召开协商会。\n（本溪日报记者 赵丽英）\n"
+    assert describe(other, simplify(other))[1] == "本溪日报"

@@ -20,6 +20,7 @@ import ahocorasick
 from kg.extract import termtagger, words
 from kg.extract.places import SpanIndex, level_chars_above_town, level_words, levels_of, name_start
 from kg.gazetteer import gazetteer
+from kg.ingest.meta import self_references
 from kg.lexicon import LexiconEntry, read_table, word_set
 from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
 
@@ -572,7 +573,7 @@ def _publications(norm: str) -> list[TermHit]:
     for hit in hits:
         if hit.start != shortest[hit.end]:
             continue
-        if (hit.start, hit.end) not in taken and not _publication_words_stop(hit.name):
+        if (hit.start, hit.end) not in taken and not _publication_words_stop(hit.name) and hit.name not in self_references():
             taken.add((hit.start, hit.end))
             unique.append(hit)
     return unique

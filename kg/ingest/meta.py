@@ -8,6 +8,7 @@ from functools import cache
 from kg.ingest import markers
 from kg.ingest.dates import DATE, date_only, find_times, full_date, parse_date
 from kg.ingest.lines import Line, is_prose, split_lines
+from kg.lexicon import read_table
 
 TOP_LINES = 8
 """Dated lines and publication lines count only within this many non-blank lines of the top."""
@@ -95,9 +96,15 @@ def byline_publication(norm: str, lines: list[Line]) -> str | None:
     _, byline = _patterns()
     for line in lines:
         match = byline.match(norm[line.start : line.end].strip())
-        if match:
+        if match and match["publication"] not in self_references():
             return match["publication"]
     return None
+
+
+@cache
+def self_references() -> frozenset[str]:
+    """Words a paper calls itself by (本报, 本刊): no outlet's name (kg/data/publication_words.tsv, kind self)."""
+    return frozenset(word for kind, word in read_table("publication_words.tsv", 2, 2) if kind == "self")
 
 
 def describe(text: str, norm: str) -> tuple[str, str | None, str | None]:
