@@ -71,16 +71,19 @@ def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> li
         if relation.predicate == "leads":
             leaders.setdefault(relation.sentence, relation.subject)
     visitors: dict[int, EntityKey] = {}
+    gone: dict[int, list[tuple[EntityKey, EntityKey]]] = {}  # sentence -> (who, place) of its leads and visits
     for relation in found:
         if relation.predicate == "visits" and relation.subject[0] in _VISITOR_TYPES and relation.sentence >= 0:
             visitors.setdefault(relation.sentence, relation.subject)
+        if relation.predicate in ("leads", "visits") and isinstance(relation.object, tuple) and relation.object[0] == "Place":
+            gone.setdefault(relation.sentence, []).append((relation.subject, relation.object))
     relations: list[Relation] = []
     leader: tuple[int, EntityKey, bool] | None = None  # (sentence, who, whether the text says the person led)
     visited: list[EntityKey] = []
     for skeleton in skeletons:
         index = skeleton.index
-        places = [r.object for r in found if r.sentence == index and r.subject == leaders.get(index, visitors.get(index))
-                  and r.predicate in ("leads", "visits") and isinstance(r.object, tuple) and r.object[0] == "Place"]
+        goer = leaders.get(index, visitors.get(index))
+        places = [place for who, place in gone.get(index, ()) if who == goer]
         if index in leaders:
             leader, visited = (index, leaders[index], True), places
             continue
