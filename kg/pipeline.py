@@ -275,7 +275,7 @@ def extract_to_ntriples(
         report.stages["validate (merged entities)"] = checking_merged
     if store is not None:
         store.prune()
-    described = void.describe(dest)  # whole-graph counts, in the graph (kg.void)
+    described = void.describe(dest, workers=settings.workers or os.cpu_count() or 1)  # whole-graph counts, in the graph (kg.void)
     report.triples = lines.count + described.added
     report.entities = Counter(key[0] for key in table.aliases)
     report.relations = Counter(p for _, p, _ in relations)

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import mmap
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +50,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.sortedlines import lower_bound
 from kg.vocab import BASE, PREFIXES
 
 VOID = "http://rdfs.org/ns/void#"
@@ -137,6 +140,15 @@ class Counts:
             self.property_subjects[predicate] += has - had
             if predicate == _TYPE_BYTES:
                 self.entities += has - had
+
+    def merge(self, other: Counts) -> None:
+        """Add the counts of ``other``, made over other subjects."""
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.entities += other.entities
+        self.classes.update(other.classes)
+        self.properties.update(other.properties)
+        self.property_subjects.update(other.property_subjects)
 
     def statistics(self) -> Statistics:
         return Statistics(
@@ -279,12 +291,12 @@ class Description:
     """the VoID description's lines, sorted"""
 
 
-def describe(path: Path) -> Description:
-    """``add_description``, returning what it added and counted."""
+def describe(path: Path, workers: int = 1) -> Description:
+    """``add_description``, returning what it added and counted (``workers``: see add_first_mentions)."""
     firsts: dict[bytes, bytes] = {}
     dates = document_dates(path)
     counts = Counts()
-    added = add_first_mentions(path, dates=dates, firsts=firsts, counts=counts)  # counted as it is written
+    added = add_first_mentions(path, dates=dates, firsts=firsts, counts=counts, workers=workers)  # counted as written
     lines = description_lines(counts)
     if _last_line(path) < lines[0]:
         with path.open("ab") as fh:
@@ -403,18 +415,83 @@ def add_first_mentions(
     dates: dict[bytes, tuple[str, bytes]] | None = None,
     firsts: dict[bytes, bytes] | None = None,
     counts: Counts | None = None,
+    workers: int = 1,
 ) -> int:
     """Give every platform and mechanism mentioned in a dated document its ``cppcc:firstMentioned`` (see the
     module docstring), in sorted place in the sorted N-Triples file at ``path``; return the number of lines added
     (each also put in ``firsts`` under its subject, when given). ``dates``: the file's document_dates, when known;
     ``counts``: given, the file as it is afterwards is counted into it (what ``_count`` would give, in the
-    same pass)."""
+    same pass). With ``workers`` > 1 and a file of PARALLEL_FROM_BYTES or more, that many forked processes
+    each take a run of whole subjects, and their parts are put together in order (the same file and counts)."""
     if dates is None:
         dates = document_dates(path)
+    merged = path.with_name(path.name + ".first")
+    ranges = _subject_ranges(path, workers) if workers > 1 and hasattr(os, "fork") else [(0, path.stat().st_size)]
+    if len(ranges) > 1:
+        import multiprocessing
+
+        from kg.workers import ordered_map
+
+        jobs = [(path, start, end, merged.with_name(f"{merged.name}.{i}"), dates) for i, (start, end) in enumerate(ranges)]
+        parts = list(ordered_map(_first_mentions_part, jobs, workers=len(jobs), context=multiprocessing.get_context("fork"), depth=1))
+        with merged.open("wb") as out:
+            for _, _, _, part, _ in jobs:
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 22)
+                part.unlink()
+    else:
+        parts = [_first_mentions_part((path, 0, ranges[0][1], merged, dates))]
+    added = sum(part[0] for part in parts)
+    had_any = any(part[1] for part in parts)
+    for _, _, found, data in parts:
+        if firsts is not None:
+            firsts.update(found)
+        if counts is not None:
+            counts.merge(Counts.from_data(data))
+    if added or had_any:
+        os.replace(merged, path)
+    else:
+        merged.unlink()
+    return added
+
+
+PARALLEL_FROM_BYTES = 4_000_000
+"""A graph file from this size gets its first mentions and counts from several processes (add_first_mentions)."""
+
+
+def _subject_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """About ``parts`` byte ranges of the sorted file at ``path`` that cover it, each a run of whole subjects;
+    one range below PARALLEL_FROM_BYTES."""
+    size = path.stat().st_size
+    if size < PARALLEL_FROM_BYTES or parts <= 1:
+        return [(0, size)]
+    cuts = [0]
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for i in range(1, parts):
+            line = data.rfind(b"\n", 0, size * i // parts) + 1
+            if line <= cuts[-1]:
+                continue
+            subject = data[line : data.find(b" ", line)]
+            cut = lower_bound(data, subject + b" \xff", line, size)  # after the last line of that subject
+            if cuts[-1] < cut < size:
+                cuts.append(cut)
+    cuts.append(size)
+    return list(zip(cuts, cuts[1:]))
+
+
+def _first_mentions_part(
+    job: tuple[Path, int, int, Path, dict[bytes, tuple[str, bytes]]],
+) -> tuple[int, bool, dict[bytes, bytes], tuple[int, int, int, dict[bytes, int], dict[bytes, int], dict[bytes, int]]]:
+    """add_first_mentions on the bytes ``start``..``end`` of ``path`` (whole subjects), written to ``out_path``:
+    (lines added, were there first mentions before, the first-mention lines by subject, the counts)."""
+    path, start, end, out_path, dates = job
     had_any = False
     added = 0
-    merged = path.with_name(path.name + ".first")
-    with path.open("rb") as source, merged.open("wb") as out:
+    firsts: dict[bytes, bytes] = {}
+    counts = Counts()
+    with path.open("rb") as source, out_path.open("wb") as out:
+        source.seek(start)
+        remaining = end - start
         block: list[bytes] = []
         subject = b""
         first: tuple[str, bytes] | None = None
@@ -423,19 +500,19 @@ def add_first_mentions(
         def flush() -> int:
             if first is None or not counted:
                 out.writelines(block)
-                if counts is not None:
-                    counts.add_block(block)
+                counts.add_block(block)
                 return 0
             line = subject + b" " + _FIRST_BYTES + b" " + first[1] + b" .\n"
-            if firsts is not None:
-                firsts[subject] = line
+            firsts[subject] = line
             bisect.insort(block, line)
             out.writelines(block)
-            if counts is not None:
-                counts.add_block(block)
+            counts.add_block(block)
             return 1
 
         for line in source:
+            if remaining <= 0:
+                break
+            remaining -= len(line)
             cut = line.index(b" ")
             if line[:cut] != subject:
                 added += flush()
@@ -452,11 +529,7 @@ def add_first_mentions(
                 if date is not None and (first is None or date < first):
                     first = date
         added += flush()
-    if added or had_any:
-        os.replace(merged, path)
-    else:
-        merged.unlink()
-    return added
+    return added, had_any, firsts, counts.to_data()
 
 
 def _last_line(path: Path) -> bytes:

@@ -211,3 +211,26 @@ def test_lines_holding_a_needle_across_chunks(tmp_path: Path, chunk: int) -> Non
         path.write_bytes(b"".join(lines) + ending)
         expected = [line for line in path.read_bytes().splitlines(keepends=True) if b"<date>" in line]
         assert list(void._lines_holding(path, b"<date>", chunk)) == expected
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_describe_by_several_processes_is_describe_by_one(
+    sample_build: SampleBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    lines = (sample_build.out / "cppcc.nt").read_bytes().splitlines(keepends=True)
+    data = b"".join(line for line in lines if not line.startswith(void._VOID_SUBJECT))  # first mentions kept: redone
+    monkeypatch.setattr(void, "PARALLEL_FROM_BYTES", 1000)
+    results = []
+    for run in (1, workers):
+        path = tmp_path / f"g{run}.nt"
+        path.write_bytes(data)
+        described = void.describe(path, workers=run)
+        results.append((path.read_bytes(), described.added, described.counts, described.firsts, described.lines))
+    assert results[1] == results[0]
+    ranges = void._subject_ranges(tmp_path / "g1.nt", workers)
+    assert len(ranges) == workers and ranges[0][0] == 0 and ranges[-1][1] == len(results[0][0])
+    written = results[0][0]
+    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+        assert end == start and written[end - 1 : end] == b"\n"
+        before = written[written.rfind(b"\n", 0, end - 1) + 1 : end].split(b" ", 1)[0]
+        assert not written.startswith(before + b" ", end), "a subject's lines are split between two ranges"
