@@ -57,14 +57,21 @@ def at_meetings(skeletons: Sequence[Skeleton], found: Sequence[Relation], entiti
     held: tuple[int, list[Entity]] | None = None  # the last sentence that holds a meeting, and its forums
     for skeleton in skeletons:
         types = {e.type for e in skeleton.entities}
-        forums = [] if types.isdisjoint(MEETING_TYPES) else _forums(skeleton, cues)
+        if types.isdisjoint(MEETING_TYPES):
+            forums = []
+            holds = False
+        else:
+            holds = any(w in skeleton.text for w in words.hold)
+            forums = _forums(skeleton, cues) if holds or "Topic" in types else []
         if "Topic" in types:
-            topics = _cued_topics(skeleton, cues)
-            if not forums and held is not None and skeleton.index - held[0] <= _NEXT_SENTENCES \
+            at = forums
+            if not at and held is not None and skeleton.index - held[0] <= _NEXT_SENTENCES \
                     and words.meeting_word.search(skeleton.text) is not None:
-                forums = held[1][-1:]  # 召开“朗池议事”协商议事会。与会人员就X提出建议: the meeting consulted on X
-            relations.extend(Relation(m.key, "consultsOn", t.key, skeleton.index) for t in topics for m in forums)
-        if forums and any(w in skeleton.text for w in words.hold):
+                at = held[1][-1:]  # 召开“朗池议事”协商议事会。与会人员就X提出建议: the meeting consulted on X
+            if at:
+                relations.extend(Relation(m.key, "consultsOn", t.key, skeleton.index)
+                                 for t in _cued_topics(skeleton, cues) for m in at)
+        if forums and holds:
             held = (skeleton.index, forums)
     named_after = _platforms_of_events(entities)
     for relation in [*found, *relations]:
