@@ -568,6 +568,13 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         {("李强", "visits", "白岩村")},
     ),
     (
+        "participatesIn: who leads a group out to hold an activity takes part in it (带队赴…开展“…”活动)",
+        "县政协副主席李强带队赴东河镇开展“委员进楼院”活动。",
+        [(T, "县政协副主席", "县政协副主席"), (N, "李强", "李强"), (P, "东河镇", "东河镇"), (E, "委员进楼院活动", "“委员进楼院”活动")],
+        {("李强", "participatesIn", "委员进楼院活动"), ("李强", "leads", "东河镇")},
+        set(),
+    ),
+    (
         "visits: 率先 is no leading",
         "县政协主席赵东率先发言。调研组来到青山镇白石村。",
         [(T, "县政协主席", "县政协主席"), (N, "赵东", "赵东"), (P, "青山镇", "青山镇"), (P, "白石村", "白石村")],
