@@ -232,7 +232,10 @@ def extract_to_ntriples(
     states: list[rebuild.FileState] | None = [] if store is not None else None
     repeats: dict[bytes, int] | None = {} if store is not None else None
     checking = checking_merged = 0.0
-    with SortedLines(dest, repeats=repeats) as lines, Progress(progress) as shown, _collector_spared():
+    with (
+        SortedLines(dest, repeats=repeats) as lines, Progress(progress) as shown, _collector_spared(),
+        _contents(dest, store is not None) as contents,
+    ):
         for index, result in enumerate(_results(files, keys, settings, store, scheduler, report)):
             shown.add(result)
             if result.error is not None:
@@ -240,8 +243,8 @@ def extract_to_ntriples(
                 continue
             report.documents += result.documents
             key = keys[index]
-            if states is not None and key is not None:
-                states.append(rebuild.FileState.of(str(files[index]), key, result))
+            if states is not None and contents is not None and key is not None:
+                states.append(rebuild.FileState.of(str(files[index]), key, result, contents))
             gc.freeze()  # see _collector_spared
             for doc in result.docs:
                 report.characters += doc.characters
@@ -311,7 +314,7 @@ def _rebuild(
     results = _results(files, keys, settings, store, scheduler, report, known=known)
     states: list[rebuild.FileState] = []
     new: list[tuple[str, FileResult]] = []
-    with Progress(progress) as shown, closing(results):
+    with Progress(progress) as shown, closing(results), _contents(dest, True) as contents:
         first = next(results, None)  # the workers have their jobs now
         previous = rebuild.load(manifest)
         gone: list[tuple[str, FileResult]] = []
@@ -329,8 +332,8 @@ def _rebuild(
             key = keys[index]
             if place is not None:
                 states.append(previous.files[place])
-            elif key is not None:
-                states.append(rebuild.FileState.of(str(files[index]), key, result))
+            elif key is not None and contents is not None:
+                states.append(rebuild.FileState.of(str(files[index]), key, result, contents))
                 new.append((str(files[index]), result))
         report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
     with _timed(report, "merge"):
@@ -358,6 +361,18 @@ def _collector_spared() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def _contents(dest: Path, keep: bool) -> Iterator[rebuild.Contents | None]:
+    """Where the files' state for the next build goes as the build reads them (kg.rebuild.Contents): a file
+    beside ``dest``, which saving the state moves into the cache; None when the build keeps no state."""
+    contents = rebuild.Contents(dest.with_name("contents.bin"), writing=True) if keep else None
+    try:
+        yield contents
+    finally:
+        if contents is not None:
+            contents.close()
 
 
 @contextmanager

@@ -3,6 +3,8 @@
     OUT/.kg-cache/state/
         manifest.bin    the files of the build (path, cache key, document ids) and the graph file's checksum
         state.bin       what the graph is made of, file by file (FileState), and what is derived from it
+        contents.bin    what each file said about entities, facts, violations and relations (FileState.content),
+                        one after another; state.bin says where each starts and its checksum
         graph.nt        the previous build's sorted N-Triples (the whole graph, first mentions and VoID too)
         cppcc.ttl       its Turtle (a hard link to the export) and turtle.index, the Turtle's chunks
 
@@ -52,7 +54,7 @@ from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
 
 DIRNAME = "state"
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"KGSTATE1\n"
 MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
@@ -77,11 +79,52 @@ Summary = tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...], bool, st
 Facts = tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple[str, str]]]
 
 
+class Contents:
+    """A file of FileState contents, one after another: a build appends each file's as it comes
+    (``add``), so what it holds stays on disk until the state is saved; a rebuild reads the previous
+    state's (``read``), checking each against the checksum it was saved with."""
+
+    def __init__(self, path: Path, *, writing: bool = False) -> None:
+        self.path = path
+        self.written = writing
+        """made by this build (a spill file that saving moves), not read from a previous state"""
+        self._out = path.open("wb") if writing else None
+        self.size = 0
+
+    def add(self, data: bytes) -> Span:
+        assert self._out is not None and not self._out.closed, "a state's contents file is read, not written"
+        self._out.write(data)
+        span = (self.size, len(data), zlib.crc32(data))
+        self.size += len(data)
+        return span
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+
+    def read(self, span: Span) -> bytes:
+        offset, length, crc = span
+        if self._out is not None and not self._out.closed:
+            self._out.flush()
+        try:
+            with self.path.open("rb") as fh:
+                data = os.pread(fh.fileno(), length, offset)
+        except OSError as exc:
+            raise Stale(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        if len(data) != length or zlib.crc32(data) != crc:
+            raise Stale(f"{self.path} is damaged (a file's part does not match its checksum)")
+        return data
+
+
+Span = tuple[int, int, int]
+"""Where a FileState's content is in its Contents file: offset, length, CRC-32."""
+
+
 @dataclass
 class FileState:
     """What one file gave the previous build, besides its lines (which its cache entry holds). What it says
-    about entities, facts, violations and relations is kept marshalled (``content``) and read on first use:
-    a full build holds a few kilobytes per file, not the objects."""
+    about entities, facts, violations and relations is kept marshalled in a Contents file (``span`` of
+    ``source``) and read on first use: a build holds a few numbers per file, not the objects or their bytes."""
 
     path: str
     key: str
@@ -89,11 +132,12 @@ class FileState:
     suffix: str
     documents: int
     characters: int
-    content: bytes
+    span: Span
+    source: Contents = field(repr=False, compare=False)
     _read: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def of(cls, path: str, key: str, result: FileResult) -> FileState:
+    def of(cls, path: str, key: str, result: FileResult, contents: Contents) -> FileState:
         facts: Facts | None = None
         summaries: list[Summary] = []
         violations: list[str] = []
@@ -110,8 +154,13 @@ class FileState:
                 facts[0].extend(tuple(t) for t in doc.facts.values)  # type: ignore[misc]
                 facts[1].extend(tuple(t) for t in doc.facts.inverse)  # type: ignore[misc]
                 facts[2].extend(tuple(t) for t in doc.facts.types)  # type: ignore[misc]
-        content = marshal.dumps((summaries, facts, violations, relations))
-        return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, content)
+        span = contents.add(marshal.dumps((summaries, facts, violations, relations)))
+        return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, span, contents)
+
+    @property
+    def content(self) -> bytes:
+        """The marshalled content (raises Stale when it does not match its checksum)."""
+        return self.source.read(self.span)
 
     def _content(self) -> tuple[Any, ...]:
         if self._read is None:
@@ -208,7 +257,8 @@ def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, t
             except OSError:
                 shutil.copyfile(turtle, new / "cppcc.ttl")
             _move(turtle_index, new / "turtle.index")
-        _write(new / "state.bin", _encode(state))
+        spans = _save_contents(state.files, new / "contents.bin")
+        _write(new / "state.bin", _encode(state, spans))
         entries = [(f.path, f.key, f.base_ids, f.suffix, f.documents) for f in state.files]
         _write(new / "manifest.bin", (FORMAT, state.fingerprint, entries, state.lines, state.graph_crc, state.graph_size))
         shutil.rmtree(final, ignore_errors=True)
@@ -277,8 +327,35 @@ def _read(path: Path, missing_ok: bool = False) -> Any:
         raise Stale(f"{path} is damaged ({exc})") from None
 
 
-def _encode(state: State) -> tuple[Any, ...]:
-    files = [(f.characters, f.content) for f in state.files]
+def _save_contents(files: list[FileState], path: Path) -> list[Span]:
+    """Write the contents of ``files`` to ``path`` in their order and say where each is. A full build's
+    contents file already is that file: it is moved, not copied."""
+    sources = {id(f.source): f.source for f in files}
+    if len(sources) == 1:
+        (source,) = sources.values()
+        offset = 0
+        for f in files:
+            if f.span[0] != offset:
+                break
+            offset += f.span[1]
+        else:
+            if source.written and offset == source.size:
+                source.close()
+                _move(source.path, path)
+                source.path = path
+                return [f.span for f in files]
+    spans: list[Span] = []
+    with path.open("wb") as out:
+        offset = 0
+        for f in files:
+            out.write(f.content)
+            spans.append((offset, f.span[1], f.span[2]))
+            offset += f.span[1]
+    return spans
+
+
+def _encode(state: State, spans: list[Span]) -> tuple[Any, ...]:
+    files = [(f.characters, span) for f, span in zip(state.files, spans)]
     return (FORMAT, files, state.repeats, state.firsts, state.dates, state.counts.to_data(), state.void_lines, state.merged)
 
 
@@ -286,8 +363,9 @@ def _decode(manifest: Manifest, data: tuple[Any, ...]) -> State:
     fmt, files, repeats, firsts, dates, counts, void_lines, merged = data
     if fmt != FORMAT or len(files) != len(manifest.entries):
         raise ValueError("it does not belong to its manifest")
-    states = [FileState(path, key, base_ids, suffix, documents, *rest)
-              for (path, key, base_ids, suffix, documents), rest in zip(manifest.entries, files)]  # fmt: skip
+    contents = Contents(manifest.folder / "contents.bin")
+    states = [FileState(path, key, base_ids, suffix, documents, characters, tuple(span), contents)
+              for (path, key, base_ids, suffix, documents), (characters, span) in zip(manifest.entries, files)]  # fmt: skip
     return State(manifest.fingerprint, states, repeats, firsts, dates, void.Counts.from_data(counts), void_lines, merged,
                  manifest.lines, manifest.graph_crc, manifest.graph_size, manifest.folder)  # fmt: skip
 

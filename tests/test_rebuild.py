@@ -110,14 +110,14 @@ def test_a_file_that_would_change_other_files_ids_is_merged_in_full(tmp_path: Pa
     assert "document ids of" in done.stderr and "every file merged again" in done.stderr
 
 
-@pytest.mark.parametrize("damage", ["graph", "state"])
+@pytest.mark.parametrize("damage", ["graph.nt", "state.bin", "contents.bin"])
 def test_a_damaged_state_is_said_and_the_build_made_in_full(tmp_path: Path, damage: str) -> None:
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
     for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾"]):
         (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
     _kg_build(corpus, out)
-    target = out / DIRNAME / STATE / ("graph.nt" if damage == "graph" else "state.bin")
+    target = out / DIRNAME / STATE / damage
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x20  # one bit flipped, as a bad disk would
     target.write_bytes(bytes(data))
