@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -257,7 +257,8 @@ def extract_to_ntriples(
                 if merged is not None and doc.facts is not None:
                     merged.add(doc.facts)
         with _timed(report, "entities"):
-            for batch in _batched(sorted(table.aliases), 5000):
+            weight = merged.weight if merged is not None else None
+            for batch in _entity_batches(sorted(table.aliases), weight):
                 descriptions = [t for key in batch for t in graph.entity_lines(table, key)]
                 lines.add(graph.ntriples(descriptions))
                 if merged is not None:
@@ -661,9 +662,24 @@ class Progress:
             self.bar.update(1)
 
 
-def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+ENTITY_BATCH = (5000, 50_000)
+"""Entities described and checked together: at most this many, holding at most this many merged facts (a
+much-mentioned entity brings one per document that names it, so a batch's check stays the same size however
+large the corpus)."""
+
+
+def _entity_batches(keys: list[tuple[str, str, str]], weight: Callable[[str], int] | None) -> Iterator[list[tuple[str, str, str]]]:
+    most, heaviest = ENTITY_BATCH
+    batch: list[tuple[str, str, str]] = []
+    held = 0
+    for key in keys:
+        batch.append(key)
+        held += weight(graph.identity_term(key)) if weight is not None else 0
+        if len(batch) >= most or held >= heaviest:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def _as_list(paths: str | Path | Iterable[str | Path]) -> list[str | Path]:

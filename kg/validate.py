@@ -749,6 +749,11 @@ class MergedChecks:
         for node, cls in facts.types:
             self.types.setdefault(node, set()).add(cls)
 
+    def weight(self, node: str) -> int:
+        """How many facts about ``node`` a check of it reads: its values (with their types) and the
+        subjects pointing at it."""
+        return sum(len(values) for values in self.values.get(node, {}).values()) + len(self.inverse.get(node, ()))
+
     def check(self, nodes: Iterable[str], descriptions: Iterable[Triple]) -> list[str]:
         """Violations of the shared ``nodes`` on their merged ``descriptions`` (their entity triples) and
         the facts gathered from the documents: every check of every shape that targets them, except the

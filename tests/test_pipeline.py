@@ -132,3 +132,23 @@ def test_sorted_lines_merges_spilled_chunks_without_duplicates(tmp_path) -> None
     assert dest.read_bytes() == b"a\nb\nc\nd\ne\n"
     assert lines.count == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nt"], "chunk files left behind"
+
+
+def test_entity_batches_are_bounded_by_count_and_by_the_facts_they_check() -> None:
+    """A much-mentioned entity brings one merged fact per document that names it: batches close early
+    when they hold many facts, so a check's size does not grow with the corpus."""
+    from kg import graph
+    from kg.pipeline import ENTITY_BATCH, _entity_batches
+
+    most, heaviest = ENTITY_BATCH
+    keys = [("Person", f"人{i:05d}", "") for i in range(most * 2 + 10)]
+    heavy = {graph.identity_term(keys[i]) for i in (3, 4, 7, 8)}
+
+    def weight(node: str) -> int:
+        return heaviest // 2 if node in heavy else 1
+
+    batches = list(_entity_batches(keys, weight))
+    assert [k for batch in batches for k in batch] == keys
+    assert [len(b) for b in batches[:2]] == [5, 4]  # keys 3 and 4 fill the first batch, 7 and 8 the second
+    assert all(len(b) <= most for b in batches)
+    assert [len(b) for b in _entity_batches(keys, None)] == [most, most, 10]
