@@ -133,11 +133,11 @@ class Report:
 def _names(name: str, aliases: Sequence[str] | set[str]) -> set[str]:
     from kg.ingest.script import simplify
 
-    result = set()
+    result: set[str] = set()
     for n in [name, *aliases]:
         cleaned = "".join(c for c in n if c not in _QUOTES).replace(" ", "")
-        if cleaned:
-            result.add(simplify(cleaned))
+        if cleaned:  # a name alone may not tell its script: 李乾坤 of a traditional text is 李干坤 in its norm
+            result.update((simplify(cleaned, traditional=False), simplify(cleaned, traditional=True)))
     return result
 
 

@@ -178,6 +178,19 @@ def test_simplified_characters_listed_as_taiwan_variants_stay() -> None:
     assert simplify("停车位怎么分、充电桩怎麼建") == "停车位怎么分、充电桩怎么建"
 
 
+def test_characters_also_simplified_in_some_use_stay_in_simplified_text(tmp_path: Path) -> None:
+    # 乾 and 於 are traditional in 乾淨 and 於是, but 乾坤 and the surname 於 are written so in simplified text
+    assert simplify("区政协委员李乾坤、於晓红参加") == "区政协委员李乾坤、於晓红参加"
+    assert simplify("環境乾淨了，於是委員們") == "环境干净了，于是委员们"
+    assert simplify("李乾坤", traditional=True) == "李干坤"
+    from kg import extract_text
+
+    document = only(write(tmp_path, "s.txt", "县政协主席李乾坤出席会议并讲话。\n"))
+    assert document.norm == document.text
+    people = [e.name for e in extract_text(document.text).entities if e.type == "Person"]
+    assert people == ["李乾坤"]
+
+
 def test_traditional_publication_is_simplified(tmp_path: Path) -> None:
     document = only(write(tmp_path, "t.txt", "崑山市政協舉行協商會\n\n會議在社區舉行。\n\n（兩岸鄉情報）\n"))
     assert document.publication == "两岸乡情报"
