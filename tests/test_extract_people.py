@@ -506,3 +506,27 @@ def test_a_paper_calling_itself_this_paper_names_no_outlet() -> None:
     assert describe(text, simplify(text))[1] is None
     other = "县政协召开协商会\n县政协近日召开协商会。\n（本溪日报记者 赵丽英）\n"
     assert describe(other, simplify(other))[1] == "本溪日报"
+
+
+def _held(text: str) -> set[tuple[str, str]]:
+    return {(r.subject[1], r.object[1]) for r in extract_text(text).relations if r.predicate == "holdsPosition"}
+
+
+HONG_KONG_AND_MACAU_POSTS = [
+    # (text, person, posts held): a post named whole (立法会议员) is no post of the organ the chain began
+    # with; a known association's short name (民建联, 工联会) or one ending in a head word (同乡会) makes
+    # a post of its own
+    ("港区全国政协委员、立法会议员、民建联主席郭思远出席座谈会。", "郭思远", {"全国政协委员", "立法会议员", "民建联主席"}),
+    ("全国政协委员、工联会副会长简慧文表示支持。", "简慧文", {"全国政协委员", "工联会副会长"}),
+    ("行政会议成员、立法会议员区永康在会上发言。", "区永康", {"行政会议成员", "立法会议员"}),
+    ("澳区全国政协委员、潮州同乡会会长冯景辉建议加强交流。", "冯景辉", {"全国政协委员", "潮州同乡会会长"}),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "posts"), HONG_KONG_AND_MACAU_POSTS)
+def test_hong_kong_and_macau_posts(text: str, person: str, posts: set[str]) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert {("Position", p) for p in posts} <= found
+    assert {(person, p) for p in posts} <= _held(text)
+    assert not {name for type_, name in found if type_ == "Position" and name.startswith("全国政协立法会")}

@@ -379,7 +379,7 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
     return best
 
 
-TITLE_KINDS = frozenset({"position", "member", "head", "cue", "byline"})
+TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline"})
 """The rows of kg/data/titles.tsv that are titles written before a name (the others are words the people
 rules use around titles: join, unit, former, age, kin)."""
 

@@ -208,6 +208,13 @@ def find_people(
                 positions.extend(p for p in pending if p.start in roster_posts)
                 pending = []
             pending.append(head)
+        elif kind == "whole":
+            # 立法会议员, 行政会议成员: a post named whole, of no organ before it (not the chain's)
+            position = PositionHit(ts, te, title, OrganHit(ts, ts, "", "", None, "", "", ts), False, title)
+            if pending and not (pending[-1].end <= ts and _joined(norm, pending[-1].end, ts)):
+                positions.extend(p for p in pending if p.start in roster_posts)
+                pending = []
+            pending.append(position)
         elif kind in ("position", "member"):
             organ = organ_by_end.get(ts)
             if organ is not None:
@@ -650,7 +657,12 @@ def _credit_end(norm: str, end: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _association_heads() -> tuple[str, ...]:
-    return tuple(sorted(word_set("association_heads.txt"), key=len, reverse=True))
+    return tuple(sorted(word_set("association_heads.txt") | _association_names(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _association_names() -> frozenset[str]:
+    return frozenset(word_set("association_names.txt"))
 
 
 _DESCRIPTOR_CHARS = re.compile(r"[\u4e00-\u9fff]")
@@ -669,7 +681,7 @@ def _described_post(norm: str, ts: int, te: int, title: str) -> PositionHit | No
     if ts - start == _DESCRIPTOR_MAX and start > 0 and _DESCRIPTOR_CHARS.match(norm[start - 1]):
         return None
     head = next(h for h in _association_heads() if norm.endswith(h, 0, ts))
-    if ts - start <= len(head):
+    if ts - start <= len(head) and head not in _association_names():
         return None
     organ = OrganHit(start, ts, "", norm[start:ts], None, "", norm[start:ts], ts)
     return PositionHit(start, te, title, organ, False, norm[start:te])
