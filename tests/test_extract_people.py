@@ -520,6 +520,9 @@ HONG_KONG_AND_MACAU_POSTS = [
     ("全国政协委员、工联会副会长简慧文表示支持。", "简慧文", {"全国政协委员", "工联会副会长"}),
     ("行政会议成员、立法会议员区永康在会上发言。", "区永康", {"行政会议成员", "立法会议员"}),
     ("澳区全国政协委员、潮州同乡会会长冯景辉建议加强交流。", "冯景辉", {"全国政协委员", "潮州同乡会会长"}),
+    ("中联办副主任戴明轩出席活动。", "戴明轩", {"中联办副主任"}),
+    ("澳门特区政府保安司司长容家栋致辞。", "容家栋", {"澳门特区政府保安司司长"}),
+    ("特区政府财政司司长韦俊朗表示欢迎。", "韦俊朗", {"财政司司长"}),
 ]
 
 
@@ -530,3 +533,9 @@ def test_hong_kong_and_macau_posts(text: str, person: str, posts: set[str]) -> N
     assert {("Position", p) for p in posts} <= found
     assert {(person, p) for p in posts} <= _held(text)
     assert not {name for type_, name in found if type_ == "Position" and name.startswith("全国政协立法会")}
+
+
+def test_hong_kong_and_macau_organs_named_in_posts() -> None:
+    found = _names("立法会议员甘志成、中联办副主任戴明轩出席活动。")
+    assert {("PartyGovOrgan", "立法会"), ("PartyGovOrgan", "中联办")} <= found
+    assert {("Position", "立法会议员"), ("Position", "中联办副主任")} <= found

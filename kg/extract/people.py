@@ -210,7 +210,12 @@ def find_people(
             pending.append(head)
         elif kind == "whole":
             # 立法会议员, 行政会议成员: a post named whole, of no organ before it (not the chain's)
-            position = PositionHit(ts, te, title, OrganHit(ts, ts, "", "", None, "", "", ts), False, title)
+            before_organ = organ_by_end.get(ts)  # 澳门特区政府|社会文化司司长: of the organ written before it
+            position = (
+                PositionHit(before_organ.start, te, title, before_organ, False, norm[before_organ.start : te])
+                if before_organ is not None
+                else PositionHit(ts, te, title, OrganHit(ts, ts, "", "", None, "", "", ts), False, title)
+            )
             if pending and not (pending[-1].end <= ts and _joined(norm, pending[-1].end, ts)):
                 positions.extend(p for p in pending if p.start in roster_posts)
                 pending = []
