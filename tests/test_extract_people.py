@@ -539,3 +539,23 @@ def test_hong_kong_and_macau_organs_named_in_posts() -> None:
     found = _names("立法会议员甘志成、中联办副主任戴明轩出席活动。")
     assert {("PartyGovOrgan", "立法会"), ("PartyGovOrgan", "中联办")} <= found
     assert {("Position", "立法会议员"), ("Position", "中联办副主任")} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        # the one committee the document names is the member's; with two, the post stays as written
+        ("平昌县政协召开协商会。政协委员邬春燕建议增设公交站点。", "平昌县政协委员"),
+        ("全国政协和平昌县政协联合调研。政协委员邬春燕建议增设公交站点。", "政协委员"),
+    ],
+)
+def test_a_bare_cppcc_member_before_a_name(text: str, post: str) -> None:
+    found = _names(text)
+    assert ("Person", "邬春燕") in found
+    assert ("Position", post) in found
+    assert ("邬春燕", post) in _held(text)
+
+
+def test_a_bare_cppcc_member_without_a_name_is_no_post() -> None:
+    found = _names("平昌县政协召开协商会，政协委员、村民代表、业主代表二十余人参加。")
+    assert not {name for type_, name in found if type_ in ("Person", "Position")}

@@ -183,6 +183,11 @@ class Resolver:
     def position_name(self, position: PositionHit, organ_names: dict[int, str]) -> str:
         organ = position.organ
         if not organ.type:
+            if position.surface.startswith(CPPCC) and position.surface == position.title:
+                # 政协委员 alone: of the one committee the document names, else as written
+                committees = {n for n in organ_names.values() if n.endswith(CPPCC) and n != CPPCC}
+                if len(committees) == 1:
+                    return committees.pop() + position.surface.removeprefix(CPPCC)
             return position.surface  # a body we have no organ for (协会会长): the post as written
         if organ.type == "place":
             # a government head (镇长): the place written before it or the one its level stands for
