@@ -686,6 +686,9 @@ def _described_post(norm: str, ts: int, te: int, title: str) -> PositionHit | No
     if ts - start == _DESCRIPTOR_MAX and start > 0 and _DESCRIPTOR_CHARS.match(norm[start - 1]):
         return None
     head = next(h for h in _association_heads() if norm.endswith(h, 0, ts))
+    first = words.word_at(norm[start:ts], 0)
+    if words.tag(first) in _FUNCTION_TAGS and ts - start - len(first) > len(head):
+        start += len(first)  # 以及|澳门工会联合总会理事长: a conjunction before the descriptor is not in it
     if ts - start <= len(head) and head not in _association_names():
         return None
     organ = OrganHit(start, ts, "", norm[start:ts], None, "", norm[start:ts], ts)
