@@ -562,3 +562,8 @@ def test_a_bare_cppcc_member_before_a_name(text: str, post: str) -> None:
 def test_a_bare_cppcc_member_without_a_name_is_no_post() -> None:
     found = _names("平昌县政协召开协商会，政协委员、村民代表、业主代表二十余人参加。")
     assert not {name for type_, name in found if type_ in ("Person", "Position")}
+
+
+def test_a_member_of_the_legislature_addressed_after_the_name() -> None:
+    found = _names("座谈会上，关卓铭议员指出，要加快审批。")
+    assert ("Person", "关卓铭") in found
