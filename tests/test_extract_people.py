@@ -544,6 +544,12 @@ def test_hong_kong_and_macau_organs_named_in_posts() -> None:
     assert {("Position", "立法会议员"), ("Position", "中联办副主任")} <= found
 
 
+def test_a_department_written_after_a_lexicon_organ() -> None:
+    found = _names("中联办社会工作部部长邬振邦在会上致辞。")
+    assert {("PartyGovOrgan", "中联办社会工作部"), ("PartyGovOrgan", "中联办")} <= found
+    assert ("Position", "中联办社会工作部部长") in found
+
+
 @pytest.mark.parametrize(
     ("text", "post"),
     [

@@ -27,7 +27,7 @@ from types import ModuleType
 
 from kg import lexicon
 from kg.extract.metadata import metadata_entities, page_entities
-from kg.extract.organs import OrganHit, find_organs
+from kg.extract.organs import OrganHit, department_after, find_organs
 from kg.extract.people import find_people
 from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, company_spans, find_places, other_names
 from kg.extract.resolve import Resolver
@@ -112,7 +112,8 @@ def resolve_entities(
     organs = [o for o in organs if not companies.covers(o.start, o.end)]
     for term in terms:
         if term.type in _ORGAN_TYPES and not any(a < term.end and term.start < b for a, b in organ_spans):
-            organs.append(OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end))
+            lexicon_organ = OrganHit(term.start, term.end, term.type, term.surface, None, "", term.name, term.end)
+            organs.append(department_after(norm, lexicon_organ))
     organs.sort(key=lambda o: o.start)
     persons, positions = find_people(norm, sentences, organs, places)
     organs.extend(p.organ for p in positions if p.organ.parent is not None and p.organ not in organs)

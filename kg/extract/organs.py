@@ -589,6 +589,16 @@ def _listed_after(norm: str, ds: int, de: int, found: list[OrganHit]) -> OrganHi
     return OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], before.place, before.level, norm[ds:de], de)
 
 
+def department_after(norm: str, term: OrganHit) -> OrganHit:
+    """A lexicon organ with a Party department of three or more characters written right after it
+    (中联办|社会工作部, 中联办|宣传部), as one organ whose base is the lexicon organ; else the organ itself."""
+    match = _patterns()["party_dept"].match(norm, term.end)
+    if term.type != "PartyGovOrgan" or match is None or len(match.group(1)) < 3:
+        return term
+    end = term.start + len(term.surface) + len(match.group(1))
+    return OrganHit(term.start, end, term.type, norm[term.start : end], None, "", term.tail + match.group(1), term.end)
+
+
 def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
     pats = _patterns()
     spans = SpanIndex((h.start, h.end) for h in taken)
