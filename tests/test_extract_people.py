@@ -566,7 +566,7 @@ def test_a_bare_cppcc_member_before_a_name(text: str, post: str) -> None:
 
 
 def test_a_bare_cppcc_member_without_a_name_is_no_post() -> None:
-    found = _names("平昌县政协召开协商会，政协委员、村民代表、业主代表二十余人参加。")
+    found = _names("平昌县政协召开协商会，政协委员、居民代表、商户代表二十余人参加。")
     assert not {name for type_, name in found if type_ in ("Person", "Position")}
 
 
