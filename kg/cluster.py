@@ -66,8 +66,10 @@ def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) ->
         batches = _batches(jobs, threads)
         in_order: deque[tuple[list[Any], Any]] = deque()
         finished = as_completed(loop=client.loop)
-        running = 0
         while True:
+            # counted afresh each time: tasks finish while results are merged, and a count carried over
+            # would stop new tasks being sent, ending the build with files not yet extracted
+            running = sum(1 for _, f in in_order if not f.done())
             while running < 2 * threads and len(in_order) < 4 * threads and (batch := next(batches, None)) is not None:
                 future = client.submit(_tasks, batch, settings, lexicons, pure=False)
                 in_order.append((batch, future))
@@ -81,7 +83,6 @@ def extract_on_cluster(jobs: Iterator[Any], settings: Settings, address: str) ->
                 future.release()
             else:  # wait for any task, then send the next batch
                 next(finished)
-                running = sum(1 for _, f in in_order if not f.done())
 
 
 def _batches(jobs: Iterator[Any], workers: int) -> Iterator[list[Any]]:

@@ -123,6 +123,64 @@ def test_batches_cover_the_jobs_in_order_full_first_and_shrinking_at_the_end(siz
         assert all(c >= SMALLEST_BATCH or len(b) == BATCH_JOBS or b is batches[-1] for b, c in zip(batches, characters))
 
 
+class _DoneAtOnce:
+    """A Dask future whose task finished as it was sent (what a fast cluster looks like to the client)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> object:
+        return self.value
+
+    def release(self) -> None:
+        pass
+
+
+class _Client:
+    loop = None
+
+    def __init__(self, address: str, **_: object) -> None:
+        pass
+
+    def __enter__(self) -> _Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def nthreads(self) -> dict[str, int]:
+        return {"a": 1, "b": 1}
+
+    def submit(self, function, *args, pure: bool) -> _DoneAtOnce:  # type: ignore[no-untyped-def]
+        return _DoneAtOnce(function(*args))
+
+
+class _AsCompleted:
+    def __init__(self, loop: object = None) -> None:
+        self.futures: list[_DoneAtOnce] = []
+
+    def add(self, future: _DoneAtOnce) -> None:
+        self.futures.append(future)
+
+    def __next__(self) -> _DoneAtOnce:
+        return self.futures.pop(0)
+
+
+def test_every_job_comes_back_when_tasks_finish_faster_than_results_are_merged(monkeypatch) -> None:
+    """Tasks that are done before their results are taken: a count of running tasks carried over from an
+    earlier wait stopped new tasks being sent, and the build ended with files never extracted."""
+    from kg import cluster as kc
+
+    monkeypatch.setattr(distributed, "Client", _Client)
+    monkeypatch.setattr(distributed, "as_completed", _AsCompleted)
+    monkeypatch.setattr(kc, "_tasks", lambda batch, settings, lexicons: [job.number for job in batch])
+    jobs = _jobs([5_000] * 60)
+    assert list(kc.extract_on_cluster(iter(jobs), Settings(), "tcp://127.0.0.1:1")) == list(range(60))
+
+
 def test_cluster_build_uses_and_fills_the_cache(cluster, tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "corpus", 3)
     out = tmp_path / "out"
