@@ -154,7 +154,7 @@ class FileState:
                 facts[0].extend(tuple(t) for t in doc.facts.values)  # type: ignore[misc]
                 facts[1].extend(tuple(t) for t in doc.facts.inverse)  # type: ignore[misc]
                 facts[2].extend(tuple(t) for t in doc.facts.types)  # type: ignore[misc]
-        span = contents.add(marshal.dumps((summaries, facts, violations, relations)))
+        span = contents.add(marshal.dumps((marshal.dumps(summaries), marshal.dumps((facts, violations, relations)))))
         return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, span, contents)
 
     @property
@@ -162,29 +162,37 @@ class FileState:
         """The marshalled content (raises Stale when it does not match its checksum)."""
         return self.source.read(self.span)
 
-    def _content(self) -> tuple[Any, ...]:
-        if self._read is None:
-            self._read = marshal.loads(self.content)
-        return self._read
+    def _parts(self) -> tuple[bytes, bytes]:
+        summaries, rest = marshal.loads(self.content)
+        return summaries, rest
+
+    def rest(self) -> tuple[Any, ...]:
+        """Facts, violations and relations, decoded afresh each time: a rebuild reads them in a few passes,
+        and keeping every file's decoded made its memory grow with the corpus."""
+        rest: tuple[Any, ...] = marshal.loads(self._parts()[1])
+        return rest
 
     @property
     def summaries(self) -> list[Summary]:
-        found: list[Summary] = self._content()[0]
+        """What the file said about entities (kept once read: a rebuild reads them in most of its passes)."""
+        if self._read is None:
+            self._read = (marshal.loads(self._parts()[0]),)
+        found: list[Summary] = self._read[0]
         return found
 
     @property
     def facts(self) -> Facts | None:
-        found: Facts | None = self._content()[1]
+        found: Facts | None = self.rest()[0]
         return found
 
     @property
     def violations(self) -> list[str]:
-        found: list[str] = self._content()[2]
+        found: list[str] = self.rest()[1]
         return found
 
     @property
     def relations(self) -> list[tuple[str, str, str]]:
-        found: list[tuple[str, str, str]] = self._content()[3]
+        found: list[tuple[str, str, str]] = self.rest()[2]
         return found
 
 
@@ -498,8 +506,12 @@ def apply(
         merged.update(_check(files, keys, _table(files, set(keys))))
         seconds = time.perf_counter() - started
     state.merged = merged
-    relations = {r for f in files for r in f.relations}
-    violations = {v for f in files for v in f.violations} | {v for found in (merged or {}).values() for v in found}
+    relations: set[tuple[str, str, str]] = set()
+    violations = {v for found in (merged or {}).values() for v in found}
+    for f in files:
+        _, found_violations, found_relations = f.rest()
+        relations.update(found_relations)
+        violations.update(found_violations)
     return Outcome(state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds)
 
 
@@ -574,16 +586,16 @@ def _nodes_to_check(
     retyped = {node for node in typed if before.get(node) != after.get(node)}
     if retyped:
         for f in files:
-            if f.facts is not None:
-                nodes.update(s for s, _, o in f.facts[0] if o in retyped)
+            if (given := f.facts) is not None:
+                nodes.update(s for s, _, o in given[0] if o in retyped)
     return nodes
 
 
 def _types(files: list[FileState], nodes: set[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for f in files:
-        if f.facts is not None:
-            for node, cls in f.facts[2]:
+        if (facts := f.facts) is not None:
+            for node, cls in facts[2]:
                 if node in nodes:
                     found.setdefault(node, set()).add(cls)
     return found
@@ -599,14 +611,15 @@ def _check(files: list[FileState], keys: list[tuple[str, str, str]], table: grap
     merged = MergedChecks()
     values_of: set[str] = set()
     for f in files:
-        if f.facts is None:
+        facts = f.facts
+        if facts is None:
             continue
-        values = [t for t in f.facts[0] if t[0] in wanted]
+        values = [t for t in facts[0] if t[0] in wanted]
         values_of.update(o for _, _, o in values)
-        merged.add(Facts(values, [t for t in f.facts[1] if t[2] in wanted], []))
+        merged.add(Facts(values, [t for t in facts[1] if t[2] in wanted], []))
     for f in files:
-        if f.facts is not None:
-            merged.add(Facts([], [], [t for t in f.facts[2] if t[0] in values_of]))
+        if (facts := f.facts) is not None:
+            merged.add(Facts([], [], [t for t in facts[2] if t[0] in values_of]))
     found: dict[str, list[str]] = {}
     for start in range(0, len(keys), _CHECK_BATCH):
         batch = keys[start : start + _CHECK_BATCH]
