@@ -134,7 +134,7 @@ class FileState:
     characters: int
     span: Span
     source: Contents = field(repr=False, compare=False)
-    _read: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    _summaries: list[Summary] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, path: str, key: str, result: FileResult, contents: Contents) -> FileState:
@@ -166,34 +166,22 @@ class FileState:
         summaries, rest = marshal.loads(self.content)
         return summaries, rest
 
-    def rest(self) -> tuple[Any, ...]:
-        """Facts, violations and relations, decoded afresh each time: a rebuild reads them in a few passes,
-        and keeping every file's decoded made its memory grow with the corpus."""
-        rest: tuple[Any, ...] = marshal.loads(self._parts()[1])
-        return rest
-
     @property
     def summaries(self) -> list[Summary]:
         """What the file said about entities (kept once read: a rebuild reads them in most of its passes)."""
-        if self._read is None:
-            self._read = (marshal.loads(self._parts()[0]),)
-        found: list[Summary] = self._read[0]
-        return found
+        if self._summaries is None:
+            self._summaries = marshal.loads(self._parts()[0])
+        return self._summaries
+
+    def rest(self) -> tuple[Facts | None, list[str], list[tuple[str, str, str]]]:
+        """Facts, violations and relations, decoded afresh each time: a rebuild reads them in a few passes,
+        and keeping every file's decoded made its memory grow with the corpus."""
+        facts, violations, relations = marshal.loads(self._parts()[1])
+        return facts, violations, relations
 
     @property
     def facts(self) -> Facts | None:
-        found: Facts | None = self.rest()[0]
-        return found
-
-    @property
-    def violations(self) -> list[str]:
-        found: list[str] = self.rest()[1]
-        return found
-
-    @property
-    def relations(self) -> list[tuple[str, str, str]]:
-        found: list[tuple[str, str, str]] = self.rest()[2]
-        return found
+        return self.rest()[0]
 
 
 @dataclass
