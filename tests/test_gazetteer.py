@@ -26,3 +26,26 @@ def test_short_forms(name: str, level: str, short: str | None) -> None:
 
 def test_shared_county_name_has_several_divisions() -> None:
     assert len(gazetteer().lookup("朝阳区")) >= 2
+
+
+@pytest.mark.parametrize(("district", "municipality"), [("东城区", "北京市"), ("渝中区", "重庆市"), ("浦东新区", "上海市")])
+def test_municipality_districts_lie_directly_in_the_municipality(district: str, municipality: str) -> None:
+    g = gazetteer()
+    (division,) = g.lookup(district)
+    assert [d.name for d in g.chain(division.code)] == [district, municipality]
+    assert [d.level for d in g.lookup(municipality)] == ["province"]
+
+
+def test_no_division_lies_in_one_of_the_same_name() -> None:
+    g = gazetteer()
+    repeats = [code for code in g.by_code if len({d.name for d in g.chain(code)}) < len(g.chain(code))]
+    assert repeats == []
+
+
+def test_a_written_municipality_district_gives_no_place_within_itself() -> None:
+    from kg.extract import extract_text
+
+    within = [(r.subject[1], r.object[1]) for r in extract_text("北京市东城区政协委员到社区调研").relations
+              if r.predicate == "within"]
+    assert ("东城区", "北京市") in within
+    assert all(inner != outer for inner, outer in within)
