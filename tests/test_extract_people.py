@@ -573,3 +573,44 @@ def test_a_bare_cppcc_member_without_a_name_is_no_post() -> None:
 def test_a_member_of_the_legislature_addressed_after_the_name() -> None:
     found = _names("座谈会上，关卓铭议员指出，要加快审批。")
     assert ("Person", "关卓铭") in found
+
+
+CHAIN_POSTS = [
+    # (text, person, posts that must be found, entity that must not be found) -- made-up sentences
+    # a village's or community's own committee written alone in a chain is named with the chain's place
+    ("青石县政协召开协商会。松溪村党支部书记、村委会主任黄志强介绍了情况。", "黄志强",
+     {"松溪村党支部书记", "松溪村村委会主任"}, ""),
+    ("青石县政协召开协商会。红星社区党委书记、居委会主任周敏说，议事会每月开一次。", "周敏",
+     {"红星社区党委书记", "红星社区居委会主任"}, ""),
+    # honorary posts
+    ("宁海县政协名誉主席郑德高出席会议。", "郑德高", {"宁海县政协名誉主席"}, ""),
+    # the posts before a described post of a body we do not know stay the person's
+    ("宁海县政协召开协商会。县政协委员、县工商联副主席、某公司董事长赵飞发言。", "赵飞",
+     {"宁海县政协委员", "宁海县工商联副主席"}, ""),
+    # a democratic party's unit below its committees; its 主委 is no department
+    ("宁海县政协常委、民建县总支委员会主委林涛发言。", "林涛",
+     {"宁海县政协常委", "民建宁海县总支委员会主委"}, "宁海县政协民建县总支委员会"),
+    ("九三学社宁海县支社主委王强出席。", "王强", {"九三学社宁海县支社主委"}, "宁海县支社主委"),
+    # a committee's long short name before a title
+    ("宁海县政协社会和法制委主任李明、港澳台侨和外事委副主任王刚出席。", "李明",
+     {"宁海县政协社会和法制委主任", "宁海县政协港澳台侨和外事委副主任"}, ""),
+    ("市政协秘书长、人口资源环境委主任吴启林率队调研", "吴启林", {"市政协人口资源环境委主任"}, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "posts", "wrong"), CHAIN_POSTS)
+def test_posts_in_title_chains(text: str, person: str, posts: set[str], wrong: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert {("Position", p) for p in posts} <= found
+    assert not wrong or not any(name == wrong for _, name in found)
+
+
+def test_a_by_line_separated_by_a_vertical_bar() -> None:
+    found = _names("委员们提出了建议。\n供稿︱王 涛\n编审︱黄 姗")
+    assert {("Person", "王涛"), ("Person", "黄姗")} <= found
+
+
+def test_a_clause_after_a_committee_is_no_committee() -> None:
+    found = _names("县政协调研组走访县委书记李明。")
+    assert not any(t == "CPPCCBody" and n != "县政协" for t, n in found)

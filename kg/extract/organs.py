@@ -228,6 +228,31 @@ def _formal_party_committees(norm: str, by_start: dict[int, PlaceHit]) -> list[O
     return found
 
 
+def _party_units(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
+    """A democratic party's unit below its committees: the party, a place or a level word, a unit word
+    (九三学社县支社, 民建白鹭县总支委员会, 民盟县支部); named like the party's committee (the level word
+    completed from context, the party kept before it)."""
+    by_start = {p.start: p for p in places}
+    units = _roles_set("party_unit")
+    found: list[OrganHit] = []
+    for party in _roles_set("party_prefix"):
+        if len(party) < 2:
+            continue
+        at = norm.find(party)
+        while at >= 0:
+            after = at + len(party)
+            place, end = _place_chain(after, by_start)
+            level = "" if place else next((w for w in level_words() if norm.startswith(w, after)), "")
+            end += len(level)
+            unit = next((w for w in units if norm.startswith(w, end)), "") if place or level else ""
+            if unit:
+                found.append(OrganHit(at, end + len(unit), "PartyGovOrgan", norm[at : end + len(unit)], place, level,
+                                      norm[end : end + len(unit)] if place is None else unit, end + len(unit),
+                                      party=party))
+            at = norm.find(party, after)
+    return found
+
+
 def _written_before(norm: str, at: int, role: str) -> str:
     """The word of ``role`` written right before ``at`` (中共 of 中共阜宁县委), '' when none."""
     return next((w for w in _roles_set(role) if norm.startswith(w, at - len(w))), "")
@@ -316,6 +341,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
             start -= len(_written_before(norm, start, "cpc_prefix"))  # 中共阜宁县委: the written form
         hits.append(OrganHit(start, end, type_, norm[start:end], place, level, norm[tail_start:end], he, party=party))
     hits.extend(_formal_committees(norm, places))
+    hits.extend(_party_units(norm, places))
     hits.extend(_town_units(norm, places, hits))
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
@@ -376,7 +402,39 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
     if short is not None and (best is None or short.end() > best) and _descriptor(norm[at : short.end() - 1]):
         if not _titles_at(norm, at):
             best = short.end()
+    if best is None and not _titles_at(norm, at):
+        best = _long_short_committee(norm, at)
     return best
+
+
+_LONG_SHORT_MAX = 12
+"""Characters of a committee's long short name before 委 (港澳台侨和外事, 人口资源环境, 文化文史和学习)."""
+_NOT_IN_COMMITTEE = frozenset({"v", "p", "u", "uj", "ul", "ud", "uz", "ug", "uv", "d", "r", "f", "zg", "q"})
+
+
+def _long_short_committee(norm: str, at: int) -> int | None:
+    """End of a committee's short name of five to _LONG_SHORT_MAX characters written at ``at`` when a title
+    follows it (县政协社会和法制委主任, 市政协港澳台侨和外事委副主任), or None. The name is a run of nouns,
+    joined by 和 (a verb beside 和 stays: 文化文史和学习委); a verb or function word makes it a clause."""
+    endings = _roles_set("short_committee_end")
+    for size in range(5, _LONG_SHORT_MAX + 1):
+        end = at + size
+        if end >= len(norm) or not CJK_CHAR.match(norm[end - 1]):
+            return None
+        ending = next((e for e in endings if norm.startswith(e, end)), "")
+        if not ending or norm[end + len(ending) : end + len(ending) + 1] in tuple(_not_after(ending)):
+            continue
+        if not _titles_at(norm, end + len(ending)) or CPPCC in norm[at:end]:
+            continue
+        parts = words.tokens(norm[at:end])
+        if all(words.tag(w) not in _NOT_IN_COMMITTEE or _beside_and(parts, i) for i, w in enumerate(parts)):
+            return end + len(ending)
+    return None
+
+
+def _beside_and(parts: tuple[str, ...] | list[str], i: int) -> bool:
+    """True when the word ``parts[i]`` is next to 和 (学习 of 文化文史和学习, 提案 of 提案和委员联络)."""
+    return (i > 0 and parts[i - 1] == "和") or (i + 1 < len(parts) and parts[i + 1] == "和")
 
 
 TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline"})
@@ -548,6 +606,8 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
 def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceHit]) -> OrganHit | None:
     if norm.endswith(_party_heads(), ds, de):
         return None  # 乡镇党委: a Party committee's head, read (or rejected) as such, not a department
+    if norm.endswith(_titles_as_bureau(), ds, de):
+        return None  # 九三学社县支社主委: a title ending like a department (主委, 常委) is no department
     prefix = _prefix(norm, ds, places_by_end)
     if prefix is None or not _department_name(norm, ds, de):
         return None
@@ -557,6 +617,13 @@ def _department_hit(norm: str, ds: int, de: int, places_by_end: dict[int, PlaceH
     tail_start = place.end if place else start + len(level)
     type_ = "CPPCCBody" if CPPCC in norm[ds:de] else "PartyGovOrgan"  # 镇政协工委: a committee's unit, no department
     return OrganHit(start, de, type_, norm[start:de], place, level, norm[tail_start:de], de)
+
+
+@lru_cache(maxsize=1)
+def _titles_as_bureau() -> tuple[str, ...]:
+    """Titles of two or more characters that end the way a department does (主委, 常委 end with 委)."""
+    endings = _roles_set("bureau_end")
+    return tuple(t for t in _title_words() if len(t) >= 2 and t.endswith(endings))
 
 
 @lru_cache(maxsize=1)

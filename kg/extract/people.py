@@ -27,7 +27,7 @@ from kg.lexicon import read_table, word_set
 from kg.model import Sentence
 from kg.text import CJK, CJK_CHAR, NUMBER
 
-_SKIP = " \u3000：:【[丨|｜"
+_SKIP = " \u3000：:【[丨|｜︱"
 _SEPARATORS = "、，,。；;）)\n 　"
 _CJK_RE = CJK_CHAR
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
@@ -236,6 +236,8 @@ def find_people(
             elif kind == "position" and last_organ is not None and (sub := _chain_link(norm, ts, last_organ)):
                 position = PositionHit(sub.start, te, title, sub, False, norm[sub.start : te])
                 last_organ, organ_title, last_linked = sub, title, True  # 农业农村委主任X、副主任Y: the sub-organ's
+            elif kind == "position" and last_organ is not None and (body := _chained_body(norm, ts, te, last_organ)):
+                position = body  # 松溪村党支部书记、村委会主任: the village's committee, named with its place
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
             if position is None and kind == "member" and not _member_speaks(norm, ts, te):
@@ -245,7 +247,7 @@ def find_people(
                 # a title with no organ of ours before it (镇长, 协会会长 of a body we do not know) still
                 # announces a name, but gives no post; the posts before a description stay the person's
                 # (红星社区党委书记、居委会主任赵丽)
-                pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
+                pending = _described_before(norm, pending, ts)
             else:
                 # the chain goes on only when the post before ends where this one starts (、, 兼 between)
                 if pending and not (pending[-1].end <= position.start and _joined(norm, pending[-1].end, position.start)):
@@ -254,7 +256,7 @@ def find_people(
                 pending.append(position)
         else:
             # 区政协委员、某公司技术员钟晓燕: the post before the description is still the person's
-            pending = [p for p in pending if p.end <= ts and _DESCRIBED.fullmatch(norm, p.end, ts)]
+            pending = _described_before(norm, pending, ts)
         bracketed = _bracketed_holder(norm, pending, te)
         if bracketed is not None and not named.overlaps(*bracketed):
             # 王明（县政协副主席）: the post in brackets after the name it belongs to
@@ -298,6 +300,16 @@ def find_people(
     persons.extend(roster)
     persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
+
+
+def _described_before(norm: str, pending: list[PositionHit], ts: int) -> list[PositionHit]:
+    """The posts of a chain that stay the person's when a description with a title of no organ of ours
+    comes next (区政协委员、区工商联副主席、某公司董事长赵飞): the last post before the description (、 and up
+    to 16 characters between) and the posts chained before it."""
+    for i in range(len(pending) - 1, -1, -1):
+        if pending[i].end <= ts and _DESCRIBED.fullmatch(norm, pending[i].end, ts):
+            return pending[: i + 1]
+    return []
 
 
 def _bracketed_holder(norm: str, pending: list[PositionHit], te: int) -> tuple[int, int] | None:
@@ -514,7 +526,7 @@ def _roster_names(norm: str, known: list[PersonHit], titles: re.Pattern[str]) ->
 _GLUED_WORD_TAGS = frozenset({"n", "vn", "v"})
 """Dictionary parts of speech of a word glued to a by-line cue that make it no name (作者单位)."""
 _PADDED = re.compile(
-    r"[：:]?[ \u3000]*([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])"
+    r"[：:丨|｜︱]?[ \u3000]*([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])"
     r"(?=[\n）)]|$|[ \u3000](?![\u4e00-\u9fff](?:[ \u3000\n）)]|$)))"
 )
 
@@ -609,6 +621,23 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
         return None
     base = chain_organ.parent or chain_organ
     return chained_sub_organ(norm, start, ts, base)
+
+
+def _chained_body(norm: str, ts: int, te: int, chain_organ: OrganHit) -> PositionHit | None:
+    """A post of a village's or community's own committee written alone in a title chain (村委会主任 of
+    松溪村党支部书记、村委会主任; kg/data/titles.tsv, kind local_body): named after the place the chain's
+    organ is of (松溪村村委会主任), as a government head is."""
+    body = next((w for w in _local_bodies() if norm.endswith(w, 0, ts)), "")
+    start = ts - len(body)
+    if not body or start < 1 or norm[start - 1] not in _chain() or not (chain_organ.place or chain_organ.level):
+        return None
+    organ = OrganHit(start, start, "place", "", chain_organ.place, chain_organ.level, "", start)
+    return PositionHit(start, te, norm[start:te], organ, False, norm[start:te])
+
+
+@lru_cache(maxsize=1)
+def _local_bodies() -> tuple[str, ...]:
+    return tuple(sorted((t for t, kind in read_table("titles.tsv", 2, 2) if kind == "local_body"), key=len, reverse=True))
 
 
 def _speaks_at(norm: str, at: int, acts: bool = False) -> bool:
