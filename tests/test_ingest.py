@@ -13,6 +13,7 @@ from kg.errors import EmptyInputError, InputError
 from kg.ingest import SUFFIXES, discover, document_id, read_documents, simplify
 from kg.ingest.chars import display_path, sanitize
 from kg.ingest.dates import parse_date
+from kg.ingest.script import is_traditional
 
 from .conftest import CORPUS
 
@@ -189,6 +190,21 @@ def test_characters_also_simplified_in_some_use_stay_in_simplified_text(tmp_path
     assert document.norm == document.text
     people = [e.name for e in extract_text(document.text).entities if e.type == "Person"]
     assert people == ["李乾坤"]
+
+
+def test_characters_beyond_the_bmp_are_converted_like_the_others() -> None:
+    # the conversion table holds variants outside the BMP (CJK Extension B); they take their own branch of
+    # the pattern that decides whether a text needs converting at all
+    from kg.ingest.script import _tables
+
+    tables = _tables()
+    astral = sorted(chr(code) for code in tables.full if code > 0xFFFF)
+    assert astral
+    for char in astral[:50]:
+        text = f"委员{char}议事"
+        assert simplify(text) == text.translate(tables.full if is_traditional(text) else tables.plain)
+        assert simplify(text) != text
+    assert tables.any.search("全是简体字的一段话") is None
 
 
 def test_traditional_publication_is_simplified(tmp_path: Path) -> None:

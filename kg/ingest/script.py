@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -51,10 +53,23 @@ def _read_pairs(path: Path) -> tuple[dict[str, str], set[str]]:
     return pairs, own
 
 
+@dataclass(frozen=True)
+class _Tables:
+    full: dict[int, str]
+    """Every traditional or variant character -> its simplified form (for a traditional text)."""
+    plain: dict[int, str]
+    """``full`` without the characters that are also simplified in some use (for a simplified text)."""
+    always: re.Pattern[str]
+    """Finds the characters that are traditional in every use (the keys of ``plain``)."""
+    any: re.Pattern[str]
+    """Finds the characters ``full`` converts."""
+    own: re.Pattern[str]
+    """Finds the characters that are also simplified in some use (乾, 於): the only ones where the tables
+    differ."""
+
+
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str], re.Pattern[str]]:
-    """The table for traditional text, the table for simplified text (without the characters that are
-    also simplified in some use), and a pattern finding the characters that are traditional in every use."""
+def _tables() -> _Tables:
     folder = _dictionary_dir()
     characters, own = _read_pairs(folder / _TABLE_CHARACTERS)
     if not characters:
@@ -68,8 +83,17 @@ def _tables() -> tuple[dict[int, str], dict[int, str], re.Pattern[str]]:
                 mapping[variant] = target
     full = {ord(source): target for source, target in mapping.items()}
     plain = {code: target for code, target in full.items() if chr(code) not in own}
-    marked = "".join(sorted(chr(code) for code in plain))
-    return full, plain, re.compile(f"[{re.escape(marked)}]")
+    return _Tables(full, plain, _char_class(plain), _char_class(full), _char_class(c for c in full if c not in plain))
+
+
+def _char_class(codes: Iterable[int]) -> re.Pattern[str]:
+    """A pattern for one of these characters. Characters beyond the BMP get a branch of their own behind a
+    range test: in one class with the others they make every test a linear scan (60x slower here)."""
+    chars = sorted(map(chr, codes))
+    basic = "".join(c for c in chars if c <= "\uffff")
+    astral = "".join(c for c in chars if c > "\uffff")
+    pattern = f"[{re.escape(basic)}]" if basic else "(?!)"
+    return re.compile(pattern + f"|(?=[\U00010000-\U0010ffff])[{re.escape(astral)}]" if astral else pattern)
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -78,15 +102,20 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def is_traditional(text: str) -> bool:
     """Whether ``text`` is written in traditional characters: at least one Han character in a hundred is
     one that is traditional in every use."""
-    traditional = len(_tables()[2].findall(text))
+    traditional = len(_tables().always.findall(text))
     return traditional > 0 and traditional * 100 >= len(_HAN.findall(text))
 
 
 def simplify(text: str, traditional: bool | None = None) -> str:
     """``text`` with traditional characters replaced by simplified ones; always the same length. Characters
     that are also simplified in some use (乾, 於) are replaced only in a ``traditional`` text (by default,
-    when ``is_traditional(text)``)."""
-    full, plain, _ = _tables()
+    when ``is_traditional(text)``).
+
+    Most texts are simplified: one scan (in C) that finds no character to convert returns the text as it
+    is, and a text without 乾, 於 … needs no decision on its script."""
+    tables = _tables()
+    if tables.any.search(text) is None:
+        return text
     if traditional is None:
-        traditional = is_traditional(text)
-    return text.translate(full if traditional else plain)
+        traditional = tables.own.search(text) is not None and is_traditional(text)
+    return text.translate(tables.full if traditional else tables.plain)
