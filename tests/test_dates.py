@@ -99,7 +99,9 @@ def test_offsets_hold_with_full_width_digits() -> None:
 @pytest.mark.parametrize(
     "text,iso",
     [("（2023年12月）", "2023-12"), ("2021年6月2日", "2021-06-02"), ("（二〇二二年七月二十二日）", "2022-07-22"),
-     ("2021年6月2日在会上", None), ("（6月2日）", None), ("（今年6月）", None)],
+     ("2021年6月2日在会上", None), ("（6月2日）", None), ("（今年6月）", None),
+     ("（  二〇二二 年 十二 月 三十一 日  ）", "2022-12-31"),
+     ("2021年6月2日，县政协召开有事来协商推进会，会议由县政协主席主持，委员代表作了交流发言。", None)],
 )
 def test_date_only(text: str, iso: str | None) -> None:
     assert date_only(text) == iso

@@ -57,7 +57,7 @@ def find_compilation(norm: str) -> Compilation | None:
     lines = split_lines(norm)
     for line in lines:
         if line.key in headings:
-            entries, toc_end = _entries(norm, lines[line.index + 1 :])
+            entries, toc_end = _entries(norm, lines[line.number + 1 :])
             if len(entries) >= MIN_ENTRIES:
                 return _split(norm, entries, (line.start, toc_end))
     return None

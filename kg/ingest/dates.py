@@ -39,6 +39,9 @@ TIME_WORD_KINDS = frozenset(
     {"day", "month", "year", "vague", "since", "after", "before", "until", "not_date", "plain", "held", "former", "then"}
 )
 _RELATIVE_KINDS = ("day", "month", "year")
+DATE_ONLY_LENGTH = 40
+"""More characters than any date written alone (二〇二三年十二月三十一日 is 12, with spaces and a weekday
+about 25): a longer line is not only a date."""
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -347,6 +350,8 @@ def full_date(text: str) -> str | None:
 def date_only(text: str) -> str | None:
     """The ISO date when ``text`` (brackets and whitespace aside) is nothing but a date with year and month."""
     stripped = text.strip().strip("（）()[]【】 \u3000")
+    if len(stripped) > DATE_ONLY_LENGTH:
+        return None  # a line of running text: no need to find every time expression in it
     found = find_times(stripped)
     if len(found) != 1 or (found[0].start, found[0].end) != (0, len(stripped.translate(_FULLWIDTH))):
         return None

@@ -51,7 +51,7 @@ class Cleaned:
 def strip_debris(text: str, norm: str, source: str) -> Cleaned:
     lines = split_lines(norm)
     drop, date, publication, organisations, menus = _classify(lines, norm)
-    kept = [line for line in lines if not drop[line.index] and not line.blank]
+    kept = [line for line in lines if not drop[line.number] and not line.blank]
     if not kept:
         raise InputError(source, "no article text is left after removing website debris (menus, footers, link lists)")
     first, last = kept[0].start, kept[-1].end
@@ -67,7 +67,7 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
         page="\n".join(
             norm[line.start : line.end].strip()
             for line in lines
-            if drop[line.index] and line.key and line.index not in menus and not _spaced_menu(norm[line.start : line.end])
+            if drop[line.number] and line.key and line.number not in menus and not _spaced_menu(norm[line.start : line.end])
         ),
     )
 
@@ -99,7 +99,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
     site_body: str | None = None
     # footers and bare menus count only after the last line of running text (so a 主办单位 or a table row
     # inside the article is kept), menus also before the first; the page header ends at its last menu
-    prose = [line.index for line in lines if is_prose(line) and not footer.search(line.key)]
+    prose = [line.number for line in lines if is_prose(line) and not footer.search(line.key)]
     first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
     header_end = -1
     non_blank = 0
@@ -109,24 +109,24 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         if not key:
             continue
         non_blank += 1
-        in_header = non_blank <= HEADER_LINES and line.index < first_prose
-        at_edge = in_header or line.index > last_prose
+        in_header = non_blank <= HEADER_LINES and line.number < first_prose
+        at_edge = in_header or line.number > last_prose
         if key.rstrip(":：") in found["list"] or (
-            line.index > last_prose and len(key) <= METADATA_LENGTH and footer.search(key)
+            line.number > last_prose and len(key) <= METADATA_LENGTH and footer.search(key)
         ):
-            drop[line.index], in_list = True, True
+            drop[line.number], in_list = True, True
             continue
         if in_list and (not is_prose(line) or is_list_item(line)):
-            drop[line.index] = True
+            drop[line.number] = True
             continue
         in_list = False
         if _is_nav(key, found["nav"], at_edge) or (len(key) <= METADATA_LENGTH and breadcrumb.search(key)):
-            drop[line.index] = True
-            menus.add(line.index)
+            drop[line.number] = True
+            menus.add(line.number)
             if in_header:
-                header_end = line.index
+                header_end = line.number
         elif len(key) <= METADATA_LENGTH and key.startswith(found["meta"]):
-            drop[line.index] = True
+            drop[line.number] = True
             content = norm[line.start : line.end]
             date = date or parse_date(content)
             named = _source_pattern().search(content)
@@ -139,21 +139,21 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             or key.startswith(found["prefix"])
             or _WIDGETS.fullmatch(key)
         ):
-            drop[line.index] = True
+            drop[line.number] = True
     if date is None:  # a page header line dropped as debris may still date the page (2023-06-08 17:42 | 作者：…)
         top = [line for line in lines if not line.blank][:HEADER_LINES]
-        header = (norm[line.start : line.end] for line in top if drop[line.index] and len(line.key) <= METADATA_LENGTH)
+        header = (norm[line.start : line.end] for line in top if drop[line.number] and len(line.key) <= METADATA_LENGTH)
         date = next((iso for iso in map(full_date, header) if iso), None)
     for line in lines[: max(header_end, 0)]:
         if line.blank or is_prose(line):
             continue
-        drop[line.index] = True
+        drop[line.number] = True
         if line.key.endswith(suffixes):
             publication = publication or line.key
         elif _organisation(line.key) and not _NAV_SEPARATORS.search(line.key):
             site_body = site_body or line.key
-        elif line.index not in menus and _headline(line.key, norm[line.start : line.end]):
-            headline = line.index
+        elif line.number not in menus and _headline(line.key, norm[line.start : line.end]):
+            headline = line.number
     if headline is not None:
         drop[headline] = False  # the article's title, written above the menus: it belongs to the article
     return drop, date, publication, [name for name in (source, site_body) if name], menus
@@ -200,5 +200,5 @@ def _blank(text: str, lines: list[Line], drop: list[bool], first: int, last: int
         if line.end < first or line.start > last:
             continue
         start, end = max(line.start, first), min(line.end, last)
-        parts.append(" " * (end - start) if drop[line.index] else text[start:end])
+        parts.append(" " * (end - start) if drop[line.number] else text[start:end])
     return "\n".join(parts)

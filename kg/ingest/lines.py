@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
@@ -13,9 +13,12 @@ SHORT = 40
 """A line of at most this many characters (whitespace aside) without a sentence end is not prose."""
 
 
-@dataclass(frozen=True)
-class Line:
-    index: int
+class Line(NamedTuple):
+    """One line of a text (a named tuple: a document has thousands, and a tuple is made several times faster
+    than a frozen dataclass)."""
+
+    number: int
+    """Where the line is in the text: 0 for the first."""
     start: int
     end: int
     """``text[start:end]`` is the line without its line break."""
