@@ -614,3 +614,31 @@ def test_a_by_line_separated_by_a_vertical_bar() -> None:
 def test_a_clause_after_a_committee_is_no_committee() -> None:
     found = _names("县政协调研组走访县委书记李明。")
     assert not any(t == "CPPCCBody" and n != "县政协" for t, n in found)
+
+
+ADDRESSED = [
+    # (text, persons that must be found) -- a name before its addressed title, with no verb of speech after
+    ("会上，马建华、罗伟强、胡文杰委员对这项工作表示支持。", {"马建华", "罗伟强", "胡文杰"}),
+    ("王建国主席对此给予肯定。", {"王建国"}),
+    ("韩泽民副主席、刘平副主席分别传达了会议精神。", {"韩泽民", "刘平"}),
+]
+
+
+@pytest.mark.parametrize(("text", "persons"), ADDRESSED)
+def test_names_before_addressed_titles(text: str, persons: set[str]) -> None:
+    assert {("Person", p) for p in persons} <= _names(text)
+
+
+def test_and_between_holders_of_posts_of_one_body() -> None:
+    found = _names("宁海县政协召开协商会。县政协主席魏敏和副主席黄亚庆带队走访。")
+    assert {("Person", "黄亚庆"), ("Position", "宁海县政协副主席")} <= found
+
+
+def test_committee_on_members_work_after_a_chain() -> None:
+    found = _names("宁海县政协常委、委员委主任黄兵出席。宁海县政协委员工作委主任周杰出席。")
+    assert {("Position", "宁海县政协常委"), ("Position", "宁海县政协委员委主任"),
+            ("Position", "宁海县政协委员工作委主任"), ("Person", "周杰")} <= found
+
+
+def test_one_of_between_a_post_and_the_name() -> None:
+    assert ("Person", "何平") in _names("县政协委员、界别召集人之一何平发言。")

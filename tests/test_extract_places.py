@@ -175,3 +175,14 @@ def test_gazetteer_matches_are_iter_long_over_the_whole_text() -> None:
         text = "".join(parts)
         whole = [(end - len(word) + 1, end + 1, word, full) for end, (word, full) in automaton.iter_long(text)]
         assert places._longest_matches(text) == whole, text
+
+
+def test_towns_whose_name_ends_in_a_level_character() -> None:
+    found = {(e.type, e.name) for e in extract_text("委员们先后来到井头圩镇、芦洪市镇调研，又深入龙市镇太平村。").entities}
+    assert {("Place", "芦洪市镇"), ("Place", "龙市镇"), ("Place", "太平村")} <= found
+    assert not any(t == "Place" for t, _ in {(e.type, e.name) for e in extract_text("各市镇要推动市镇融合。").entities})
+
+
+def test_an_outlet_inside_a_place_name_is_no_outlet() -> None:
+    found = {(e.type, e.name) for e in extract_text("委员们来到马市镇新华社区调研。").entities}
+    assert ("Place", "新华社区") in found and ("Publication", "新华社") not in found

@@ -102,6 +102,9 @@ def resolve_entities(
     place_spans = [(p.start, p.end) for p in places]
     terms = find_terms(norm, entries, place_spans) if learned else find_rule_terms(norm, entries, place_spans)
     organ_spans = [(o.start, o.end) for o in organs]
+    # an outlet's name inside a longer place's name (新华社 of 新华社区) is part of the place
+    in_places = SpanIndex(place_spans)
+    terms = [t for t in terms if t.type != "Publication" or not in_places.covers(t.start, t.end)]
     publications = [(t.start, t.end) for t in terms if t.type == "Publication"]
     organs = [o for o in organs if not any(a <= o.start and o.end <= b for a, b in publications)]
     # a place inside an outlet's name (江苏 of 《江苏政协》, 遂宁 of 遂宁日报) is part of that name

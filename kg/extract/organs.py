@@ -400,7 +400,7 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
             best = i + len(word)
     short = _short_committee().match(norm, at)
     if short is not None and (best is None or short.end() > best) and _descriptor(norm[at : short.end() - 1]):
-        if not _titles_at(norm, at):
+        if not _titles_at(norm, at) or _members_committee(norm, at, short.end()):
             best = short.end()
     if best is None and not _titles_at(norm, at):
         best = _long_short_committee(norm, at)
@@ -435,6 +435,23 @@ def _long_short_committee(norm: str, at: int) -> int | None:
 def _beside_and(parts: tuple[str, ...] | list[str], i: int) -> bool:
     """True when the word ``parts[i]`` is next to 和 (学习 of 文化文史和学习, 提案 of 提案和委员联络)."""
     return (i > 0 and parts[i - 1] == "和") or (i + 1 < len(parts) and parts[i + 1] == "和")
+
+
+def _members_committee(norm: str, at: int, end: int) -> bool:
+    """True when the committee's short name ending at ``end`` starts with a member title and a title follows
+    it (委员委主任, 委员工作委副主任: the committee on members' work, not a member)."""
+    return norm.startswith(_member_titles(), at) and _titles_at(norm, end)
+
+
+def cppcc_sub_at(norm: str, at: int) -> bool:
+    """True when a committee's sub-organ that a title follows is written at ``at`` (委员委 of 常委、委员委主任)."""
+    end = _cppcc_sub_end(norm, at)
+    return end is not None and _titles_at(norm, end)
+
+
+@lru_cache(maxsize=1)
+def _member_titles() -> tuple[str, ...]:
+    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind == "member")
 
 
 TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline"})

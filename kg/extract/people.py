@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import words
-from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ
+from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ, cppcc_sub_at
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
@@ -225,7 +225,10 @@ def find_people(
             if organ is not None:
                 position = PositionHit(organ.start, te, title, organ, False, norm[organ.start : te])
                 last_organ, organ_title, last_linked = organ, title, False
-            elif kind == "position" and before in _chain() and last_organ is not None:
+            elif kind == "position" and last_organ is not None and (
+                before in _chain() or (before in _AND and bool(persons) and persons[-1].end == ts - 1)
+            ):
+                # 区政协主席魏敏和副主席黄亚庆: 和 after a name joins the next holder of a post of the same body
                 # 县政协党组成员、副主席: a post of the body, not of its 党组; but a deputy of the sub-organ's
                 # own head stays the sub-organ's (县政协办公室主任邝伟，副主任游丽)
                 base = not _same_post(organ_title, title)
@@ -240,6 +243,8 @@ def find_people(
                 position = body  # 松溪村党支部书记、村委会主任: the village's committee, named with its place
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
+            if position is None and kind == "member" and before in _chain() and cppcc_sub_at(norm, ts):
+                continue  # 县政协常委、委员委主任: the member title starts the next link's committee
             if position is None and kind == "member" and not _member_speaks(norm, ts, te):
                 pending = []  # 委员, 成员 alone announce no name (委员常态化参与, 成员单位)
                 continue
@@ -264,7 +269,7 @@ def find_people(
             positions.extend(pending)
             pending = []
             continue
-        span = parse_name(norm, te)
+        span = parse_name(norm, te + _one_of(norm, te, kind))
         padded = _padded_name(norm, te) if span is None and kind == "byline" else None
         if padded is not None:
             persons.append(padded)  # 责任编辑：田 野 (and the names after it: 记者 林 涛 何佳)
@@ -300,6 +305,14 @@ def find_people(
     persons.extend(roster)
     persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
+
+
+_ONE_OF = "之一"
+
+
+def _one_of(norm: str, te: int, kind: str) -> int:
+    """Characters of 之一 between a post and its holder's name (界别召集人之一何平), 0 when none."""
+    return len(_ONE_OF) if kind == "position" and norm.startswith(_ONE_OF, te) else 0
 
 
 def _described_before(norm: str, pending: list[PositionHit], ts: int) -> list[PositionHit]:
@@ -398,7 +411,7 @@ def _names_before_titles(
         if span is None or taken.overlaps(*span):
             continue
         written = norm[span[0] : span[1]]
-        if kinds[match.group()] == "addressed" and not _speaks_at(norm, te, acts=True):
+        if kinds[match.group()] == "addressed" and not _addressed_follows(norm, te):
             continue  # 钱丽芳委员说, not 由乡镇委员小组
         if kinds[match.group()] == "addressed":
             span = _without_word_before(norm, span)  # 由|李强书记主持
@@ -414,10 +427,49 @@ def _names_before_titles(
             continue  # 王建国说 at the start of a clause, not 大家说 or 村里的老王说
         persons.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
         taken.add(*span)
+        if kinds[match.group()] == "addressed":
+            # 马建华、罗伟强、胡文杰委员对此表示支持: the names listed before the one the title follows
+            for listed in _listed_before(norm, span[0]):
+                if not taken.overlaps(*listed):
+                    persons.append(PersonHit(listed[0], listed[1], norm[listed[0] : listed[1]]))
+                    taken.add(*listed)
         if kinds[match.group()] == "post":
             organ = OrganHit(ts, ts, "", "", None, "", "", ts)
             positions.append(PositionHit(ts, te, match.group(), organ, False, match.group()))
     return persons, positions
+
+
+def _addressed_follows(norm: str, te: int) -> bool:
+    """True when what follows an addressed title (委员, 主席 after a name) shows it addresses a person: a
+    verb of speech or action (钱丽芳委员建议), a preposition or adverb opening the predicate (王建国主席对此
+    给予肯定, 马建华委员也参加了), or the next name of a list (韩泽民副主席、刘平副主席)."""
+    if _speaks_at(norm, te, acts=True):
+        return True
+    if te >= len(norm):
+        return False
+    if norm[te] == "、":
+        nxt = parse_name(norm, te + 1)
+        return nxt is not None and nxt[0] == te + 1
+    word = words.word_at(norm[te : te + 4], 0)
+    return words.tag(word) in _PREDICATE_OPENERS
+
+
+_PREDICATE_OPENERS = frozenset({"p", "d"})
+"""jieba tags of a word opening a predicate after a name and its addressed title (对, 为, 在, 也, 分别)."""
+
+
+def _listed_before(norm: str, start: int) -> list[tuple[int, int]]:
+    """Names listed with 、 before a name starting at ``start``, the list opening a clause (马建华、罗伟强、
+    胡文杰委员): their spans, or none when the list does not open a clause."""
+    spans: list[tuple[int, int]] = []
+    end = start
+    while end > 0 and norm[end - 1] == "、":
+        span = _name_ending_at(norm, end - 1)
+        if span is None or not _plausible(norm, *span):
+            return []
+        spans.append(span)
+        end = span[0]
+    return spans if spans and _opens_clause(norm, end) else []
 
 
 _CLAUSE_OPENERS = "。！？；：，、“”（）()\n"

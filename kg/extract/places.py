@@ -391,6 +391,11 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         # pattern matches come in reading order without overlap, so every earlier hit ends by ``s``
         floor = max(ends[at - 1] if at else 0, hits[-1].end if hits else 0)
         start = name_start(norm, s, floor, _stem_max(suffix))
+        glued = _glued_level(norm, s, e, floor, suffix)
+        if glued is not None:
+            hits.append(PlaceHit(glued, e, norm[glued:e], norm[glued:e], suffix, [], levels_of(suffix)[0]))
+            place_ends.add(e)
+            continue
         if floor in place_ends and 2 <= s - floor <= _stem_max(suffix) and _one_word(norm, floor, s, e):
             start = floor  # 东城区前进社区: one word right after a larger place is the name, verb-like or not
         parents = _written_after().get(suffix)
@@ -409,6 +414,30 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         hits.append(PlaceHit(start, e, name, name, suffix, [], levels[0] if levels else ""))
         place_ends.add(e)
     return hits
+
+
+def _glued_level(norm: str, s: int, e: int, floor: int, suffix: str) -> int | None:
+    """The start of a town whose name ends in a level character that jieba joins to the town's level word
+    (芦洪市镇, 龙市镇: 市镇 read as one word), or None. The characters before it, back to a word edge, are
+    the rest of the name, after any verb, function word or pronoun (来到|芦洪市镇; 各市镇 is no name)."""
+    if s - 1 <= floor or norm[s - 1] not in _level_chars(_ABOVE_TOWN) or "township" not in levels_of(suffix):
+        return None
+    left = max(floor, s - 1 - _STEM)
+    window = norm[left : e + 2]
+    if words.word_at(window, s - 1 - left) != norm[s - 1 : e]:
+        return None
+    at = left
+    stem: list[str] = []
+    for word in words.tokens(window):
+        if at >= s - 1:
+            break
+        named = _CJK.fullmatch(word[-1]) and word not in _boundaries()[0] and words.tag(word) not in _NOT_NAME_TAGS
+        stem = [*stem, word] if named else []
+        at += len(word)
+    if at != s - 1 or not stem or len(stem) > 2:
+        return None
+    start = s - 1 - sum(len(w) for w in stem)
+    return start if norm[start:e] not in word_set("place_stoplist.txt") else None
 
 
 _QUOTED = re.compile("[“「‘][^“”「」‘’\n]{1,40}[”」’]")
