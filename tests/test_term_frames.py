@@ -1,6 +1,6 @@
 """Topic and Mechanism frames of the rules (kg.extract.terms), one made-up sentence per frame.
 
-Each sentence is written for this test (the shapes follow ../shared/REAL-NEWS-ERRORS.md rows 15-21, the
+Each sentence is written for this test (the shapes follow ../shared/REAL-NEWS-ERRORS.md rows 13-21, the
 wording is our own). FOUND: the extractor must give (type, name); ABSENT: it must not.
 """
 
@@ -129,6 +129,14 @@ FOUND = [
     ("二是建立年度“回头看”制度。", "Mechanism", "年度回头看制度"),
     ("推行县政协领导“包片联户”制度。", "Mechanism", "包片联户制度"),
     ("县政协“民情直通车”制度运行良好。", "Mechanism", "民情直通车制度"),
+    # row 13: a venue type written after a noun of its setting (小区议事角, 村民议事厅)
+    ("各小区都设了楼栋议事角。", "Platform", "楼栋议事角"),
+    ("石门村建起了村民议事厅。", "Platform", "村民议事厅"),
+    ("镇里在集市旁开了民情议事站。", "Platform", "民情议事站"),
+    # row 14: a coined name in quotes that a verb of setting up writes as a venue
+    ("社区在广场设立了“微愿信箱”，收集居民的小心愿。", "Platform", "微愿信箱"),
+    ("全镇建成“乡邻茶座”9个。", "Platform", "乡邻茶座"),
+    ("工作室依托“夜话长廊”开展协商。", "Platform", "夜话长廊"),
 ]
 
 ABSENT = [
@@ -174,6 +182,19 @@ ABSENT = [
     ("下面我就白沙县政协开展协商工作的做法作简要交流。", "Topic", "白沙县政协"),
     ("二是聚焦履职尽责，工作取得新进展。", "Topic", "履职尽责"),
     ("三是健全联系机制，主席会议成员分片联系。", "Mechanism", "联系机制"),
+    # a venue word inside a quoted formula is the formula's; a counted or clause-like quote set up is no venue
+    ("打造“线下工作站＋线上议事厅”的服务网络。", "Platform", "线上议事厅"),
+    ("搭建“一条热线”，让诉求有处说。", "Platform", "一条热线"),
+    ("设立“有事来说、说了就办”，方便群众。", "Platform", "有事来说、说了就办"),
+    # row 21: generic phrases, relative clauses and verbs whose object was cut off are no topics
+    ("县政协聚焦群众关心的热点难点问题开展民主监督。", "Topic", "热点难点"),
+    ("二是聚焦主责主业，提升履职本领。", "Topic", "主责主业"),
+    ("委员们就居民关心的问题进行了交流。", "Topic", "居民关心"),
+    ("针对群众反映的问题，现场交办有关部门。", "Topic", "群众反映"),
+    ("针对会议中提出的意见建议，部门作了回应。", "Topic", "会议中"),
+    ("主席就进一步做好协商工作作了安排。", "Topic", "进一步做好"),
+    ("围绕县委县政府重点工作开展协商。", "Topic", "县委县政府重点"),
+    ("聚焦高质量发展，助力县域经济。", "Topic", "高质量发展"),
     ("双方最终达成“以房抵租、按季结算”的办法。", "Mechanism", "最终达成以房抵租、按季结算的办法"),
     ("居民对物业公司的服务很关注。", "Topic", "物业公司的服务很关注"),
     ("商会围绕民营企业和谐用工、外贸出口转型等方面组织沙龙。", "Topic", "谐用工"),

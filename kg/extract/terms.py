@@ -273,7 +273,33 @@ def _quoted(norm: str) -> list[TermHit]:
             hits.append(TermHit(qs, qe, cls[1], strip_quotes(inner), norm[qs:qe]))
         elif "·" in inner and not re.search(r"[，。、]", inner):
             hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
+        elif cls is None and _set_up_venue(norm, qs, qe, inner):
+            hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
     return hits
+
+
+_VENUE_QUOTE_MAX = 8
+"""Longest quoted name a set-up verb makes a venue of (longer quotes are wishes or slogans)."""
+
+
+@lru_cache(maxsize=1)
+def _venue_after() -> re.Pattern[str]:
+    """What follows a quoted venue that a verb set up: the clause's end, a list joiner, a count (6个) or the
+    verb of what is done there (依托“X”开展协商)."""
+    table = _term_words()
+    units = "".join(table.get("venue_unit", ()))
+    verbs = "|".join(map(re.escape, table.get("venue_then", ())))
+    return re.compile("|".join(p for p in ("[，。；,;、和等]", f"{NUMBER}[{units}]" if units else "", verbs) if p))
+
+
+def _set_up_venue(norm: str, qs: int, qe: int, inner: str) -> bool:
+    """True for a coined name in quotes that a verb of setting up writes as a venue (设立“心愿墙”，, 建成“民情
+    茶室”8个; kg/data/term_words.tsv venue_verb): not a slogan (“有人议事、有处议事”) nor a count of things
+    (搭建“一张网络”)."""
+    if len(inner) > _VENUE_QUOTE_MAX or _slogan_like(inner) or re.match(NUMBER, inner):
+        return False
+    before = norm[max(0, qs - 4) : qs].removesuffix("了")
+    return before.endswith(_term_words().get("venue_verb", ())) and _venue_after().match(norm, qe) is not None
 
 
 @lru_cache(maxsize=1)
@@ -951,8 +977,10 @@ def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
     organ (the subject of 就县政协开展…) or a slogan (产业项目促发展)."""
     if item.startswith(table.get("deictic", ()) + table.get("not_start", ())) or any(w in item for w in table.get("clause_word", ())):
         return True
-    if item.endswith(table.get("organ_end", ())):
-        return True  # 就县政协开展…: the subject of the clause
+    if item.endswith(table.get("organ_end", ()) + table.get("lead_word", ())):
+        return True  # 就县政协开展…: the subject of the clause; 就进一步做好|协商…: a verb with its object cut off
+    if item.endswith(table.get("relative_end", ())):
+        return True  # 就大家关心的|问题, 针对协商中|提出的…: a relative clause or a time, no topic
     if item.endswith(table.get("stop", ())):
         return True  # 区委区政府中心工作: a generic phrase with its owner written before it
     return len(item) >= 5 and item.endswith(table.get("slogan_tail", ()))
@@ -1033,6 +1061,7 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
     platform_starts = {a for a, _ in platforms}
     hits: list[TermHit] = []
     bare = _term_words()["format_ending"][-1]
+    venues = set(_term_words().get("merge_by_ending", ()))
     for match in _format().finditer(norm):
         head, tail = match.group(1), match.group(2)
         ms, me = match.span()
@@ -1042,6 +1071,8 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
         at = ms - max(0, ms - 4)
         if not words.is_boundary(window, at) or words.tag(head) not in _NOUN_TAGS:
             continue
+        if tail in venues and norm.rfind("“", 0, ms) > norm.rfind("”", 0, ms):
+            continue  # “线下工作室＋线上议事厅”: a venue word inside a quote is the quote rules' business
         if tail == bare:
             if not words.is_boundary(window, at + 3):
                 continue
