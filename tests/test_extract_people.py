@@ -642,3 +642,13 @@ def test_committee_on_members_work_after_a_chain() -> None:
 
 def test_one_of_between_a_post_and_the_name() -> None:
     assert ("Person", "何平") in _names("县政协委员、界别召集人之一何平发言。")
+
+
+def test_a_surname_and_a_word_of_address_after_a_role_word_is_no_name() -> None:
+    found = _names("“这下好了！”村民李大爷笑着说。")
+    assert not any(t == "Person" for t, _ in found)
+
+
+def test_party_membership_between_posts_and_the_name() -> None:
+    found = _names("宁海县政协召开协商会。市政协委员、民建会员黄丽芳建议加快推进。")
+    assert ("Person", "黄丽芳") in found

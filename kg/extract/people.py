@@ -276,6 +276,8 @@ def find_people(
             span = (padded.start, padded.end)
         elif span is None or not _plausible(norm, *span) or named.overlaps(*span):
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
+        elif norm.endswith(_kin(), span[0], span[1]):
+            continue  # 村民李大爷: a surname and a word of address is no name
         elif kind in ("byline", "cue", "whole") and span[0] == te and words.tag(norm[span[0] : span[1]]) in _GLUED_WORD_TAGS:
             continue  # 作者单位, 居民关心: a word glued to a by-line or role cue is no name
         elif kind == "cue" and span[0] == te and not words.is_boundary(norm[ts : te + 3], te - ts):

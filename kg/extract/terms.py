@@ -138,12 +138,13 @@ def _either(kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def _dateline() -> re.Pattern[str]:
-    """A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息, 文汇报记者广州二十日电."""
+    """A dateline opening a news item: 人民政协网杭州9月14日电, 央广网遵义6月8日消息, 文汇报记者广州二十日电,
+    中国张掖网临泽讯 (the date may be left out)."""
     day = f"(?:\\d{{1,2}}|{NUMBER})"
     month, date = _publication_words()["month"][0], _publication_words()["day"][0]
     return re.compile(
         f"(?:(?<=[（(【\n])|^)([{_CJK}]{{2,8}}?(?:{_either('dateline_ending')}))(?:{_either('reporter')})?"
-        f"(?:[{_CJK}]{{2,4}})?(?:{day}{month})?{day}{date}(?:{_either('dateline_end')})",
+        f"(?:[{_CJK}]{{2,4}})?(?:(?:{day}{month})?{day}{date})?(?:{_either('dateline_end')})",
         re.M,
     )
 
