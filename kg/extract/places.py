@@ -191,6 +191,8 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
         return True
     if any(norm.endswith(w, 0, start) for w in _place_openers()):
         return True  # 民建|南岸区委, 中共|射洪市委, 政协|射洪市委员会: a word that opens an organ's place
+    if end - start >= 3 and norm[start - 1] in _boundaries()[0]:
+        return True  # 对|射洪市政协, 赴|大英县: no name runs on from a preposition, whatever word jieba reads (对射)
     if end - start == 2 and norm[start] in _place_words().get("conjunction", ()) \
             and norm[start - 1] in _place_words().get("organ_end", ()) and end < len(norm) and _CJK.match(norm[end]):
         return False  # 县水利局和|县自然资源局: a conjunction between two departments, not the county 和县
