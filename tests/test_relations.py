@@ -709,6 +709,13 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         {("方明", "praises", "青山镇"), ("王刚", "praises", "甲县政协"), ("王刚", "praises", "河口社区")},
     ),
     (
+        "visits: a body does not visit the place it is located in (a short form resolved to the wrong body)",
+        "市政协领导先后到青山县、石门市调研。",
+        [(B, "石门市政协", "市政协"), (P, "青山县", "青山县"), (P, "石门市", "石门市")],
+        {("石门市政协", "visits", "青山县")},
+        {("石门市政协", "visits", "石门市")},
+    ),
+    (
         "runsPlatform: 的 a named platform; 打造的; 由…打造",
         "县政协的“石桥议事”在全县推开。市政协打造的“河畔议事”覆盖全市。“邻里圆桌”由区政协牵头打造。",
         [(B, "甲县政协", "县政协"), (F, "石桥议事", "“石桥议事”"), (B, "乙市政协", "市政协"), (F, "河畔议事", "“河畔议事”"),

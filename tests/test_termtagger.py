@@ -54,6 +54,16 @@ def test_model_keeps_rule_hits_and_adds_nothing_over_them() -> None:
     assert termtagger.additions(text, termtrain.rule_spans(text)) == []
 
 
+def test_no_model_topic_ends_in_a_place() -> None:
+    # a span the model proposes that ends where a place ends names where a group went, not a subject; the
+    # places stay, and so does the visit of the group's leader
+    text = "县政协主席方明率调研组到白鹭镇桃园村、松溪村调研乡村振兴工作。"
+    found = extract_text(text)
+    topics = {e.name for e in found.entities if e.type == "Topic"}
+    assert not any("桃园村" in t for t in topics), topics
+    assert ("方明", "visits", "桃园村") in {(r.subject[1], r.predicate, r.object[1]) for r in found.relations}
+
+
 def test_labelling_is_deterministic() -> None:
     text = "".join(t for t, _ in MODEL_MECHANISMS) * 3
     first = [(e.type, e.name, [(m.start, m.end) for m in e.mentions]) for e in extract_text(text).entities]

@@ -1251,7 +1251,10 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
     context.extend(termtagger.Span(a, b, "Place") for a, b in place_spans)
     stop = word_set("term_stoplist.txt")
     table = _topic_words()
+    place_ends = {b for _, b in place_spans}
     for span in termtagger.additions(norm, context):
+        if span.end in place_ends:
+            continue  # 调研|组到白鹭镇桃园村: a span ending in a place names where someone went, not a subject
         surface = norm[span.start : span.end]
         name = strip_quotes(surface)
         if name in stop or name in table.get("stop", ()) or surface == name and _not_a_topic(name, table):

@@ -79,7 +79,17 @@ def find_relations(
     found.extend(host_visits(skeletons, entities, context))
     for skeleton, sentence, spans_in in zip(skeletons, sentences, inside):
         found.extend(from_counts(doc, sentence, skeleton, spans_in, context))
-    return _dedupe(prefer_forums(skeletons, found))
+    return _dedupe(_away_from_home(prefer_forums(skeletons, found)))
+
+
+_GOING = frozenset({"visits", "leads"})
+
+
+def _away_from_home(relations: list[Relation]) -> list[Relation]:
+    """Without a body's visits to the place it is located in: a body does not go to its own seat (a short form
+    resolved to the wrong body gives such a pair: 市政协领导到射洪市 read as 射洪市政协)."""
+    seats = {(r.subject, r.object) for r in relations if r.predicate == "locatedIn"}
+    return [r for r in relations if not (r.predicate in _GOING and (r.subject, r.object) in seats)]
 
 
 _FOR_PARENT = frozenset({"adoptsMechanism"})
