@@ -654,3 +654,26 @@ def test_a_surname_and_a_word_of_address_after_a_role_word_is_no_name() -> None:
 def test_party_membership_between_posts_and_the_name() -> None:
     found = _names("宁海县政协召开协商会。市政协委员、民建会员黄丽芳建议加快推进。")
     assert ("Person", "黄丽芳") in found
+
+
+OTHER_ORGANS_POSTS = [
+    # (text, person, posts that must be found) -- made-up sentences
+    # a government or congress organ's Party group: its secretary, and the organ's own head after 、
+    ("宁海县发改局党组书记、局长郑涛汇报。", "郑涛", {"宁海县发改局党组书记", "宁海县发改局局长"}),
+    ("宁海县人大常委会党组副书记、副主任马丽出席。", "马丽", {"宁海县人大常委会党组副书记", "宁海县人大常委会副主任"}),
+    ("宁海县委统战部副部长、县工商联党组书记陈军参加。", "陈军", {"宁海县工商联党组书记"}),
+    # a court's president; an office of the civilisation campaign
+    ("宁海县法院院长周平参加。", "周平", {"宁海县法院院长"}),
+    ("宁海县委宣传部副部长、县文明办主任李华陪同。", "李华", {"宁海县文明办主任"}),
+    # 村主任 written alone after the village's Party branch
+    ("青石县政协召开协商会。松溪村党支部书记、村主任黄明介绍。", "黄明", {"松溪村村主任"}),
+    # a department of a lexicon organ that a title follows
+    ("中联办协调部副部长王建峰出席。", "王建峰", {"中联办协调部副部长"}),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "posts"), OTHER_ORGANS_POSTS)
+def test_posts_of_party_groups_and_other_organs(text: str, person: str, posts: set[str]) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert {("Position", p) for p in posts} <= found

@@ -188,3 +188,9 @@ def test_towns_whose_name_ends_in_a_level_character() -> None:
 def test_an_outlet_inside_a_place_name_is_no_outlet() -> None:
     found = {(e.type, e.name) for e in extract_text("委员们来到马市镇新华社区调研。").entities}
     assert ("Place", "新华社区") in found and ("Publication", "新华社") not in found
+
+
+def test_a_zone_whose_name_holds_a_boundary_character() -> None:
+    found = {(e.type, e.name) for e in extract_text("调研组一行来到临港经济开发区和青石工业园区。").entities}
+    assert {("Place", "临港经济开发区"), ("Place", "青石工业园区")} <= found
+    assert ("Place", "经济开发区") not in found

@@ -346,6 +346,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
     hits.extend(_set_up_groups(norm, hits))
+    hits = [_with_party_group(norm, h) for h in hits]
     hits.sort(key=lambda h: (h.start, -h.end))
     kept = _drop_nested(hits)
     kept.extend(_referring_back(norm, kept))
@@ -675,12 +676,31 @@ def _listed_after(norm: str, ds: int, de: int, found: list[OrganHit]) -> OrganHi
 
 def department_after(norm: str, term: OrganHit) -> OrganHit:
     """A lexicon organ with a Party department of three or more characters written right after it
-    (中联办|社会工作部, 中联办|宣传部), as one organ whose base is the lexicon organ; else the organ itself."""
+    (中联办|社会工作部, 中联办|宣传部), or another department ending in 部 that a title follows
+    (中联办|协调部副部长), as one organ whose base is the lexicon organ; else the organ itself."""
     match = _patterns()["party_dept"].match(norm, term.end)
-    if term.type != "PartyGovOrgan" or match is None or len(match.group(1)) < 3:
+    if term.type != "PartyGovOrgan":
         return term
+    if match is None or len(match.group(1)) < 3:
+        size = _titled_department(norm, term.end)
+        if not size:
+            return term
+        end = term.start + len(term.surface) + size
+        return OrganHit(term.start, end, term.type, norm[term.start : end], None, "", term.tail + norm[term.end : end], term.end)
     end = term.start + len(term.surface) + len(match.group(1))
     return OrganHit(term.start, end, term.type, norm[term.start : end], None, "", term.tail + match.group(1), term.end)
+
+
+_TITLED_DEPARTMENT = re.compile(f"[{_CJK}]{{1,4}}?部")
+
+
+def _titled_department(norm: str, at: int) -> int:
+    """Characters of a department of two to five characters ending in 部 written at ``at`` with a title
+    straight after it (协调部副部长 after 中联办), 0 when none: a lexicon organ's department we do not list."""
+    match = _TITLED_DEPARTMENT.match(norm, at)
+    if match is None or not _titles_at(norm, match.end()) or not _descriptor(norm[at : match.end() - 1]):
+        return 0
+    return match.end() - at
 
 
 def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
@@ -712,6 +732,20 @@ def _listed_party_department(norm: str, ds: int, de: int, hits: list[OrganHit]) 
     if not committee.endswith(party_committee_endings()):
         return None
     return OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], before.place, before.level, committee + norm[ds:de], de)
+
+
+def _with_party_group(norm: str, hit: OrganHit) -> OrganHit:
+    """A government or congress organ with its Party group or committee written straight after it
+    (县发改局党组, 县人大常委会党组, 县工商联党组): one organ whose base is the organ written first, so that
+    党组书记、局长 gives the group's secretary and the bureau's head."""
+    if hit.type != "PartyGovOrgan" or hit.base_end != hit.end or hit.surface.endswith(_roles_set("party_committee")):
+        return hit
+    group = next((w for w in _roles_set("party_group") if norm.startswith(w, hit.end)), "")
+    if not group:
+        return hit
+    end = hit.end + len(group)
+    return OrganHit(hit.start, end, hit.type, norm[hit.start : end], hit.place, hit.level, hit.tail + group, hit.end,
+                    party=hit.party)
 
 
 def _drop_nested(hits: list[OrganHit]) -> list[OrganHit]:

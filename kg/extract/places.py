@@ -404,7 +404,7 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         if parents and not (start == floor and any(p.end == floor and p.level in parents for p in (*taken, *hits))):
             continue  # 组 (田家沟组), 寨 are places only written right after the village or town they lie in
         listed = bool(hits) and hits[-1].suffix == suffix and start == hits[-1].end + 1 and norm[hits[-1].end] == "、"
-        start = _word_edge(norm, start, s, e, floor, chars, place_ends, listed)
+        start = _word_edge(norm, start, s, e, floor, chars, place_ends, listed, _stem_max(suffix))
         if start < 0 or s - start < 2:
             continue
         name = norm[start:e]
@@ -454,7 +454,8 @@ def _one_word(norm: str, start: int, s: int, e: int) -> bool:
 
 
 def _word_edge(
-    norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int], listed: bool = False
+    norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int], listed: bool = False,
+    max_len: int = _STEM,
 ) -> int:
     """The left edge of a pattern place ``norm[start:e]`` (level word at ``s``) checked against jieba's
     words: -1 when the level word is the start of a longer word (乡亲, 乡贤, 乡镇) or the end of a verb
@@ -481,6 +482,13 @@ def _word_edge(
         glued_end = words.is_boundary(window, s - offset) and s - offset - (start - 1 - offset) <= len(glued)
         if len(glued) >= 2 and not words.is_boundary(window, start - offset) and glued_end:
             start -= 1
+            if words.is_boundary(window, start - offset) and start > floor:
+                # 临港经济|开发区: the boundary character starts a word of the name (经济); the name may go
+                # on before it (临港), its edge then checked against the words there
+                start = name_start(norm, start, floor, max_len - (s - start))
+                left = max(floor, start - 2)
+                window = norm[left : min(len(norm), e + 2)]
+                offset = left
         elif norm[start - 1] in _level_chars(_ABOVE_TOWN) and start - 1 > floor:
             wide = norm[max(floor, start - 5) : s + 2]
             at_start = start - max(floor, start - 5)
