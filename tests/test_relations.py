@@ -716,6 +716,13 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         {("石门市政协", "visits", "石门市")},
     ),
     (
+        "visits: a title of no organ before the name leaves the person in subject position",
+        "副主席李强来到松溪村。秘书长、副主任赵敏随后走访了桃园村。",
+        [(N, "李强", "李强"), (P, "松溪村", "松溪村"), (N, "赵敏", "赵敏"), (P, "桃园村", "桃园村")],
+        {("李强", "visits", "松溪村"), ("赵敏", "visits", "桃园村")},
+        set(),
+    ),
+    (
         "runsPlatform: 的 a named platform; 打造的; 由…打造",
         "县政协的“石桥议事”在全县推开。市政协打造的“河畔议事”覆盖全市。“邻里圆桌”由区政协牵头打造。",
         [(B, "甲县政协", "县政协"), (F, "石桥议事", "“石桥议事”"), (B, "乙市政协", "市政协"), (F, "河畔议事", "“河畔议事”"),

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from kg.extract.organs import TITLE_KINDS
 from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton
 from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
+from kg.lexicon import read_table
 from kg.model import Document, Entity, EntityKey
 
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
@@ -76,9 +79,18 @@ def _in_subject_position(skeleton: Skeleton, start: int, pos: int) -> bool:
         previous, prefix = prefix, _BRACKETS.sub("", prefix)
     while prefix and (entity := skeleton.placeholder_entity(prefix[-1])) is not None and entity.type == "Place":
         prefix = prefix[:-1]
+    if (person := skeleton.entity_at(pos)) is not None and person.type == "Person":
+        prefix = _bare_titles().sub("", prefix)  # 副主席|李强来到…, 党组书记、主席|王刚: a title of no organ of ours
     if any(PH_FIRST <= ord(c) <= PH_LAST for c in prefix):
         return False
     return relation_words().subject_prefix.fullmatch(prefix) is not None
+
+
+@lru_cache(maxsize=1)
+def _bare_titles() -> re.Pattern[str]:
+    """Titles (kg/data/titles.tsv) written right before a person's name, joined by 、, at the end of a text."""
+    titles = sorted((t for t, kind in read_table("titles.tsv", 2, 2) if kind in TITLE_KINDS), key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(map(re.escape, titles)) + ")、?)+$")
 
 
 @dataclass(frozen=True)
