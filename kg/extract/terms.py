@@ -248,6 +248,13 @@ def _quoted(norm: str) -> list[TermHit]:
                 continue
             if keep == "in" and type_ == "Platform" and "·" in inner:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
+            elif keep == "in" and type_ == "Platform" and tail[:k] in _term_words().get("venue_type", ()):
+                # “渝事好商量”协商议事点: the brand, and the kind of venue it names (both Platforms); the whole
+                # is a written form of the brand
+                name = strip_quotes(inner)
+                hits.append(TermHit(qs, qe, type_, name, norm[qs:qe]))
+                hits.append(TermHit(qs, qe + k, type_, name, norm[qs : qe + k]))
+                hits.append(TermHit(qe, qe + k, type_, tail[:k], tail[:k]))
             elif keep == "in" and type_ == "Event":
                 venue = _venue_within(tail, k - len(ending))
                 if venue:  # “有事好商量”协商议事室建设现场观摩会: the venue named on the way is one too
