@@ -677,3 +677,27 @@ def test_posts_of_party_groups_and_other_organs(text: str, person: str, posts: s
     found = _names(text)
     assert ("Person", person) in found
     assert {("Position", p) for p in posts} <= found
+
+
+NAME_LISTS = [
+    # (text, persons that must be found) -- names alone in lists of made-up reports
+    ("优秀政协委员名单（10名）\n王 芳  李明华  张 强  刘洋洋  陈 东\n", {"王芳", "李明华", "张强", "刘洋洋", "陈东"}),
+    ("表彰名单如下：\n王芳、李明华、张强、刘洋、陈东\n", {"王芳", "李明华", "张强", "刘洋", "陈东"}),
+    ("参加调研的委员有：王芳、李明华、张强。", {"王芳", "李明华", "张强"}),
+    ("获奖委员：王芳、李明华等10人。", {"王芳", "李明华"}),
+]
+
+
+@pytest.mark.parametrize(("text", "persons"), NAME_LISTS)
+def test_names_alone_in_lists(text: str, persons: set[str]) -> None:
+    assert {("Person", p) for p in persons} <= _names(text)
+
+
+@pytest.mark.parametrize("text", ["议题包括：路灯、停车、绿化。", "主要做法：梳理、协商、落实。", "学习 贯彻 落实\n"])
+def test_lists_of_words_are_no_names(text: str) -> None:
+    assert not any(t == "Person" for t, _ in _names(text))
+
+
+def test_every_post_of_a_roster_line_is_the_name_s() -> None:
+    found = _names("名单\n王 芳 县政协常委、桂山乡工委主任\n陈国栋 县政协委员、白鹭镇党委书记\n")
+    assert {("Position", "白鹭镇党委书记"), ("Person", "陈国栋"), ("Person", "王芳")} <= found

@@ -305,6 +305,7 @@ def find_people(
     positions.extend(p for p in pending if p.start in roster_posts)  # a roster's last posts
     persons.extend(_credits(norm, persons))
     persons.extend(roster)
+    persons.extend(_name_lists(norm, persons, organs, places))
     persons.extend(_after_ages(norm, persons))
     return _recurrences(norm, persons), positions
 
@@ -594,6 +595,63 @@ def _padded_name(norm: str, at: int) -> PersonHit | None:
     return PersonHit(match.start(1), match.end(2), name) if _plausible(name + "。", 0, 2) else None
 
 
+_LISTED_NAMES = re.compile(r"[：:\n][ \u3000]*([\u4e00-\u9fff·]{2,6}(?:、[\u4e00-\u9fff·]{2,6})+)(?=[。；;\n]|等|$)")
+_SPACED_LINE = re.compile(r"^[ \u3000]*((?:[\u4e00-\u9fff·]{1,6}[ \u3000]+){2,}[\u4e00-\u9fff·]{1,6})[ \u3000]*$", re.M)
+_NAME_GAP = re.compile(r"[ \u3000]{2,}|[ \u3000]*\t[ \u3000]*")
+
+
+def _name_lists(norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]) -> list[PersonHit]:
+    """Names alone in a list: separated by 、 after a colon or at a line's start, up to the clause's end or
+    等 (参加调研的委员有：王芳、李明华、张强。), or on a line of their own separated by spaces, a
+    two-character name padded apart with one (王 芳  李明华  张 强). Every item must read as a name, and a
+    list holds at least two (three on a line of spaces), else none is taken."""
+    taken = SpanIndex(
+        [(p.start, p.end) for p in known] + [(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places]
+    )
+    found: list[PersonHit] = []
+    for match in _LISTED_NAMES.finditer("\n" + norm):
+        at = match.start(1) - 1  # the text was searched with a line break before it
+        spans = []
+        for item in match.group(1).split("、"):
+            spans.append((at, at + len(item)))
+            at += len(item) + 1
+        found.extend(_all_names(norm, spans, taken))
+    for match in _SPACED_LINE.finditer(norm):
+        line, at = match.group(1), match.start(1)
+        spans = []
+        pos = 0
+        for part in _NAME_GAP.split(line):
+            offset = line.index(part, pos)
+            item = part.replace(" ", "").replace("\u3000", "")
+            if len(item) == 2 and len(part) == 3 and part[1] in " \u3000":
+                spans.append((at + offset, at + offset + 3))  # 王 芳: one name padded apart
+            elif " " in part or "\u3000" in part:
+                spans = []
+                break
+            else:
+                spans.append((at + offset, at + offset + len(part)))
+            pos = offset + len(part)
+        if len(spans) >= 3:
+            found.extend(_all_names(norm, spans, taken, padded=True))
+    return found
+
+
+def _all_names(
+    norm: str, spans: list[tuple[int, int]], taken: SpanIndex, padded: bool = False
+) -> list[PersonHit]:
+    """Persons for the spans when every one reads as a whole name, none when one does not."""
+    hits = []
+    for a, b in spans:
+        name = norm[a:b].replace(" ", "").replace("\u3000", "") if padded else norm[a:b]
+        if not 2 <= len(name) <= 4 and "·" not in name or parse_name(name, 0) != (0, len(name)):
+            return []
+        if not plausible_name(name) or (words.tag(name) and not words.tag(name).startswith("nr")):
+            return []
+        if not taken.overlaps(a, b):
+            hits.append(PersonHit(a, b, name))
+    return hits
+
+
 def _after_names(norm: str, names: list[PersonHit]) -> set[int]:
     """Offsets where the posts written after a roster's names start (the words after each name up to the
     line's end): a post starting there belongs to a name even with no name after it."""
@@ -603,6 +661,8 @@ def _after_names(norm: str, names: list[PersonHit]) -> set[int]:
         line_end = len(norm) if line_end < 0 else line_end
         for match in _TOKEN.finditer(norm, name.end, line_end):
             starts.add(match.start())
+            # 县政协常委、桂山乡工委主任: each post of the chain after 、 starts a post of the name too
+            starts.update(i + 1 for i in range(match.start(), match.end()) if norm[i] == "、")
     return starts
 
 
