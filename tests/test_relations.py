@@ -215,6 +215,14 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
+        "accompanies: persons before 陪同 accompany the one who visited when nobody is said to lead",
+        "市政协副主席周甲一行来青山县调研。县政协主席何乙、副主席罗丙陪同。",
+        [(T, "某市政协副主席", "市政协副主席"), (N, "周甲", "周甲"), (P, "青山县", "青山县"),
+         (T, "青山县政协主席", "县政协主席"), (N, "何乙", "何乙"), (T, "青山县政协副主席", "副主席"), (N, "罗丙", "罗丙")],
+        {("周甲", "visits", "青山县"), ("何乙", "accompanies", "周甲"), ("罗丙", "accompanies", "周甲")},
+        set(),
+    ),
+    (
         "subOrganOf and positionIn for Party organs",
         "郫都区委组织部部长王甲出席。",
         [(O, "郫都区委", "郫都区委"), (O, "郫都区委组织部", "郫都区委组织部"), (T, "郫都区委组织部部长", "郫都区委组织部部长"),

@@ -29,11 +29,15 @@ def from_titles(skeleton: Skeleton) -> list[Relation]:
 
 
 def accompanies(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> list[Relation]:
-    """Persons listed before 陪同 accompany the person named after it, else the last one who led a visit."""
+    """Persons listed before 陪同 accompany the person named after it, else the last one who led a visit, else
+    the last person who made one (市政协副主席周某一行来我县调研。县政协主席何某陪同。)."""
     leaders: dict[int, EntityKey] = {}
     for relation in found:
         if relation.predicate == "leads" and relation.sentence not in leaders:
             leaders[relation.sentence] = relation.subject
+    for relation in found:
+        if relation.predicate == "visits" and relation.subject[0] == "Person" and relation.sentence >= 0:
+            leaders.setdefault(relation.sentence, relation.subject)
     relations: list[Relation] = []
     for skeleton in skeletons:
         for verb in relation_words().accompany:
