@@ -48,6 +48,8 @@ FOUND = [
     ("活动在县城滨河广场举行。", "滨河广场", ""),
     ("调研组来到凤凰山森林公园。", "凤凰山森林公园", ""),
     ("市政协组织委员赴浙江德清考察学习。", "德清县", "德清"),
+    # a county's short form as the destination of a visit, its full name written nowhere
+    ("市政协副主席一行来乐至调研委员工作室工作。", "乐至县", "乐至"),
     # a full name after a preposition jieba glues to its first character (对射|洪市)
     ("调研组对射洪市政协的探索给予肯定。", "射洪市", ""),
 ]
@@ -77,6 +79,9 @@ NOT_FOUND = [
     ("组织全体社区干部和所有小区业主参加。", "所有小区"),
     # 和 between two departments of a list, not the county 和县 (REAL-NEWS-ERRORS row 12)
     ("县交通局、县水利局和县林业局负责人到会。", "和县"),
+    # a short form several divisions share is no destination of its own (东安县, 东安区), nor one outside a visit
+    ("调研组一行来东安调研。", "东安"),
+    ("乐至的柠檬很有名。", "乐至县"),
 ]
 
 

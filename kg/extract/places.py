@@ -217,6 +217,14 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
     return True
 
 
+def _visited(norm: str, start: int, end: int) -> bool:
+    """True when ``norm[start:end]`` is written as where someone goes to visit: 来|乐至|调研, 赴|蓬溪|考察."""
+    words = _place_words()
+    return any(norm.endswith(w, 0, start) for w in words.get("visit_to", ())) and norm.startswith(
+        words.get("visit_verb", ()), end
+    )
+
+
 def _suffix_of(name: str) -> str:
     for word in level_words():
         if name.endswith(word):
@@ -291,7 +299,9 @@ def _gazetteer_hits(norm: str) -> list[PlaceHit]:
             divisions = _outermost([
                 d for d in g.short(word)
                 if d.level != "county" or d.name in fulls or any(g.within(d.code, o.code) for o in outer)
-            ])  # a county's short form where its full name is written too, or right after its province (浙江安吉)
+                or len(g.short(word)) == 1 and _visited(norm, start, end)
+            ])  # a county's short form where its full name is written too, right after its province (浙江安吉),
+            # or, when no other division has that short form, as the destination of a visit (来乐至调研)
             if not divisions:
                 continue
             # A short form followed by a level word of its own is part of a longer, unknown name
