@@ -199,3 +199,9 @@ def test_a_zone_whose_name_holds_a_boundary_character() -> None:
     found = {(e.type, e.name) for e in extract_text("调研组一行来到临港经济开发区和青石工业园区。").entities}
     assert {("Place", "临港经济开发区"), ("Place", "青石工业园区")} <= found
     assert ("Place", "经济开发区") not in found
+
+
+def test_a_town_jieba_reads_whole_across_a_boundary_character() -> None:
+    found = {(e.type, e.name) for e in extract_text("委员们到仁和镇、平安乡开展调研。").entities}
+    assert {("Place", "仁和镇"), ("Place", "平安乡")} <= found
+    assert not any(t == "Place" for t, _ in {(e.type, e.name) for e in extract_text("议题分别由镇党委提出。").entities})

@@ -463,6 +463,10 @@ def _one_word(norm: str, start: int, s: int, e: int) -> bool:
     return len(word) == s - start and all(_CJK.match(c) for c in word) and not longer.fullmatch(word)
 
 
+_SINGLE_NOT_NAME = frozenset({"p"})
+"""jieba tags of a one-character word, read apart from the name after it, that is no part of the name."""
+
+
 def _word_edge(
     norm: str, start: int, s: int, e: int, floor: int, chars: frozenset[str], place_ends: set[int], listed: bool = False,
     max_len: int = _STEM,
@@ -487,6 +491,14 @@ def _word_edge(
     holder = words.word_at(window, s - offset)
     if len(holder) > e - s and words.tag(holder) in _NOT_NAME_TAGS:
         return -1
+    whole = words.word_at(window, s - offset)
+    if start > floor and norm[start - 1] in chars and len(whole) >= 3 and whole.endswith(norm[s:e]):
+        # 到|仁和镇: jieba reads the name with its level word as one word across a boundary character
+        begin = s - len(whole) + len(norm[s:e])
+        wide = norm[max(floor, begin - 3) : e + 2]
+        at_begin = begin - max(floor, begin - 3)
+        if floor <= begin < start and norm[begin:e] == whole and words.word_at(wide, at_begin + len(whole) - 1) == whole:
+            start = begin  # (not 分别|由镇: read with the words before it, 别 belongs to 分别)
     if start > floor and norm[start - 1] in chars:
         glued = words.word_at(window, start - 1 - offset)
         glued_end = words.is_boundary(window, s - offset) and s - offset - (start - 1 - offset) <= len(glued)
@@ -510,8 +522,8 @@ def _word_edge(
         end_of_word = at + len(word)
         if end_of_word > s:
             break
-        if end_of_word > start and len(word) == 1 and s - end_of_word >= 2 and words.tag(word) == "p":
-            start = end_of_word  # 以|城南社区: a preposition before the name
+        if end_of_word > start and len(word) == 1 and s - end_of_word >= 2 and words.tag(word) in _SINGLE_NOT_NAME:
+            start = end_of_word  # 以|城南社区, 继|高桥镇: a preposition, verb or adverb before the name
         elif end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
             start = end_of_word
         elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
