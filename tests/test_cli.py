@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +25,19 @@ def test_build_writes_turtle_and_prints_summary(tmp_path: Path) -> None:
     for word in ("documents", "CPPCCBody", "triples", "time (s)"):
         assert word in done.stdout
     assert not list(tmp_path.glob(".*tmp")), "temporary files left behind"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    # kg extract … | head: the pipe's reader is gone before anything is written
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg", "extract", str(SAMPLE), "--format", "jsonl"], cwd=ROOT,
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert done.returncode == 128 + signal.SIGPIPE
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
 
 
 def test_unreadable_file_is_skipped_by_name_and_build_exits_nonzero(tmp_path: Path) -> None:
