@@ -87,7 +87,7 @@ def time_jieba(text: str) -> tuple[float, float]:
 BUILD_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from kg import export
+from kg import compiled, export
 from kg.pipeline import build_to
 from kg.settings import Settings
 corpus, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
@@ -95,7 +95,7 @@ formats = export.names() if options["formats"] == "all" else options["formats"].
 started = time.perf_counter()
 report = build_to([corpus], out, formats=formats, settings=Settings(validate=options["validate"], workers=options.get("workers", 0)),
                   progress=False, cache=options["cache"], scheduler=options.get("scheduler"))
-print(json.dumps({"seconds": time.perf_counter() - started, "triples": report.triples,
+print(json.dumps({"seconds": time.perf_counter() - started, "triples": report.triples, "extractor": compiled.STATUS.describe(),
                   "documents": report.documents, "characters": report.characters, "extracted": report.extracted,
                   "from_cache": report.from_cache, "violations": len(report.violations), "stages": report.stages,
                   "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -290,7 +290,8 @@ def run() -> str:
         f"{chars:,} characters, {int(build['documents']):,} documents in {len(list(corpus5.glob('*.txt'))):,} files, "
         f"{int(build['triples']):,} triples. Each build is `kg build` in a fresh process (both cores), from reading "
         f"files to the written exports, with SHACL validation (the default) unless said otherwise, and no cache "
-        f"unless said otherwise. Machine load (1-minute average) {load_before:.1f} before, {load_after:.1f} after: "
+        f"unless said otherwise. Extractor: {build['extractor']} (kg.compiled; `make install` compiles it). "
+        f"Machine load (1-minute average) {load_before:.1f} before, {load_after:.1f} after: "
         "a shared machine, so compare figures within this run only.",
         "",
         "| what | seconds | characters/s | × jieba.lcut |",

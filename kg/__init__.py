@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kg import compiled
+
+compiled.install()  # before any extractor module loads: the mypyc build when it matches the source
+
 __all__ = ["build", "extract_text", "__version__"]
 __version__ = "0.1.0"
 

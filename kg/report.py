@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg import compiled
 from kg.model import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def format_build_report(report: BuildReport) -> str:
         ("SHACL violations", len(report.violations)),
         ("time (s)", f"{report.seconds:.2f}"),
         ("characters/s (extract stage, incl. loading dictionaries)", f"{rate:,.0f}"),
+        ("extractor", "compiled (mypyc)" if compiled.STATUS.compiled else "pure Python"),
     ]
     parts = [
         table(overview, ("build", "")),
@@ -56,6 +58,8 @@ def format_build_report(report: BuildReport) -> str:
         table(sorted(report.relations.items()), ("relation", "count")),
         table(((stage, f"{secs:.2f}") for stage, secs in report.stages.items()), ("stage", "seconds")),
     ]
+    if not compiled.STATUS.compiled:
+        parts.append(f"extractor: {compiled.STATUS.describe()}")
     if report.outputs:
         parts.append("written:\n" + "\n".join(f"  {line}" for line in _outputs(report.outputs)))
     return "\n\n".join(parts)

@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from kg import __version__
+from kg import __version__, compiled
 from kg.errors import KGError, Stopped
 
 COMMANDS = ("build", "extract", "stats", "eval", "query", "serve", "html", "export")
@@ -26,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
         prog="kg",
         description="Build an RDF knowledge graph from Chinese texts on CPPCC grassroots consultation.",
     )
-    top.add_argument("--version", action="version", version=f"cppcc-kg {__version__}")
+    top.add_argument("--version", action="version", version=f"cppcc-kg {__version__} (extractor: {compiled.STATUS.describe()})")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"kg.cli.{name}").add_parser(sub)

@@ -226,7 +226,7 @@ def _quoted(norm: str) -> list[TermHit]:
                 len(tail[: k - len(cls[0])].removeprefix("的")) > 4 or tail.startswith(_term_words()["deictic_start"])
             ):
                 continue  # “X”这一议题发表意见: a clause, not a name's ending
-            if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("", *_term_words()["class_middle"])):
+            if cls and (cls[2] == "in" or len(cls[0]) == k or tail[: k - len(cls[0])] in ("",) + _term_words()["class_middle"]):
                 best = (k, cls)
                 break
         inner_clean = re.sub(r"（[^）]*）$", "", inner)
@@ -928,7 +928,7 @@ def _topic_items(norm: str, begin: int, items_text: str, place_starts: dict[int,
     for offset, part in _split_items(items_text):
         start, item = begin + offset, part
         quoted = re.fullmatch(f"“([^“”]+)”(?:{_count()})?(.*)", item)
-        if quoted and quoted.group(2) in ("", *table.get("quote_tail", ())):
+        if quoted and quoted.group(2) in ("",) + table.get("quote_tail", ()):
             start, item = start + 1, quoted.group(1)  # 围绕“X”这一议题: the quoted X
             cls = _class_of_ending(item)
             if cls is not None and cls[1] != "Topic" and len(item) > len(cls[0]) and not framed:
@@ -1266,7 +1266,7 @@ def find_terms(norm: str, entries: tuple[LexiconEntry, ...], place_spans: list[t
         name = strip_quotes(surface)
         if name in stop or name in table.get("stop", ()) or surface == name and _not_a_topic(name, table):
             continue  # the model's unquoted spans pass the rules' item checks too (围绕|主题开展协商讨论)
-        if surface == name and name.rpartition("的")[2] in (*table.get("stop", ()), *table.get("generic_after_de", ())):
+        if surface == name and name.rpartition("的")[2] in table.get("stop", ()) + table.get("generic_after_de", ()):
             continue  # 党和国家的中心工作, 老百姓的关切: what follows 的 names nothing consulted on
         if surface == name and (name + norm[span.end : span.end + 2]).endswith(table.get("stop", ())):
             continue  # 区委区政府中心|工作: a generic phrase cut before its last word
