@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -49,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stopped as exc:
         print(f"{command}: stopped by {signal.Signals(exc.signum).name}", file=sys.stderr)
         return 128 + exc.signum
+    except BrokenPipeError:
+        # the reader of our output went away (kg eval … | head): stop quietly, as a program killed by SIGPIPE
+        # does, and point stdout at /dev/null so that flushing it at exit raises nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     return status
 
 
