@@ -129,6 +129,21 @@ FOUND = [
     ("二是建立年度“回头看”制度。", "Mechanism", "年度回头看制度"),
     ("推行县政协领导“包片联户”制度。", "Mechanism", "包片联户制度"),
     ("县政协“民情直通车”制度运行良好。", "Mechanism", "民情直通车制度"),
+    # a list closed by 等 and a word for things dealt with, whatever verb opens it
+    ("今年累计办结路灯安装、垃圾清运等问题56件。", "Topic", "路灯安装"),
+    ("今年累计办结路灯安装、垃圾清运等问题56件。", "Topic", "垃圾清运"),
+    ("有效化解林地边界纠纷、邻里噪音扰民等矛盾纠纷30余起。", "Topic", "林地边界纠纷"),
+    ("工作室受理土地确权、社保接续等诉求40余件。", "Topic", "社保接续"),
+    ("梳理形成冷链物流、县域商业体系建设等10个协商议题。", "Topic", "县域商业体系建设"),
+    # one subject after a verb of discussing, closed by 问题/事宜
+    ("会议专题协商了全县民宿产业规范发展问题。", "Topic", "民宿产业规范发展"),
+    ("大家重点讨论了小区化粪池清掏费用分摊问题。", "Topic", "小区化粪池清掏费用分摊"),
+    # the clause's verb phrase after the subject ends it (向…提出, 互动交流, 谋思路, 集思广益)
+    ("村民代表就村道路灯维修向镇政府提出建议。", "Topic", "村道路灯维修"),
+    ("委员们就集镇污水管网建设互动交流。", "Topic", "集镇污水管网建设"),
+    ("大家围绕南湖片区棚户区改造谋思路、出实招。", "Topic", "南湖片区棚户区改造"),
+    ("委员们围绕茶叶采摘用工短缺集思广益。", "Topic", "茶叶采摘用工短缺"),
+    ("部门负责人就停车场收费标准答疑解惑。", "Topic", "停车场收费标准"),
     # row 13: a venue type written after a noun of its setting (小区议事角, 村民议事厅)
     ("各小区都设了楼栋议事角。", "Platform", "楼栋议事角"),
     ("石门村建起了村民议事厅。", "Platform", "村民议事厅"),
@@ -186,6 +201,10 @@ ABSENT = [
     ("打造“线下工作站＋线上议事厅”的服务网络。", "Platform", "线上议事厅"),
     ("搭建“一条热线”，让诉求有处说。", "Platform", "一条热线"),
     ("设立“有事来说、说了就办”，方便群众。", "Platform", "有事来说、说了就办"),
+    # shortcomings of the work listed before 等问题 are no topics; nor the predicate glued to a subject
+    ("还存在部分委员参与协商能力不强、成果转化机制不健全等问题。", "Topic", "部分委员参与协商能力不强"),
+    ("委员们就集镇污水管网建设互动交流。", "Topic", "集镇污水管网建设互动"),
+    ("大家围绕南湖片区棚户区改造谋思路、出实招。", "Topic", "出实招"),
     # row 21: generic phrases, relative clauses and verbs whose object was cut off are no topics
     ("县政协聚焦群众关心的热点难点问题开展民主监督。", "Topic", "热点难点"),
     ("二是聚焦主责主业，提升履职本领。", "Topic", "主责主业"),

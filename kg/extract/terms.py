@@ -759,7 +759,10 @@ def _word_edge(text: str, i: int) -> bool:
 def _topic_opener() -> re.Pattern[str]:
     table = _topic_words()
     openers = sorted(
-        {*table.get("open", ()), *table.get("open_list", ()), *table.get("open_quote", ()), *table.get("open_advice", ())},
+        {
+            *table.get("open", ()), *table.get("open_list", ()), *table.get("open_quote", ()), *table.get("open_advice", ()),
+            *table.get("open_consult", ()),
+        },
         key=len, reverse=True,
     )
     return re.compile("|".join(map(re.escape, openers)))
@@ -793,6 +796,8 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
     list_closes = table.get("list_close", ())
     advice = set(table.get("open_advice", ()))
     advice_closes = table.get("advice_close", ())
+    consult = set(table.get("open_consult", ()))
+    consult_closes = (*list_closes, *table.get("consult_close", ()))
     place_starts = {a: b for a, b in place_spans}
     hits: list[TermHit] = []
     for match in _topic_opener().finditer(norm):
@@ -804,7 +809,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
             continue
         text = segment.group()
         opener = match.group()
-        closes_here = advice_closes if opener in advice else list_closes
+        closes_here = advice_closes if opener in advice else consult_closes if opener in consult else list_closes
         if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not _any_of(closes_here).search(text):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
         if not ((len(opener) >= 2 and opener not in quote_only or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
@@ -841,8 +846,55 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
             framed = text.startswith(table.get("subject_close", ()), cut)  # 以“X管理”为题: a subject, whatever its ending
             hits.extend(_topic_items(norm, begin, text[:cut], place_starts, framed))
     hits.extend(_framed_topics(norm))
+    hits.extend(_enumerated_topics(norm, hits, place_starts))
     titles = [m.span() for m in re.finditer("《[^《》\n]{2,60}》", norm)]
     return [h for h in hits if not any(a < h.start and h.end < b for a, b in titles)]  # 《关于加快发展X的建议》
+
+
+@lru_cache(maxsize=1)
+def _enumeration_end() -> re.Pattern[str]:
+    """等, a count, and a word naming what was listed as things consulted on or dealt with (等问题56件,
+    等民生实事, 等10个协商议题): kg/data/topic_triggers.tsv enumerated_kind."""
+    kinds = "|".join(map(re.escape, _topic_words().get("enumerated_kind", ())))
+    return re.compile(f"等(?:{_count()})?(?:{kinds})" if kinds else "(?!)")
+
+
+_CLAUSE_START = re.compile("[，。；：！？,;:!?\n（）()“”]")
+_ENUMERATION_REACH = 80
+"""How far before 等 the list of an enumeration may start."""
+
+
+def _enumerated_topics(norm: str, found: list[TermHit], place_starts: dict[int, int]) -> list[TermHit]:
+    """A 、-list closed by 等 and a word for things consulted on or dealt with, whatever verb opens it
+    (办结 X、Y 等问题56件, 化解 X、Y 等矛盾纠纷, 梳理形成 X、Y 等10个协商议题). The first item starts after the
+    last verb of kg/data/topic_triggers.tsv list_verb written in it; without one it is kept only when short
+    (at most four characters before its first 、 past the clause's start). Lists an opener read already are
+    left alone."""
+    table = _topic_words()
+    verbs = table.get("list_verb", ())
+    taken = SpanIndex((h.start, h.end) for h in found)
+    hits: list[TermHit] = []
+    for match in _enumeration_end().finditer(norm):
+        end = match.start()
+        floor = max(0, end - _ENUMERATION_REACH)
+        starts = [m.end() for m in _CLAUSE_START.finditer(norm, floor, end)]
+        start = starts[-1] if starts else floor
+        first = norm.find("、", start, end)
+        if first < 0 or taken.overlaps(start, end) or any(w in norm[start:end] for w in table.get("enumerated_not", ())):
+            continue  # 还存在X、Y等问题, 协商能力不强、…等问题: shortcomings of the work, not what was consulted on
+        lead = start
+        for at in range(first - 2, start - 1, -1):
+            verb = next((v for v in verbs if norm.startswith(v, at) and at + len(v) <= first - 2), None)
+            if verb is not None and _word_edge(norm, at + len(verb)):
+                lead = at + len(verb)
+                break
+        else:
+            if first - start > 6:
+                lead = first + 1  # no verb read: the first item's edge is unknown, the others are kept
+        while lead < first and norm[lead] in table.get("aspect", ()):
+            lead += 1  # 协调解决了|X
+        hits.extend(_topic_items(norm, lead, norm[lead:end], place_starts))
+    return hits
 
 
 def _level_next(norm: str, at: int) -> bool:
@@ -985,7 +1037,7 @@ def _not_a_topic(item: str, table: dict[str, tuple[str, ...]]) -> bool:
     organ (the subject of 就县政协开展…) or a slogan (产业项目促发展)."""
     if item.startswith(table.get("deictic", ()) + table.get("not_start", ())) or any(w in item for w in table.get("clause_word", ())):
         return True
-    if item.endswith(table.get("organ_end", ()) + table.get("lead_word", ())):
+    if item.endswith(table.get("organ_end", ()) + table.get("needs_object", ())):
         return True  # 就县政协开展…: the subject of the clause; 就进一步做好|协商…: a verb with its object cut off
     if item.endswith(table.get("relative_end", ())):
         return True  # 就大家关心的|问题, 针对协商中|提出的…: a relative clause or a time, no topic
