@@ -28,6 +28,12 @@ FOUND = [
     # a series' meeting with the series' quoted name before it
     ("区政协“街巷议事会”第三季度议事会在东门社区召开。", "街巷议事会第三季度议事会", ""),
     ("10日，“百姓说事”2025年第二期议事会举行。", "百姓说事2025年第二期议事会", ""),
+    # … or with the turn written before the series' quoted name
+    ("第四场“茶亭议事”协商会在松岭村举行。", "第四场茶亭议事协商会", ""),
+    ("镇里举行2025年第二期“枫下说事”议事会。", "2025年第二期枫下说事议事会", ""),
+    # quoted names of trainings and retreats
+    ("县政协组织委员参加“履职赋能”专题培训。", "履职赋能专题培训", ""),
+    ("区政协召开“开局谋新”务虚会。", "开局谋新务虚会", ""),
     # campaigns: the committee or members of it going somewhere, or taking something there
     ("区政协开展政协走进校园活动。", "政协走进校园活动", ""),
     ("区政协组织开展送文化下乡活动。", "送文化下乡活动", ""),
