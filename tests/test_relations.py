@@ -708,13 +708,15 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
-        "praises: a speaker's judgement without a verb of praise (表示，X…务实管用); not a call or a plan (要…, 将…)",
-        "县政协主席方明表示，白鹭镇的做法务实管用。王刚认为，“院坝夜话”形式新颖、效果明显。"
+        "praises: a speaker's judgement without a verb of praise (表示，X…务实管用; a place's platform: the platform); not a call or a plan (要…, 将…)",
+        "县政协主席方明表示，白鹭镇的做法务实管用。王刚认为，松溪村的“院坝夜话”形式新颖、效果明显。"
         "方明指出，青山镇要进一步做好协商工作。王刚表示，县政协将继续支持河口社区形成可复制的经验。",
         [(T, "县政协主席", "县政协主席"), (N, "方明", "方明"), (P, "白鹭镇", "白鹭镇"), (N, "王刚", "王刚"),
-         (F, "院坝夜话", "“院坝夜话”"), (P, "青山镇", "青山镇"), (B, "甲县政协", "县政协"), (P, "河口社区", "河口社区")],
+         (F, "院坝夜话", "“院坝夜话”"), (P, "青山镇", "青山镇"), (B, "甲县政协", "县政协"), (P, "河口社区", "河口社区"),
+         (P, "松溪村", "松溪村")],
         {("方明", "praises", "白鹭镇"), ("王刚", "praises", "院坝夜话")},
-        {("方明", "praises", "青山镇"), ("王刚", "praises", "甲县政协"), ("王刚", "praises", "河口社区")},
+        {("方明", "praises", "青山镇"), ("王刚", "praises", "甲县政协"), ("王刚", "praises", "河口社区"),
+         ("王刚", "praises", "松溪村")},
     ),
     (
         "visits: a body does not visit the place it is located in (a short form resolved to the wrong body)",
@@ -794,6 +796,15 @@ def test_headline_body_and_acting_organ() -> None:
     text = "政协剑阁县委员会常务委员会2024年工作报告\n一是建立“回访”机制。"
     specs = [(B, "剑阁县政协常委会", "政协剑阁县委员会常务委员会"), (B, "剑阁县政协", ""), (M, "回访机制", "回访”机制")]
     assert ("剑阁县政协", "adoptsMechanism", "回访机制") in triples(build(text, specs))
+
+
+def test_a_clause_opening_with_people_of_no_entity_has_its_own_subject() -> None:
+    # …介绍了情况，大家提出了8条建议: the 8 suggestions are not the bureaus' (nothing carried past 大家)
+    text = "会上，甲县住建局、甲县交通局介绍了情况，大家提出了8条意见建议。甲县住建局今年开展协商12次。"
+    found = build(text, [(O, "甲县住建局", "甲县住建局"), (O, "甲县交通局", "甲县交通局")])
+    counts = {(r.subject[1], r.object.value) for r in found if isinstance(r.object, Quantity)}
+    assert ("甲县住建局", 12) in counts
+    assert not any(value == 8 for _, value in counts), counts
 
 
 def test_dedupe_keeps_the_first_evidence_and_order_is_stable() -> None:

@@ -49,7 +49,7 @@ def clause_subject(skeleton: Skeleton, start: int, end: int) -> list[int] | None
         if entity is None or entity.type not in AGENT_TYPES:
             continue
         if not _in_subject_position(skeleton, start, pos):
-            return []
+            return None if _people_open(skeleton, start) else []
         group = [pos]
         while True:
             nxt = _after_separator(skeleton.text, group[-1] + 1, end)
@@ -60,7 +60,14 @@ def clause_subject(skeleton: Skeleton, start: int, end: int) -> list[int] | None
         if skeleton.text.startswith(relation_words().people_noun, group[-1] + 1):
             return None
         return group
-    return []
+    return None if _people_open(skeleton, start) else []
+
+
+def _people_open(skeleton: Skeleton, start: int) -> bool:
+    """True when the clause at ``start`` opens with people that are no entity (大家, 与会人员): its own subject."""
+    words = relation_words()
+    head = words.subject_prefix.match(skeleton.text, start)
+    return skeleton.text.startswith(words.people_subject, head.end() if head is not None else start)
 
 
 def _after_separator(text: str, pos: int, end: int) -> int | None:

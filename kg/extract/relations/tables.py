@@ -46,7 +46,7 @@ _CONDITIONS = frozenset({"", "named_object", "first_object"})
 
 PATTERNS_FILE = "relation_patterns.tsv"
 WORDS_FILE = "relation_words.tsv"
-_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "accompany", "report_genre", "not_report",
+_WORD_KINDS = frozenset({"subject_prefix", "local_subject", "people_noun", "people_subject", "accompany", "report_genre", "not_report",
                          "acting_organ", "attend", "hold", "consult_cue", "group_subject", "visit_verb", "join_visit", "lead_verb",
                          "attend_list_end", "meeting_word", "attendee_list",
                          "venue_marker", "host_place",
@@ -103,6 +103,7 @@ class Words:
     subject_prefix: re.Pattern[str]
     local_subject: tuple[str, ...]
     people_noun: tuple[str, ...]
+    people_subject: tuple[str, ...]
     accompany: tuple[str, ...]
     report_genre: tuple[str, ...]
     not_report: tuple[str, ...]
@@ -223,6 +224,7 @@ def relation_words() -> Words:
         prefix,
         tuple(found["local_subject"]),
         tuple(found["people_noun"]),
+        tuple(found["people_subject"]),
         tuple(found["accompany"]),
         tuple(found["report_genre"]),
         tuple(found["not_report"]),
