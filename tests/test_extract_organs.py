@@ -205,3 +205,26 @@ def test_a_list_of_party_departments_inherits_the_committee(text: str, departmen
     found = {name for (type_, name) in _entities(text) if type_ == "PartyGovOrgan"}
     assert departments <= found
     assert "宣传部" not in found
+
+
+CPPCC_GROUPS = [
+    # (text, body) -- a committee's groups with a descriptor of their own (made-up sentences)
+    ("宁海县政协北片区委员联络组在白鹭镇开展活动。", "宁海县政协北片区委员联络组"),
+    ("宁海县政协经济界别联组召开协商会。", "宁海县政协经济界别联组"),
+    ("宁海县政协文史指导小组成立。", "宁海县政协文史指导小组"),
+]
+
+
+@pytest.mark.parametrize(("text", "body"), CPPCC_GROUPS)
+def test_committee_groups_with_a_descriptor(text: str, body: str) -> None:
+    assert ("CPPCCBody", body) in _entities(text)
+
+
+@pytest.mark.parametrize("text", ["认真落实中央和省委部署。", "中央、省委、市委高度重视。"])
+def test_the_centre_coordinated_with_an_organ(text: str) -> None:
+    found = _entities(text)
+    assert ("PartyGovOrgan", "中共中央") in found and "中央" in found[("PartyGovOrgan", "中共中央")]
+
+
+def test_the_centre_inside_another_word_is_no_organ() -> None:
+    assert ("PartyGovOrgan", "中共中央") not in _entities("大楼装了中央空调和新风。")

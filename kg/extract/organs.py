@@ -346,6 +346,7 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
     hits.extend(_government_departments(norm, places_by_end, hits))
     hits.extend(_bare_departments(norm, hits))
     hits.extend(_set_up_groups(norm, hits))
+    hits.extend(_coordinated_centre(norm, hits))
     hits = [_with_party_group(norm, h) for h in hits]
     hits.sort(key=lambda h: (h.start, -h.end))
     kept = _drop_nested(hits)
@@ -732,6 +733,23 @@ def _listed_party_department(norm: str, ds: int, de: int, hits: list[OrganHit]) 
     if not committee.endswith(party_committee_endings()):
         return None
     return OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], before.place, before.level, committee + norm[ds:de], de)
+
+
+def _coordinated_centre(norm: str, hits: list[OrganHit]) -> list[OrganHit]:
+    """中央 written alone and coordinated with a Party or government organ after it (落实中央和省委部署,
+    中央、省委): the Party's Central Committee (kg/data/organs.tsv, centre), the written form an alias."""
+    found: list[OrganHit] = []
+    starts = {h.start for h in hits if h.type == "PartyGovOrgan"}
+    for word, name in _roles().get("centre", []):
+        at = norm.find(word)
+        while at >= 0:
+            end = at + len(word)
+            before = norm[at - 1] if at > 0 else ""
+            joined = end < len(norm) and norm[end] in _chars("centre_joiner") and end + 1 in starts
+            if joined and not (before and before in _chars("centre_not_after")):
+                found.append(OrganHit(at, end, "PartyGovOrgan", word, None, "", name, end))
+            at = norm.find(word, end)
+    return found
 
 
 def _with_party_group(norm: str, hit: OrganHit) -> OrganHit:
