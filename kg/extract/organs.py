@@ -130,6 +130,8 @@ def _prefix(
     for word in _level_words_ending().get(norm[at - 1] if at > 0 else "", ()):
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
+            if (place := places_by_end.get(start)) is not None and place.suffix == word:
+                return place, "", place.start  # 渠县|县委, 泸县|县政府: the place's own level written again
             before = norm[start - 1] if start > 0 else ""
             if before and (before in _chars("generic_before_level") or before in level_chars_above_town()) and not _party_before(norm, start):
                 return None
@@ -336,6 +338,8 @@ def find_organs(norm: str, places: list[PlaceHit]) -> list[OrganHit]:
                 end = dept.end()
         type_ = "CPPCCBody" if is_cppcc else "PartyGovOrgan"
         tail_start = place.end if place else (hs if implied_only else start + len(level))
+        if place is not None and len(place.name) > 2 and place.suffix and hs == place.end + len(place.suffix):
+            tail_start = hs  # 三台县|县委 is 三台县委 (the written form stays an alias); 渠县县委 keeps its 县
         start -= len(party)
         if not is_cppcc and not party and place is not None:
             start -= len(_written_before(norm, start, "cpc_prefix"))  # 中共阜宁县委: the written form
