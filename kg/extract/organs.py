@@ -130,8 +130,8 @@ def _prefix(
     for word in _level_words_ending().get(norm[at - 1] if at > 0 else "", ()):
         start = at - len(word)
         if start >= 0 and norm[start:at] == word:
-            if (place := places_by_end.get(start)) is not None and place.suffix == word:
-                return place, "", place.start  # 渠县|县委, 泸县|县政府: the place's own level written again
+            if (named := places_by_end.get(start)) is not None and named.suffix == word:
+                return named, "", named.start  # 渠县|县委, 泸县|县政府: the place's own level written again
             before = norm[start - 1] if start > 0 else ""
             if before and (before in _chars("generic_before_level") or before in level_chars_above_town()) and not _party_before(norm, start):
                 return None
