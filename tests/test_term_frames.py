@@ -205,6 +205,9 @@ ABSENT = [
     ("还存在部分委员参与协商能力不强、成果转化机制不健全等问题。", "Topic", "部分委员参与协商能力不强"),
     ("委员们就集镇污水管网建设互动交流。", "Topic", "集镇污水管网建设互动"),
     ("大家围绕南湖片区棚户区改造谋思路、出实招。", "Topic", "出实招"),
+    # a back-reference the left edge stopped inside (各|项规章制度) names no mechanism; nor a head before 体系
+    ("严格落实各项规章制度。", "Mechanism", "项规章制度"),
+    ("不断健全协商议事制度体系。", "Mechanism", "协商议事制度"),
     # row 21: generic phrases, relative clauses and verbs whose object was cut off are no topics
     ("县政协聚焦群众关心的热点难点问题开展民主监督。", "Topic", "热点难点"),
     ("二是聚焦主责主业，提升履职本领。", "Topic", "主责主业"),

@@ -414,6 +414,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
     spans = [(h.start, h.end) for h in taken]
     brands = [(h.start, h.end) for h in taken if h.type == "Platform"]
     table = _term_words()
+    not_start = table.get("mechanism_not_start", ())
+    not_start_words = tuple(w for w in not_start if len(w) >= 2)
     for match in _suffix_pattern().finditer(norm):
         ms, me = match.span()
         if any(a < me and ms < b for a, b in spans):
@@ -438,8 +440,8 @@ def _suffixed(norm: str, taken: list[TermHit]) -> list[TermHit]:
                 # 全县有事来协商工作推进会 is written without its scope too: an alias
                 hits.append(TermHit(unscoped, me, type_, strip_quotes(norm[start:me]), norm[unscoped:me]))
         elif type_ == "Mechanism":
-            if not _word_edge(norm, me) or norm.startswith(table.get("mechanism_not_start", ()), start):
-                continue
+            if not _word_edge(norm, me) or norm.startswith(not_start, start) or norm.startswith(not_start_words, start - 1):
+                continue  # 这几项制度; 各|项规章制度: the left edge stopped inside the back-reference
             if norm.startswith(table.get("mechanism_not_before", ()), me):
                 continue  # 农村集体产权制度|改革: the head is part of a longer noun
             start = _after_glued_verbs(norm, start, ms)
