@@ -234,3 +234,9 @@ def test_the_centre_coordinated_with_an_organ(text: str) -> None:
 
 def test_the_centre_inside_another_word_is_no_organ() -> None:
     assert ("PartyGovOrgan", "中共中央") not in _entities("大楼装了中央空调和新风。")
+
+
+def test_a_bureau_after_a_region_s_short_level_word_keeps_the_place_as_written() -> None:
+    found = _entities("香港特区政府民政事务局局长许文出席。")
+    assert ("PartyGovOrgan", "香港特区政府民政事务局") in found
+    assert not any("特别行政区特区" in name for _, name in found)

@@ -205,3 +205,13 @@ def test_a_town_jieba_reads_whole_across_a_boundary_character() -> None:
     found = {(e.type, e.name) for e in extract_text("委员们到仁和镇、平安乡开展调研。").entities}
     assert {("Place", "仁和镇"), ("Place", "平安乡")} <= found
     assert not any(t == "Place" for t, _ in {(e.type, e.name) for e in extract_text("议题分别由镇党委提出。").entities})
+
+
+@pytest.mark.parametrize("text", ["各镇和县直部门负责人参加。", "会议由县政协主席主持，市和县两级政协委员参加。"])
+def test_a_conjunction_before_a_level_word_is_no_county(text: str) -> None:
+    found = {(e.type, e.name) for e in extract_text(text).entities}
+    assert ("Place", "和县") not in found and ("CPPCCBody", "和县政协") not in found
+
+
+def test_the_county_he_after_a_preposition() -> None:
+    assert ("Place", "和县") in {(e.type, e.name) for e in extract_text("委员们赴和县调研。").entities}

@@ -193,6 +193,10 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
         return True  # 民建|南岸区委, 中共|射洪市委, 政协|射洪市委员会: a word that opens an organ's place
     if end - start >= 3 and norm[start - 1] in _boundaries()[0]:
         return True  # 对|射洪市政协, 赴|大英县: no name runs on from a preposition, whatever word jieba reads (对射)
+    if end - start == 2 and norm[start] in _place_words().get("conjunction", ()) and (
+        norm[start - 1] not in _boundaries()[0] or levels_of(norm[start - 1])
+    ):
+        return False  # 各镇和|县直部门, 市和|县两级: a conjunction before a level word, not the county 和县
     if end - start == 2 and norm[start] in _place_words().get("conjunction", ()) \
             and norm[start - 1] in _place_words().get("organ_end", ()) and end < len(norm) and _CJK.match(norm[end]):
         return False  # 县水利局和|县自然资源局: a conjunction between two departments, not the county 和县
@@ -215,6 +219,11 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
             len(level_word) >= 2 and level_word[1:].startswith(_organ_heads()) and bool(words.tag(stem)) and not words.tag(stem).startswith("ns")
         )
     return True
+
+
+def level_short_forms() -> tuple[str, ...]:
+    """Short forms of level words written after a place's short form in an organ's name (特区 of 香港特区政府)."""
+    return _place_words().get("level_short", ())
 
 
 def _visited(norm: str, start: int, end: int) -> bool:

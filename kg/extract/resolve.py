@@ -16,7 +16,15 @@ import bisect
 
 from kg.extract.organs import OrganHit, party_committee_endings
 from kg.extract.people import PositionHit
-from kg.extract.places import SUB_COUNTY_LEVELS, PlaceHit, SpanIndex, find_places, level_chars_above_town, levels_of
+from kg.extract.places import (
+    SUB_COUNTY_LEVELS,
+    PlaceHit,
+    SpanIndex,
+    find_places,
+    level_chars_above_town,
+    level_short_forms,
+    levels_of,
+)
 from kg.gazetteer import Division, gazetteer
 from kg.model import Document, Entity, EntityKey, Mention, Relation, Sentence
 from kg.text import CPPCC
@@ -163,6 +171,8 @@ class Resolver:
                 return max(committees)[1] + unit, organ.place
             return organ.surface, organ.place
         if organ.place is not None:
+            if organ.tail.startswith(level_short_forms()):
+                return organ.place.surface + organ.tail, organ.place  # 香港特区政府…, not 香港特别行政区特区政府…
             return organ.place.name + organ.tail, organ.place
         if organ.level:
             place = self.home(organ.level, organ.start)
