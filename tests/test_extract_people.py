@@ -701,3 +701,15 @@ def test_lists_of_words_are_no_names(text: str) -> None:
 def test_every_post_of_a_roster_line_is_the_name_s() -> None:
     found = _names("名单\n王 芳 县政协常委、桂山乡工委主任\n陈国栋 县政协委员、白鹭镇党委书记\n")
     assert {("Position", "白鹭镇党委书记"), ("Person", "陈国栋"), ("Person", "王芳")} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        ("县政协委员、青山茶叶专业合作社理事长王明说，效益好了。", "青山茶叶专业合作社理事长"),
+        ("县政协委员、县人民医院院长吴刚建议增设门诊。", "县人民医院院长"),
+        ("松溪村村民议事会会长王大山说，大家都同意。", "松溪村村民议事会会长"),
+    ],
+)
+def test_posts_of_cooperatives_councils_and_hospitals(text: str, post: str) -> None:
+    assert ("Position", post) in _names(text)
