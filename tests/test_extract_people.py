@@ -713,3 +713,15 @@ def test_every_post_of_a_roster_line_is_the_name_s() -> None:
 )
 def test_posts_of_cooperatives_councils_and_hospitals(text: str, post: str) -> None:
     assert ("Position", post) in _names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "post"),
+    [
+        ("白鹭镇司法所所长王强说，调解了三起纠纷。", "白鹭镇司法所所长"),
+        ("县政协常委、江东日报驻县记者站站长李文出席。", "江东日报驻县记者站站长"),
+        ("县社会治理服务中心主任刘丽介绍了情况。", "县社会治理服务中心主任"),
+    ],
+)
+def test_posts_of_stations_offices_and_centres(text: str, post: str) -> None:
+    assert ("Position", post) in _names(text)
