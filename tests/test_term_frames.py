@@ -129,6 +129,8 @@ FOUND = [
     ("二是建立年度“回头看”制度。", "Mechanism", "年度回头看制度"),
     ("推行县政协领导“包片联户”制度。", "Mechanism", "包片联户制度"),
     ("县政协“民情直通车”制度运行良好。", "Mechanism", "民情直通车制度"),
+    # a space ends a headline's clause after 聚焦
+    ("青川县政协：聚焦茶旅融合 助力乡村振兴", "Topic", "茶旅融合"),
     # a list closed by 等 and a word for things dealt with, whatever verb opens it
     ("今年累计办结路灯安装、垃圾清运等问题56件。", "Topic", "路灯安装"),
     ("今年累计办结路灯安装、垃圾清运等问题56件。", "Topic", "垃圾清运"),

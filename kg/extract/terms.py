@@ -837,8 +837,9 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         if opener in strong:
             cut = _closer_at(text, closes)
             after = begin + len(text)
-            if cut < 0 and opener in to_comma and after < len(norm) and norm[after] in "，,。\n":
-                if norm[after] in "。\n" or not _topic_opener().match(norm, after + 1):
+            if cut < 0 and opener in to_comma and (after == len(norm) or norm[after] in "，,。\n 　"):
+                if after == len(norm) or norm[after] in "。\n 　" or not _topic_opener().match(norm, after + 1):
+                    # a space ends a headline's clause (县政协：聚焦茶旅融合 助力…)
                     cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
         else:
             cut = _closer_at(text, closes_here)
