@@ -725,3 +725,7 @@ def test_posts_of_cooperatives_councils_and_hospitals(text: str, post: str) -> N
 )
 def test_posts_of_stations_offices_and_centres(text: str, post: str) -> None:
     assert ("Position", post) in _names(text)
+
+
+def test_a_community_s_head_named_with_the_community() -> None:
+    assert ("Position", "光明社区书记") in _names("光明社区书记李红介绍了情况。")

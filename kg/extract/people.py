@@ -241,6 +241,8 @@ def find_people(
                 last_organ, organ_title, last_linked = sub, title, True  # 农业农村委主任X、副主任Y: the sub-organ's
             elif kind == "position" and last_organ is not None and (body := _chained_body(norm, ts, te, last_organ)):
                 position = body  # 松溪村党支部书记、村委会主任: the village's committee, named with its place
+            elif kind == "position" and (local := _local_head(ts, te, title, places)) is not None:
+                position = local  # 光明社区书记, 松溪村主任: the head of a village or community named by its place
             elif kind == "position":
                 position = _described_post(norm, ts, te, title)
             if position is None and kind == "member" and before in _chain() and cppcc_sub_at(norm, ts):
@@ -735,6 +737,23 @@ def _chain_link(norm: str, ts: int, chain_organ: OrganHit) -> OrganHit | None:
         return None
     base = chain_organ.parent or chain_organ
     return chained_sub_organ(norm, start, ts, base)
+
+
+def _local_head(ts: int, te: int, title: str, places: list[PlaceHit]) -> PositionHit | None:
+    """A post of a village's or community's head written straight after the place (光明社区书记, 松溪村
+    主任; kg/data/titles.tsv, kind local_head), named with the place; None for other titles or places."""
+    if title not in _local_heads():
+        return None
+    place = next((p for p in places if p.end == ts and p.level in ("village", "community")), None)
+    if place is None:
+        return None
+    organ = OrganHit(place.start, ts, "place", "", place, "", "", ts)
+    return PositionHit(place.start, te, title, organ, False, title)
+
+
+@lru_cache(maxsize=1)
+def _local_heads() -> frozenset[str]:
+    return frozenset(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "local_head")
 
 
 def _chained_body(norm: str, ts: int, te: int, chain_organ: OrganHit) -> PositionHit | None:
