@@ -215,3 +215,9 @@ def test_a_conjunction_before_a_level_word_is_no_county(text: str) -> None:
 
 def test_the_county_he_after_a_preposition() -> None:
     assert ("Place", "和县") in {(e.type, e.name) for e in extract_text("委员们赴和县调研。").entities}
+
+
+def test_a_community_named_after_a_landmark() -> None:
+    found = {(e.type, e.name) for e in extract_text("新世纪广场社区党委书记陈荣艳一边聆听一边记录。委员们来到滨江公园小区。").entities}
+    assert {("Place", "新世纪广场社区"), ("Place", "滨江公园小区"), ("Position", "新世纪广场社区党委书记")} <= found
+    assert ("Place", "新世纪广场") not in found

@@ -401,10 +401,17 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
     occupied = SpanIndex((h.start, h.end) for h in taken)
     quotes = SpanIndex(m.span() for m in _QUOTED.finditer(norm))
     hits: list[PlaceHit] = []
+    carried: dict[int, int] = {}  # where a landmark's name goes on into a community's: its end -> its start
     for match in _pattern().finditer(norm):
         suffix = match.group(1)
         s, e = match.start(), match.end()
         if occupied.overlaps(s, e):
+            continue
+        if s in carried:
+            # 新世纪广场|社区: a community named after the landmark written before it
+            levels = levels_of(suffix)
+            hits.append(PlaceHit(carried[s], e, norm[carried[s] : e], norm[carried[s] : e], suffix, [], levels[0] if levels else ""))
+            place_ends.add(e)
             continue
         if e < len(norm) and norm[e] in _not_after(suffix):
             continue
@@ -432,9 +439,18 @@ def _pattern_hits(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
         if quotes.covers(start, e, strict=True):
             continue  # 小事不出院、大事不出社区 in quotes: a slogan, not a place
         levels = levels_of(suffix)
+        after = _pattern().match(norm, e)
+        if levels and levels[0] == "zone" and after is not None and set(levels_of(after.group(1))) & _NAMED_AFTER_LANDMARK:
+            carried[e] = start
+            continue
         hits.append(PlaceHit(start, e, name, name, suffix, [], levels[0] if levels else ""))
         place_ends.add(e)
     return hits
+
+
+_NAMED_AFTER_LANDMARK = frozenset({"community", "compound", "village"})
+"""Levels of places that may be named after a landmark or zone written whole before their level word
+(新世纪广场社区, 滨江公园小区)."""
 
 
 def _glued_level(norm: str, s: int, e: int, floor: int, suffix: str) -> int | None:
