@@ -729,3 +729,9 @@ def test_posts_of_stations_offices_and_centres(text: str, post: str) -> None:
 
 def test_a_community_s_head_named_with_the_community() -> None:
     assert ("Position", "光明社区书记") in _names("光明社区书记李红介绍了情况。")
+
+
+def test_a_congress_deputy_is_a_post_after_the_congress() -> None:
+    found = _names("全国人大代表、松溪村党委书记王明说。宁海县人大代表李华表示支持。居民代表王芳发言。")
+    assert {("Position", "全国人大代表"), ("Position", "宁海县人大代表"), ("Person", "李华"), ("Person", "王芳")} <= found
+    assert not any(t == "Position" and n.endswith("居民代表") for t, n in found)

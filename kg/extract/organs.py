@@ -460,7 +460,7 @@ def _member_titles() -> tuple[str, ...]:
     return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind == "member")
 
 
-TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline"})
+TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline", "deputy"})
 """The rows of kg/data/titles.tsv that are titles written before a name (the others are words the people
 rules use around titles: join, unit, former, age, kin)."""
 

@@ -200,6 +200,9 @@ def find_people(
             last_organ, pending, last_sentence = None, [], sentence
         before = norm[ts - 1] if ts > 0 else "\n"
         kind = kinds[title]
+        if kind == "deputy":
+            congress = organ_by_end.get(ts)
+            kind = "member" if congress is not None and congress.surface.endswith(_congresses()) else "cue"
         position: PositionHit | None = None
         if kind == "head":
             head = PositionHit(ts, te, title, _head_place(ts, title, places), False, title)
@@ -754,6 +757,12 @@ def _local_head(ts: int, te: int, title: str, places: list[PlaceHit]) -> Positio
 @lru_cache(maxsize=1)
 def _local_heads() -> frozenset[str]:
     return frozenset(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "local_head")
+
+
+@lru_cache(maxsize=1)
+def _congresses() -> tuple[str, ...]:
+    """How a congress's name ends, whose 代表 is a post (人大 of 县人大): kg/data/titles.tsv, kind congress."""
+    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "congress")
 
 
 def _chained_body(norm: str, ts: int, te: int, chain_organ: OrganHit) -> PositionHit | None:
