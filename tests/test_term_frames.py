@@ -24,6 +24,11 @@ FOUND = [
     ("工作组在柏林村围绕“茶园步道硬化”召开院坝协商会。", "Topic", "茶园步道硬化"),
     ("议事厅在桥头村协商“侗家米酒一条街”建设，引来返乡创业项目。", "Topic", "侗家米酒一条街建设"),
     ("讨论“楼道杂物清理”问题时，居民意见不一。", "Topic", "楼道杂物清理"),
+    # quotes listed and closed by 等 and a kind word: every item is of that kind
+    ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "田埂夜谈会"),
+    ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "晒场商量事"),
+    ("街道培育了“楼道说事”、“茶座共商”等四个议事品牌。", "Platform", "楼道说事"),
+    ("社区搭建“邻里聊”“大家帮”和“街坊理事”等议事平台。", "Platform", "大家帮"),
     # a verb or scope written before a topic and 工作/情况 after it are no part of its name (the gold's own
     # convention: 推进 X has the name X and the written form as alias)
     ("调研组就“推进村务协商与社区协商有效衔接”开展专题调研。", "Topic", "村务协商与社区协商有效衔接"),
@@ -255,6 +260,9 @@ ABSENT = [
     ("各镇认真执行委员履职考核办法。", "Mechanism", "认真执行委员履职考核办法"),
     ("转办事项列入区政协“议事成果闭环督查制度”管理。", "Mechanism", "议事成果闭环督查制度管理"),
     ("委员们坚持“事情大家议、办法大家出”的做法。", "Mechanism", "事情大家议、办法"),
+    # a list closed by 等 and a word that is no kind of platform names none
+    ("居民反映“停车难”“充电难”等问题。", "Platform", "停车难"),
+    ("会上提出“早谋划”“细落实”等要求。", "Platform", "早谋划"),
 ]
 
 

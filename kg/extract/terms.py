@@ -283,6 +283,37 @@ def _quoted(norm: str) -> list[TermHit]:
             hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
         elif cls is None and _set_up_venue(norm, qs, qe, inner):
             hits.append(TermHit(qs, qe, "Platform", inner, norm[qs:qe]))
+    return hits + _listed_kind(norm, hits)
+
+
+_LISTED_QUOTES = re.compile("(?:“[^“”\n]{2,20}”(?:[、和及与]|(?=“)))+“[^“”\n]{2,20}”等")
+"""A run of quotes written one after another (or joined by 、 和 及 与) and closed by 等."""
+
+
+def _listed_kind(norm: str, found: list[TermHit]) -> list[TermHit]:
+    """Quotes listed and closed by 等 and the kind word that names them all (“院坝说事”“板凳议事”等协商形式,
+    “A”、“B”等3个议事平台): each item is of that kind, though only the one nearest the kind word reads it
+    as its ending. The kind word is a class ending whose quoted text alone names the entity (keep bare in
+    kg/data/quote_classes.tsv), with a count or a class_middle word (协商, 县级) before it."""
+    taken = {(h.start, h.end) for h in found}
+    hits: list[TermHit] = []
+    for run in _LISTED_QUOTES.finditer(norm):
+        rest = re.match(f"(?:{_count()})?([{_CJK}]{{1,{_TAIL}}})", norm[run.end() :])
+        if rest is None:
+            continue
+        tail = rest.group(1)
+        kind = None
+        for k in range(len(tail), 1, -1):
+            cls = _class_of_ending(tail[:k])
+            if cls is not None and cls[2] == "bare" and tail[: k - len(cls[0])] in ("",) + _term_words()["class_middle"]:
+                kind = cls
+                break
+        if kind is None:
+            continue
+        for item in re.finditer("“([^“”]+)”", run.group()):
+            qs, qe = run.start() + item.start(), run.start() + item.end()
+            if (qs, qe) not in taken and not _slogan_like(item.group(1)):
+                hits.append(TermHit(qs, qe, kind[1], item.group(1), item.group()))
     return hits
 
 
