@@ -735,3 +735,23 @@ def test_a_congress_deputy_is_a_post_after_the_congress() -> None:
     found = _names("全国人大代表、松溪村党委书记王明说。宁海县人大代表李华表示支持。居民代表王芳发言。")
     assert {("Position", "全国人大代表"), ("Position", "宁海县人大代表"), ("Person", "李华"), ("Person", "王芳")} <= found
     assert not any(t == "Position" and n.endswith("居民代表") for t, n in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "post"),
+    [
+        ("王明是松溪村党支部书记，也是县政协委员。", "王明", "松溪村党支部书记"),
+        ("宁海县政协召开常委会。李华同志任县政协秘书长。", "李华", "宁海县政协秘书长"),
+        ("王明，男，汉族，宁海县政协委员。", "王明", ""),
+        ("李华（女，1975年生）现任县政协委员。", "李华", ""),
+    ],
+)
+def test_names_before_a_copula_an_office_or_a_biography(text: str, person: str, post: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert not post or ("Position", post) in found
+
+
+@pytest.mark.parametrize("text", ["他是县政协委员。", "这是县政协主席的职责。", "村里的老人，男，70岁。"])
+def test_no_name_before_a_copula_without_one(text: str) -> None:
+    assert not any(t == "Person" for t, _ in _names(text))

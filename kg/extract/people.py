@@ -280,6 +280,12 @@ def find_people(
             persons.append(padded)  # 责任编辑：田 野 (and the names after it: 记者 林 涛 何佳)
             span = (padded.start, padded.end)
         elif span is None or not _plausible(norm, *span) or named.overlaps(*span):
+            holder = _holder_before(norm, pending, te) if kind in ("position", "member", "head") else None
+            if holder is not None:
+                # 王明是松溪村党支部书记, 李华同志任县政协秘书长: the name before a copula or a verb of office
+                persons.append(PersonHit(holder[0], holder[1], norm[holder[0] : holder[1]]))
+                positions.extend(pending)
+                pending = []
             continue  # 作者：平远县政协 — a place or organ after a role word is no name
         elif norm.endswith(_kin(), span[0], span[1]):
             continue  # 村民李大爷: a surname and a word of address is no name
@@ -312,6 +318,7 @@ def find_people(
     persons.extend(roster)
     persons.extend(_name_lists(norm, persons, organs, places))
     persons.extend(_after_ages(norm, persons))
+    persons.extend(_biographies(norm, persons))
     return _recurrences(norm, persons), positions
 
 
@@ -361,7 +368,7 @@ def _boundary_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _after_titles() -> tuple[re.Pattern[str], dict[str, str]]:
-    kinds = {title: kind for title, kind in read_table("titles_after.tsv", 2, 2) if kind != "listed"}
+    kinds = {title: kind for title, kind in read_table("titles_after.tsv", 2, 2) if kind not in ("listed", "office")}
     return re.compile("|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))), kinds
 
 
@@ -545,6 +552,26 @@ def _after_ages(norm: str, known: list[PersonHit]) -> list[PersonHit]:
         common = words.tag(written) and not words.tag(written).startswith("nr")  # 居民 of 18岁的居民
         if closed and not common and not written.endswith(_kin()) and _plausible(norm, *span):
             found.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
+    return found
+
+
+_SEXES = ("，男，", "，女，", "（男，", "（女，", "(男,", "(女,", ",男,", ",女,")
+
+
+def _biographies(norm: str, known: list[PersonHit]) -> list[PersonHit]:
+    """A name opening a short biography, its sex after a comma or bracket (王明，男，汉族，…; 李华（女，…）):
+    the name opens a clause and reads as a name."""
+    taken = SpanIndex((p.start, p.end) for p in known)
+    found: list[PersonHit] = []
+    for mark in _SEXES:
+        at = norm.find(mark)
+        while at >= 0:
+            span = _name_ending_at(norm, at)
+            if span is not None and _opens_clause(norm, span[0]) and _plausible(norm[: span[1]] + "。", *span) \
+                    and not taken.overlaps(*span):
+                found.append(PersonHit(span[0], span[1], norm[span[0] : span[1]]))
+                taken.add(*span)
+            at = norm.find(mark, at + 1)
     return found
 
 
@@ -763,6 +790,34 @@ def _local_heads() -> frozenset[str]:
 def _congresses() -> tuple[str, ...]:
     """How a congress's name ends, whose 代表 is a post (人大 of 县人大): kg/data/titles.tsv, kind congress."""
     return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "congress")
+
+
+def _holder_before(norm: str, pending: list[PositionHit], te: int) -> tuple[int, int] | None:
+    """The name of whoever holds the posts ``pending`` (a chain ending at ``te``, closed by punctuation)
+    when a copula or a verb of taking office stands between them (王明是松溪村党支部书记, 李华同志任县政协
+    秘书长; kg/data/titles_after.tsv, kind office): the name opens the clause; None otherwise."""
+    if not pending or pending[-1].end != te or (te < len(norm) and norm[te] not in _SEPARATORS):
+        return None
+    verb = next((w for w in _office_verbs() if norm.endswith(w, 0, pending[0].start)), "")
+    if not verb:
+        return None
+    end = pending[0].start - len(verb)
+    end -= len(next((w for w in _addresses() if norm.endswith(w, 0, end)), ""))  # 李华同志任…
+    span = _name_ending_at(norm, end)
+    if span is None or not _opens_clause(norm, span[0]) or not _plausible(norm[: span[1]] + "。", *span):
+        return None
+    return span
+
+
+@lru_cache(maxsize=1)
+def _office_verbs() -> tuple[str, ...]:
+    return tuple(sorted((t for t, kind in read_table("titles_after.tsv", 2, 2) if kind == "office"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _addresses() -> tuple[str, ...]:
+    """Words of address after a name (同志, 先生): kg/data/titles_after.tsv, kind name."""
+    return tuple(sorted((t for t, kind in read_table("titles_after.tsv", 2, 2) if kind == "name"), key=len, reverse=True))
 
 
 def _chained_body(norm: str, ts: int, te: int, chain_organ: OrganHit) -> PositionHit | None:
