@@ -24,6 +24,12 @@ FOUND = [
     ("工作组在柏林村围绕“茶园步道硬化”召开院坝协商会。", "Topic", "茶园步道硬化"),
     ("议事厅在桥头村协商“侗家米酒一条街”建设，引来返乡创业项目。", "Topic", "侗家米酒一条街建设"),
     ("讨论“楼道杂物清理”问题时，居民意见不一。", "Topic", "楼道杂物清理"),
+    # a verb of the frame inside the quoted subject is part of the subject (以“推进X”为主题)
+    ("镇政协工委以“推进集镇农贸市场搬迁”为主题开展专题协商。", "Topic", "集镇农贸市场搬迁"),
+    ("街道以“加快背街小巷路灯改造”为议题召开协商会。", "Topic", "背街小巷路灯改造"),
+    # 对 X and a verb of discussing, with an aspect mark and an adverb between (row 18)
+    ("座谈会上，委员们对山塘水库除险加固进行了充分讨论。", "Topic", "山塘水库除险加固"),
+    ("居民们对楼顶光伏安装展开了热烈讨论。", "Topic", "楼顶光伏安装"),
     # quotes listed and closed by 等 and a kind word: every item is of that kind
     ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "田埂夜谈会"),
     ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "晒场商量事"),
@@ -260,6 +266,7 @@ ABSENT = [
     ("各镇认真执行委员履职考核办法。", "Mechanism", "认真执行委员履职考核办法"),
     ("转办事项列入区政协“议事成果闭环督查制度”管理。", "Mechanism", "议事成果闭环督查制度管理"),
     ("委员们坚持“事情大家议、办法大家出”的做法。", "Mechanism", "事情大家议、办法"),
+    ("委员们对此进行了深入讨论。", "Topic", "此"),
     # a list closed by 等 and a word that is no kind of platform names none
     ("居民反映“停车难”“充电难”等问题。", "Platform", "停车难"),
     ("会上提出“早谋划”“细落实”等要求。", "Platform", "早谋划"),

@@ -843,7 +843,7 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
         text = segment.group()
         opener = match.group()
         closes_here = advice_closes if opener in advice else consult_closes if opener in consult else list_closes
-        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not _any_of(closes_here).search(text):
+        if opener in quote_only and not text.startswith("“") or opener not in strong and opener not in quote_only and not _any_of(closes_here).search(text) and not _discussed().search(text):
             continue  # the cheap tests first: most weak openers (对, 以) have no list after them
         if not ((len(opener) >= 2 and opener not in quote_only or _word_edge(norm, match.start())) and (_word_edge(norm, match.end()) or _level_next(norm, begin))):
             continue  # 就 of 就地, 对 of 对接: an opener is a word of its own (a longer one may end a word: 紧紧围绕,
@@ -874,6 +874,9 @@ def _topics(norm: str, place_spans: Iterable[tuple[int, int]]) -> list[TermHit]:
                     cut = len(text)  # 聚焦X，围绕Y、Z开展协商: X heads the list that follows, Y and Z are the topics
         else:
             cut = _closer_at(text, closes_here)
+            talk = _discussed_at(text)
+            if talk > 0 and (cut < 0 or talk < cut):
+                cut = talk  # 对X进行了充分讨论
             if cut > 0 and _opener_within(norm, begin, begin + cut):
                 continue  # 以坝坝会形式就X开展协商: the list belongs to the opener inside (就)
         if cut > 0:
@@ -942,10 +945,38 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
+@lru_cache(maxsize=1)
+def _discussed() -> re.Pattern[str]:
+    """A verb of doing, an aspect mark, an adverb and a verb of discussing (进行了充分讨论, 展开协商, 作了深入
+    商讨): after a weaker opener it closes the list as the fixed closers do (kg/data/topic_triggers.tsv
+    discuss_do, discuss_adverb, discuss_verb)."""
+    table = _topic_words()
+    do, adverb, verb = (table.get(k, ()) for k in ("discuss_do", "discuss_adverb", "discuss_verb"))
+    if not (do and verb):
+        return re.compile("(?!)")
+    either = "|".join
+    return re.compile(
+        f"(?:{either(map(re.escape, do))})了?(?:{either(map(re.escape, adverb)) or '(?!)'})?(?:{either(map(re.escape, verb))})"
+    )
+
+
+def _discussed_at(text: str) -> int:
+    """Where the first verb phrase of discussing (:func:`_discussed`) outside quotes starts on a word edge, -1 if none."""
+    for match in _discussed().finditer(text, 1):
+        at = match.start()
+        if text.count("“", 0, at) == text.count("”", 0, at) and _word_edge(text, at):
+            return at
+    return -1
+
+
 def _opener_within(norm: str, start: int, end: int) -> bool:
-    """True when an opener written as a word of its own lies in ``norm[start:end]``."""
+    """True when an opener written as a word of its own lies in ``norm[start:end]``, outside quotes (以“推进
+    X”为主题: 推进 is part of the quoted subject, the list is still the one 以 opens)."""
+    quoted = [m.span() for m in re.finditer("“[^“”\n]+”", norm[start:end])]
     return any(
-        _word_edge(norm, m.start()) and _word_edge(norm, m.end()) for m in _topic_opener().finditer(norm, start, end)
+        _word_edge(norm, m.start()) and _word_edge(norm, m.end())
+        and not any(a < m.start() - start < b for a, b in quoted)
+        for m in _topic_opener().finditer(norm, start, end)
     )
 
 
