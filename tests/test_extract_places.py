@@ -221,3 +221,16 @@ def test_a_community_named_after_a_landmark() -> None:
     found = {(e.type, e.name) for e in extract_text("新世纪广场社区党委书记陈荣艳一边聆听一边记录。委员们来到滨江公园小区。").entities}
     assert {("Place", "新世纪广场社区"), ("Place", "滨江公园小区"), ("Position", "新世纪广场社区党委书记")} <= found
     assert ("Place", "新世纪广场") not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["该村被评为省级文明村。", "全县共有贫困村12个。", "覆盖23个行政村。", "推进城中村、城郊村改造。",
+     "推进老旧小区改造和无物业小区管理。", "打造特色小镇和新型农村社区。", "整顿软弱涣散村。"],
+)
+def test_generic_kinds_of_villages_and_communities_are_no_places(text: str) -> None:
+    assert not any(e.type == "Place" for e in extract_text(text).entities)
+
+
+def test_a_named_village_ending_like_a_kind_is_kept() -> None:
+    assert ("Place", "团结民族村") in {(e.type, e.name) for e in extract_text("委员们来到团结民族村调研。").entities}

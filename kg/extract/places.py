@@ -548,7 +548,7 @@ def _word_edge(
         if end_of_word > s:
             break
         if end_of_word > start and len(word) == 1 and s - end_of_word >= 2 and words.tag(word) in _SINGLE_NOT_NAME:
-            start = end_of_word  # 以|城南社区, 继|高桥镇: a preposition, verb or adverb before the name
+            start = end_of_word  # 以|城南社区: a preposition before the name (not a one-character verb: 查|干淖尔苏木)
         elif end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
             start = end_of_word
         elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
