@@ -235,3 +235,8 @@ def test_generic_kinds_of_villages_and_communities_are_no_places(text: str) -> N
 
 def test_a_named_village_ending_like_a_kind_is_kept() -> None:
     assert ("Place", "团结民族村") in {(e.type, e.name) for e in extract_text("委员们来到团结民族村调研。").entities}
+
+
+@pytest.mark.parametrize("text", ["委员们到联系村开展活动。", "深入包联社区走访。", "覆盖所辖社区。"])
+def test_villages_described_by_a_tie_are_no_places(text: str) -> None:
+    assert not any(e.type == "Place" for e in extract_text(text).entities)

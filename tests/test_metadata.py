@@ -218,3 +218,10 @@ def test_an_outlet_named_with_its_place_once_is_one_outlet() -> None:
     found = {e.name: e.aliases for e in extract_text("据香港文汇报报道，委员建言。文汇报记者 陈明").entities if e.type == "Publication"}
     assert set(found) == {"香港文汇报"}
     assert "文汇报" in found["香港文汇报"]
+
+
+@pytest.mark.parametrize("text", ["宁海新闻发布厅里座无虚席。", "宁海新闻中心主任王强介绍。"])
+def test_an_ordinary_word_ending_that_runs_on_names_no_outlet(text: str) -> None:
+    from kg.extract import extract_text
+
+    assert not any(e.type == "Publication" for e in extract_text(text).entities)

@@ -670,6 +670,15 @@ def _outlet_ending() -> re.Pattern[str]:
     return re.compile(_either("named_outlet_ending"))
 
 
+def _outlet_closed(norm: str, end: int) -> bool:
+    """True when an outlet's name ending at ``end`` is closed: by no Chinese character, or by a word of a
+    by-line or of publishing (讯, 记者, 报道, 刊发) or a list's end (等)."""
+    if end >= len(norm) or not CJK_CHAR.match(norm[end]):
+        return True
+    words_ = _publication_words()
+    return norm.startswith(words_["byline_after"] + words_["published"] + words_["list_end"] + words_["list_joiner"], end)
+
+
 def _named_outlets(norm: str) -> list[TermHit]:
     """Outlets named after a place or a national name wherever they are written: 遂宁日报, 宜宾新闻网,
     南充电视台, 阆中市融媒体中心, 人民政协报 (the name before the ending is a division, its short form, or
@@ -689,6 +698,8 @@ def _named_outlets(norm: str) -> list[TermHit]:
                     continue
                 if not words.is_boundary(window, left + match.end() - start):
                     break  # 成都新闻界: the ending runs on into a longer word
+                if match.group() in _publication_words().get("open_ending", ()) and not _outlet_closed(norm, match.end()):
+                    break  # 宁海新闻发布厅, 宁海新闻中心: an ordinary word ending runs on into a longer name
                 hits.append(TermHit(start, match.end(), "Publication", norm[start : match.end()], norm[start : match.end()]))
                 break
         else:
