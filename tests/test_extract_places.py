@@ -240,3 +240,21 @@ def test_a_named_village_ending_like_a_kind_is_kept() -> None:
 @pytest.mark.parametrize("text", ["委员们到联系村开展活动。", "深入包联社区走访。", "覆盖所辖社区。"])
 def test_villages_described_by_a_tie_are_no_places(text: str) -> None:
     assert not any(e.type == "Place" for e in extract_text(text).entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "venues"),
+    [
+        ("市政协组织委员视察县中医院。", {"县中医院"}),
+        ("调研组实地察看了城西污水处理厂和青龙湖湿地公园。", {"城西污水处理厂", "青龙湖湿地公园"}),
+        ("委员们先后走访了东关小学、县第三中学等学校。", {"东关小学", "县第三中学"}),
+        ("调研组来到石桥镇卫生院调研基层医疗情况。", {"石桥镇卫生院"}),
+    ],
+)
+def test_sites_written_as_what_is_visited(text: str, venues: set[str]) -> None:
+    assert venues <= set(_places(text))
+
+
+@pytest.mark.parametrize("text", ["县中医院院长李华介绍了情况。", "委员们视察了该医院。", "调研组察看了各学校。", "委员们来到这里调研中学。"])
+def test_sites_not_visited_are_no_places(text: str) -> None:
+    assert not {name for name in _places(text) if name.endswith(("医院", "学校", "中学"))}

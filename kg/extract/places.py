@@ -587,8 +587,74 @@ def find_places(norm: str) -> list[PlaceHit]:
     hits = _gazetteer_hits(norm)
     hits.extend(_pattern_hits(norm, hits))
     hits.extend(_natural_features(norm, hits))
+    hits.extend(_visited_venues(norm, hits))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+_VENUE_ITEM = 14
+"""Characters a visited venue's name may have, its ending included (城东污水处理厂, 县中医院)."""
+_VENUES_LISTED = 6
+"""How many venues one verb of visiting may list (察看了 A、B 和 C)."""
+
+
+@lru_cache(maxsize=1)
+def _venue_words() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], str]:
+    """The verbs of visiting that open a list of venues, the venues' endings, the words that may follow a
+    venue, and the characters joining listed venues (kg/data/place_words.tsv venue_visit, venue_end,
+    venue_then, venue_joiner)."""
+    table = _place_words()
+    verbs = sorted(table.get("venue_visit", ()), key=len, reverse=True)
+    ends = tuple(sorted(table.get("venue_end", ()), key=len, reverse=True))
+    then = tuple(sorted(table.get("venue_then", ()), key=len, reverse=True))
+    opener = re.compile(f"(?:{'|'.join(map(re.escape, verbs))})了?" if verbs else "(?!)")
+    return opener, ends, then, "".join(table.get("venue_joiner", ()))
+
+
+def _visited_venues(norm: str, taken: list[PlaceHit]) -> list[PlaceHit]:
+    """Hospitals, schools, plants and other sites written as the object of a verb of visiting (视察县人民医院,
+    察看了城东污水处理厂和…): a place there, named as written. Only the object of such a verb counts (县人民医院
+    院长 names no place), each item of a list after it ending in a venue word; a place found already at the
+    start of the item is part of the venue's name (白鹭镇卫生院)."""
+    opener, ends, then, joiners = _venue_words()
+    if not ends:
+        return []
+    not_start = _stop_starts() + _place_words().get("venue_not_start", ())
+    closers = _place_words().get("venue_list_end", ())
+    stop, stop_ends = word_set("place_stoplist.txt"), _stop_ends()
+    found: list[PlaceHit] = []
+    quotes: SpanIndex | None = None
+    for match in opener.finditer(norm):
+        at = match.end()
+        for _ in range(_VENUES_LISTED):
+            run = _CJK_RUN.match(norm[at : at + _VENUE_ITEM])
+            if run is None:
+                break
+            item = run.group()
+            cut = next((i for i in range(2, len(item)) if item[i] in joiners or item.startswith(closers, i)), len(item))
+            end = next(
+                (i for i in range(cut, 2, -1) if item[:i].endswith(ends) and (i == cut or item.startswith(then, i))),
+                0,
+            )
+            if opener.search(item, 1, end or cut):
+                break  # 调研|组实地察看了…: the object is the later verb's
+            name = item[:end]
+            if len(name) >= 3 and name not in ends and not name.startswith(not_start) and name not in stop and not name.endswith(stop_ends):
+                ending = next(w for w in reversed(ends) if name.endswith(w))
+                overlapping = [h for h in (*taken, *found) if h.start < at + end and at < h.end]
+                if quotes is None:
+                    quotes = SpanIndex(m.span() for m in _QUOTED.finditer(norm))
+                inside = all(h.start == at and h.end <= at + end - len(ending) for h in overlapping)
+                if inside and not quotes.overlaps(at, at + end):
+                    found.append(PlaceHit(at, at + end, name, name, ending, [], "zone"))
+            nxt = at + cut
+            if nxt >= len(norm) or norm[nxt] not in joiners:
+                break
+            at = nxt + 1
+    return found
+
+
+_CJK_RUN = re.compile(f"[\\u4e00-\\u9fff]{{2,{_VENUE_ITEM}}}")
 
 
 _FEATURE_MIN = 3
