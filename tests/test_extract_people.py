@@ -755,3 +755,13 @@ def test_names_before_a_copula_an_office_or_a_biography(text: str, person: str, 
 @pytest.mark.parametrize("text", ["他是县政协委员。", "这是县政协主席的职责。", "村里的老人，男，70岁。"])
 def test_no_name_before_a_copula_without_one(text: str) -> None:
     assert not any(t == "Person" for t, _ in _names(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("王明副县长指出，要抓好落实。", "王明"), ("吴刚副局长汇报了工作。", "吴刚"), ("何平院长介绍了情况。", "何平")],
+)
+def test_a_deputy_s_addressed_title_is_not_part_of_the_name(text: str, person: str) -> None:
+    found = _names(text)
+    assert ("Person", person) in found
+    assert not any(t == "Person" and n.endswith("副") for t, n in found)

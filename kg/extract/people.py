@@ -422,6 +422,8 @@ def _names_before_titles(
                 continue
             while ts > 0 and norm[ts - 1] in " \u3000/／":
                 ts -= 1
+        if kinds[match.group()] == "addressed":
+            ts -= len(next((w for w in _DEPUTY_MARKS if norm.endswith(w, 0, ts)), ""))  # 王明|副县长, not 王明副
         span = _name_ending_at(norm, ts)
         if span is None or taken.overlaps(*span):
             continue
@@ -452,6 +454,10 @@ def _names_before_titles(
             organ = OrganHit(ts, ts, "", "", None, "", "", ts)
             positions.append(PositionHit(ts, te, match.group(), organ, False, match.group()))
     return persons, positions
+
+
+_DEPUTY_MARKS = ("常务副", "副")
+"""Words before an addressed title that make it a deputy's (王明副县长, 李华常务副主任): part of the title."""
 
 
 def _addressed_follows(norm: str, te: int) -> bool:
