@@ -258,3 +258,11 @@ def test_sites_written_as_what_is_visited(text: str, venues: set[str]) -> None:
 @pytest.mark.parametrize("text", ["县中医院院长李华介绍了情况。", "委员们视察了该医院。", "调研组察看了各学校。", "委员们来到这里调研中学。"])
 def test_sites_not_visited_are_no_places(text: str) -> None:
     assert not {name for name in _places(text) if name.endswith(("医院", "学校", "中学"))}
+
+
+def test_a_full_name_over_a_short_form_glued_before_it() -> None:
+    """来|安岳县: the short form 来安 (of 来安县) the leftmost-longest walk takes gives way to the full
+    name that starts inside it and runs past it."""
+    found = _places("县政协考察团一行来安岳县学习交流。")
+    assert "安岳县" in found and "来安县" not in found and "来安" not in found
+    assert "来安县" in _places("考察团赴来安县学习交流。")

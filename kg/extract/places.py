@@ -287,10 +287,46 @@ def _outermost(divisions: list[Division]) -> list[Division]:
     return [d for d in divisions if not any(o is not d and g.within(d.code, o.code) for o in divisions)]
 
 
+@lru_cache(maxsize=1)
+def _name_max() -> int:
+    """The longest name of the gazetteer's automaton."""
+    return max((len(name) for name in _automaton().keys()), default=0)
+
+
+def _full_over_short(norm: str, matches: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Leftmost-longest matches with a short form given up for a full name starting inside it and ending
+    after it (来安岳县调研: 安岳县, not 来安, the short form of 来安县, glued to the verb before it); matches the
+    full name overlaps are dropped too."""
+    automaton = _automaton()
+    letters = _finder()[1]
+    longest = _name_max()
+    result: list[tuple[int, int, str, bool]] = []
+    covered = -1
+    for start, end, word, full in matches:
+        if start < covered:
+            continue
+        if not full and end < len(norm) and norm[end] in letters:  # a longer name holds the next character
+            found = next(
+                (
+                    (at, at + size, norm[at : at + size])
+                    for at in range(start + 1, end)
+                    for size in range(min(longest, len(norm) - at), end - at, -1)
+                    if automaton.get(norm[at : at + size], (None, False))[1]
+                ),
+                None,
+            )
+            if found is not None:
+                result.append((found[0], found[1], found[2], True))
+                covered = found[1]
+                continue
+        result.append((start, end, word, full))
+    return result
+
+
 def _gazetteer_hits(norm: str) -> list[PlaceHit]:
     g = gazetteer()
     hits: list[PlaceHit] = []
-    matches = _longest_matches(norm)
+    matches = _full_over_short(norm, _longest_matches(norm))
     fulls = {word for _, _, word, full in matches if full}
     previous_end = -1
     previous: list[Division] = []
