@@ -30,11 +30,14 @@ FOUND = [
     # 对 X and a verb of discussing, with an aspect mark and an adverb between (row 18)
     ("座谈会上，委员们对山塘水库除险加固进行了充分讨论。", "Topic", "山塘水库除险加固"),
     ("居民们对楼顶光伏安装展开了热烈讨论。", "Topic", "楼顶光伏安装"),
+    ("商户们对夜市摊位划分进行了面对面协商。", "Topic", "夜市摊位划分"),
     # quotes listed and closed by 等 and a kind word: every item is of that kind
     ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "田埂夜谈会"),
     ("各村推行“田埂夜谈会”“晒场商量事”等协商形式。", "Platform", "晒场商量事"),
     ("街道培育了“楼道说事”、“茶座共商”等四个议事品牌。", "Platform", "楼道说事"),
     ("社区搭建“邻里聊”“大家帮”和“街坊理事”等议事平台。", "Platform", "大家帮"),
+    ("全镇形成“晒坝会”“屋檐下议事”等特色品牌。", "Platform", "晒坝会"),
+    ("打造“山歌议事”特色品牌。", "Platform", "山歌议事"),
     # a verb or scope written before a topic and 工作/情况 after it are no part of its name (the gold's own
     # convention: 推进 X has the name X and the written form as alias)
     ("调研组就“推进村务协商与社区协商有效衔接”开展专题调研。", "Topic", "村务协商与社区协商有效衔接"),
