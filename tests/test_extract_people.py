@@ -627,6 +627,9 @@ ADDRESSED = [
     ("周海涛副主席来到松林村，察看村级议事室建设。", {"周海涛"}),
     ("郑晓梅委员深入菜场摊位了解情况。", {"郑晓梅"}),
     ("罗德胜主席赴白沙镇调研。", {"罗德胜"}),
+    # one short word between the title and the verb
+    ("廖志远副主席先后前往石门镇、花溪乡督导检查。", {"廖志远"}),
+    ("钟丽萍委员实地察看了渠道修缮情况。", {"钟丽萍"}),
 ]
 
 
@@ -769,3 +772,7 @@ def test_a_deputy_s_addressed_title_is_not_part_of_the_name(text: str, person: s
     found = _names(text)
     assert ("Person", person) in found
     assert not any(t == "Person" and n.endswith("副") for t, n in found)
+
+
+def test_a_word_after_an_addressed_title_without_a_verb_is_no_address() -> None:
+    assert not any(t == "Person" for t, _ in _names("方明主席团成员参加了会议。"))

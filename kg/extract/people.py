@@ -472,7 +472,12 @@ def _addressed_follows(norm: str, te: int) -> bool:
         nxt = parse_name(norm, te + 1)
         return nxt is not None and nxt[0] == te + 1
     word = words.word_at(norm[te : te + 4], 0)
-    return words.tag(word) in _PREDICATE_OPENERS
+    if words.tag(word) in _PREDICATE_OPENERS:
+        return True
+    # one short word, then a verb of speech or action (李华副主席先后前往, 王芳委员实地察看)
+    pattern, kinds = _after_titles()
+    verb = pattern.match(norm, te + len(word)) if len(word) <= 2 else None
+    return verb is not None and kinds[verb.group()] in ("said", "acts")
 
 
 _PREDICATE_OPENERS = frozenset({"p", "d"})
