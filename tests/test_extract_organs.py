@@ -240,3 +240,8 @@ def test_a_bureau_after_a_region_s_short_level_word_keeps_the_place_as_written()
     found = _entities("香港特区政府民政事务局局长许文出席。")
     assert ("PartyGovOrgan", "香港特区政府民政事务局") in found
     assert not any("特别行政区特区" in name for _, name in found)
+
+
+def test_a_level_character_ending_a_place_s_name_is_no_bare_level_word() -> None:
+    found = _entities("通州湾政协工委主任王明发言。")
+    assert not any(name.startswith("州") for _, name in found)

@@ -137,6 +137,8 @@ def _prefix(
                 return None
             if cppcc and word in _roles_set("named_level") and not set(levels_of(word)) & _ABOVE_TOWN_LEVELS:
                 return None
+            if len(word) == 1 and before and CJK_CHAR.match(before) and _level_in_word(norm, start):
+                return None  # 通州湾政协工委: 州 ends the word 通州, no bare level word
             if before and CJK_CHAR.match(before) and word in _roles_set("named_level"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
                 # (民族地区政协), unless a verb or preposition ends there (报送|镇党委, 向|镇政府)
@@ -144,6 +146,18 @@ def _prefix(
                     return None
             return None if before.isdigit() else (None, word, start)
     return None
+
+
+def _level_in_word(norm: str, at: int) -> bool:
+    """True when jieba reads the level character at ``at`` as the end of a place's name that starts before it
+    (州 of 通州|湾; not 县 of 及县, a word jieba makes up)."""
+    left = max(0, at - 3)
+    window = norm[left : at + 3]
+    word = words.word_at(window, at - left)
+    return (
+        len(word) >= 2 and not words.is_boundary(window, at - left) and words.is_boundary(window, at + 1 - left)
+        and words.tag(word).startswith("ns")
+    )
 
 
 _ABOVE_TOWN_LEVELS = frozenset({"province", "city", "county"})
