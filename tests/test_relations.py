@@ -223,6 +223,14 @@ CASES: list[tuple[str, str, list[Spec], set[Triple], set[Triple]]] = [
         set(),
     ),
     (
+        "accompanies: the persons between 在 and 陪同下 accompany the person before 在",
+        "市政协主席王甲一行在县委书记陈乙、县长赵丙的陪同下到桃园村调研。",
+        [(T, "某市政协主席", "市政协主席"), (N, "王甲", "王甲"), (T, "某县委书记", "县委书记"), (N, "陈乙", "陈乙"),
+         (T, "某县县长", "县长"), (N, "赵丙", "赵丙"), (P, "桃园村", "桃园村")],
+        {("陈乙", "accompanies", "王甲"), ("赵丙", "accompanies", "王甲"), ("王甲", "visits", "桃园村")},
+        {("王甲", "accompanies", "陈乙")},
+    ),
+    (
         "subOrganOf and positionIn for Party organs",
         "郫都区委组织部部长王甲出席。",
         [(O, "郫都区委", "郫都区委"), (O, "郫都区委组织部", "郫都区委组织部"), (T, "郫都区委组织部部长", "郫都区委组织部部长"),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
@@ -45,6 +46,9 @@ def accompanies(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> lis
             if at < 0:
                 continue
             before = skeleton.text[:at]
+            if (guest := _accompanied_guest(skeleton, at, verb)) is not None:
+                relations.extend(guest)
+                continue
             persons = [skeleton.entity_at(p) for p in range(len(before)) if skeleton.entity_at(p) is not None]
             rest = "".join(c for c in before if not PH_FIRST <= ord(c) <= PH_LAST)
             if not persons or any(p.type != "Person" for p in persons if p) or rest.strip("，,、和及") != "":
@@ -61,6 +65,26 @@ def accompanies(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> lis
                 Relation(p.key, "accompanies", leader, skeleton.index) for p in persons if p and p.key != leader
             )
     return relations
+
+
+_GUEST = re.compile(r"(?P<guest>[\ue000-\uf8ff])(?:一行|等)?[，,]?在(?P<hosts>[\ue000-\uf8ff](?:[、和及与][\ue000-\uf8ff])*)(?:等)?(?:的)?$")
+"""A person, then 在 and the persons who accompany them, before 陪同下 (王某一行在县委书记陈某陪同下…)."""
+
+
+def _accompanied_guest(skeleton: Skeleton, at: int, verb: str) -> list[Relation] | None:
+    """The persons written between 在 and 陪同下 accompany the person written before 在; None when the
+    clause is not written so."""
+    if not skeleton.text.startswith("下", at + len(verb)):
+        return None
+    match = _GUEST.search(skeleton.text, 0, at)
+    if match is None:
+        return None
+    guest = skeleton.entity_at(match.start("guest"))
+    hosts = [skeleton.entity_at(p) for p in range(match.start("hosts"), match.end("hosts"))]
+    if guest is None or guest.type != "Person":
+        return None
+    return [Relation(h.key, "accompanies", guest.key, skeleton.index) for h in hosts
+            if h is not None and h.type == "Person" and h.key != guest.key]
 
 
 def group_visits(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> list[Relation]:
