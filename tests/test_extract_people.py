@@ -776,3 +776,14 @@ def test_a_deputy_s_addressed_title_is_not_part_of_the_name(text: str, person: s
 
 def test_a_word_after_an_addressed_title_without_a_verb_is_no_address() -> None:
     assert not any(t == "Person" for t, _ in _names("方明主席团成员参加了会议。"))
+
+
+def test_one_person_s_chains_of_posts_across_a_comma() -> None:
+    found = _names("市政协党组成员、副主席，市委统战部部长王明出席。")
+    assert {("Position", "市政协党组成员"), ("Position", "市政协副主席"), ("Position", "市委统战部部长")} <= found
+
+
+def test_a_comma_after_a_name_starts_the_next_person_s_posts() -> None:
+    holds = {(r.subject[1], r.object[1]) for r in extract_text("县政协主席王明，县委副书记李华出席。").relations
+             if r.predicate == "holdsPosition"}
+    assert ("王明", "县委副书记") not in holds

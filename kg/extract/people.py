@@ -260,7 +260,9 @@ def find_people(
                 pending = _described_before(norm, pending, ts)
             else:
                 # the chain goes on only when the post before ends where this one starts (、, 兼 between)
-                if pending and not (pending[-1].end <= position.start and _joined(norm, pending[-1].end, position.start)):
+                if pending and not (pending[-1].end <= position.start and (
+                    _joined(norm, pending[-1].end, position.start) or _comma_joined(norm, pending[-1].end, position)
+                )):
                     positions.extend(p for p in pending if p.start in roster_posts)
                     pending = []
                 pending.append(position)
@@ -978,6 +980,12 @@ def _plausible(norm: str, start: int, end: int) -> bool:
 def plausible_name(name: str) -> bool:
     """True when ``name`` written alone reads as a person's name rather than ordinary words."""
     return _plausible(name + "。", 0, len(name))
+
+
+def _comma_joined(norm: str, end: int, position: PositionHit) -> bool:
+    """True when a comma stands between posts of no name yet and a post written with its organ
+    (市政协党组成员、副主席，市委统战部部长王明: one person's two chains of posts)."""
+    return norm[end : position.start] in ("，", ",") and position.surface != position.title
 
 
 def _joined(norm: str, end: int, start: int) -> bool:
