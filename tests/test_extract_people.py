@@ -787,3 +787,11 @@ def test_a_comma_after_a_name_starts_the_next_person_s_posts() -> None:
     holds = {(r.subject[1], r.object[1]) for r in extract_text("县政协主席王明，县委副书记李华出席。").relations
              if r.predicate == "holdsPosition"}
     assert ("王明", "县委副书记") not in holds
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [("宁海新闻网消息（王明）近日，县政协召开会议。", {"王明"}), ("本报讯（李娟 何佳）近日，委员们走进社区。", {"李娟", "何佳"})],
+)
+def test_names_in_brackets_after_a_dateline(text: str, persons: set[str]) -> None:
+    assert {("Person", p) for p in persons} <= _names(text)

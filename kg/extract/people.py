@@ -530,6 +530,8 @@ def _name_ending_at(norm: str, end: int) -> tuple[int, int] | None:
 
 
 _CREDIT = re.compile(r"[（(]([^（）()\n]{2,30})[）)][ \t\u3000]*(?=\n|$)")
+_DATELINE_CREDIT = re.compile(r"(?:讯|电|消息)[ \u3000]*[（(]([^（）()\n]{2,30})[）)]")
+"""Names in brackets right after a dateline (宁海新闻网消息（王明）, 本报讯（李娟）)."""
 @lru_cache(maxsize=1)
 def _credit_unit() -> re.Pattern[str]:
     """The writer's unit before a credit's name (县政协办): the endings are kg/data/titles.tsv's "unit" rows."""
@@ -712,11 +714,11 @@ def _after_names(norm: str, names: list[PersonHit]) -> set[int]:
 
 
 def _credits(norm: str, known: list[PersonHit]) -> list[PersonHit]:
-    """A credit closing a paragraph, in brackets: （罗佳）, （刘永欢、蒋鹏）, （县政协办　吉伍依莫）: names
-    alone, separated by 、 or spaces, or after the writer's unit."""
+    """A credit closing a paragraph or following a dateline, in brackets: （罗佳）, （刘永欢、蒋鹏）, （县政协办
+    吉伍依莫）, 宁海新闻网消息（王明）: names alone, separated by 、 or spaces, or after the writer's unit."""
     taken = SpanIndex((p.start, p.end) for p in known)
     found: list[PersonHit] = []
-    for match in _CREDIT.finditer(norm):
+    for match in (*_CREDIT.finditer(norm), *_DATELINE_CREDIT.finditer(norm)):
         inner_start = match.start(1)
         parts = [(m.start() + inner_start, m.end() + inner_start) for m in re.finditer(r"[^\s、]+", match.group(1))]
         if parts and _credit_unit().fullmatch(norm, *parts[0]):
