@@ -266,3 +266,8 @@ def test_a_full_name_over_a_short_form_glued_before_it() -> None:
     found = _places("县政协考察团一行来安岳县学习交流。")
     assert "安岳县" in found and "来安县" not in found and "来安" not in found
     assert "来安县" in _places("考察团赴来安县学习交流。")
+
+
+def test_a_verb_jieba_tags_as_a_noun_is_no_part_of_a_place() -> None:
+    found = {(e.type, e.name) for e in extract_text("县政协指导龙门村开展议事。").entities}
+    assert ("Place", "龙门村") in found and ("Place", "指导龙门村") not in found

@@ -585,7 +585,9 @@ def _word_edge(
             break
         if end_of_word > start and len(word) == 1 and s - end_of_word >= 2 and words.tag(word) in _SINGLE_NOT_NAME:
             start = end_of_word  # 以|城南社区: a preposition before the name (not a one-character verb: 查|干淖尔苏木)
-        elif end_of_word > start and len(word) >= 2 and (words.tag(word) in _NOT_NAME_TAGS or word in _levels()):
+        elif end_of_word > start and len(word) >= 2 and (
+            words.tag(word) in _NOT_NAME_TAGS or word in _levels() or word in _place_words().get("verb", ())
+        ):
             start = end_of_word
         elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
             start = end_of_word  # the edge inside a dictionary word (原名|射箭台村): the name starts after it
