@@ -482,8 +482,9 @@ def _addressed_follows(norm: str, te: int) -> bool:
     return verb is not None and kinds[verb.group()] in ("said", "acts")
 
 
-_PREDICATE_OPENERS = frozenset({"p", "d"})
-"""jieba tags of a word opening a predicate after a name and its addressed title (对, 为, 在, 也, 分别)."""
+_PREDICATE_OPENERS = frozenset({"p", "d", "uj"})
+"""jieba tags of a word opening a predicate after a name and its addressed title (对, 为, 在, 也, 分别), or
+of the particle 的 (李明委员的提案)."""
 
 
 def _listed_before(norm: str, start: int) -> list[tuple[int, int]]:
