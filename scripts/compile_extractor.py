@@ -116,7 +116,16 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"compile_extractor: no C compiler ({compiler}): `make system-deps` installs gcc and python3-dev")
     sources = compiled.source_files()
     recorded = hashes(sources)
-    seconds = build(sources, recorded)
+    try:
+        seconds = build(sources, recorded)
+    except (Exception, SystemExit) as exc:
+        print(
+            f"compile_extractor: mypyc could not compile the extractor ({type(exc).__name__}: {exc}; its message is "
+            "above). kg runs it as pure Python meanwhile. Rewrite the construct it names (e.g. x in (a, *b) as "
+            "x in (a,) + b), or leave the file out in kg/compiled.py's NOT_COMPILED.",
+            file=sys.stderr,
+        )
+        return 1
     if hashes(sources) != recorded:
         print("compile_extractor: a file changed while it was compiled: kg runs pure Python until `make install` again")
     print(f"compile_extractor: {len(sources)} modules compiled into {compiled.BUILD.relative_to(ROOT)} in {seconds:.0f} s")

@@ -26,6 +26,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="kg",
         description="Build an RDF knowledge graph from Chinese texts on CPPCC grassroots consultation.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version's line unwrapped
     )
     top.add_argument("--version", action="version", version=f"cppcc-kg {__version__} (extractor: {compiled.STATUS.describe()})")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
