@@ -1,7 +1,8 @@
 """The extractor compiled with mypyc, used only while it matches the source.
 
 `make install` compiles the modules of ``SOURCES`` (the extractor: kg/extract and the text helpers it
-calls on every sentence) with mypyc into ``build/compiled/`` of the checkout (scripts/compile_extractor.py),
+calls on every sentence; the making and checking of a document's triples that follow it in the workers)
+with mypyc into ``build/compiled/`` of the checkout (scripts/compile_extractor.py),
 outside the source tree, with a manifest recording a hash of each compiled file and of each kg module
 they import (mypyc compiles against those modules' types). Python's own import would let a stale
 compiled module shadow edited source; here the compiled modules are never found by the ordinary import
@@ -37,7 +38,7 @@ BUILD = ROOT / "build" / "compiled"
 MANIFEST = "manifest.json"
 REBUILD = "run `make install` to compile it again"
 
-SOURCES = ("kg/extract/**/*.py", "kg/text.py", "kg/rxgate.py", "kg/nlp.py", "kg/gazetteer.py")
+SOURCES = ("kg/extract/**/*.py", "kg/text.py", "kg/rxgate.py", "kg/nlp.py", "kg/gazetteer.py", "kg/graph.py", "kg/validate.py", "kg/ingest/dates.py")
 """What is compiled, as globs under ROOT."""
 NOT_COMPILED = ("kg/extract/termtrain.py",)
 """Training code (`python -m kg.extract.termtrain`), not on the extraction path; it finds files beside

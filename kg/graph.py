@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -85,9 +86,9 @@ PLACE_LEVELS = {
 @cache
 def term(local: str) -> ox.NamedNode:
     """An ontology term as a pyoxigraph node (the name is checked against kg.vocab.CPPCC)."""
-    from kg.vocab import CPPCC
+    from kg.vocab import CPPCC as namespace  # not CPPCC: compiled by mypyc, it would rebind kg.text's CPPCC
 
-    return _N(str(getattr(CPPCC, local)))
+    return _N(str(getattr(namespace, local)))
 
 
 def zh(text: str) -> ox.Literal:
@@ -153,6 +154,11 @@ class EntitySummary:
     mentioned: bool
     anchor: str = ""
     """Who a person is beyond the name (person_identities); '' for everything else."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # field by field: compiled by mypyc (kg.compiled) the class has no __dict__ for pickle to fill, and
+        # a frozen dataclass refuses the attribute assignments pickle falls back on
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
 
 
 IdentityKey = tuple[str, str, str]

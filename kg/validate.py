@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,10 @@ class Violation:
     path: str | None
     message: str
     value: str | None = None
+    def __reduce__(self) -> tuple[Any, ...]:
+        # field by field: compiled by mypyc (kg.compiled) the class has no __dict__ for pickle to fill, and
+        # a frozen dataclass refuses the attribute assignments pickle falls back on
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
 
     def __str__(self) -> str:
         path = f" {_plain(self.path)}" if self.path else ""
@@ -447,12 +451,12 @@ class Graph:
 
     def instances(self, cls: str) -> Set[str]:
         """The nodes typed ``cls`` or a subclass of it."""
-        if self._instances is None:
-            self._index_types()
-            assert self._instances is not None
-        return self._instances.get(cls, frozenset())
+        instances = self._instances
+        if instances is None:
+            instances = self._instances = self._index_types()
+        return instances.get(cls, frozenset())
 
-    def _index_types(self) -> None:
+    def _index_types(self) -> dict[str, set[str]]:
         by_class: dict[str, list[str]] = {}
         for s, o in self.pairs(TYPE):
             found = by_class.get(o)
@@ -460,10 +464,11 @@ class Graph:
                 by_class[o] = [s]
             else:
                 found.append(s)
-        self._instances = {}
+        instances: dict[str, set[str]] = {}
         for cls, nodes in by_class.items():
             for sup in self.compiled.types(cls):
-                self._instances.setdefault(sup, set()).update(nodes)
+                instances.setdefault(sup, set()).update(nodes)
+        return instances
 
     def focus_nodes(self, shape: Shape) -> set[str]:
         found: set[str] = set(shape.nodes)

@@ -23,7 +23,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["KG_PURE_PYTHON"] = "1"  # this process only reads kg.compiled's lists
 
 from kg import compiled  # noqa: E402
 
@@ -53,6 +52,32 @@ def kg_imports(relative: str) -> set[str]:
             if candidate.is_file():
                 files.add(candidate.relative_to(ROOT).as_posix())
     return files
+
+
+def shadowing_imports(relative: str) -> list[str]:
+    """Imports inside a function of the module at ``relative`` that bind a name the module defines at its
+    top level. Compiled by mypyc, such an import rebinds the module's global (a function's
+    ``from kg.vocab import CPPCC`` replaced kg.text's CPPCC for every other function), so it is refused."""
+    tree = ast.parse((ROOT / relative).read_text(encoding="utf-8"))
+    top: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            top.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            top.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                top.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    found = []
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(function):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    for alias in inner.names:
+                        name = (alias.asname or alias.name).split(".")[0]
+                        if name in top:
+                            found.append(f"{relative}:{inner.lineno}: {function.name}() imports {name}, a name of the module")
+    return found
 
 
 def hashes(sources: list[str]) -> dict[str, str]:
@@ -115,6 +140,12 @@ def main(argv: list[str]) -> int:
     if shutil.which(compiler) is None:
         raise SystemExit(f"compile_extractor: no C compiler ({compiler}): `make system-deps` installs gcc and python3-dev")
     sources = compiled.source_files()
+    shadowing = [line for relative in sources for line in shadowing_imports(relative)]
+    if shadowing:
+        print("\n".join(shadowing), file=sys.stderr)
+        print("compile_extractor: import these under another name (from m import X as y): compiled by mypyc, an "
+              "import inside a function rebinds the module's own name. kg runs as pure Python meanwhile.", file=sys.stderr)
+        return 1
     recorded = hashes(sources)
     try:
         seconds = build(sources, recorded)

@@ -106,6 +106,21 @@ def test_a_missing_module_or_manifest_means_pure_python(tmp_path: Path) -> None:
     assert "not compiled" in compiled.check(root, build)[1]
 
 
+def test_an_import_inside_a_function_may_not_rebind_a_module_name(tmp_path: Path) -> None:
+    """Compiled by mypyc, ``from m import X`` inside a function rebinds the module's global X: the build
+    refuses such a module (scripts/compile_extractor.py) rather than change what the other functions see."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compile_extractor
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    module = tmp_path / "m.py"
+    module.write_text("from kg.text import CPPCC\n\ndef f() -> str:\n    from kg.vocab import CPPCC\n    return str(CPPCC)\n\n"
+                      "def g() -> str:\n    from kg.vocab import CPPCC as namespace\n    return str(namespace)\n", encoding="utf-8")
+    assert compile_extractor.shadowing_imports(str(module)) == [f"{module}:4: f() imports CPPCC, a name of the module"]
+    assert not [line for f in compiled.source_files() for line in compile_extractor.shadowing_imports(f)]
+
+
 # ---- the real build
 
 
