@@ -228,7 +228,8 @@ def test_a_community_named_after_a_landmark() -> None:
     ["该村被评为省级文明村。", "全县共有贫困村12个。", "覆盖23个行政村。", "推进城中村、城郊村改造。",
      "推进老旧小区改造和无物业小区管理。", "打造特色小镇和新型农村社区。", "整顿软弱涣散村。",
      "推进经济开发区和现代农业产业园建设。", "加强自然保护区管理。", "创建国家高新区。",
-     "推进智慧社区和数字乡村建设。", "创建最美村镇和样板小区。", "评选星级社区。"],
+     "推进智慧社区和数字乡村建设。", "创建最美村镇和样板小区。", "评选星级社区。",
+     "建设儿童友好社区和清廉村。", "打造农业强镇和历史文化名镇。"],
 )
 def test_generic_kinds_of_villages_and_communities_are_no_places(text: str) -> None:
     assert not any(e.type == "Place" for e in extract_text(text).entities)
