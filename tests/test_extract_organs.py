@@ -249,3 +249,8 @@ def test_a_bureau_after_a_region_s_short_level_word_keeps_the_place_as_written()
 def test_a_level_character_ending_a_place_s_name_is_no_bare_level_word() -> None:
     found = _entities("通州湾政协工委主任王明发言。")
     assert not any(name.startswith("州") for _, name in found)
+
+
+def test_more_party_departments() -> None:
+    found = _entities("宁海县委机要局局长陈东参加。宁海县委教育工委书记王明出席。")
+    assert {("PartyGovOrgan", "宁海县委机要局"), ("PartyGovOrgan", "宁海县委教育工委")} <= set(found)
