@@ -693,6 +693,8 @@ NAME_LISTS = [
     ("表彰名单如下：\n王芳、李明华、张强、刘洋、陈东\n", {"王芳", "李明华", "张强", "刘洋", "陈东"}),
     ("参加调研的委员有：王芳、李明华、张强。", {"王芳", "李明华", "张强"}),
     ("获奖委员：王芳、李明华等10人。", {"王芳", "李明华"}),
+    ("出席会议的有王明、李华、张强。", {"王明", "李华", "张强"}),
+    ("陪同调研的还有刘洋、陈东等。", {"刘洋", "陈东"}),
 ]
 
 
@@ -701,7 +703,9 @@ def test_names_alone_in_lists(text: str, persons: set[str]) -> None:
     assert {("Person", p) for p in persons} <= _names(text)
 
 
-@pytest.mark.parametrize("text", ["议题包括：路灯、停车、绿化。", "主要做法：梳理、协商、落实。", "学习 贯彻 落实\n"])
+@pytest.mark.parametrize(
+    "text", ["议题包括：路灯、停车、绿化。", "主要做法：梳理、协商、落实。", "学习 贯彻 落实\n", "参加的还有路灯、停车、绿化。"]
+)
 def test_lists_of_words_are_no_names(text: str) -> None:
     assert not any(t == "Person" for t, _ in _names(text))
 

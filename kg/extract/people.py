@@ -643,16 +643,19 @@ def _padded_name(norm: str, at: int) -> PersonHit | None:
     return PersonHit(match.start(1), match.end(2), name) if _plausible(name + "。", 0, 2) else None
 
 
-_LISTED_NAMES = re.compile(r"[：:\n][ \u3000]*([\u4e00-\u9fff·]{2,6}(?:、[\u4e00-\u9fff·]{2,6})+)(?=[。；;\n]|等|$)")
+_LISTED_NAMES = re.compile(
+    r"(?:[：:\n]|(?<=[的还])有)[ \u3000]*([\u4e00-\u9fff·]{2,6}?(?:、[\u4e00-\u9fff·]{2,6}?)+)(?=[。；;，,\n]|等|$)"
+)
 _SPACED_LINE = re.compile(r"^[ \u3000]*((?:[\u4e00-\u9fff·]{1,6}[ \u3000]+){2,}[\u4e00-\u9fff·]{1,6})[ \u3000]*$", re.M)
 _NAME_GAP = re.compile(r"[ \u3000]{2,}|[ \u3000]*\t[ \u3000]*")
 
 
 def _name_lists(norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]) -> list[PersonHit]:
-    """Names alone in a list: separated by 、 after a colon or at a line's start, up to the clause's end or
-    等 (参加调研的委员有：王芳、李明华、张强。), or on a line of their own separated by spaces, a
-    two-character name padded apart with one (王 芳  李明华  张 强). Every item must read as a name, and a
-    list holds at least two (three on a line of spaces), else none is taken."""
+    """Names alone in a list: separated by 、 after a colon, at a line's start or after 的有/还有, up to the
+    clause's end or 等 (参加调研的委员有：王芳、李明华、张强。, 出席会议的有王芳、李明华。), or on a line
+    of their own separated by spaces, a two-character name padded apart with one (王 芳  李明华  张 强).
+    Every item must read as a name, and a list holds at least two (three on a line of spaces), else none
+    is taken."""
     taken = SpanIndex(
         [(p.start, p.end) for p in known] + [(o.start, o.end) for o in organs] + [(p.start, p.end) for p in places]
     )
