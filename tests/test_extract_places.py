@@ -273,3 +273,9 @@ def test_a_full_name_over_a_short_form_glued_before_it() -> None:
 def test_a_verb_jieba_tags_as_a_noun_is_no_part_of_a_place() -> None:
     found = {(e.type, e.name) for e in extract_text("县政协指导龙门村开展议事。").entities}
     assert ("Place", "龙门村") in found and ("Place", "指导龙门村") not in found
+
+
+def test_a_former_name_in_brackets_is_the_place_s_alias() -> None:
+    found = {(e.type, e.name): e.aliases for e in extract_text("委员们来到青石村（原名白石村）调研。").entities}
+    assert ("Place", "青石村") in found and "白石村" in found[("Place", "青石村")]
+    assert ("Place", "原名白石村") not in found

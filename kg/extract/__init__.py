@@ -183,9 +183,10 @@ def resolve_entities(
 def _named_before(norm: str, hit: PlaceHit, by_end: dict[int, PlaceHit]) -> PlaceHit | None:
     """The place written right before ``hit`` with a word saying ``hit`` is another name of it (原名, 又名)."""
     for word in other_names():
-        earlier = by_end.get(hit.start - len(word))
-        if earlier is not None and norm.startswith(word, earlier.end):
-            return earlier
+        for opening in ("", "（", "("):  # 青石村（原名白石村）: the other name in brackets
+            earlier = by_end.get(hit.start - len(word) - len(opening))
+            if earlier is not None and norm.startswith(opening + word, earlier.end):
+                return earlier
     return None
 
 

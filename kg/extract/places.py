@@ -587,6 +587,7 @@ def _word_edge(
             start = end_of_word  # 以|城南社区: a preposition before the name (not a one-character verb: 查|干淖尔苏木)
         elif end_of_word > start and len(word) >= 2 and (
             words.tag(word) in _NOT_NAME_TAGS or word in _levels() or word in _place_words().get("verb", ())
+            or word in other_names()  # （原名|白石村）: the word saying another name follows is no part of it
         ):
             start = end_of_word
         elif at < start < end_of_word and len(word) >= 2 and words.tag(word):
