@@ -279,3 +279,8 @@ def test_a_former_name_in_brackets_is_the_place_s_alias() -> None:
     found = {(e.type, e.name): e.aliases for e in extract_text("委员们来到青石村（原名白石村）调研。").entities}
     assert ("Place", "青石村") in found and "白石村" in found[("Place", "青石村")]
     assert ("Place", "原名白石村") not in found
+
+
+def test_a_place_of_the_same_level_alone_in_brackets_is_another_name() -> None:
+    found = {(e.type, e.name): e.aliases for e in extract_text("委员们来到阿土列尔村（悬崖村）调研。").entities}
+    assert "悬崖村" in found[("Place", "阿土列尔村")] and ("Place", "悬崖村") not in found

@@ -182,6 +182,12 @@ def resolve_entities(
 
 def _named_before(norm: str, hit: PlaceHit, by_end: dict[int, PlaceHit]) -> PlaceHit | None:
     """The place written right before ``hit`` with a word saying ``hit`` is another name of it (原名, 又名)."""
+    bracketed = by_end.get(hit.start - 1)
+    if (
+        bracketed is not None and norm[hit.start - 1] in "（(" and norm[hit.end : hit.end + 1] in ("）", ")")
+        and bracketed.level and bracketed.level == hit.level
+    ):
+        return bracketed  # 阿土列尔村（悬崖村）: a place of the same level alone in brackets is another name
     for word in other_names():
         for opening in ("", "（", "("):  # 青石村（原名白石村）: the other name in brackets
             earlier = by_end.get(hit.start - len(word) - len(opening))
