@@ -284,3 +284,12 @@ def test_a_former_name_in_brackets_is_the_place_s_alias() -> None:
 def test_a_place_of_the_same_level_alone_in_brackets_is_another_name() -> None:
     found = {(e.type, e.name): e.aliases for e in extract_text("委员们来到阿土列尔村（悬崖村）调研。").entities}
     assert "悬崖村" in found[("Place", "阿土列尔村")] and ("Place", "悬崖村") not in found
+
+
+@pytest.mark.parametrize(("text", "place"), [("委员们来到桃坪羌寨。", "桃坪羌寨"), ("调研组到达西江千户苗寨。", "西江千户苗寨")])
+def test_ethnic_villages_named_by_their_ending(text: str, place: str) -> None:
+    assert ("Place", place) in {(e.type, e.name) for e in extract_text(text).entities}
+
+
+def test_an_ethnic_village_word_alone_is_no_place() -> None:
+    assert not any(e.type == "Place" for e in extract_text("走进苗寨，感受民俗。这个苗寨很美。").entities)
