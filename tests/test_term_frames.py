@@ -218,7 +218,7 @@ ABSENT = [
     ("搭建“一条热线”，让诉求有处说。", "Platform", "一条热线"),
     ("设立“有事来说、说了就办”，方便群众。", "Platform", "有事来说、说了就办"),
     # shortcomings of the work listed before 等问题 are no topics; nor the predicate glued to a subject
-    ("还存在部分委员参与协商能力不强、成果转化机制不健全等问题。", "Topic", "部分委员参与协商能力不强"),
+    ("还存在少数委员履职能力不强、议题征集渠道不够畅通等问题。", "Topic", "少数委员履职能力不强"),
     ("委员们就集镇污水管网建设互动交流。", "Topic", "集镇污水管网建设互动"),
     ("大家围绕南湖片区棚户区改造谋思路、出实招。", "Topic", "出实招"),
     # a back-reference the left edge stopped inside (各|项规章制度) names no mechanism; nor a head before 体系

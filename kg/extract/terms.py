@@ -249,7 +249,7 @@ def _quoted(norm: str) -> list[TermHit]:
             if keep == "in" and type_ == "Platform" and "·" in inner:
                 hits.append(TermHit(qs, qe, type_, strip_quotes(inner), norm[qs:qe]))
             elif keep == "in" and type_ == "Platform" and tail[:k] in _term_words().get("venue_type", ()):
-                # “渝事好商量”协商议事点: the brand, and the kind of venue it names (both Platforms); the whole
+                # “邻里好商量”协商议事点: the brand, and the kind of venue it names (both Platforms); the whole
                 # is a written form of the brand
                 name = strip_quotes(inner)
                 hits.append(TermHit(qs, qe, type_, name, norm[qs:qe]))
@@ -1208,7 +1208,7 @@ def _formats(norm: str, taken: list[TermHit], platforms: list[tuple[int, int]]) 
         if not words.is_boundary(window, at) or words.tag(head) not in _NOUN_TAGS:
             continue
         if tail in venues and norm.rfind("“", 0, ms) > norm.rfind("”", 0, ms):
-            continue  # “线下工作室＋线上议事厅”: a venue word inside a quote is the quote rules' business
+            continue  # “线下议事屋＋网上议事厅”: a venue word inside a quote is the quote rules' business
         if tail == bare:
             if not words.is_boundary(window, at + 3):
                 continue
