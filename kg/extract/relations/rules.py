@@ -67,7 +67,8 @@ def accompanies(skeletons: Sequence[Skeleton], found: Sequence[Relation]) -> lis
     return relations
 
 
-_GUEST = re.compile(r"(?P<guest>[\ue000-\uf8ff])(?:一行|等)?[，,]?在(?P<hosts>[\ue000-\uf8ff](?:[、和及与][\ue000-\uf8ff])*)(?:等)?(?:的)?$")
+_MENTION = f"[{chr(PH_FIRST)}-{chr(PH_LAST)}]"
+_GUEST = re.compile(f"(?P<guest>{_MENTION})(?:一行|等)?[，,]?在(?P<hosts>{_MENTION}(?:[、和及与]{_MENTION})*)(?:等)?(?:的)?$")
 """A person, then 在 and the persons who accompany them, before 陪同下 (王某一行在县委书记陈某陪同下…)."""
 
 
