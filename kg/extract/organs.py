@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from kg.extract import words
 from kg.extract.places import PlaceHit, SpanIndex, level_chars_above_town, level_words, levels_of
@@ -469,9 +469,8 @@ def cppcc_sub_at(norm: str, at: int) -> bool:
     return end is not None and _titles_at(norm, end)
 
 
-@lru_cache(maxsize=1)
 def _member_titles() -> tuple[str, ...]:
-    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind == "member")
+    return titles_of("member")
 
 
 TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline", "deputy"})
@@ -479,9 +478,14 @@ TITLE_KINDS = frozenset({"whole", "position", "member", "head", "cue", "byline",
 rules use around titles: join, unit, former, age, kin)."""
 
 
-@lru_cache(maxsize=1)
+@cache
+def titles_of(*kinds: str) -> tuple[str, ...]:
+    """The words of kg/data/titles.tsv of any of these kinds, in the file's order."""
+    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind in kinds)
+
+
 def _title_words() -> tuple[str, ...]:
-    return tuple(title for title, kind in read_table("titles.tsv", 2, 2) if kind in TITLE_KINDS)
+    return titles_of(*sorted(TITLE_KINDS))
 
 
 def _titles_at(norm: str, at: int) -> bool:

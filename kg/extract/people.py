@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import words
-from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ, cppcc_sub_at
+from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ, cppcc_sub_at, titles_of
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
@@ -55,7 +55,7 @@ class PositionHit:
 @lru_cache(maxsize=1)
 def _former() -> tuple[str, ...]:
     """Words before a title saying the post was held before (原, 前): kg/data/titles.tsv, kind former."""
-    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "former")
+    return titles_of("former")
 
 
 _TITLE_KINDS = TITLE_KINDS
@@ -536,23 +536,22 @@ _DATELINE_CREDIT = re.compile(r"(?:讯|电|消息)[ \u3000]*[（(]([^（）()\n]
 @lru_cache(maxsize=1)
 def _credit_unit() -> re.Pattern[str]:
     """The writer's unit before a credit's name (县政协办): the endings are kg/data/titles.tsv's "unit" rows."""
-    endings = "|".join(re.escape(t) for t, kind in read_table("titles.tsv", 2, 2) if kind == "unit")
+    endings = "|".join(map(re.escape, titles_of("unit")))
     return re.compile(f"[{CJK}]{{2,16}}(?:{endings})")
 
 
 @lru_cache(maxsize=1)
 def _age() -> re.Pattern[str]:
     """An age written before a name (73岁的王秀英): kg/data/titles.tsv, kinds age and age_link."""
-    rows = read_table("titles.tsv", 2, 2)
-    units = "|".join(re.escape(t) for t, kind in rows if kind == "age")
-    links = "|".join(re.escape(t) for t, kind in rows if kind == "age_link")
+    units = "|".join(map(re.escape, titles_of("age")))
+    links = "|".join(map(re.escape, titles_of("age_link")))
     return re.compile(f"(?:\\d{{1,3}}|{NUMBER})(?:{units})(?:{links})?")
 
 
 @lru_cache(maxsize=1)
 def _kin() -> tuple[str, ...]:
     """Words for people by kinship or address after a surname (张大爷, 李阿姨): no name."""
-    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "kin")
+    return titles_of("kin")
 
 
 def _after_ages(norm: str, known: list[PersonHit]) -> list[PersonHit]:
@@ -742,7 +741,7 @@ _AND = "和及与"
 @lru_cache(maxsize=1)
 def _chain() -> str:
     """Characters joining the titles of one person (市政协副主席、秘书长; 副主席兼秘书长)."""
-    return _CHAIN_PUNCTUATION + "".join(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "join")
+    return _CHAIN_PUNCTUATION + "".join(titles_of("join"))
 _SPACES = re.compile(r"[ \u3000]+")
 
 
@@ -802,13 +801,13 @@ def _local_head(ts: int, te: int, title: str, places: list[PlaceHit]) -> Positio
 
 @lru_cache(maxsize=1)
 def _local_heads() -> frozenset[str]:
-    return frozenset(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "local_head")
+    return frozenset(titles_of("local_head"))
 
 
 @lru_cache(maxsize=1)
 def _congresses() -> tuple[str, ...]:
     """How a congress's name ends, whose 代表 is a post (人大 of 县人大): kg/data/titles.tsv, kind congress."""
-    return tuple(t for t, kind in read_table("titles.tsv", 2, 2) if kind == "congress")
+    return titles_of("congress")
 
 
 def _holder_before(norm: str, pending: list[PositionHit], te: int) -> tuple[int, int] | None:
@@ -853,7 +852,7 @@ def _chained_body(norm: str, ts: int, te: int, chain_organ: OrganHit) -> Positio
 
 @lru_cache(maxsize=1)
 def _local_bodies() -> tuple[str, ...]:
-    return tuple(sorted((t for t, kind in read_table("titles.tsv", 2, 2) if kind == "local_body"), key=len, reverse=True))
+    return tuple(sorted(titles_of("local_body"), key=len, reverse=True))
 
 
 def _speaks_at(norm: str, at: int, acts: bool = False) -> bool:

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from kg.extract.organs import TITLE_KINDS
+from kg.extract.organs import TITLE_KINDS, titles_of
 from kg.extract.relations.skeleton import PH_FIRST, PH_LAST, Skeleton
 from kg.extract.relations.tables import AGENT_TYPES, BODY_TYPES, relation_words
-from kg.lexicon import read_table
 from kg.model import Document, Entity, EntityKey
 
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
@@ -96,7 +95,7 @@ def _in_subject_position(skeleton: Skeleton, start: int, pos: int) -> bool:
 @lru_cache(maxsize=1)
 def _bare_titles() -> re.Pattern[str]:
     """Titles (kg/data/titles.tsv) written right before a person's name, joined by 、, at the end of a text."""
-    titles = sorted((t for t, kind in read_table("titles.tsv", 2, 2) if kind in TITLE_KINDS), key=len, reverse=True)
+    titles = sorted(titles_of(*sorted(TITLE_KINDS)), key=len, reverse=True)
     return re.compile("(?:(?:" + "|".join(map(re.escape, titles)) + ")、?)+$")
 
 
