@@ -6,12 +6,21 @@
 
 The build sorts its N-Triples with it (kg.pipeline) and the dataset exports their named graphs
 (kg.export.datasets), so memory stays flat however large the graph.
+
+The spilled chunks are merged by ``sort -m`` (coreutils, byte order under LC_ALL=C) where there is one: 4x
+faster than heapq.merge, which runs Python code for every line (0.2 s against 0.75 s for the 825,000 lines of
+the 5 MB benchmark corpus's graph); where there is none (Windows), by heapq.merge, with the same result for
+lines of which none is a proper prefix of another followed by a byte below the line break (``sort`` compares
+lines without their line break, Python with it). N-Triples lines all end in " ." and hold no raw control byte.
 """
 
 from __future__ import annotations
 
 import heapq
 import mmap
+import os
+import shutil
+import subprocess
 from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import groupby
@@ -70,14 +79,33 @@ class SortedLines:
             self._lines = []
             return
         self._spill()
+        sort = shutil.which("sort") if MERGE_WITH_SORT else None
+        if sort is not None:
+            self._merge_with(sort)
+            return
         with ExitStack() as stack:
             self._write(heapq.merge(*(stack.enter_context(chunk.open("rb")) for chunk in self._chunks)))
+
+    def _merge_with(self, sort: str) -> None:
+        """Merge the sorted chunks with ``sort -m -u`` into ``dest``; with ``repeats``, a second ``sort -m``
+        piped into ``uniq -c -d`` lists the lines that come more than once, at the same time."""
+        chunks = [str(chunk) for chunk in self._chunks]
+        env = {**os.environ, "LC_ALL": "C"}
+        merge = subprocess.Popen([sort, "-m", "-u", "-o", str(self.dest), "--", *chunks], env=env, stderr=subprocess.PIPE)
+        try:
+            if self.repeats is not None:
+                self.repeats.update(_repeated(sort, chunks, env))
+        except BaseException:
+            merge.kill()
+            merge.wait()
+            raise
+        _finished(merge, "sort -m -u")
+        self.count = _count_lines(self.dest)
 
     def _write(self, lines: Iterable[bytes]) -> None:
         with self.dest.open("wb") as out:
             out.writelines(map(itemgetter(0), groupby(lines)) if self.repeats is None else self._counted(lines))
-        with self.dest.open("rb") as written:
-            self.count = sum(block.count(b"\n") for block in iter(lambda: written.read(1 << 22), b""))
+        self.count = _count_lines(self.dest)
 
     def _counted(self, lines: Iterable[bytes]) -> Iterable[bytes]:
         """Each distinct line of sorted ``lines`` once, noting in ``repeats`` those that come more than once."""
@@ -94,6 +122,45 @@ class SortedLines:
             previous, times = line, 1
         if times > 1:
             repeats[previous] = times
+
+
+MERGE_WITH_SORT = True
+"""Merge spilled chunks with the system's ``sort`` when there is one (tests turn it off to compare)."""
+
+
+def _finished(process: subprocess.Popen[bytes], what: str) -> None:
+    """Wait for ``process`` (its output already read or handed on); a failure is an OSError with its message."""
+    err = process.stderr.read() if process.stderr is not None else b""
+    process.wait()
+    if process.returncode != 0:
+        raise OSError(f"{what} failed (exit {process.returncode}): {err.decode(errors='replace').strip()}")
+
+
+def _repeated(sort: str, chunks: list[str], env: dict[str, str]) -> dict[bytes, int]:
+    """The lines that come more than once in the sorted files ``chunks``, with how many times: ``sort -m``
+    piped into ``uniq -c -d``."""
+    uniq = shutil.which("uniq")
+    if uniq is None:
+        raise OSError("`sort` was found but not `uniq`: cannot count the repeated lines")
+    every = subprocess.Popen([sort, "-m", "--", *chunks], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert every.stdout is not None
+    try:
+        counted = subprocess.run([uniq, "-c", "-d"], env=env, stdin=every.stdout, capture_output=True, check=False)
+    finally:
+        every.stdout.close()
+    _finished(every, "sort -m")
+    if counted.returncode != 0:
+        raise OSError(f"uniq -c -d failed (exit {counted.returncode}): {counted.stderr.decode(errors='replace').strip()}")
+    repeats: dict[bytes, int] = {}
+    for row in counted.stdout.splitlines(keepends=True):
+        times, line = row.lstrip().split(b" ", 1)  # "%7d " then the line
+        repeats[line] = int(times)
+    return repeats
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as written:
+        return sum(block.count(b"\n") for block in iter(lambda: written.read(1 << 22), b""))
 
 
 def lower_bound(data: mmap.mmap | bytes, key: bytes, lo: int, hi: int) -> int:
