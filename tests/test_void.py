@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -201,6 +202,28 @@ def test_describe_counts_in_its_writing_pass_what_a_separate_pass_counts(sample_
     counted = tmp_path / "counted.nt"  # the file as described, without its description: what was counted
     counted.write_bytes(b"".join(line for line in path.read_bytes().splitlines(keepends=True) if line not in described.lines))
     assert described.counts == void._count(counted)
+
+
+@pytest.mark.parametrize("chunk", [1, 300, 5000])
+def test_describe_in_small_chunks_is_describe_in_one(
+    sample_build: SampleBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Chunks of whole subjects: a subject's lines, and its first mention, never split between two chunks."""
+    lines = (sample_build.out / "cppcc.nt").read_bytes().splitlines(keepends=True)
+    data = b"".join(line for line in lines if not line.startswith(void._VOID_SUBJECT))
+    results = []
+    for size in (chunk, 1 << 30):
+        monkeypatch.setattr(void, "CHUNK_BYTES", size)
+        path = tmp_path / f"g{size}.nt"
+        path.write_bytes(data)
+        described = void.describe(path)
+        results.append((path.read_bytes(), described.added, described.counts, described.firsts, described.lines))
+    assert results[0] == results[1]
+    assert results[0][3], "the sample gives first mentions"
+    chunks = list(void._subject_chunks(io.BytesIO(data), 0, len(data), chunk))
+    assert b"".join(chunks) == data
+    subjects = [{line.split(b" ", 1)[0] for line in part.splitlines()} for part in chunks]
+    assert all(not a & b for a, b in zip(subjects, subjects[1:]))
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 22])
