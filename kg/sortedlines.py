@@ -26,6 +26,7 @@ from contextlib import ExitStack
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import IO
 
 
 class SortedLines:
@@ -91,7 +92,7 @@ class SortedLines:
         piped into ``uniq -c -d`` lists the lines that come more than once, at the same time."""
         chunks = [str(chunk) for chunk in self._chunks]
         env = {**os.environ, "LC_ALL": "C"}
-        merge = subprocess.Popen([sort, "-m", "-u", "-o", str(self.dest), "--", *chunks], env=env, stderr=subprocess.PIPE)
+        merge = _start([sort, "-m", "-u", "-o", str(self.dest), "--", *chunks], env, stdout=None)
         try:
             if self.repeats is not None:
                 self.repeats.update(_repeated(sort, chunks, env))
@@ -128,6 +129,16 @@ MERGE_WITH_SORT = True
 """Merge spilled chunks with the system's ``sort`` when there is one (tests turn it off to compare)."""
 
 
+def _start(command: list[str], env: dict[str, str], *, stdout: int | None, stdin: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """Start a coreutils command that dies with this process (kg.workers.die_with_parent: no process
+    outlives a build that is killed)."""
+    from kg.workers import die_with_parent
+
+    parent = os.getpid()
+    return subprocess.Popen(command, env=env, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: die_with_parent(parent))  # fmt: skip
+
+
 def _finished(process: subprocess.Popen[bytes], what: str) -> None:
     """Wait for ``process`` (its output already read or handed on); a failure is an OSError with its message."""
     err = process.stderr.read() if process.stderr is not None else b""
@@ -142,17 +153,18 @@ def _repeated(sort: str, chunks: list[str], env: dict[str, str]) -> dict[bytes, 
     uniq = shutil.which("uniq")
     if uniq is None:
         raise OSError("`sort` was found but not `uniq`: cannot count the repeated lines")
-    every = subprocess.Popen([sort, "-m", "--", *chunks], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    every = _start([sort, "-m", "--", *chunks], env, stdout=subprocess.PIPE)
     assert every.stdout is not None
     try:
-        counted = subprocess.run([uniq, "-c", "-d"], env=env, stdin=every.stdout, capture_output=True, check=False)
+        count = _start([uniq, "-c", "-d"], env, stdout=subprocess.PIPE, stdin=every.stdout)
     finally:
         every.stdout.close()
+    out, err = count.communicate()
     _finished(every, "sort -m")
-    if counted.returncode != 0:
-        raise OSError(f"uniq -c -d failed (exit {counted.returncode}): {counted.stderr.decode(errors='replace').strip()}")
+    if count.returncode != 0:
+        raise OSError(f"uniq -c -d failed (exit {count.returncode}): {err.decode(errors='replace').strip()}")
     repeats: dict[bytes, int] = {}
-    for row in counted.stdout.splitlines(keepends=True):
+    for row in out.splitlines(keepends=True):
         times, line = row.lstrip().split(b" ", 1)  # "%7d " then the line
         repeats[line] = int(times)
     return repeats

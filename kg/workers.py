@@ -179,7 +179,7 @@ def _serve(
 ) -> None:
     for other in siblings:  # the main process's ends of earlier workers' pipes, copied by fork: a worker
         other.close()  # must see EOF when the main process is gone, not wait on a copy a sibling holds
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
@@ -201,7 +201,7 @@ def _serve(
         pipe.send(reply)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: the kernel sends SIGKILL to this worker when the main process dies (kill -9, OOM killer), so
     that no worker outlives a build and holds its output pipes open. Elsewhere EOF on the pipe ends it.
     (The kernel's notion of parent is the forking thread: ordered_map runs in the main thread.)"""
