@@ -366,11 +366,21 @@ def model_stamp(path: Path = STAMP_PATH) -> dict[str, object]:
     return stamp
 
 
-def judged(norm: str, rule_spans: Sequence[Span], tagger: object) -> list[tuple[float, int, int, str]]:
-    """(probability, start, end, type) of every candidate the model calls a Topic or Mechanism."""
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    for a, b in spans:
+        if a < end and start < b:
+            return True
+    return False
+
+
+def judged(norm: str, rule_spans: Sequence[Span], tagger: object, skip: Sequence[tuple[int, int]] = ()) -> list[tuple[float, int, int, str]]:
+    """(probability, start, end, type) of every candidate the model calls a Topic or Mechanism, leaving out
+    (unjudged: no features, no tagging) the candidates that overlap a span of ``skip``."""
     judge = Judge(norm, rule_spans)
     result: list[tuple[float, int, int, str]] = []
     for start, end in judge.all_candidates():
+        if skip and _overlaps(skip, start, end):
+            continue
         label = tagger.tag([judge.features(start, end)])[0]  # type: ignore[attr-defined]
         if label in LABELS:
             result.append((tagger.marginal(label, 0), start, end, label))  # type: ignore[attr-defined]
@@ -386,8 +396,9 @@ def additions(norm: str, rule_spans: Sequence[Span], tagger: object | None = Non
         return []
     taken = [(s.start, s.end) for s in rule_spans if s.type in LABELS]
     added: list[Span] = []
-    for p, start, end, label in sorted(judged(norm, rule_spans, tagger), key=lambda z: (-z[0], z[1], z[2])):
-        if p < threshold or any(a < end and start < b for a, b in taken):
+    # a candidate overlapping a rule Topic/Mechanism can never be taken nor keep anything out: not judged
+    for p, start, end, label in sorted(judged(norm, rule_spans, tagger, skip=tuple(taken)), key=lambda z: (-z[0], z[1], z[2])):
+        if p < threshold or _overlaps(taken, start, end):
             continue
         if label not in ADD_TYPES:
             taken.append((start, end))  # judged a mechanism: no topic inside it either
