@@ -31,12 +31,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import zstandard
+
 from kg import graph, validate
 from kg.settings import Settings
 
 DIRNAME = ".kg-cache"
-FORMAT = 2
-_MAGIC = b"KGC2\n"
+FORMAT = 3
+_MAGIC = b"KGC3\n"
 _LIBRARIES = (
     "rjieba",
     "jieba",
@@ -217,11 +219,14 @@ class Cache:
 
 # ---------------------------------------------------------------------------- entry format
 #
-# An entry is _MAGIC, the CRC-32 of the rest (4 bytes, big-endian), then zlib-compressed ``marshal`` data:
+# An entry is _MAGIC, the CRC-32 of the rest (4 bytes, big-endian), then zstd-compressed ``marshal`` data:
 # (base_ids, suffix, documents, docs), each doc a tuple of plain values (see _encode). marshal reads back
 # tuples, lists, strings and bytes without running any code (unlike pickle) and about 7x faster than JSON,
 # which made a rebuild of 1,000 files spend 2.5 s parsing headers; its format is fixed within a Python
 # version, which the fingerprint includes. Damage is caught by the checksum before anything is decoded.
+# zstd (level 1) compresses an entry in a third of the time zlib's fastest level takes, to 8% of its size
+# against 10%, and reads it back twice as fast: on the 5 MB benchmark corpus the build's main process spent
+# 0.6 CPU-s compressing entries with zlib (measured on 300 entries: 0.178 CPU-s for zlib, 0.054 for zstd).
 
 
 def seal(magic: bytes, payload: bytes) -> bytes:
@@ -255,7 +260,17 @@ def _encode(result: FileResult) -> bytes:
         )
         for d in result.docs
     )
-    return seal(_MAGIC, zlib.compress(marshal.dumps((tuple(result.base_ids), result.suffix, result.documents, docs)), 1))
+    return seal(_MAGIC, _compressor().compress(marshal.dumps((tuple(result.base_ids), result.suffix, result.documents, docs))))
+
+
+@cache
+def _compressor() -> zstandard.ZstdCompressor:
+    return zstandard.ZstdCompressor(level=1)
+
+
+@cache
+def _decompressor() -> zstandard.ZstdDecompressor:
+    return zstandard.ZstdDecompressor()
 
 
 def _decode(data: bytes) -> FileResult | None:
@@ -263,7 +278,7 @@ def _decode(data: bytes) -> FileResult | None:
     if payload is None:
         return None
     try:
-        base_ids, suffix, documents, entries = marshal.loads(zlib.decompress(payload))
+        base_ids, suffix, documents, entries = marshal.loads(_decompressor().decompress(payload))
         docs = [
             DocResult(
                 id_,
@@ -276,6 +291,6 @@ def _decode(data: bytes) -> FileResult | None:
             )
             for id_, characters, ntriples, summaries, relations, violations, facts in entries
         ]
-    except (ValueError, EOFError, TypeError, zlib.error):  # not an entry this version wrote: extract again
+    except (ValueError, EOFError, TypeError, zstandard.ZstdError):  # not an entry this version wrote: extract again
         return None
     return FileResult("", list(base_ids), suffix, docs, documents, cached=True)
