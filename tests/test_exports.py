@@ -625,3 +625,23 @@ def test_exports_written_by_two_processes_are_the_ones_written_by_one(
         assert set(seconds) == set(names) and all(p.exists() for p in written)
         outputs[workers] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert outputs[1] == outputs[2]
+
+
+def test_graphml_escapes_and_json_lists_match_their_references() -> None:
+    """The fast paths of kg.export.graphml (search, then str.replace; json's C string encoder) give what
+    str.translate and json.dumps give, on values with every special character and Chinese text."""
+    import json
+    import random
+
+    from kg.export import graphml
+
+    text_table = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+    attr_table = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"})
+    rng = random.Random(5)
+    for _ in range(3000):
+        value = "".join(rng.choice('&<>"\n\r\t a;#政协\u2028\x7f') for _ in range(rng.randrange(10)))
+        assert graphml._text(value) == value.translate(text_table)
+        assert graphml._attr(value) == value.translate(attr_table)
+        items = [value, value[::-1], "委员"][: rng.randrange(4)]
+        assert graphml.json_list(items) == json.dumps(items, ensure_ascii=False)
+    assert graphml.json_list([1, "a"]) == json.dumps([1, "a"], ensure_ascii=False)

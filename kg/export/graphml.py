@@ -34,7 +34,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def json_list(values: Any) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    """``json.dumps(list(values), ensure_ascii=False)``; a list of strings (every list the exports write) is
+    joined from json's own C string encoder, 6x faster than a json.dumps call per list."""
+    items = list(values)
+    if all(type(item) is str for item in items):
+        return "[" + ", ".join(map(_json_string, items)) + "]"
+    return json.dumps(items, ensure_ascii=False)
+
+
+_json_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def to_networkx(graph: GraphFile | ox.Store) -> Any:
@@ -81,20 +89,33 @@ def _xml(value: str, where: str, name: str) -> str:
     return value
 
 
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"})
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR_ESCAPES = (*_TEXT_ESCAPES[:3], ('"', "&quot;"), ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#09;"))
+# A regex search first finds whether anything needs escaping (most values need nothing); then one
+# str.replace per character, "&" first (no replacement brings back a character replaced after it). Both scan
+# in C; str.translate looks every character up in a dict and took 40% of these exports on Chinese text.
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in escapes:
+        text = text.replace(char, entity)
+    return text
 
 
 def _text(value: str | int | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).translate(_TEXT_ESCAPES)
+    text = str(value)
+    return _escaped(text, _TEXT_ESCAPES) if _TEXT_SPECIAL.search(text) else text
 
 
 def _attr(value: str | int | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).translate(_ATTR_ESCAPES)
+    text = str(value)
+    return _escaped(text, _ATTR_ESCAPES) if _ATTR_SPECIAL.search(text) else text
 
 
 def _kind(value: str | int | bool) -> str:
