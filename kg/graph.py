@@ -34,10 +34,12 @@ from kg.extract.times import Timeline, timeline
 from kg.model import Document, EntityKey, Extraction, Quantity
 from kg.text import CPPCC
 from kg.vocab import (
+    ONTOLOGY_NS,
     PREFIXES,
     QUANTITY_NS,
     STATEMENT_NS,
     TENURE_NS,
+    TERMS,
     digest,
     document_iri,
     entity_iri,
@@ -83,12 +85,15 @@ PLACE_LEVELS = {
 }
 
 
+_TERMS = frozenset(TERMS)
+
+
 @cache
 def term(local: str) -> ox.NamedNode:
-    """An ontology term as a pyoxigraph node (the name is checked against kg.vocab.CPPCC)."""
-    from kg.vocab import CPPCC as namespace  # not CPPCC: compiled by mypyc, it would rebind kg.text's CPPCC
-
-    return _N(str(getattr(namespace, local)))
+    """An ontology term as a pyoxigraph node; a name not in kg.vocab.TERMS raises AttributeError."""
+    if local not in _TERMS:
+        raise AttributeError(f"term {local!r} not in namespace {ONTOLOGY_NS!r}")
+    return _N(ONTOLOGY_NS + local)
 
 
 def zh(text: str) -> ox.Literal:

@@ -27,6 +27,18 @@ def test_build_writes_turtle_and_prints_summary(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*tmp")), "temporary files left behind"
 
 
+def test_build_loads_neither_rdflib_nor_the_other_commands(tmp_path: Path) -> None:
+    """`kg build` writes RDF with pyoxigraph: rdflib (kg.vocab.CPPCC) and the other commands' modules (a
+    server, a SPARQL engine, the HTML page) are not imported, so that they do not slow every build's start."""
+    unwanted = ("kg.server", "kg.query", "kg.query_pool", "kg.export.html", "kg.cli.serve", "kg.cli.query")
+    probe = ("import sys; from kg.cli import main; status = main(sys.argv[1:]); "
+             f"print(status, sorted(m for m in sys.modules if m.split('.')[0] == 'rdflib' or m in {unwanted!r}))")
+    done = subprocess.run([sys.executable, "-c", probe, "build", str(SAMPLE), "--out", str(tmp_path), "--formats", "turtle",
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
     # kg extract … | head: the pipe's reader is gone before anything is written
     read, write = os.pipe()

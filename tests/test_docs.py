@@ -27,6 +27,15 @@ def test_command_has_help(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
+def test_the_parser_of_one_command_parses_and_helps_as_the_whole(command: str) -> None:
+    """`kg COMMAND …` builds only that command's parser (kg.cli.parser(command))."""
+    alone = next(a for a in parser(command)._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(alone.choices) == [command]
+    assert alone.choices[command].format_help() == _subparsers()[command].format_help()
+    assert parser(command).format_usage() == parser().format_usage()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_command_is_in_readme(command: str) -> None:
     assert f"kg {command}" in README, f"README.md does not show `kg {command}`"
 

@@ -11,7 +11,7 @@ from kg import graph as kg_graph
 from kg.model import ENTITY_TYPES, Document, Entity, Extraction, Mention, Relation
 from kg.nlp import split_sentences
 from kg.validate import validate_graph, validate_store
-from kg.vocab import CPPCC, ONTOLOGY_FILE, ONTOLOGY_NS, entity_iri
+from kg.vocab import CPPCC, ONTOLOGY_FILE, ONTOLOGY_NS, TERMS, entity_iri
 
 STANDARD = ("http://www.w3.org/ns/org#", "https://schema.org/", str(SKOS), "http://www.w3.org/ns/prov#",
             "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/", str(RDF))
@@ -28,13 +28,19 @@ def _terms(ontology: rdflib.Graph) -> set[str]:
 
 
 def test_vocabulary_matches_ontology_both_ways(ontology: rdflib.Graph) -> None:
-    in_code = {ONTOLOGY_NS + name for name in CPPCC.__annotations__}
+    in_code = {ONTOLOGY_NS + name for name in TERMS}
     assert in_code == _terms(ontology)
+    assert len(TERMS) == len(in_code)
+    assert list(CPPCC.__annotations__) == list(TERMS)
+    assert all(isinstance(CPPCC[name], rdflib.URIRef) and str(CPPCC[name]) == ONTOLOGY_NS + name for name in TERMS)
 
 
 def test_misspelt_term_fails_loudly() -> None:
     with pytest.raises(AttributeError):
         CPPCC.runsPlatfrom  # noqa: B018
+    with pytest.raises(AttributeError):
+        kg_graph.term("runsPlatfrom")
+    assert kg_graph.term("runsPlatform") == ox.NamedNode(str(CPPCC.runsPlatform))
 
 
 def test_every_term_has_chinese_and_english_label_and_definition(ontology: rdflib.Graph) -> None:
