@@ -257,6 +257,39 @@ def test_jsonld_uses_short_keys_from_the_context_file(case: tuple[ox.Store, Path
     assert not any(k.startswith("http") for k in keys)
 
 
+def test_jsonld_nodes_are_written_as_json_dumps_writes_them(weird_store: ox.Store, tmp_path: Path) -> None:
+    """The node objects are put together from strings: each line is json.dumps of what it parses to, and the
+    graph reads back the same (literals of every kind, blank nodes, repeated keys, rdf:type literals)."""
+    store = ox.Store()
+    store.extend(weird_store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    s, s2 = ox.NamedNode("https://w3id.org/cppcc-kg/id/Topic/议题"), ox.BlankNode("b0")
+    label, alt = ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.NamedNode(PREFIXES["skos"] + "altLabel")
+    extra = [
+        (s, label, ox.Literal("x", language="en-GB")),
+        (s, label, ox.Literal("tab\there \\ \"q\" \x01 \x7f \ufffe \u2028 end", language="zh")),
+        (s, alt, ox.Literal("2021-06", datatype=ox.NamedNode(PREFIXES["xsd"] + "gYearMonth"))),
+        (s, alt, ox.Literal("plain \"string\"")),
+        (s, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.Literal("a literal type")),
+        (s, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode("http://example.org/other#Type")),
+        (s, ox.NamedNode(ONTOLOGY_NS + "runsPlatform"), s2),
+        (s, ox.NamedNode("http://example.org/p"), s2),
+        (s2, ox.NamedNode(ONTOLOGY_NS + "runsPlatform"), ox.NamedNode("http://example.org/x/é?q=1")),
+        (s2, ox.NamedNode(ONTOLOGY_NS + "text"), ox.Literal("乙", language="zh")),
+    ]
+    store.extend(ox.Quad(a, b, c, ox.DefaultGraph()) for a, b, c in extra)
+    export.write("jsonld", store, tmp_path)
+    text = (tmp_path / "cppcc.jsonld").read_text(encoding="utf-8")
+    nodes = text[text.index('"@graph": [\n') + 12 : text.rindex("\n ]\n}\n")].split(",\n")
+    assert len(nodes) > 5
+    for line in nodes:
+        assert line.startswith("  {")
+        assert json.dumps(json.loads(line), ensure_ascii=False) == line[2:]
+    assert {json.loads(line)["@id"] for line in nodes} >= {"_:b0", "topic:议题"}
+    parsed = ox.Store()
+    parsed.load(path=str(tmp_path / "cppcc.jsonld"), format=ox.RdfFormat.JSON_LD)
+    assert len(triples(parsed)) == len(triples(store))
+
+
 # ---------------------------------------------------------------------------- Neo4j / LadybugDB
 
 
