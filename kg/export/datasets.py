@@ -15,17 +15,19 @@ each graph's triples in N-Triples line order (subject by subject, as in the Turt
 
 ``nquads(graph)`` makes the N-Quads file from the build's sorted N-Triples in two streaming passes (the
 first finds documents, sentences, statements and quantities, the second places each line), with the named
-graphs sorted in bounded chunks on disk (kg.sortedlines): no RDF library holds the graph. TriG is the same
-quads re-serialised.
+graphs grouped in memory up to a bound, then sorted in chunks on disk (kg.sortedlines): no RDF library
+holds the graph. TriG is the same quads re-serialised.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from kg.export.graphfile import GraphFile, iri, split
+from kg.export.graphfile import GraphFile, iri
 from kg.sortedlines import SortedLines
 from kg.vocab import ONTOLOGY_NS, PREFIXES
 
@@ -43,25 +45,35 @@ _READ = {_TYPE, _IS_PART_OF, _DERIVED_FROM, *_PARTS}
 class _Provenance:
     """Where the lines of a graph come from: its documents, each sentence's document, the documents each
     statement or tenure is derived from, the documents giving evidence for each asserted triple and for
-    each statement's object, and the quantities (the first pass)."""
+    each statement's object, and the quantities (the first pass).
+
+    Asserted triples are keyed by their N-Triples line (``s p o .\\n``, as pyoxigraph writes it), and the
+    mention lines that go to one document's graph by their text after the subject (``p o .\\n``), so the
+    second pass looks a line up as it is read instead of splitting it into terms."""
 
     def __init__(self, graph: GraphFile) -> None:
         self.documents: set[bytes] = set()
         self.sentence_doc: dict[bytes, bytes] = {}
         self.statement_docs: dict[bytes, set[bytes]] = {}
-        self.relation_docs: dict[tuple[bytes, bytes, bytes], set[bytes]] = defaultdict(set)
+        self.relation_docs: dict[bytes, set[bytes]] = defaultdict(set)
         self.object_docs: dict[bytes, set[bytes]] = defaultdict(set)
         self.quantities: set[bytes] = set()
-        current = b""
+        current, prefix = b"", b"\0"
         values: dict[bytes, list[bytes]] = {}
         for line in graph.lines():
-            s, p, o = split(line)
-            if s != current:
+            if not line.startswith(prefix):
                 self._subject(current, values)
-                current, values = s, {}
+                current, values = line[: line.index(b" ")], {}
+                prefix = current + b" "
+            _, p, o = line.split(b" ", 2)
             if p in _READ:
-                values.setdefault(p, []).append(o)
+                values.setdefault(p, []).append(o[:-3] if o.endswith(b" .\n") else o[: o.rindex(b" .")])
         self._subject(current, values)
+        self.mention_docs: dict[bytes, tuple[bytes]] = {_MENTIONED_IN + b" " + d + b" .\n": (d,) for d in self.documents}
+        """the text after the subject of a line ``mentionedIn doc .`` or ``mentionedInSentence sentence .`` -> the
+        document whose graph holds it"""
+        for sentence, doc in self.sentence_doc.items():
+            self.mention_docs[_IN_SENTENCE + b" " + sentence + b" .\n"] = (doc,)
 
     def _subject(self, s: bytes, values: dict[bytes, list[bytes]]) -> None:
         types = values.get(_TYPE, ())
@@ -75,7 +87,7 @@ class _Provenance:
             docs = self.statement_docs[s] = set(values.get(_DERIVED_FROM, ()))
             if _STATEMENT in types and all(p in values for p in _PARTS):
                 subject, predicate, obj = (values[p][-1] for p in _PARTS)
-                self.relation_docs[(subject, predicate, obj)] |= docs
+                self.relation_docs[b"%s %s %s .\n" % (subject, predicate, obj)] |= docs
                 self.object_docs[obj] |= docs
         if _QUANTITY in types:
             self.quantities.add(s)
@@ -91,62 +103,113 @@ class _Provenance:
             return self.statement_docs[s]
         return None
 
-    def graphs(self, s: bytes, p: bytes, o: bytes) -> set[bytes] | frozenset[bytes]:
-        """The documents whose graphs hold the triple (none: the default graph)."""
-        whole = self.subject_graphs(s)
-        if whole is not None:
-            return whole
-        if p == _MENTIONED_IN and o in self.documents:
-            return {o}
-        if p == _IN_SENTENCE and o in self.sentence_doc:
-            return {self.sentence_doc[o]}
-        found = self.relation_docs.get((s, p, o))
-        if found is not None:
-            return found
-        if s in self.quantities and self.object_docs.get(s):
-            return self.object_docs[s]
-        return frozenset()
+    def line_graphs(self, s: bytes, lines: list[bytes]) -> Iterator[tuple[bytes, Collection[bytes]]]:
+        """Each line of subject ``s`` (one that ``subject_graphs`` leaves to the triple) with the documents
+        whose graphs hold it (none: the default graph)."""
+        start = len(s) + 1
+        mentions, relations = self.mention_docs, self.relation_docs
+        quantity = (self.object_docs.get(s) or ()) if s in self.quantities else ()
+        for line in lines:
+            key = line if line.endswith(b" .\n") else line[: line.rindex(b" .")] + b" .\n"
+            docs: Collection[bytes] | None = mentions.get(key[start:])
+            if docs is None:
+                docs = relations.get(key)
+                if docs is None:
+                    docs = quantity
+            yield line, docs
 
 
 def nquads(graph: GraphFile, dest: Path) -> Path:
     """Write ``graph`` as N-Quads to ``dest``: the default graph first, then each document's graph.
 
-    The named graphs are sorted on disk a subject's lines at a time (a record holds the graph's name and
-    the lines of one subject that go there, joined by U+0001, which N-Triples escapes wherever it occurs):
-    a subject's lines stay together in line order, so sorting records sorts lines."""
+    The default graph's lines are written as they are read; a subject's lines for a named graph are
+    kept, as N-Quads, with that graph's others (kg.export.datasets._NamedGraphs)."""
     sources = _Provenance(graph)
-    named = dest.with_name(dest.name + ".named")
-    with dest.open("wb") as out:
-        with SortedLines(named) as records:
-            batch: list[bytes] = []
-            for s, lines in graph.blocks():
-                whole = sources.subject_graphs(s)
-                if whole is not None:  # a document, sentence, statement or tenure: the block goes whole
-                    joined = b"\1".join(line[:-1] for line in lines) + b"\n"
-                    batch.extend(doc[1:-1] + b"\0" + joined for doc in whole)
-                    if not whole:
-                        out.writelines(lines)
+    with dest.open("wb") as out, _NamedGraphs(dest.with_name(dest.name + ".named")) as named:
+        default: list[bytes] = []  # lines of the default graph, written a batch at a time
+        for s, lines in graph.blocks():
+            whole = sources.subject_graphs(s)
+            if whole is not None:  # a document, sentence, statement or tenure: the block goes whole
+                if whole:
+                    named.add_block(whole, b"".join(lines))
                 else:
-                    parts: dict[bytes, list[bytes]] = defaultdict(list)
-                    for line in lines:
-                        _, p, o = split(line)
-                        docs = sources.graphs(s, p, o)
-                        if not docs:
-                            out.write(line)
-                        for doc in docs:
-                            parts[doc].append(line[:-1])
-                    batch.extend(doc[1:-1] + b"\0" + b"\1".join(part) + b"\n" for doc, part in parts.items())
-                if len(batch) >= 5_000:
-                    records.add_lines(batch)
-                    batch = []
-            records.add_lines(batch)
-        with named.open("rb") as fh:
-            for record in fh:  # "name NUL line U+0001 line …": each " ." at a line's end gets the graph's name
-                name, _, joined = record.partition(b"\0")
-                end = b" <" + name + b"> .\n"
-                out.write(joined[:-3].replace(b" .\1", end) + end)
-    named.unlink()
+                    default += lines
+            else:
+                parts: dict[bytes, list[bytes]] = defaultdict(list)
+                for line, docs in sources.line_graphs(s, lines):
+                    if not docs:
+                        default.append(line)
+                    for doc in docs:
+                        parts[doc].append(line)
+                for doc, part in parts.items():
+                    named.add_block((doc,), b"".join(part))
+            if len(default) >= 5_000:
+                out.writelines(default)
+                default = []
+        out.writelines(default)
+        named.write(out)
     return dest
+
+
+BLOCKS_IN_MEMORY = 250_000
+"""How many blocks of named-graph quads (a subject's lines for one graph) are kept in memory before they are
+sorted on disk (tests make it small)."""
+
+
+class _NamedGraphs:
+    """The lines of the named graphs as N-Quads, each graph's in the order they are added, written graph
+    by graph in the order of the graphs' IRIs.
+
+    Up to BLOCKS_IN_MEMORY blocks (a subject's lines for one graph) are kept in memory, grouped by graph. Past
+    that, blocks are sorted on disk (kg.sortedlines) as records "IRI NUL quad U+0001 quad …" (U+0001:
+    N-Triples escapes it wherever it occurs): blocks are added in the sorted file's order (subject by
+    subject), so sorting records puts each graph's blocks together in that order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.limit = BLOCKS_IN_MEMORY
+        self.graphs: dict[bytes, list[bytes]] = defaultdict(list)  # graph IRI (no <>) -> its blocks' quads
+        self.kept = 0
+        self.records: SortedLines | None = None
+
+    def __enter__(self) -> _NamedGraphs:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.records is not None:
+            self.records.__exit__(kind, None, None)  # removes its chunks whatever happened
+            self.records = None
+        self.path.unlink(missing_ok=True)
+
+    def add_block(self, docs: Iterable[bytes], text: bytes) -> None:
+        """``text``: N-Triples lines of one subject, each in the graph of every document term in ``docs``."""
+        for doc in docs:
+            name = doc[1:-1]
+            self.graphs[name].append(text.replace(b" .\n", b" <" + name + b"> .\n"))
+            self.kept += 1
+        if self.kept >= self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.records is None:
+            self.records = SortedLines(self.path)
+        self.records.add_lines([name + b"\0" + quads[:-1].replace(b"\n", b"\1") + b"\n"
+                                for name, blocks in self.graphs.items() for quads in blocks])  # fmt: skip
+        self.graphs.clear()
+        self.kept = 0
+
+    def write(self, out: BinaryIO) -> None:
+        """Write every graph's quads to ``out``."""
+        if self.records is None:
+            for name in sorted(self.graphs):
+                out.writelines(self.graphs[name])
+            return
+        self._spill()
+        self.records.__exit__(None, None, None)  # writes the records sorted to self.path
+        self.records = None
+        with self.path.open("rb") as fh:
+            for record in fh:
+                out.write(record[record.index(b"\0") + 1 : -1].replace(b"\1", b"\n") + b"\n")
 
 
 def copy_nquads(graph: GraphFile, dest: Path) -> None:
