@@ -301,7 +301,7 @@ _BOOLEAN = f"^^<{XSD}boolean>"
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """Triples of terms as N-Triples bytes (the lines pyoxigraph would write)."""
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
 def document_triples(extraction: Extraction, is_compilation: bool = False, offset: int = 0) -> list[ox.Triple]:
@@ -320,6 +320,14 @@ def document_lines(extraction: Extraction, is_compilation: bool = False, offset:
 
     def _entity(key: EntityKey) -> str:
         return entity_term(key, identities.get(key, ""))
+
+    sentence_terms: dict[int, str] = {}  # each sentence's IRI term made once (it is named by many triples)
+
+    def _sentence(index: int) -> str:
+        found = sentence_terms.get(index)
+        if found is None:
+            found = sentence_terms[index] = f"<{sentence_iri(doc.id, index)}>"
+        return found
 
     out: list[Triple] = [
         (d, _A, _term("Compilation" if is_compilation else "Document")),
@@ -347,7 +355,7 @@ def document_lines(extraction: Extraction, is_compilation: bool = False, offset:
         out.append((node, mentioned_in, d))
         for index in sorted({m.sentence for m in entity.mentions}):
             used_sentences.add(index)
-            out.append((node, in_sentence, f"<{sentence_iri(doc.id, index)}>"))
+            out.append((node, in_sentence, _sentence(index)))
 
     evidence = _term("evidence")
     times = timeline(extraction)
@@ -370,7 +378,7 @@ def document_lines(extraction: Extraction, is_compilation: bool = False, offset:
             (stmt, _SUBJECT, s),
             (stmt, _PREDICATE, p),
             (stmt, _OBJECT, o),
-            (stmt, evidence, f"<{sentence_iri(doc.id, relation.sentence)}>"),
+            (stmt, evidence, _sentence(relation.sentence)),
             (stmt, _DERIVED_FROM, d),
         ]
         period = times.sentences.get(relation.sentence)
@@ -384,7 +392,7 @@ def document_lines(extraction: Extraction, is_compilation: bool = False, offset:
     for sentence in extraction.sentences:
         if sentence.index not in used_sentences:
             continue
-        sn = f"<{sentence_iri(doc.id, sentence.index)}>"
+        sn = _sentence(sentence.index)
         out += [
             (sn, _A, sentence_type),
             (sn, text, _zh(doc.text[sentence.start : sentence.end])),

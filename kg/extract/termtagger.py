@@ -121,6 +121,7 @@ class Judge:
         self.norm = norm
         cues = _cues()
         self.generic = cues.generic
+        self.quoted = list(_QUOTED.finditer(norm))
         lefts: set[int] = {0}
         self.opens: dict[int, str] = {}
         self.closes: dict[int, str] = {}
@@ -143,8 +144,14 @@ class Judge:
         self.deng = [m.start() for m in re.finditer("等", norm)]
         cover: list[str] = [""] * len(norm)
         exact: dict[tuple[int, int], str] = {}
-        windows = [(max(0, m.start() - 14), m.end() + 12) for m in _QUOTED.finditer(norm)]
-        near = [s for s in rule_spans if any(a < s.end and s.start < b for a, b in windows)] if windows else []
+        # the rule spans overlapping a window around a quote; the windows' starts and ends both rise (the
+        # quotes do not overlap), so the windows starting before a span's end reach furthest in the last one
+        window_starts = [max(0, m.start() - 14) for m in self.quoted]
+        window_ends = [m.end() + 12 for m in self.quoted]
+        near = [
+            s for s in rule_spans
+            if (w := bisect.bisect_left(window_starts, s.end)) > 0 and window_ends[w - 1] > s.start
+        ]
         for span in sorted(near, key=lambda s: (s.start - s.end, s.start)):
             exact.setdefault((span.start, span.end), span.type)
             for i in range(span.start, span.end):
@@ -156,7 +163,7 @@ class Judge:
     def _regions(self) -> list[tuple[int, int]]:
         """Where cue words can matter: from the clause start before each quote to a few characters after it."""
         regions: list[tuple[int, int]] = []
-        for match in _QUOTED.finditer(self.norm):
+        for match in self.quoted:
             i = bisect.bisect_left(self.stops, max(0, match.start() - 14))
             start = self.stops[i - 1] + 1 if i > 0 else 0
             end = min(len(self.norm), match.end() + 14)
@@ -172,7 +179,7 @@ class Judge:
         norm = self.norm
         found: set[tuple[int, int]] = set()
         heads = _cues().heads
-        for match in _QUOTED.finditer(norm):
+        for match in self.quoted:
             if match.end(1) - match.start(1) >= MIN_LENGTH:
                 found.add(match.span(1))
             head = heads.match(norm, match.end(), match.end() + 10)
