@@ -72,11 +72,13 @@ def _roles() -> dict[str, list[tuple[str, str]]]:
     return roles
 
 
+@cache
 def _chars(role: str) -> str:
     """The words of ``role`` in kg/data/organs.tsv joined (single characters: 全各本该 …)."""
     return "".join(w for w, _ in _roles().get(role, []))
 
 
+@cache
 def _not_after(head: str) -> str:
     """Characters that, after ``head``, make another word (委员, 委托 after 委)."""
     return "".join(w for w, h in _roles().get("not_after_head", []) if h == head)
@@ -498,6 +500,7 @@ def party_committee_endings() -> tuple[str, ...]:
     return _roles_set("party_committee")
 
 
+@cache
 def _roles_set(role: str) -> tuple[str, ...]:
     return tuple(w for w, _ in _roles().get(role, []))
 

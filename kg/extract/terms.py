@@ -43,7 +43,12 @@ def merged_by_ending() -> tuple[str, ...]:
     return _term_words()["merge_by_ending"]
 
 
+_QUOTE_CHAR = re.compile("[" + re.escape(_QUOTE_CHARS) + "]")
+
+
 def strip_quotes(text: str) -> str:
+    if _QUOTE_CHAR.search(text) is None:
+        return text  # most names hold no quote mark: no character-by-character copy
     return "".join(c for c in text if c not in _QUOTE_CHARS)
 
 

@@ -158,7 +158,7 @@ def find_times(text: str) -> list[TimeExpr]:
         text = text.translate(_FULLWIDTH)
     candidates: list[TimeExpr] = []
     for kind, written, pattern in _patterns():
-        if written and not any(c in text for c in written):
+        if written and not _holds_any(text, written):
             continue  # a text without 年 holds no 2024年: the test costs far less than the search
         for match in pattern.finditer(text):
             if match.end() > match.start():
@@ -172,6 +172,13 @@ def find_times(text: str) -> list[TimeExpr]:
             continue
         chosen.append(expr)
     return [_with_role(text, e) for e in _join_ranges(text, chosen)]
+
+
+def _holds_any(text: str, chars: str) -> bool:
+    for c in chars:
+        if c in text:
+            return True
+    return False
 
 
 def _not_a_day(text: str, end: int) -> bool:
