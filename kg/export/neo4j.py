@@ -26,6 +26,8 @@ import shlex
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,10 +119,14 @@ def write_neo4j(source: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
 
 def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, set[tuple[str, str]]]]:
     """Node tables per label, relationship tables per type, and the (start, end) label pairs of each type."""
+    _refuse_the_delimiter(graph)
     by_label: dict[str, list[Node]] = defaultdict(list)
     label_of: dict[str, str] = {}
+    labels: dict[str, str] = {}  # node type -> label
     for node in graph.nodes:
-        label = _identifier(term_names(node.type).graph_name, f"class cppcc:{node.type}")
+        label = labels.get(node.type)
+        if label is None:
+            label = labels[node.type] = _identifier(term_names(node.type).graph_name, f"class cppcc:{node.type}")
         by_label[label].append(node)
         label_of[node.iri] = label
 
@@ -134,52 +140,69 @@ def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, 
 
     by_type: dict[str, list[Edge]] = defaultdict(list)
     pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    common: dict[str, list[str]] = {}  # predicate -> the type, predicate IRI and Chinese name of its edges' rows
     for edge in graph.edges:
-        rel_type = _identifier(term_names(edge.predicate).graph_name, f"property cppcc:{edge.predicate}")
-        by_type[rel_type].append(edge)
-        pairs[rel_type].add((label_of[edge.source], label_of[edge.target]))
+        shared = common.get(edge.predicate)
+        if shared is None:
+            names = term_names(edge.predicate)
+            rel_type = _identifier(names.graph_name, f"property cppcc:{edge.predicate}")
+            shared = common[edge.predicate] = [rel_type, ONTOLOGY_NS + edge.predicate, names.zh]
+        by_type[shared[0]].append(edge)
+        pairs[shared[0]].add((label_of[edge.source], label_of[edge.target]))
     rel_tables = [
-        _Table(t, f"rels_{t}.csv", REL_COLUMNS, [_rel_row(e, t) for e in by_type[t]]) for t in sorted(by_type)
+        _Table(t, f"rels_{t}.csv", REL_COLUMNS, [_rel_row(e, common[e.predicate]) for e in by_type[t]]) for t in sorted(by_type)
     ]
     return node_tables, rel_tables, dict(pairs)
 
 
 def _node_row(node: Node, attrs: Sequence[str]) -> list[str]:
-    where = f"node {node.iri}"
+    join = ARRAY_DELIMITER.join
     row = [
         node.iri,
         node.label,
-        _array(node.aliases, where),
+        join(node.aliases),
         node.type,
         term_names(node.type).zh,
-        _array([d for d, _ in node.documents], where),
-        _array(node.sentences, where),
+        join([d for d, _ in node.documents]),
+        join(node.sentences),
     ]
     return row + [node.attrs.get(a, "") for a in attrs]
 
 
-def _rel_row(edge: Edge, rel_type: str) -> list[str]:
-    where = f"relationship {edge.source} {edge.predicate} {edge.target}"
-    return [
-        edge.source,
-        edge.target,
-        rel_type,
-        ONTOLOGY_NS + edge.predicate,
-        term_names(edge.predicate).zh,
-        _array(edge.sentences, where),
-        _array(edge.documents, where),
-        _array(edge.dates, where),
-    ]
+def _rel_row(edge: Edge, common: list[str]) -> list[str]:
+    """``common``: the type, predicate IRI and Chinese name of the edge's predicate."""
+    join = ARRAY_DELIMITER.join
+    return [edge.source, edge.target, *common, join(edge.sentences), join(edge.documents), join(edge.dates)]
 
 
-def _array(values: Sequence[str], where: str) -> str:
+def _refuse_the_delimiter(graph: PropertyGraph) -> None:
+    """ExportError when a value of an array property holds ARRAY_DELIMITER (it would be split): the first in
+    the order of the files. All the values are searched at once; one by one only when one holds it."""
+    nodes, edges = graph.nodes, graph.edges
+    values = chain(
+        chain.from_iterable(map(attrgetter("aliases"), nodes)),
+        map(itemgetter(0), chain.from_iterable(map(attrgetter("documents"), nodes))),
+        chain.from_iterable(map(attrgetter("sentences"), nodes)),
+        *(chain.from_iterable(map(attrgetter(name), edges)) for name in ("sentences", "documents", "dates")),
+    )
+    if ARRAY_DELIMITER not in "\n".join(values):
+        return
+    labels = {n.iri: term_names(n.type).graph_name for n in nodes}
+    for node in sorted(nodes, key=lambda n: labels[n.iri]):
+        for array in (node.aliases, [d for d, _ in node.documents], node.sentences):
+            _refuse(array, f"node {node.iri}")
+    for edge in sorted(edges, key=lambda e: term_names(e.predicate).graph_name):
+        for array in (edge.sentences, edge.documents, edge.dates):
+            _refuse(array, f"relationship {edge.source} {edge.predicate} {edge.target}")
+
+
+def _refuse(values: Sequence[str], where: str) -> None:
     for value in values:
         if ARRAY_DELIMITER in value:
             raise ExportError(
                 f"{where}: value {value!r} contains {ARRAY_DELIMITER_NAME}, the array delimiter of the Neo4j "
                 "export; remove control characters from the input document"
             )
-    return ARRAY_DELIMITER.join(values)
 
 
 def _identifier(name: str, what: str) -> str:
