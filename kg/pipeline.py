@@ -324,6 +324,7 @@ def _rebuild(
             if entry is None:
                 raise rebuild.Stale(f"the cache entry of {previous.files[removed].path} is gone")
             gone.append((previous.files[removed].path, entry))
+        ahead = rebuild.read_ahead(previous, matched.known.values())
         for index, result in enumerate(chain([first] if first is not None else [], results)):
             shown.add(result)
             if result.error is not None:
@@ -338,7 +339,7 @@ def _rebuild(
                 new.append((str(files[index]), result))
         report.extracted, report.from_cache, report.failed = shown.extracted, shown.cached, shown.failed
     with _timed(report, "merge"):
-        outcome = rebuild.apply(previous, states, gone, new, dest, settings.validate)
+        outcome = rebuild.apply(previous, states, gone, new, dest, settings.validate, ahead)
     report.documents = sum(f.documents for f in states)
     report.characters = sum(f.characters for f in states)
     report.triples = outcome.state.lines

@@ -446,11 +446,18 @@ def apply(
     new: list[tuple[str, FileResult]],
     dest: Path,
     validate: bool,
+    ahead: ReadAhead | None = None,
 ) -> Outcome:
     """Write to ``dest`` the graph of ``files`` (this build's, in order): ``previous``'s graph without what the
     ``gone`` results gave (the previous versions of removed and changed files, by path) and with what the
-    ``new`` ones give. Raises Stale when the previous state does not add up."""
+    ``new`` ones give; ``ahead``: what read_ahead read of the files kept as they were. Raises Stale when the
+    previous state does not add up."""
     import time
+
+    ahead = ahead or ReadAhead()
+    if not ahead.kept <= {id(f) for f in files}:
+        raise Stale("read ahead for a file this build does not have")
+    unread = [f for f in files if id(f) not in ahead.kept]
 
     delta: Counter[bytes] = Counter()
     touched: set[bytes] = set()
@@ -461,7 +468,7 @@ def apply(
                 _count(delta, lines, sign)
                 touched.update(lines)
     changed_keys = _changed_keys(gone, new)
-    all_keys = {(s[0], s[1], s[5]) for f in files for s in f.summaries}
+    all_keys = ahead.keys | {(s[0], s[1], s[5]) for f in unread for s in f.summaries}
 
     old_table = _table(previous.files, changed_keys)
     new_table = _table(files, changed_keys)
@@ -494,13 +501,41 @@ def apply(
         merged.update(_check(files, keys, _table(files, set(keys))))
         seconds = time.perf_counter() - started
     state.merged = merged
-    relations: set[tuple[str, str, str]] = set()
-    violations = {v for found in (merged or {}).values() for v in found}
-    for f in files:
+    relations = set(ahead.relations)
+    violations = ahead.violations | {v for found in (merged or {}).values() for v in found}
+    for f in unread:
         _, found_violations, found_relations = f.rest()
         relations.update(found_relations)
         violations.update(found_violations)
     return Outcome(state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds)
+
+
+@dataclass
+class ReadAhead:
+    """What apply reads of the files a rebuild keeps as they were, read by read_ahead before it is needed."""
+
+    kept: set[int] = field(default_factory=set)
+    """the FileStates read, by id() (the previous state's own, alive as long as it is)"""
+    keys: set[tuple[str, str, str]] = field(default_factory=set)
+    """(type, name, anchor) of every entity they say something about"""
+    violations: set[str] = field(default_factory=set)
+    relations: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def read_ahead(previous: State, kept: Iterable[int]) -> ReadAhead:
+    """What apply needs of the ``kept`` files (places in ``previous.files``: the files unchanged), read
+    while the new and changed files are extracted, which the main process otherwise only waits for (the
+    worker of a rebuild's one changed file loads every dictionary first). Their summaries stay decoded on
+    their FileState for apply's other passes."""
+    ahead = ReadAhead()
+    for place in kept:
+        f = previous.files[place]
+        ahead.kept.add(id(f))
+        ahead.keys.update((s[0], s[1], s[5]) for s in f.summaries)
+        _, violations, relations = f.rest()
+        ahead.violations.update(violations)
+        ahead.relations.update(relations)
+    return ahead
 
 
 def _changed_keys(gone: list[tuple[str, FileResult]], new: list[tuple[str, FileResult]]) -> set[tuple[str, str, str]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import void
-from kg.cache import DIRNAME
+from kg import rebuild, void
+from kg.cache import DIRNAME, FileResult
 from kg.export import rdf
 from kg.export.graphfile import GraphFile
 from kg.pipeline import build_to
@@ -208,3 +208,33 @@ def test_counts_of_a_changed_subject(graph_file: Path) -> None:
         whole.add_block(new, 1)
         changed.change_block(block, new, set(block) - set(new), set(new) - set(block))
         assert whole.statistics() == changed.statistics() and whole.to_data() == changed.to_data()
+
+
+def test_what_is_read_ahead_changes_nothing_the_merge_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuild reads the unchanged files' part while the changed ones are extracted (rebuild.read_ahead):
+    apply gives the same graph and figures with it as without it, and refuses it for files it does not have."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州", "宜宾", "南充"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    settings = Settings(workers=2)
+    build_to([corpus], out, formats=["ntriples"], settings=settings, progress=False)
+    (corpus / "doc01.txt").write_text(_text("巴中"), encoding="utf-8")
+    outcomes: list[tuple[bytes, rebuild.Outcome]] = []
+    apply = rebuild.apply
+
+    def both(previous: rebuild.State, files: list[rebuild.FileState], gone: list[tuple[str, FileResult]],
+             new: list[tuple[str, FileResult]], dest: Path, validate: bool, ahead: rebuild.ReadAhead | None = None) -> rebuild.Outcome:
+        assert ahead is not None and len(ahead.kept) == len(files) - 1 and ahead.keys and ahead.relations
+        for given in (None, ahead):
+            done = apply(previous, files, gone, new, dest, validate, given)
+            outcomes.append((dest.read_bytes(), done))
+        with pytest.raises(rebuild.Stale):
+            apply(previous, files[1:], gone, new, dest, validate, ahead)
+        return done
+
+    monkeypatch.setattr(rebuild, "apply", both)
+    build_to([corpus], out, formats=["ntriples"], settings=settings, progress=False)
+    (without, plain), (with_ahead, read) = outcomes
+    assert without == with_ahead
+    assert (plain.entities, plain.relations, plain.violations, plain.state.lines) == (read.entities, read.relations, read.violations, read.state.lines)
