@@ -160,8 +160,13 @@ class _TurtleWriter:
 
 
 def _turtle_body(text: bytes) -> bytes:
-    """The Turtle of the N-Triples ``text`` (whole subjects), without the prefix lines."""
-    turtle = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    """The Turtle of the N-Triples ``text`` (whole subjects), without the prefix lines.
+
+    Parsed leniently (no IRI or language tag validation: half the CPU of a strict parse): the build's
+    N-Triples hold IRIs pyoxigraph checked when kg.graph made them and literals escaped as it escapes them
+    (or were dumped from a store), so a strict parse gives the same triples."""
+    parsed = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    turtle = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert turtle is not None  # no output file given: serialize returns the bytes
     if not turtle.startswith(_HEADER) or turtle.startswith(b"@prefix ", len(_HEADER)):
         raise AssertionError("pyoxigraph wrote other prefix lines for a chunk")  # the chunks would not join
@@ -225,8 +230,8 @@ def write_trig(graph: GraphFile, out_dir: Path) -> list[Path]:
     """``cppcc.trig``: the same dataset as ``cppcc.nq`` in TriG, with prefixes.
 
     The N-Quads are parsed leniently (no IRI or language tag validation: half the CPU of a strict parse)
-    and from their path: they are made line by line from the build's N-Triples, which pyoxigraph wrote from
-    terms it had validated (or dumped from a store), so the quads are the same."""
+    and from their path: they are made line by line from the build's N-Triples, whose terms are valid (see
+    ``_turtle_body``), so a strict parse gives the same quads."""
     dest = out_dir / f"{BASENAME}.trig"
     quads = graph.derived("nquads", nquads)
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
