@@ -58,16 +58,24 @@ class _Provenance:
         self.relation_docs: dict[bytes, set[bytes]] = defaultdict(set)
         self.object_docs: dict[bytes, set[bytes]] = defaultdict(set)
         self.quantities: set[bytes] = set()
+        self.ends: list[int] = []
+        """where each subject's lines end in the file, in the file's order"""
         current, prefix = b"", b"\0"
         values: dict[bytes, list[bytes]] = {}
+        at = 0
         for line in graph.lines():
             if not line.startswith(prefix):
+                if at:
+                    self.ends.append(at)
                 self._subject(current, values)
                 current, values = line[: line.index(b" ")], {}
                 prefix = current + b" "
+            at += len(line)
             _, p, o = line.split(b" ", 2)
             if p in _READ:
                 values.setdefault(p, []).append(o[:-3] if o.endswith(b" .\n") else o[: o.rindex(b" .")])
+        if at:
+            self.ends.append(at)
         self._subject(current, values)
         self.mention_docs: dict[bytes, tuple[bytes]] = {_MENTIONED_IN + b" " + d + b" .\n": (d,) for d in self.documents}
         """the text after the subject of a line ``mentionedIn doc .`` or ``mentionedInSentence sentence .`` -> the
@@ -122,21 +130,26 @@ class _Provenance:
 def nquads(graph: GraphFile, dest: Path) -> Path:
     """Write ``graph`` as N-Quads to ``dest``: the default graph first, then each document's graph.
 
-    The default graph's lines are written as they are read; a subject's lines for a named graph are
-    kept, as N-Quads, with that graph's others (kg.export.datasets._NamedGraphs)."""
+    The second pass reads the file a subject at a time (the first found where each subject's lines end):
+    the default graph's lines are written as they are read; a subject's lines for a named graph are kept,
+    as N-Quads, with that graph's others (kg.export.datasets._NamedGraphs)."""
     sources = _Provenance(graph)
-    with dest.open("wb") as out, _NamedGraphs(dest.with_name(dest.name + ".named")) as named:
+    with dest.open("wb") as out, _NamedGraphs(dest.with_name(dest.name + ".named")) as named, graph.path.open("rb") as fh:
         default: list[bytes] = []  # lines of the default graph, written a batch at a time
-        for s, lines in graph.blocks():
+        start = 0
+        for end in sources.ends:
+            text = fh.read(end - start)
+            start = end
+            s = text[: text.index(b" ")]
             whole = sources.subject_graphs(s)
             if whole is not None:  # a document, sentence, statement or tenure: the block goes whole
                 if whole:
-                    named.add_block(whole, b"".join(lines))
+                    named.add_block(whole, text)
                 else:
-                    default += lines
+                    default.append(text)
             else:
                 parts: dict[bytes, list[bytes]] = defaultdict(list)
-                for line, docs in sources.line_graphs(s, lines):
+                for line, docs in sources.line_graphs(s, text.splitlines(keepends=True)):
                     if not docs:
                         default.append(line)
                     for doc in docs:
