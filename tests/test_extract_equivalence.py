@@ -32,6 +32,21 @@ def test_context_free_expressions(expression: str, free: bool) -> None:
     assert tables._context_free(tables._regex_parser().parse(expression)) is free
 
 
+def test_a_pattern_is_context_free_as_its_bare_source_is() -> None:
+    """patterns() decides context-freedom on the source with each macro an atom (tables._bare): the same as
+    on the expanded expression, for every pattern of the data file and for expansions of every type."""
+    parse = tables._regex_parser().parse
+    every = frozenset(sk.ENTITY_TYPES)
+    for expansion in (tables._subject_group(every), tables._object_group(every), tables._GAP, tables._LONG_GAP):
+        assert tables._context_free(parse(expansion))
+    sources = [cols[3] for _, cols in tables._data_lines(tables.PATTERNS_FILE)]
+    found = tables.patterns()
+    assert len(sources) == len(found) and any(not p.context_free for p in found)
+    for source, pattern in zip(sources, found, strict=True):
+        assert tables._context_free(parse(pattern.regex.pattern)) is pattern.context_free, source
+        assert tables._context_free(parse(tables._bare(source))) is pattern.context_free, source
+
+
 def _sentence_by_sentence(skeletons: list[sk.Skeleton], context: subjects.Context) -> list[Relation]:
     found: list[Relation] = []
     for pattern in tables.patterns():
