@@ -92,10 +92,13 @@ class SortedLines:
         piped into ``uniq -c -d`` lists the lines that come more than once, at the same time."""
         chunks = [str(chunk) for chunk in self._chunks]
         env = {**os.environ, "LC_ALL": "C"}
-        merge = _start([sort, "-m", "-u", "-o", str(self.dest), "--", *chunks], env, stdout=None)
+        # -T: sort merges more than 16 files a batch at a time through temporary files, kept beside dest
+        # (as the chunks are) rather than in /tmp
+        spill = ["-T", str(self.dest.parent)]
+        merge = _start([sort, "-m", "-u", *spill, "-o", str(self.dest), "--", *chunks], env, stdout=None)
         try:
             if self.repeats is not None:
-                self.repeats.update(_repeated(sort, chunks, env))
+                self.repeats.update(_repeated([sort, "-m", *spill], chunks, env))
         except BaseException:
             merge.kill()
             merge.wait()
@@ -147,13 +150,13 @@ def _finished(process: subprocess.Popen[bytes], what: str) -> None:
         raise OSError(f"{what} failed (exit {process.returncode}): {err.decode(errors='replace').strip()}")
 
 
-def _repeated(sort: str, chunks: list[str], env: dict[str, str]) -> dict[bytes, int]:
+def _repeated(merge: list[str], chunks: list[str], env: dict[str, str]) -> dict[bytes, int]:
     """The lines that come more than once in the sorted files ``chunks``, with how many times: ``sort -m``
     piped into ``uniq -c -d``."""
     uniq = shutil.which("uniq")
     if uniq is None:
         raise OSError("`sort` was found but not `uniq`: cannot count the repeated lines")
-    every = _start([sort, "-m", "--", *chunks], env, stdout=subprocess.PIPE)
+    every = _start([*merge, "--", *chunks], env, stdout=subprocess.PIPE)
     assert every.stdout is not None
     try:
         count = _start([uniq, "-c", "-d"], env, stdout=subprocess.PIPE, stdin=every.stdout)

@@ -34,6 +34,7 @@ def _sorted(tmp_path: Path, lines: list[bytes], *, chunk_lines: int, with_sort: 
             for start in range(0, len(lines), 97):
                 collected.add(b"".join(lines[start:start + 97]))
         assert not list(tmp_path.glob(f"{name}.*")), "spilled chunks are removed"
+        assert not list(tmp_path.glob("sort*")), "sort's own temporary files (over 16 chunks) are removed"
         return dest.read_bytes(), collected.count, repeats
     finally:
         sortedlines.MERGE_WITH_SORT = True
