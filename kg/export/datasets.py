@@ -33,13 +33,13 @@ from kg.vocab import ONTOLOGY_NS, PREFIXES
 
 _TYPE = iri(PREFIXES["rdf"] + "type")
 _STATEMENT = iri(PREFIXES["rdf"] + "Statement")
-_PARTS = tuple(iri(PREFIXES["rdf"] + n) for n in ("subject", "predicate", "object"))
+_SUBJECT, _PREDICATE, _OBJECT = (iri(PREFIXES["rdf"] + n) for n in ("subject", "predicate", "object"))
 _IS_PART_OF = iri(PREFIXES["dcterms"] + "isPartOf")
 _DERIVED_FROM = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _DOCUMENTS = {iri(ONTOLOGY_NS + "Document"), iri(ONTOLOGY_NS + "Compilation")}
 _SENTENCE, _TENURE, _QUANTITY = (iri(ONTOLOGY_NS + c) for c in ("Sentence", "Tenure", "Quantity"))
 _MENTIONED_IN, _IN_SENTENCE = iri(ONTOLOGY_NS + "mentionedIn"), iri(ONTOLOGY_NS + "mentionedInSentence")
-_READ = {_TYPE, _IS_PART_OF, _DERIVED_FROM, *_PARTS}
+_READ = {_TYPE, _IS_PART_OF, _DERIVED_FROM, _SUBJECT, _PREDICATE, _OBJECT}
 
 
 class _Provenance:
@@ -84,18 +84,18 @@ class _Provenance:
             self.mention_docs[_IN_SENTENCE + b" " + sentence + b" .\n"] = (doc,)
 
     def _subject(self, s: bytes, values: dict[bytes, list[bytes]]) -> None:
-        types = values.get(_TYPE, ())
+        types = values.get(_TYPE)
         if not types:
             return
-        if any(t in _DOCUMENTS for t in types):
+        if not _DOCUMENTS.isdisjoint(types):
             self.documents.add(s)
         if _SENTENCE in types and _IS_PART_OF in values:
             self.sentence_doc[s] = values[_IS_PART_OF][-1]
         if _STATEMENT in types or _TENURE in types:
             docs = self.statement_docs[s] = set(values.get(_DERIVED_FROM, ()))
-            if _STATEMENT in types and all(p in values for p in _PARTS):
-                subject, predicate, obj = (values[p][-1] for p in _PARTS)
-                self.relation_docs[b"%s %s %s .\n" % (subject, predicate, obj)] |= docs
+            if _STATEMENT in types and _SUBJECT in values and _PREDICATE in values and _OBJECT in values:
+                obj = values[_OBJECT][-1]
+                self.relation_docs[b"%s %s %s .\n" % (values[_SUBJECT][-1], values[_PREDICATE][-1], obj)] |= docs
                 self.object_docs[obj] |= docs
         if _QUANTITY in types:
             self.quantities.add(s)
