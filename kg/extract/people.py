@@ -25,6 +25,7 @@ from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ, cppcc_su
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
 from kg.lexicon import read_table, word_set
 from kg.model import Sentence
+from kg.rxgate import gated
 from kg.text import CJK, CJK_CHAR, NUMBER
 
 _SKIP = " \u3000：:【[丨|｜︱"
@@ -379,7 +380,7 @@ def _listed() -> re.Pattern[str]:
     """等 or a count of people and a role closing a list of names (等驻镇委员, 两位委员): kg/data/titles_after.tsv,
     kind listed."""
     roles = "|".join(re.escape(t) for t, kind in read_table("titles_after.tsv", 2, 2) if kind == "listed")
-    return re.compile(f"(?:等|(?:{NUMBER}|两)+[位名])[{CJK}]{{0,4}}?(?:{roles})")
+    return gated(f"(?:等|(?:{NUMBER}|两)+[位名])[{CJK}]{{0,4}}?(?:{roles})")
 
 
 def _listed_names(norm: str, known: list[PersonHit], organs: list[OrganHit], places: list[PlaceHit]) -> list[PersonHit]:

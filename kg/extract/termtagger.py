@@ -136,9 +136,12 @@ class Judge:
                 if "close" in kinds:
                     self.closes.setdefault(start, word)
         self.commas = [m.start() for m in re.finditer("、", norm)]
-        lefts.update(at + 1 for at in self.stops)
-        lefts.update(at + 1 for at in self.commas)
-        lefts.update(m.end() for m in _QUOTE_MARK.finditer(norm))
+        for at in self.stops:
+            lefts.add(at + 1)
+        for at in self.commas:
+            lefts.add(at + 1)
+        for mark in _QUOTE_MARK.finditer(norm):
+            lefts.add(mark.end())
         self.lefts = sorted(lefts)
         self.open_ends = sorted(self.opens)
         self.deng = [m.start() for m in re.finditer("等", norm)]
@@ -218,7 +221,8 @@ class Judge:
                 continue  # 深调研、…: the cue word ends an item, it opens no list
             if not _QUOTE_SET.isdisjoint(segment[:UNQUOTED_MAX]):
                 continue  # quoted names are the quoted candidates' business
-            commas = [open_end + i for i, c in enumerate(segment) if c == "、"]
+            # the 、 of the segment, from the document's (sorted) list instead of a walk over its characters
+            commas = self.commas[bisect.bisect_left(self.commas, open_end) : bisect.bisect_left(self.commas, limit)]
             lo = bisect.bisect_right(closes, open_end)
             hi = bisect.bisect_right(closes, limit)
             rights = sorted({*commas, *closes[lo:hi], limit})
