@@ -486,3 +486,26 @@ def test_kills_at_any_moment_leave_the_old_set_or_the_new_one(tmp_path: Path) ->
     assert kg("build", str(b), "--out", str(out), *args).returncode == 0
     assert snapshot(out) == sets["b"]
     assert not leftovers(out), "the next build removes what killed builds left"
+
+
+def test_signals_held_while_another_thread_could_take_them() -> None:
+    """A thread started before the block (as RocksDB's and rayon's are after a store export) does not block
+    SIGINT, so the kernel hands it the signal the main thread holds back: it is still held until the end."""
+    import threading
+    import time
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    reached_end = False
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with staging.signals_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.2)  # long enough for any thread to take it and for Python to run its handler
+                reached_end = True
+    finally:
+        stop.set()
+        other.join()
+    assert reached_end, "the signal interrupted the block"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -256,15 +256,33 @@ def output_error(exc: OSError, where: Path) -> OutputError:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP held back (in the main thread) until the block ends, then delivered."""
+    """SIGINT, SIGTERM and SIGHUP held back until the block ends, then delivered.
+
+    The main thread blocks them; and since a signal sent to the process may land on any other thread that
+    does not block it (threads a library started earlier: RocksDB's and rayon's after a store export, whose
+    masks were set before this block), Python-level handlers note those too, for delivery at the end:
+    without them Ctrl-C in the swap raised KeyboardInterrupt at once whenever such a thread was alive."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    handlers = {number: signal.getsignal(number) for number in _SIGNALS}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    replaced = {number: handler for number, handler in handlers.items() if handler is not None}  # None: set from C
+    for number in replaced:
+        signal.signal(number, note)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in replaced.items():
+            signal.signal(number, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # what the main thread held is delivered here
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 _RENAME_EXCHANGE = 2
