@@ -3,7 +3,7 @@
     GraphFile(path)            a sorted, duplicate-free N-Triples file: what a build leaves (subjects in IRI
                                order, each with its triples sorted; kg.pipeline.extract_to_ntriples)
     GraphFile.of_store(store)  the same, dumped from a pyoxigraph store (`kg export` of any RDF file, tests)
-    .lines() / .subjects()     its lines, or each subject with its (predicate, object) terms
+    .lines()                   its lines
     .property_graph()          kg.graphview's nodes and edges, made once for every exporter that needs them
 
 Exporters read the file instead of a store: no exporter loads the graph into an RDF library, and what
@@ -76,35 +76,6 @@ class GraphFile:
     def lines(self) -> Iterator[bytes]:
         with self.path.open("rb") as fh:
             yield from fh
-
-    def blocks(self) -> Iterator[tuple[Term, list[bytes]]]:
-        """Each subject with its lines, in the file's order (a sorted file keeps a subject's lines together)."""
-        subject, prefix = b"", b"\0"
-        lines: list[bytes] = []
-        for line in self.lines():
-            if line.startswith(prefix):
-                lines.append(line)
-                continue
-            if lines:
-                yield subject, lines
-            subject = line[: line.index(b" ")]
-            prefix, lines = subject + b" ", [line]
-        if lines:
-            yield subject, lines
-
-    def subjects(self) -> Iterator[tuple[Term, list[tuple[Term, Term]]]]:
-        """Each subject with its (predicate, object) terms, in the file's order."""
-        current: Term = b""
-        pairs: list[tuple[Term, Term]] = []
-        for line in self.lines():
-            s, p, o = split(line)
-            if s != current:
-                if pairs:
-                    yield current, pairs
-                current, pairs = s, []
-            pairs.append((p, o))
-        if pairs:
-            yield current, pairs
 
     def triples(self) -> Iterator[ox.Triple]:
         """The triples as pyoxigraph objects, in the file's order."""
