@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick_rs
+
 from kg.extract import words
 from kg.extract.organs import TITLE_KINDS, OrganHit, chained_sub_organ, cppcc_sub_at, titles_of
 from kg.extract.places import PlaceHit, SpanIndex, levels_of
@@ -67,6 +69,15 @@ def _titles() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {title: kind for title, kind in read_table("titles.tsv", 2, 2) if kind in _TITLE_KINDS}
     alternation = "|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))
     return re.compile(alternation), kinds
+
+
+@lru_cache(maxsize=1)
+def _title_finder() -> ahocorasick_rs.AhoCorasick:
+    """The words of _titles' pattern, found leftmost-longest: the matches ``finditer`` gives for their
+    alternation, longest first (at the first point where a title starts, the longest one starting there,
+    then on from its end), in a fifth of the time over the bench texts."""
+    _, kinds = _titles()
+    return ahocorasick_rs.AhoCorasick(sorted(kinds, key=len, reverse=True), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
 
 @lru_cache(maxsize=1)
@@ -161,10 +172,9 @@ def _title_matches(norm: str, organs: list[OrganHit]) -> list[tuple[int, int, st
     pattern, _ = _titles()
     organ_spans = SpanIndex((o.start, o.end) for o in organs)
     found: dict[int, tuple[int, int, str]] = {}
-    for match in pattern.finditer(norm):
-        ts, te = match.span()
+    for _, ts, te in _title_finder().find_matches_as_indexes(norm):  # pattern.finditer's matches
         if not organ_spans.overlaps(ts, te):
-            found[ts] = (ts, te, match.group())
+            found[ts] = (ts, te, norm[ts:te])
     former = _former()
     for organ in organs:
         gap = len(next((w for w in former if norm.startswith(w, organ.end)), ""))
