@@ -240,6 +240,9 @@ _LAZY_MODULES = (
     "kg.extract.metadata",
     "kg.extract.relations.tables",
     "kg.extract.quantities",
+    "kg.extract.events",
+    "kg.extract.relations.subjects",
+    "kg.ingest.dates",
 )
 """The modules whose tables extraction loads on first use."""
 
