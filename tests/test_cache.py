@@ -89,6 +89,23 @@ def test_a_damaged_entry_is_never_served(tmp_path: Path) -> None:
     assert not list((tmp_path / "out" / DIRNAME).rglob("*.tmp")), "temporary files of killed builds are removed"
 
 
+def test_entries_lie_in_one_folder_and_subfolders_of_the_older_layout_are_removed(tmp_path: Path) -> None:
+    """One folder of entries (a swap removes folders one by one, and each costs the file system a few ms);
+    the per-prefix subfolders an earlier version wrote are dropped by the next build."""
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 2)
+    entries = tmp_path / "out" / DIRNAME / "entries"
+    _build(corpus, tmp_path / "out")
+    made = sorted(entries.iterdir())
+    assert len(made) == 2 and all(p.is_file() and p.suffix == ".kgc" for p in made)
+    legacy = entries / made[0].name[:2]
+    legacy.mkdir(exist_ok=True)
+    os.link(made[0], legacy / made[0].name)  # as the older layout kept it
+    rebuilt = _build(corpus, tmp_path / "out")
+    assert rebuilt.from_cache == 12
+    assert sorted(p.name for p in entries.iterdir()) == [p.name for p in made], "the old subfolder is removed"
+
+
 def test_a_build_killed_midway_leaves_entries_the_next_build_uses(tmp_path: Path) -> None:
     """SIGKILL a real `kg build` once it has written some entries: the next build takes them from the
     cache, extracts the rest, and writes what a clean build writes."""
