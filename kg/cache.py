@@ -21,7 +21,7 @@ The entries lie in one folder, not in subfolders by the key's first characters a
 build hard-links the folder into the new output folder and removes the old one (kg.export.staging), and
 ext4 takes about 2.5 ms to remove a folder, so 256 subfolders cost a rebuild 0.55 s against 0.09 s for one
 folder of 1,058 entries (measured). ext4, XFS and btrfs index large folders; subfolders a version made
-before are removed by ``prune``.
+before (FORMAT 3) are removed by ``prune``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ from kg import graph, validate
 from kg.settings import Settings
 
 DIRNAME = ".kg-cache"
-FORMAT = 3
+FORMAT = 4
+"""In every key (through the fingerprint): 4 since entries lie in one folder, so that a build of the new
+layout never finds the rebuild state of the old one pointing at entries it cannot read."""
 _MAGIC = b"KGC3\n"
 _LIBRARIES = (
     "rjieba",
