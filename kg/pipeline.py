@@ -75,6 +75,8 @@ class BuildReport:
     """what the next build with the cache starts from (kg.rebuild); None without the cache"""
     previous_turtle: tuple[Path, Path] | None = field(default=None, repr=False)
     """the previous build's Turtle and its chunk index, when this build changed its graph (kg.rebuild)"""
+    changes: tuple[list[bytes], list[bytes]] | None = field(default=None, repr=False)
+    """the lines the graph lost and gained since the previous build, when this build changed its graph"""
 
     @property
     def ok(self) -> bool:
@@ -152,13 +154,16 @@ def build_to(
                 if report.state is not None:
                     built.previous_turtle = report.previous_turtle
                     built.turtle_index = workdir / "turtle.index"
+                    if report.changes is not None:
+                        built.changes = report.changes
+                        built.previous_out = stage.out
                 written, seconds = export.write_all(formats, built, stage.path, workers=settings.workers or os.cpu_count() or 1)
             report.stages.update({f"export:{name}": spent for name, spent in seconds.items()})
             if report.state is not None and cache_dir is not None:
                 with _timed(report, "keep state"):
                     turtle = stage.path / "cppcc.ttl" if "turtle" in formats else None
                     rebuild.save(report.state, cache_dir, ntriples, turtle, workdir / "turtle.index")
-                report.state = report.previous_turtle = None
+                report.state = report.previous_turtle = report.changes = None
             shutil.rmtree(workdir)
             stage.commit()
     except OSError as exc:
@@ -348,7 +353,7 @@ def _rebuild(
         report.stages["validate (workers, CPU)"] = sum(d.check_seconds for _, r in new for d in r.docs)
         report.stages["validate (merged entities)"] = outcome.check_seconds
     store.prune()
-    report.state, report.previous_turtle = outcome.state, previous.turtle
+    report.state, report.previous_turtle, report.changes = outcome.state, previous.turtle, outcome.changes
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
 

@@ -437,6 +437,8 @@ class Outcome:
     relations: Counter[str]
     violations: list[str]
     check_seconds: float = 0.0
+    changes: tuple[list[bytes], list[bytes]] = ([], [])
+    """the lines the graph lost and gained (each sorted): kg.export.store updates the previous store with them"""
 
 
 def apply(
@@ -507,7 +509,10 @@ def apply(
         _, found_violations, found_relations = f.rest()
         relations.update(found_relations)
         violations.update(found_violations)
-    return Outcome(state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds)
+    return Outcome(
+        state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds,
+        (sorted(deletions), sorted(insertions)),
+    )
 
 
 @dataclass

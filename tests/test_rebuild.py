@@ -238,3 +238,55 @@ def test_what_is_read_ahead_changes_nothing_the_merge_gives(tmp_path: Path, monk
     (without, plain), (with_ahead, read) = outcomes
     assert without == with_ahead
     assert (plain.entities, plain.relations, plain.violations, plain.state.lines) == (read.entities, read.relations, read.violations, read.state.lines)
+
+
+def _store_lines(out: Path) -> list[bytes]:
+    store = ox.Store.read_only(str(out / "cppcc.oxigraph" / "db"))
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    return sorted(data.splitlines())
+
+
+def test_a_rebuild_changes_a_copy_of_the_previous_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store of a rebuild is the previous one with the changed triples removed and added (no full load),
+    and holds what a clean build's store holds."""
+    from kg.export import store as store_module
+
+    corpus, out, clean = tmp_path / "corpus", tmp_path / "out", tmp_path / "clean"
+    corpus.mkdir()
+    for i, place in enumerate(["德阳", "绵阳", "泸州"]):
+        (corpus / f"doc{i:02d}.txt").write_text(_text(place), encoding="utf-8")
+    formats, settings = ["turtle", "store"], Settings(workers=2)
+    build_to([corpus], out, formats=formats, settings=settings, progress=False)
+    before = _store_lines(out)
+
+    monkeypatch.setattr(store_module, "CHANGE_COST", 1)  # one file of three changes a third of the lines
+    loads: list[Path] = []
+    real_load = store_module.ox.Store.bulk_load
+    monkeypatch.setattr(store_module.ox.Store, "bulk_load", lambda self, *a, **k: (loads.append(k.get("path")), real_load(self, *a, **k)))
+    (corpus / "doc01.txt").write_text(_text("巴中"), encoding="utf-8")
+    report = build_to([corpus], out, formats=formats, settings=settings, progress=False)
+    assert report.extracted == 6 and loads == [], "the store was changed, not loaded again"
+    build_to([corpus], clean, formats=formats, settings=settings, progress=False, cache=False)
+    assert _store_lines(out) == _store_lines(clean) != before
+    manifest = store_module.read_manifest(out / "cppcc.oxigraph")
+    assert manifest is not None and manifest.triples == len(before) - len(set(before) - set(_store_lines(out))) + len(set(_store_lines(out)) - set(before))
+    assert store_module.ensure(out / "cppcc.ttl") == out / "cppcc.oxigraph", "its manifest describes the new Turtle"
+
+    # a previous store that is not the previous Turtle's (here: made from an older graph) is not changed: loaded in full
+    (corpus / "doc02.txt").write_text(_text("雅安"), encoding="utf-8")
+    (out / "cppcc.oxigraph" / "manifest.json").write_text(
+        (out / "cppcc.oxigraph" / "manifest.json").read_text(encoding="utf-8").replace('"mtime_ns": ', '"mtime_ns": 1'), encoding="utf-8"
+    )
+    loads.clear()
+    assert build_to([corpus], out, formats=formats, settings=settings, progress=False).extracted == 6
+    assert len(loads) == 1, "loaded in full"
+    build_to([corpus], clean, formats=formats, settings=settings, progress=False, cache=False)
+    assert _store_lines(out) == _store_lines(clean)
+
+    # so are changes that cost more than loading every triple
+    monkeypatch.setattr(store_module, "CHANGE_COST", 10)
+    (corpus / "doc00.txt").write_text(_text("眉山"), encoding="utf-8")
+    loads.clear()
+    build_to([corpus], out, formats=formats, settings=settings, progress=False)
+    assert len(loads) == 1, "loaded in full"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,10 @@ class GraphFile:
         """(Turtle file, its chunk index) of the previous build, for kg.export.rdf.write_turtle to reuse"""
         self.turtle_index: Path | None = None
         """where kg.export.rdf.write_turtle saves the chunk index of the Turtle it writes"""
+        self.changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
+        """the lines this graph lost and gained since the previous build's (``previous_turtle``'s) graph"""
+        self.previous_out: Path | None = None
+        """the folder holding the previous build's exports (kg.export.store updates a copy of its store)"""
         self.workers = 1
         """processes an exporter may use for its own work (kg.export.write_all sets it when it writes the
         formats one after the other in this process)"""

@@ -14,6 +14,12 @@ a lock file so that two processes never build the same store at once. Readers op
 allows any number of read-only openers); a reader that opened the old store keeps reading its snapshot
 (its files stay open after the swap removes them). When the file's folder is not writable, the store lives
 under ``$XDG_CACHE_HOME/cppcc-kg/`` instead.
+
+A rebuild (kg.rebuild) knows the lines its graph lost and gained since the previous build. When the previous
+build's store is there and describes the previous build's Turtle, the new store is a copy of it (a RocksDB
+checkpoint: hard links to its files) with those triples removed and added, instead of every triple loaded
+again: on the 5 MB benchmark corpus, one changed file of 1,058, about 0.1 s against 5 s. Anything that does
+not match (no previous store, another Turtle, a triple to remove that is not there) loads every triple.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,6 +45,9 @@ SUFFIX = ".oxigraph"
 MANIFEST = "manifest.json"
 DB = "db"
 FORMAT_VERSION = 1
+CHANGE_COST = 10
+"""A triple removed or added costs a store about 27 µs, one bulk-loaded about 5.7 (measured on the 5 MB
+benchmark corpus's 825,007 triples): with more changed lines than a tenth of the store's, it is loaded anew."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,27 @@ def write_store(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     turtle = out_dir / f"{BASENAME}.ttl"
     if not turtle.is_file():
         raise ExportError(f"{turtle}: the store export is made from the Turtle file; build with --formats turtle,store")
-    return [ensure(turtle, content=graph.path if isinstance(graph, GraphFile) else None)]
+    if not isinstance(graph, GraphFile):
+        return [ensure(turtle)]
+    return [ensure(turtle, content=graph.path, update=_update_of(graph))]
+
+
+@dataclass(frozen=True)
+class Update:
+    """A store to copy and change instead of loading every triple: the one made from ``turtle``, and the
+    N-Triples lines to remove from it and add to it (each sorted, as kg.rebuild gives them)."""
+
+    store: Path
+    turtle: Path
+    deletions: Sequence[bytes]
+    insertions: Sequence[bytes]
+
+
+def _update_of(graph: GraphFile) -> Update | None:
+    if graph.changes is None or graph.previous_out is None or graph.previous_turtle is None:
+        return None
+    previous = graph.previous_out / f"{BASENAME}{SUFFIX}"
+    return Update(previous, graph.previous_turtle[0], *graph.changes)
 
 
 def store_dir(source: Path) -> Path:
@@ -74,9 +104,10 @@ def store_dir(source: Path) -> Path:
     return cache / hashlib.sha1(str(source).encode("utf-8")).hexdigest()[:16] / name
 
 
-def ensure(source: Path, content: Path | None = None) -> Path:
+def ensure(source: Path, content: Path | None = None, update: Update | None = None) -> Path:
     """The folder of an up-to-date store of the RDF file ``source``, built or rebuilt if needed (from
-    ``content`` when given: another file holding the same graph)."""
+    ``content`` when given: another file holding the same graph; by changing a copy of ``update.store``
+    when that is the store of ``update.turtle``)."""
     if not source.is_file():
         raise InputError(str(source), "no such graph file; run `kg build` first or pass --graph FILE")
     dest = store_dir(source)
@@ -85,7 +116,7 @@ def ensure(source: Path, content: Path | None = None) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest):
         if not _fresh(source, dest):  # another process may have built it while we waited
-            _rebuild(source, dest, content or source)
+            _rebuild(source, dest, content or source, update)
     return dest
 
 
@@ -140,22 +171,59 @@ def _fresh(source: Path, dest: Path) -> bool:
     return True
 
 
-def _rebuild(source: Path, dest: Path, content: Path) -> None:
+def _rebuild(source: Path, dest: Path, content: Path, update: Update | None = None) -> None:
     from kg.stats import load_into
 
     stat = source.stat()
     digest = _sha256(source)
     with atomic_dir(dest) as work:
         try:
-            store = ox.Store(str(work / DB))
-            load_into(store, content)
-            triples = len(store)
-            store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
-            store.flush()
-            del store  # closes RocksDB (releases its LOCK) before the folder moves
+            triples = _updated(work / DB, update) if update is not None else None
+            if triples is None:
+                store = ox.Store(str(work / DB))
+                load_into(store, content)
+                triples = len(store)
+                store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
+                store.flush()
+                del store  # closes RocksDB (releases its LOCK) before the folder moves
         except OSError as exc:
             raise _with_errno(exc, work) from exc
         _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
+
+
+def _updated(db: Path, update: Update) -> int | None:
+    """Make ``db`` a copy of ``update.store`` changed by its lines; return its triples, or None (and leave
+    no ``db``) when that store is not the graph of ``update.turtle`` or the lines do not fit it."""
+    manifest = read_manifest(update.store)
+    try:
+        stat = update.turtle.stat()
+    except FileNotFoundError:
+        return None
+    if manifest is None or (manifest.source, manifest.size, manifest.mtime_ns) != (update.turtle.name, stat.st_size, stat.st_mtime_ns):
+        return None
+    if (len(update.deletions) + len(update.insertions)) * CHANGE_COST > manifest.triples:
+        return None  # loading every triple costs less
+    if any(b"_:" in line for line in (*update.deletions, *update.insertions)):
+        return None  # a blank node's label is not kept by the store, so its triples cannot be found again
+    removed = [_quad(t) for t in ox.parse(b"".join(update.deletions), format=ox.RdfFormat.N_TRIPLES)]
+    added = [_quad(t) for t in ox.parse(b"".join(update.insertions), format=ox.RdfFormat.N_TRIPLES)]
+    ox.Store.read_only(str(update.store / DB)).backup(str(db))
+    store = ox.Store(str(db))
+    fits = all(q in store for q in removed) and not any(q in store for q in added)
+    if fits:
+        for quad in removed:
+            store.remove(quad)
+        store.extend(added)
+        store.flush()
+    del store
+    if not fits:
+        shutil.rmtree(db)
+        return None
+    return manifest.triples - len(removed) + len(added)
+
+
+def _quad(triple: ox.Triple) -> ox.Quad:
+    return ox.Quad(triple.subject, triple.predicate, triple.object)
 
 
 def _with_errno(exc: OSError, where: Path) -> OSError:
