@@ -238,7 +238,7 @@ def extract_to_ntriples(
     repeats: dict[bytes, int] | None = {} if store is not None else None
     checking = checking_merged = 0.0
     with (
-        SortedLines(dest, repeats=repeats) as lines, Progress(progress) as shown, _collector_spared(),
+        SortedLines(dest, repeats=repeats) as lines, Progress(progress, len(files)) as shown, _collector_spared(),
         _contents(dest, store is not None) as contents,
     ):
         for index, result in enumerate(_results(files, keys, settings, store, scheduler, report)):
@@ -320,7 +320,7 @@ def _rebuild(
     results = _results(files, keys, settings, store, scheduler, report, known=known)
     states: list[rebuild.FileState] = []
     new: list[tuple[str, FileResult]] = []
-    with Progress(progress) as shown, closing(results), _contents(dest, True) as contents:
+    with Progress(progress, len(files)) as shown, closing(results), _contents(dest, True) as contents:
         first = next(results, None)  # the workers have their jobs now
         previous = rebuild.load(manifest)
         gone: list[tuple[str, FileResult]] = []
@@ -634,11 +634,12 @@ def _check(
 
 
 class Progress:
-    """Documents extracted and taken from the cache, and files failed, on a progress bar over the files
-    (stderr)."""
+    """Documents extracted and taken from the cache, and files failed, on a progress bar over the ``total``
+    files (stderr): files done of all, rate and time left."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, total: int | None = None) -> None:
         self.enabled = enabled
+        self.total = total
         self.extracted = self.cached = self.failed = 0
         self.bar: Any = None
 
@@ -646,11 +647,12 @@ class Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="file", desc="building", leave=False)
+            self.bar = tqdm(total=self.total, unit="file", desc="building", leave=False)
         return self
 
     def __exit__(self, *_: object) -> None:
         if self.bar is not None:
+            self.bar.refresh()  # the last counts, which the bar's rate limit may not have drawn
             self.bar.close()
 
     def add(self, result: FileResult) -> None:

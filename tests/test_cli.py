@@ -64,6 +64,24 @@ def test_unreadable_file_is_skipped_by_name_and_build_exits_nonzero(tmp_path: Pa
     assert (tmp_path / "out" / "cppcc.ttl").is_file(), "the readable file is still built"
 
 
+def test_progress_counts_files_and_documents_and_quiet_silences_it(tmp_path: Path) -> None:
+    """The bar (stderr) shows files done of all and the documents extracted, from the cache and failed, in a
+    first build and in a rebuild; --quiet leaves stderr empty."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b", "c"):
+        (corpus / f"{name}.txt").write_text(SAMPLE.read_text(encoding="utf-8").replace("成都", "德阳" if name == "b" else "成都"), encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x00\xd8" * 3 + b"\x81")
+    out = tmp_path / "out"
+    first = kg("build", str(corpus), "--out", str(out), "--formats", "turtle", "--workers", "1")
+    assert "4/4" in first.stderr and "documents: 18 extracted, 0 from cache; files failed: 1" in first.stderr, first.stderr
+    (corpus / "c.txt").write_text(SAMPLE.read_text(encoding="utf-8").replace("成都", "泸州"), encoding="utf-8")
+    again = kg("build", str(corpus), "--out", str(out), "--formats", "turtle", "--workers", "1")
+    assert "4/4" in again.stderr and "documents: 6 extracted, 12 from cache; files failed: 1" in again.stderr, again.stderr
+    quiet = kg("build", str(corpus), "--out", str(out), "--formats", "turtle", "--workers", "1", "--quiet")
+    assert quiet.returncode == 1 and "building" not in quiet.stderr and "broken.txt" in quiet.stderr
+
+
 def test_empty_input_gives_a_clear_message(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
