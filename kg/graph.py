@@ -23,7 +23,7 @@ cppcc:startDate/endDate (reified like a relation); each holdsPosition is also a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from typing import Any
@@ -302,6 +302,24 @@ _BOOLEAN = f"^^<{XSD}boolean>"
 def ntriples(triples: Iterable[Triple]) -> bytes:
     """Triples of terms as N-Triples bytes (the lines pyoxigraph would write)."""
     return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
+
+
+def sorted_ntriples(triples: Sequence[Triple]) -> bytes:
+    """``ntriples(triples)`` with its lines in byte order: each line encoded on its own and sorted, instead
+    of the whole text encoded, split into lines again and those sorted. The same bytes whenever each
+    triple makes one line, which the escaping of literals and the checked IRIs ensure; a term holding a
+    raw line break would make more lines, so that case (never met) takes the split."""
+    lines: list[bytes] = []
+    broken = False
+    for s, p, o in triples:
+        line = f"{s} {p} {o} .\n"
+        broken = broken or line.find("\n") < len(line) - 1
+        lines.append(line.encode())
+    lines.sort()
+    data = b"".join(lines)
+    if broken or b"\r" in data:  # (bytes.count would walk every byte; find and ``in`` use memchr)
+        return b"".join(sorted(ntriples(triples).splitlines(keepends=True)))
+    return data
 
 
 def document_triples(extraction: Extraction, is_compilation: bool = False, offset: int = 0) -> list[ox.Triple]:

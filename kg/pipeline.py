@@ -613,9 +613,8 @@ def _process(job: _Job) -> DocResult:
         for r in extraction.relations
     ]
     summaries = graph.summarise(extraction)
-    lines = graph.ntriples(triples).splitlines(keepends=True)
-    lines.sort()  # here, in parallel: the main process's sort then merges presorted runs (kg.sortedlines)
-    result = DocResult(doc.id, len(doc.text), b"".join(lines), summaries, relations)
+    # sorted here, in parallel: the main process's sort then merges presorted runs (kg.sortedlines)
+    result = DocResult(doc.id, len(doc.text), graph.sorted_ntriples(triples), summaries, relations)
     if _settings.validate:
         started = time.perf_counter()
         result.violations, result.facts = _check(triples, summaries, graph.referenced_types(doc))
