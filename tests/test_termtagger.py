@@ -140,3 +140,45 @@ def test_shipped_model_is_current() -> None:
     assert stamp["model_sha256"] == hashlib.sha256(termtagger.MODEL_PATH.read_bytes()).hexdigest()
     documents = termtrain.training_set(SHARED)
     assert stamp["fingerprint"] == termtrain.fingerprint(documents), "retrain: .venv/bin/python scripts/train_terms.py"
+
+
+def test_cue_points_near_quotes_are_those_each_region_alone_gives() -> None:
+    """Judge finds the cue words of the whole text once and keeps, for its opener, left and closer points,
+    those inside a region around a quote: the points a search of each region alone gives (random texts of
+    cue words, quotes and stops, and the sample corpus)."""
+    import random
+
+    from tests.conftest import CORPUS
+
+    cues = termtagger._cues()
+    words = sorted({word for _, (word, _) in cues.automaton.items()})
+    rng = random.Random(17)
+    pieces = [*rng.sample(words, min(60, len(words))), "“", "”", "《", "》", "，", "。", "、", "\n", "委员", "等", "问题"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        judge = termtagger.Judge(text, ())
+        opens: dict[int, str] = {}
+        closes: dict[int, str] = {}
+        lefts: set[int] = set()
+        for a, b in judge._regions():
+            for end_index, (word, kinds) in cues.automaton.iter(text, a, b):
+                start, end = end_index - len(word) + 1, end_index + 1
+                if "open" in kinds:
+                    opens[end] = word
+                if "open" in kinds or "left" in kinds:
+                    lefts.add(end)
+                if "close" in kinds:
+                    closes.setdefault(start, word)
+        assert list(judge.opens.items()) == list(opens.items()), text
+        assert judge.closes == closes, text
+        assert judge.lefts == sorted(lefts | _other_lefts(judge, text)), text
+
+
+def _other_lefts(judge: termtagger.Judge, text: str) -> set[int]:
+    """The left points Judge takes from stops, 、 and quote marks (not from cue words)."""
+    points = {0}
+    points.update(at + 1 for at in judge.stops)
+    points.update(at + 1 for at in judge.commas)
+    points.update(i + 1 for i, c in enumerate(text) if c in "“「‘『”」’』")
+    return points

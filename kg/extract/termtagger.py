@@ -126,15 +126,22 @@ class Judge:
         self.opens: dict[int, str] = {}
         self.closes: dict[int, str] = {}
         self.stops = [m.start() for m in _STOP.finditer(norm)]
-        for a, b in self._regions():
-            for end_index, (word, kinds) in cues.automaton.iter(norm, a, b):
-                start, end = end_index - len(word) + 1, end_index + 1
-                if "open" in kinds:
-                    self.opens[end] = word
-                if "open" in kinds or "left" in kinds:
-                    lefts.add(end)
-                if "close" in kinds:
-                    self.closes.setdefault(start, word)
+        # the cue words of the whole text, found once (unquoted() reads them all); those inside a region
+        # are the ones a search of each region alone finds, in the same order
+        self.cue_hits: list[tuple[int, tuple[str, tuple[str, ...]]]] = list(cues.automaton.iter(norm))
+        regions = self._regions()
+        region_starts = [a for a, _ in regions]
+        for end_index, (word, kinds) in self.cue_hits:
+            start, end = end_index - len(word) + 1, end_index + 1
+            r = bisect.bisect_right(region_starts, start) - 1
+            if r < 0 or end > regions[r][1]:
+                continue
+            if "open" in kinds:
+                self.opens[end] = word
+            if "open" in kinds or "left" in kinds:
+                lefts.add(end)
+            if "close" in kinds:
+                self.closes.setdefault(start, word)
         self.commas = [m.start() for m in re.finditer("、", norm)]
         for at in self.stops:
             lefts.add(at + 1)
@@ -205,7 +212,7 @@ class Judge:
         opens: list[int] = []
         closes: list[int] = []
         rule_ends: set[int] = set()
-        for end_index, (word, kinds) in _cues().automaton.iter(norm):
+        for end_index, (word, kinds) in self.cue_hits:
             start = end_index - len(word) + 1
             if "rule_open" in kinds:
                 rule_ends.add(end_index + 1)
