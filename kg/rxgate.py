@@ -2,6 +2,9 @@
 
     gated(pattern, flags=0) -> re.Pattern   the same matches as re.compile(pattern, flags), searched faster
     first_class(pattern)    -> str | None   a character class body holding every first character of a match
+    after_marks(pattern, marks, text)       pattern.finditer(text) for matches that start only at a line
+                                            start or after a mark: tried at those points alone
+    required_words(pattern) -> tuple[str, ...]  words one of which every match holds (() when none can be told)
 
 Python's re finds the matches of an expression such as ``(?:第?{N}届)?第{N}次(?:会议|全会)`` by trying the
 whole expression at every position of the text: the optional parts at its start keep the engine from
@@ -20,6 +23,7 @@ case-insensitive).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
@@ -132,3 +136,93 @@ def _class_item(op: Any, av: Any) -> str:
 def _escaped(code: int) -> str:
     char = chr(code)
     return "\\" + char if char in "\\]^-[" else re.escape(char)
+
+
+def required_words(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """Words one of which every match of ``pattern`` holds, in sorted order; () when none can be told. A
+    text holding none of them has no match, which ``any(w in text for w in words)`` tells at a fraction of
+    the cost of a search that has no fast path (see the module docstring). Of the parts a match must have,
+    in order, the runs of literal characters, an alternation each of whose branches has words, a repeat
+    at least once, a class of a few characters: the set whose shortest word is longest (then the
+    smallest set)."""
+    parsed = P.parse(pattern, flags)
+    if parsed.state.flags & re.IGNORECASE:
+        return ()
+    found = _required(parsed)
+    if not found:
+        return ()
+    # a word holding another of the set adds nothing: a text holding it holds the shorter one
+    return tuple(sorted(w for w in found if not any(v != w and v in w for v in found)))
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+
+
+def _required(sequence: Any) -> set[str] | None:
+    best: set[str] | None = None
+    run: list[str] = []
+    for op, av in sequence:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            best = _better(best, {"".join(run)})
+            run = []
+        best = _better(best, _required_of(op, av))
+    if run:
+        best = _better(best, {"".join(run)})
+    return best
+
+
+_FEW = 8
+"""A character class of at most this many characters (and nothing else) gives them as words."""
+
+
+def _required_of(op: Any, av: Any) -> set[str] | None:
+    if op is C.SUBPATTERN:
+        _, add, _, sub = av
+        return None if add & re.IGNORECASE else _required(sub)
+    if op is C.ATOMIC_GROUP:
+        return _required(av)
+    if op is C.BRANCH:
+        words: set[str] = set()
+        for alternative in av[1]:
+            found = _required(alternative)
+            if found is None:
+                return None
+            words |= found
+        return words
+    if op in _REPEATS:
+        low, _, sub = av
+        return _required(sub) if low >= 1 else None
+    if op is C.IN and len(av) <= _FEW and all(o is C.LITERAL for o, _ in av):
+        return {chr(a) for _, a in av}
+    return None  # a lookaround, ANY, a range or category, a back reference: no word of its own
+
+
+@lru_cache(maxsize=4)
+def _marks(body: str) -> re.Pattern[str]:
+    return re.compile(f"[{body}]")
+
+
+def after_marks(pattern: re.Pattern[str], marks: str, text: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a MULTILINE pattern whose matches start only where ``^`` or a lookbehind
+    for the character class ``marks`` (holding a line break) holds: ``match`` is tried at those points
+    alone, in order, from the end of the last match (``^`` and the lookbehind still see the characters
+    before the point). finditer tries every character, and each failed try costs about as much as a
+    search for the marks: by-lines, datelines and lines of names cost a fraction of what they did."""
+    found: list[re.Match[str]] = []
+    resume = 0
+    points = [0]
+    points.extend(m.end() for m in _marks(marks).finditer(text))
+    for point in points:
+        if point < resume:
+            continue
+        match = pattern.match(text, point)
+        if match is not None:
+            found.append(match)
+            resume = max(match.end(), point + 1)
+    return found

@@ -18,6 +18,12 @@ import re
 
 CJK = "\u4e00-\u9fff"
 CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def is_cjk(char: str) -> bool:
+    """``CJK_CHAR.match(char)`` for one character (False for the empty string), without a regex call: the
+    extractor asks this of tens of thousands of characters per hundred documents."""
+    return "\u4e00" <= char <= "\u9fff"
 QUOTE_PAIRS = {"“": "”", "「": "」", "《": "》", "‘": "’", "『": "』"}
 QUOTES = "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
 ANY_QUOTES = QUOTES + "\"'〈〉"

@@ -317,12 +317,13 @@ def test_a_brand_before_a_kind_of_venue_keeps_the_whole_as_its_written_form() ->
 
 
 def test_bylines_and_datelines_are_matched_only_after_their_marks() -> None:
-    """terms._after_marks tries the by-line and dateline patterns only at a line start or after one of
+    """after_marks tries the by-line and dateline patterns only at a line start or after one of
     their marks: the same matches as finditer over every character, on random texts of outlet words,
     marks, places and dates."""
     import random
 
     from kg.extract import terms
+    from kg.rxgate import after_marks
 
     pieces = ["人民政协网", "日报", "晚报", "记者", "报道", "刊发", "（", "(", "【", "《", "、", "据", "\n", "湖州", "杭州",
               "9月14日", "电", "消息", "讯", "）", "，", "网", "社", "台", "客户端", "融媒体中心", " ", "等", "二十日"]
@@ -331,7 +332,7 @@ def test_bylines_and_datelines_are_matched_only_after_their_marks() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
         for pattern, marks in ((terms._byline(), terms._byline_marks()), (terms._dateline(), terms._DATELINE_MARKS)):
             every = [m.span() + m.span(1) for m in pattern.finditer(text)]
-            assert [m.span() + m.span(1) for m in terms._after_marks(pattern, marks, text)] == every, text
+            assert [m.span() + m.span(1) for m in after_marks(pattern, marks, text)] == every, text
     line = "（湖州日报记者 张三）\n人民政协网杭州9月14日电 委员们来到村里。"
-    assert [m.group(1) for m in terms._after_marks(terms._byline(), terms._byline_marks(), line)] == ["湖州日报"]
-    assert [m.group(1) for m in terms._after_marks(terms._dateline(), terms._DATELINE_MARKS, line)] == ["人民政协网"]
+    assert [m.group(1) for m in after_marks(terms._byline(), terms._byline_marks(), line)] == ["湖州日报"]
+    assert [m.group(1) for m in after_marks(terms._dateline(), terms._DATELINE_MARKS, line)] == ["人民政协网"]

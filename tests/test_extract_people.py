@@ -831,3 +831,35 @@ def test_title_finder_finds_what_the_title_pattern_finds() -> None:
         text = "".join(parts)
         regex, found = both(text)
         assert regex == found, text
+
+
+def test_name_list_expressions_find_what_the_plain_ones_find() -> None:
+    """_LISTED_NAMES, written to start with a character class, matches what its plain form matches; lines of
+    spaced names, tried at line starts only (rxgate.after_marks), are finditer's matches; a text without
+    the unit of an age holds no age. Random texts of list pieces and the sample corpus."""
+    import random
+    import re
+
+    from kg.extract import people
+    from kg.rxgate import after_marks
+
+    from .conftest import CORPUS
+
+    plain = re.compile(
+        r"(?:[：:\n]|(?<=[的还])有)[ \u3000]*([\u4e00-\u9fff·]{2,6}?(?:、[\u4e00-\u9fff·]{2,6}?)+)(?=[。；;，,\n]|等|$)"
+    )
+    pieces = ["：", ":", "\n", "有", "的有", "还有", "没有", "王芳", "李明华", "张", "、", " ", "\u3000", "等", "，", "。", "·",
+              "73岁", "的", "委员"]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 18))) for _ in range(5000)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+
+    def found(matches: object) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+        return [(m.span(), m.groups()) for m in matches]  # type: ignore[attr-defined]
+
+    for text in texts:
+        assert found(people._LISTED_NAMES.finditer(text)) == found(plain.finditer(text)), text
+        spaced = people._SPACED_LINE
+        assert found(after_marks(spaced, "\n", text)) == found(spaced.finditer(text)), text
+        if not any(unit in text for unit in people.titles_of("age")):
+            assert not list(people._age().finditer(text)), text

@@ -65,3 +65,30 @@ def test_sentences_keep_offsets() -> None:
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == ["第一句。", "第二句！", "第三句"]
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_sentence_ends_are_those_of_the_plain_expression() -> None:
+    """_SENTENCE_END, written to start with a character class, matches what ``[。！？!?；;]+[”’」』）)]*|\\n+``
+    matches, on random texts of its characters and others."""
+    import random
+    import re
+
+    from kg.nlp import _SENTENCE_END
+
+    plain = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n+")
+    pieces = ["。", "！", "？", "!", "?", "；", ";", "\n", "\n\n", "”", "’", "」", "』", "）", ")", "委员", "说", " ", "（", "\r"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert [(m.span(), m.group()) for m in _SENTENCE_END.finditer(text)] == [
+            (m.span(), m.group()) for m in plain.finditer(text)
+        ], text
+
+
+def test_is_cjk_is_the_cjk_character_class() -> None:
+    from kg.text import CJK_CHAR, is_cjk
+
+    for code in range(0x110000):
+        if not 0xD800 <= code <= 0xDFFF:
+            assert is_cjk(chr(code)) == (CJK_CHAR.match(chr(code)) is not None), hex(code)
+    assert not is_cjk("")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from kg.extract import events
-from kg.rxgate import first_class, gated
+from kg.rxgate import first_class, gated, required_words
 
 from .conftest import CORPUS
 
@@ -81,3 +81,45 @@ def test_first_characters_that_cannot_be_told(pattern: str) -> None:
 @pytest.mark.parametrize("pattern", [r"abc", r"[ab]c", r"^a?b", r"(?:x)y", r"前天|今天|明天", r"(?:来源|供稿)[:：]"])
 def test_expressions_with_a_fast_start_are_left_alone(pattern: str) -> None:
     assert gated(pattern).pattern == pattern
+
+
+@pytest.mark.parametrize("pattern", SAMPLES + [p.pattern for p in events._patterns().values()])
+def test_every_match_holds_a_required_word(pattern: str) -> None:
+    """Every match (on random and real texts) holds one of required_words; a text holding none has none."""
+    plain, words = re.compile(pattern), required_words(pattern)
+    for text in _texts():
+        for match in plain.finditer(text):
+            assert not words or any(w in match.group() for w in words), (pattern, match.group())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"(?:ab)?cd", ("cd",)),
+        (r"x(?:第|\d)+届会议", ("届会议",)),
+        (r"(?:中央|省委)工作会议|纪念\w+周年", ("工作会议", "纪念")),
+        (r"[省市]委(?:全会|会议)", ("会议", "全会")),
+        (r"(?:会议|全体会议)", ("会议",)),
+        (r"[ab]+c?", ("a", "b")),
+        (r"\d+(?:岁)", ("岁",)),
+    ],
+)
+def test_required_words(pattern: str, words: tuple[str, ...]) -> None:
+    assert required_words(pattern) == words
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"(?:a|b?)c*", r"[^a]+", r"(?i)abc", r"(?i:ab)c*", r"\d+", r"(?=ab)", r".+"])
+def test_required_words_that_cannot_be_told(pattern: str) -> None:
+    assert required_words(pattern) == ()
+
+
+def test_events_are_searched_only_in_texts_holding_a_required_word() -> None:
+    """fixed_events skips a kind whose required words a text lacks: that kind has no match there (the sample
+    corpus and made-up sentences)."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    texts += ["市委十届三次全会召开。", "党的二十大以来，县政协第十五届委员会第二次全体会议", "第三场“院坝协商”议事会"]
+    for text in texts:
+        for kind, words in events._required().items():
+            if not any(w in text for w in words):
+                assert not list(events._patterns()[kind].finditer(text)), (kind, text)
+    assert events._required()["party"] == ("党的", "全会", "周年", "工作会议")

@@ -19,7 +19,7 @@ from kg.extract.places import level_chars_above_town
 from kg.extract.quantities import parse_number
 from kg.extract.terms import TermHit, strip_quotes
 from kg.lexicon import read_table
-from kg.rxgate import gated
+from kg.rxgate import gated, required_words
 from kg.text import CPPCC, NUMBER
 
 _NUMBER = NUMBER
@@ -40,10 +40,21 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {kind: gated("|".join(f"(?:{p})" for p in patterns)) for kind, patterns in kinds.items()}
 
 
+@lru_cache(maxsize=1)
+def _required() -> dict[str, tuple[str, ...]]:
+    """Words one of which every match of a kind's patterns holds (kg.rxgate.required_words): most texts
+    hold none of a Party event's (全会, 党的, 工作会议 …), and telling that costs far less than a search."""
+    return {kind: required_words(pattern.pattern) for kind, pattern in _patterns().items()}
+
+
 def fixed_events(norm: str, place_spans: list[tuple[int, int]]) -> list[TermHit]:
     hits: list[TermHit] = []
     patterns = _patterns()
+    required = _required()
     for kind, pattern in patterns.items():
+        words = required[kind]
+        if words and not any(word in norm for word in words):
+            continue
         for match in pattern.finditer(norm):
             start, end = match.span()
             if kind == "session":

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from kg.extract import words
 from kg.extract.places import PlaceHit, SpanIndex, level_chars_above_town, level_words, levels_of
 from kg.lexicon import read_table
-from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
+from kg.text import CJK, CPPCC, NUMBER, ORDINAL, QUOTES, is_cjk
 
 _CJK = CJK
 _QUOTES = QUOTES
@@ -139,9 +139,9 @@ def _prefix(
                 return None
             if cppcc and word in _roles_set("named_level") and not set(levels_of(word)) & _ABOVE_TOWN_LEVELS:
                 return None
-            if len(word) == 1 and before and CJK_CHAR.match(before) and _level_in_word(norm, start):
+            if len(word) == 1 and before and is_cjk(before) and _level_in_word(norm, start):
                 return None  # 通州湾政协工委: 州 ends the word 通州, no bare level word
-            if before and CJK_CHAR.match(before) and word in _roles_set("named_level"):
+            if before and is_cjk(before) and word in _roles_set("named_level"):
                 # 清芷社区党委 is found through its place; an unknown name before a level word is not ours
                 # (民族地区政协), unless a verb or preposition ends there (报送|镇党委, 向|镇政府)
                 if not _after_verb(norm, start):
@@ -284,8 +284,8 @@ def _party_unknown_place(norm: str, at: int) -> tuple[PlaceHit | None, str, int]
         return None
     for size in (2, 3, 4):
         start = at - 1 - size
-        if start > 0 and _party_before(norm, start) and CJK_CHAR.fullmatch(norm[start]) and all(
-            CJK_CHAR.match(c) for c in norm[start : at - 1]
+        if start > 0 and _party_before(norm, start) and is_cjk(norm[start]) and all(
+            is_cjk(c) for c in norm[start : at - 1]
         ):
             return None, "", start
     return None
@@ -311,7 +311,7 @@ def _publication_follows(norm: str, end: int) -> bool:
     for word in _roles_set("publication_after"):
         if norm.startswith(word, end):
             after = norm[end + len(word) : end + len(word) + 2]
-            return not after or not CJK_CHAR.match(after[0]) or after in _roles_set("publication_byline")
+            return not after or not is_cjk(after[0]) or after in _roles_set("publication_byline")
     return False
 
 
@@ -413,7 +413,7 @@ def _cppcc_sub_end(norm: str, at: int) -> int | None:
     described = _roles_set("cppcc_sub_described")
     firsts = {w[0] for w in described}
     for i in range(at + 1, min(len(norm), at + _SUB_DESCRIPTOR_MAX + 1)):
-        if not CJK_CHAR.match(norm[i - 1]) and norm[i - 1] not in _QUOTES:
+        if not is_cjk(norm[i - 1]) and norm[i - 1] not in _QUOTES:
             break
         if norm[i] not in firsts:
             continue
@@ -441,7 +441,7 @@ def _long_short_committee(norm: str, at: int) -> int | None:
     endings = _roles_set("short_committee_end")
     for size in range(5, _LONG_SHORT_MAX + 1):
         end = at + size
-        if end >= len(norm) or not CJK_CHAR.match(norm[end - 1]):
+        if end >= len(norm) or not is_cjk(norm[end - 1]):
             return None
         ending = next((e for e in endings if norm.startswith(e, end)), "")
         if not ending or norm[end + len(ending) : end + len(ending) + 1] in tuple(_not_after(ending)):
@@ -540,7 +540,7 @@ def _set_up_groups(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
 def _descriptor_start(norm: str, at: int) -> int:
     """Where the descriptor before ``at`` starts: after the last verb, function word or punctuation."""
     run = at
-    while run > 0 and at - run < _SET_UP_WINDOW and (CJK_CHAR.match(norm[run - 1]) or norm[run - 1] in _QUOTES):
+    while run > 0 and at - run < _SET_UP_WINDOW and (is_cjk(norm[run - 1]) or norm[run - 1] in _QUOTES):
         run -= 1
     start = at
     pos = at
@@ -556,7 +556,7 @@ def _descriptor_start(norm: str, at: int) -> int:
 
 def _stands_alone(norm: str, at: int, end: int) -> bool:
     """True when the word at ``at`` follows punctuation or a one-character function word (由党组书记)."""
-    if at == 0 or not CJK_CHAR.match(norm[at - 1]):
+    if at == 0 or not is_cjk(norm[at - 1]):
         return True
     context = norm[max(0, at - 3) : end]
     offset = at - max(0, at - 3)
@@ -640,7 +640,7 @@ def _bureaus(norm: str) -> list[tuple[int, int]]:
                 at = norm.find(ending, at + 1)
                 continue  # 委员, 委会: another word
             for size in range(2, _DEPARTMENT_MAX + 1):
-                if at - size < 0 or not CJK_CHAR.match(norm[at - size]) or not CJK_CHAR.match(norm[at - 1]):
+                if at - size < 0 or not is_cjk(norm[at - size]) or not is_cjk(norm[at - 1]):
                     break  # the character right before the ending counts too (党组书记、局长: no 组书记、局)
                 spans.append((at - size, at + len(ending)))
             at = norm.find(ending, at + 1)
@@ -739,7 +739,7 @@ def _bare_departments(norm: str, taken: list[OrganHit]) -> list[OrganHit]:
             continue
         if spans.overlaps(ds, de):
             continue
-        if ds > 0 and CJK_CHAR.match(norm[ds - 1]):
+        if ds > 0 and is_cjk(norm[ds - 1]):
             continue
         listed = _listed_party_department(norm, ds, de, taken + found)
         found.append(listed or OrganHit(ds, de, "PartyGovOrgan", norm[ds:de], None, "", norm[ds:de], de, needs_parent=True))

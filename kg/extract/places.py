@@ -22,6 +22,7 @@ import ahocorasick_rs
 from kg.extract import words
 from kg.gazetteer import Division, gazetteer
 from kg.lexicon import read_table, word_set
+from kg.text import is_cjk
 
 SUB_COUNTY_LEVELS = ("township", "village", "community", "compound", "group", "zone")
 """Levels of places below the county (kg/data/place_levels.tsv), found by pattern: 乡镇街道, 村, 社区, 小区,
@@ -31,6 +32,7 @@ _STEM = 4
 says otherwise for the word or its level (stem_max:小区 = 5, stem_max:zone = 8)."""
 
 
+@lru_cache(maxsize=512)
 def _stem_max(suffix: str) -> int:
     words = _place_words()
     found = words.get(f"stem_max:{suffix}") or words.get(f"stem_max:{levels_of(suffix)[0]}")
@@ -211,7 +213,7 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
     """Short gazetteer names (和县, 范县, 会同县) inside ordinary words: 黄明亮和县政协, 示范县, 会同县委.
     Checked with jieba on the span and a few characters around it; names of four characters and more, and
     names right after punctuation or another place, are taken as they are."""
-    if end - start > 3 or after_place or start == 0 or not _CJK.match(norm[start - 1]):
+    if end - start > 3 or after_place or start == 0 or not is_cjk(norm[start - 1]):
         return True
     if any(norm.endswith(w, 0, start) for w in _place_openers()):
         return True  # 民建|南岸区委, 中共|射洪市委, 政协|射洪市委员会: a word that opens an organ's place
@@ -222,7 +224,7 @@ def _plausible_division(norm: str, start: int, end: int, after_place: bool) -> b
     ):
         return False  # 各镇和|县直部门, 市和|县两级: a conjunction before a level word, not the county 和县
     if end - start == 2 and norm[start] in _place_words().get("conjunction", ()) \
-            and norm[start - 1] in _place_words().get("organ_end", ()) and end < len(norm) and _CJK.match(norm[end]):
+            and norm[start - 1] in _place_words().get("organ_end", ()) and end < len(norm) and is_cjk(norm[end]):
         return False  # 县水利局和|县自然资源局: a conjunction between two departments, not the county 和县
     left = max(0, start - 3)
     window = norm[left : end + 3]
@@ -399,7 +401,6 @@ def _boundaries() -> tuple[frozenset[str], re.Pattern[str]]:
     return frozenset(w for w in words if len(w) == 1), re.compile("|".join(map(re.escape, longer)))
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ABOVE_TOWN = frozenset({"province", "city", "county"})
 _ANY_LEVEL = _ABOVE_TOWN | {"township", "village"}
 
@@ -442,7 +443,7 @@ def name_start(norm: str, end: int, floor: int, max_len: int) -> int:
     not across punctuation, a boundary character or a boundary word."""
     chars, longer = _boundaries()
     start = end
-    while start > floor and end - start < max_len and _CJK.match(norm[start - 1]) and norm[start - 1] not in chars:
+    while start > floor and end - start < max_len and is_cjk(norm[start - 1]) and norm[start - 1] not in chars:
         start -= 1
     cut = start
     for reach in range(max(floor, start - 3), end - 1):
@@ -528,7 +529,7 @@ def _glued_level(norm: str, s: int, e: int, floor: int, suffix: str) -> int | No
     for word in words.tokens(window):
         if at >= s - 1:
             break
-        named = _CJK.fullmatch(word[-1]) and word not in _boundaries()[0] and words.tag(word) not in _NOT_NAME_TAGS
+        named = is_cjk(word[-1]) and word not in _boundaries()[0] and words.tag(word) not in _NOT_NAME_TAGS
         stem = [*stem, word] if named else []
         at += len(word)
     if at != s - 1 or not stem or len(stem) > 2:
@@ -545,7 +546,7 @@ def _one_word(norm: str, start: int, s: int, e: int) -> bool:
     window = norm[start : e + 2]
     word = words.word_at(window, 0)
     _, longer = _boundaries()
-    return len(word) == s - start and all(_CJK.match(c) for c in word) and not longer.fullmatch(word)
+    return len(word) == s - start and all(is_cjk(c) for c in word) and not longer.fullmatch(word)
 
 
 _SINGLE_NOT_NAME = frozenset({"p"})
@@ -638,7 +639,7 @@ def company_spans(norm: str) -> list[tuple[int, int]]:
         at = norm.find(ending)
         while at >= 0:
             start = at
-            while start > 0 and at - start < _COMPANY_MAX and _CJK.match(norm[start - 1]):
+            while start > 0 and at - start < _COMPANY_MAX and is_cjk(norm[start - 1]):
                 start -= 1
             if start < at:
                 spans.append((start, at + len(ending)))

@@ -22,7 +22,8 @@ from kg.extract.places import SpanIndex, level_chars_above_town, level_words, le
 from kg.gazetteer import gazetteer
 from kg.ingest.meta import self_references
 from kg.lexicon import LexiconEntry, read_table, word_set
-from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES
+from kg.rxgate import after_marks
+from kg.text import CJK, CJK_CHAR, CPPCC, NUMBER, ORDINAL, QUOTES, is_cjk
 
 _QUOTE_CHARS = QUOTES
 _CJK = CJK
@@ -420,7 +421,7 @@ def _quote_modifier(norm: str, qs: int) -> int:
     """Where a mechanism named by a quote and a head begins: the nouns written right before the quote belong
     to it (协商成果“双月回访”制度, 季度“回头看”制度), not a verb, an organ or anything past a boundary."""
     start = qs
-    while start > 0 and qs - start < 6 and _CJK_CHAR.match(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
+    while start > 0 and qs - start < 6 and is_cjk(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
         start -= 1
     if start == qs:
         return qs
@@ -564,7 +565,7 @@ def _list_items(norm: str, last_start: int) -> list[tuple[int, int]]:
     at = last_start - 1
     while at > 0 and norm[at] == "、":
         item_start = at
-        while item_start > 0 and at - item_start < 14 and _CJK_CHAR.match(norm[item_start - 1]) and norm[item_start - 1] not in _boundary_chars():
+        while item_start > 0 and at - item_start < 14 and is_cjk(norm[item_start - 1]) and norm[item_start - 1] not in _boundary_chars():
             item_start -= 1
         if item_start >= at:
             break
@@ -633,38 +634,13 @@ def _byline() -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=4)
-def _marks(body: str) -> re.Pattern[str]:
-    return re.compile(f"[{body}]")
-
-
-def _after_marks(pattern: re.Pattern[str], marks: str, text: str) -> list[re.Match[str]]:
-    """``pattern.finditer(text)`` for a MULTILINE pattern whose matches start only where ``^`` or a lookbehind
-    for the character class ``marks`` (holding a line break) holds: ``match`` is tried at those points
-    alone, in order, from the end of the last match (``^`` and the lookbehind still see the characters
-    before the point). finditer tries every character, and each failed try costs about as much as a
-    search for the marks: by-lines and datelines cost a fraction of what they did."""
-    found: list[re.Match[str]] = []
-    resume = 0
-    points = [0]
-    points.extend(m.end() for m in _marks(marks).finditer(text))
-    for point in points:
-        if point < resume:
-            continue
-        match = pattern.match(text, point)
-        if match is not None:
-            found.append(match)
-            resume = max(match.end(), point + 1)
-    return found
-
-
 def _publications(norm: str) -> list[TermHit]:
     """Outlets in by-lines (（湖州日报记者 …）, 、人民政协网刊发), datelines (央广网遵义6月8日消息) and
     publishing-metadata lines (来源：新都区融媒体中心)."""
-    hits = [_outlet_hit(norm, *m.span(1)) for m in _after_marks(_byline(), _byline_marks(), norm)]
+    hits = [_outlet_hit(norm, *m.span(1)) for m in after_marks(_byline(), _byline_marks(), norm)]
     hits.extend(
         TermHit(m.start(1), m.end(1), "Publication", m.group(1), m.group(1))
-        for m in _after_marks(_dateline(), _DATELINE_MARKS, norm)
+        for m in after_marks(_dateline(), _DATELINE_MARKS, norm)
     )
     hits.extend(_metadata_line_outlets(norm))
     hits.extend(_named_outlets(norm))
@@ -701,7 +677,7 @@ def _accounts(norm: str) -> list[TermHit]:
             if norm.startswith(words["account_kind"], end):
                 for size in (4, 3, 2):
                     token = norm[at - size : end] if at >= size else ""
-                    if token and (at - size == 0 or not CJK_CHAR.match(norm[at - size - 1]) or _word_edge(norm, at - size)) and _outlet(token):
+                    if token and (at - size == 0 or not is_cjk(norm[at - size - 1]) or _word_edge(norm, at - size)) and _outlet(token):
                         hits.append(TermHit(at - size, end, "Publication", token, token))
                         break
             at = norm.find(account, end)
@@ -716,7 +692,7 @@ def _outlet_ending() -> re.Pattern[str]:
 def _outlet_closed(norm: str, end: int) -> bool:
     """True when an outlet's name ending at ``end`` is closed: by no Chinese character, or by a word of a
     by-line or of publishing (讯, 记者, 报道, 刊发) or a list's end (等)."""
-    if end >= len(norm) or not CJK_CHAR.match(norm[end]):
+    if end >= len(norm) or not is_cjk(norm[end]):
         return True
     words_ = _publication_words()
     return norm.startswith(words_["byline_after"] + words_["published"] + words_["list_end"] + words_["list_joiner"], end)
@@ -737,7 +713,7 @@ def _named_outlets(norm: str) -> list[TermHit]:
                 start = at - size
                 window = norm[max(0, start - 3) : match.end() + 2]
                 left = start - max(0, start - 3)
-                if start > 0 and CJK_CHAR.match(norm[start - 1]) and not words.is_boundary(window, left):
+                if start > 0 and is_cjk(norm[start - 1]) and not words.is_boundary(window, left):
                     continue
                 if not words.is_boundary(window, left + match.end() - start):
                     break  # 成都新闻界: the ending runs on into a longer word
@@ -1549,14 +1525,14 @@ def _coordinated_topics(norm: str, topics: list[TermHit]) -> list[TermHit]:
         if norm[topic.start - 1 : topic.start] in table.get("coordinator", ()):
             end = topic.start - 1
             start = end
-            while start > 0 and end - start < 10 and _CJK_CHAR.match(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
+            while start > 0 and end - start < 10 and is_cjk(norm[start - 1]) and norm[start - 1] not in _boundary_chars():
                 start -= 1
             if not norm.startswith(scopes, start):
                 start = name_start(norm, end, start, 10)
         elif norm[topic.end : topic.end + 1] in table.get("coordinator", ()):
             start = topic.end + 1
             end = start
-            while end < len(norm) and end - start < 10 and _CJK_CHAR.match(norm[end]) and norm[end] not in _boundary_chars():
+            while end < len(norm) and end - start < 10 and is_cjk(norm[end]) and norm[end] not in _boundary_chars():
                 end += 1
             while end > start and not norm[start:end].endswith(heads):
                 end -= 1
