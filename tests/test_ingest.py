@@ -577,6 +577,22 @@ def test_sanitize_replaces_what_no_export_can_write_one_for_one() -> None:
     assert not any(ch in clean for ch in UNWRITABLE)
 
 
+def test_sanitize_treats_every_code_point_as_documented() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+
+    def expected(ch: str) -> str:
+        code = ord(ch)
+        if ch in "\x0b\x0c\r\x85\u2028\u2029":
+            return "\n"
+        if (code <= 0x1F and ch not in "\t\n") or 0x7F <= code <= 0x9F:
+            return " "
+        if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return "\ufffd"
+        return ch
+
+    assert sanitize(everything) == "".join(map(expected, everything))
+
+
 def test_form_feeds_and_unicode_line_breaks_are_read_as_line_breaks(tmp_path: Path) -> None:
     path = write(tmp_path, "ff.txt", "第一页\x0c第二页\x0b第三行\u2028第四行\x85第五行\u2029\ue000私用区".encode())
     (document,) = read_documents(path)
@@ -635,3 +651,29 @@ def test_discover_leaves_out_excluded_folders(tmp_path: Path) -> None:
     (tmp_path / "exports").mkdir()
     (tmp_path / "exports" / "cppcc.html").write_text("<p>政协</p>", encoding="utf-8")
     assert discover([tmp_path], exclude=[tmp_path / "exports"]).files == [tmp_path / "a.txt"]
+
+
+def test_lines_are_split_with_their_offsets_and_keys() -> None:
+    import random
+    import re
+
+    from kg.ingest.lines import Line, first_lines, last_lines, split_lines
+
+    def reference(norm: str) -> list[Line]:
+        lines, start = [], 0
+        for number, content in enumerate(norm.split("\n")):
+            lines.append(Line(number, start, start + len(content), re.sub(r"\s+", "", content)))
+            start += len(content) + 1
+        return lines
+
+    spaces = [chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))]
+    rnd = random.Random(9)
+    texts = ["", "\n", "\n\n", " \n\u3000", "政协\n\n委员 调研\t\n"]
+    texts += ["".join(rnd.choice([*spaces, "\n", "\n", "议", "a"]) for _ in range(rnd.randrange(40))) for _ in range(3000)]
+    for text in texts:
+        assert split_lines(text) == reference(text)
+        assert all(type(line) is Line for line in split_lines(text))
+        filled = [line for line in reference(text) if not line.blank]
+        for limit in (1, 2, 3, 8):
+            assert first_lines(text, limit) == filled[:limit]
+            assert last_lines(text, limit) == filled[-limit:]

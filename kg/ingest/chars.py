@@ -22,10 +22,15 @@ import re
 from pathlib import Path
 
 _LINE_BREAKS = "\x0b\x0c\r\x85\u2028\u2029"
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"
+_ASTRAL_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+# The non-characters beyond the BMP are a branch of their own behind a range test: in one class with the
+# others they make the class a list that every character is compared with one by one (2.6x slower over the
+# 5 MB benchmark corpus's texts: 0.147 against 0.056 CPU-s)
+_UNWRITABLE = re.compile(
+    f"[\x00-\x08{_LINE_BREAKS}\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]"
+    f"|(?=[\U00010000-\U0010ffff])[{_ASTRAL_NONCHARACTERS}]"
 )
-_UNWRITABLE = re.compile(f"[\x00-\x08{_LINE_BREAKS}\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 

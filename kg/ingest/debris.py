@@ -51,14 +51,17 @@ class Cleaned:
 def strip_debris(text: str, norm: str, source: str) -> Cleaned:
     lines = split_lines(norm)
     drop, date, publication, organisations, menus = _classify(lines, norm)
-    kept = [line for line in lines if not drop[line.number] and not line.blank]
-    if not kept:
+    top = next((line for line in lines if line.key and not drop[line.number]), None)
+    if top is None:
         raise InputError(source, "no article text is left after removing website debris (menus, footers, link lists)")
-    first, last = kept[0].start, kept[-1].end
-    cleaned_norm = _blank(norm, lines, drop, first, last)
+    bottom = next(line for line in reversed(lines) if line.key and not drop[line.number])
+    first, last = top.start, bottom.end
+    dropped = [line for line in lines if drop[line.number]]
+    inside = [line for line in dropped if top.number < line.number < bottom.number]
+    cleaned_norm = _blank(norm, inside, first, last)
     fresh = [name for name in organisations if name not in cleaned_norm]
     return Cleaned(
-        text=_blank(text, lines, drop, first, last),
+        text=_blank(text, inside, first, last),
         norm=cleaned_norm,
         offset=first,
         date=date,
@@ -66,8 +69,8 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
         source_org=next(iter(fresh or organisations), None),
         page="\n".join(
             norm[line.start : line.end].strip()
-            for line in lines
-            if drop[line.number] and line.key and line.number not in menus and not _spaced_menu(norm[line.start : line.end])
+            for line in dropped
+            if line.key and line.number not in menus and not _spaced_menu(norm[line.start : line.end])
         ),
     )
 
@@ -194,11 +197,14 @@ def _is_nav(key: str, starts: tuple[str, ...], at_edge: bool) -> bool:
     return key.startswith(starts) or (at_edge and len(items) >= 4)
 
 
-def _blank(text: str, lines: list[Line], drop: list[bool], first: int, last: int) -> str:
+def _blank(text: str, dropped: list[Line], first: int, last: int) -> str:
+    """``text[first:last]`` (whole lines) with the ``dropped`` lines in it, in order, blanked with spaces: the
+    text is sliced around them, not taken apart line by line (``text`` and the simplified text it was split
+    from have their line breaks in the same places)."""
     parts: list[str] = []
-    for line in lines:
-        if line.end < first or line.start > last:
-            continue
-        start, end = max(line.start, first), min(line.end, last)
-        parts.append(" " * (end - start) if drop[line.number] else text[start:end])
-    return "\n".join(parts)
+    at = first
+    for line in dropped:
+        parts += (text[at : line.start], " " * (line.end - line.start))
+        at = line.end
+    parts.append(text[at:last])
+    return "".join(parts)

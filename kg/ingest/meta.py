@@ -7,7 +7,7 @@ from functools import cache
 
 from kg.ingest import markers
 from kg.ingest.dates import DATE, date_only, find_times, full_date, parse_date
-from kg.ingest.lines import Line, is_prose, split_lines
+from kg.ingest.lines import Line, first_lines, is_prose, last_lines
 from kg.lexicon import read_table
 
 TOP_LINES = 8
@@ -37,6 +37,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def title(text: str) -> str:
     """A Markdown level-1 heading, else the first non-blank line."""
+    if "#" not in text:  # no heading: most texts (saves a pattern test on every line)
+        return next((stripped for line in text.split("\n") if (stripped := line.strip())), "")
     first = ""
     for line in text.split("\n"):
         heading = _HEADING.fullmatch(line.strip())
@@ -110,8 +112,8 @@ def self_references() -> frozenset[str]:
 def describe(text: str, norm: str) -> tuple[str, str | None, str | None]:
     """(title, publication, date) of a single document's kept text."""
     head, tail = norm[:_WINDOW], norm[-_WINDOW:]
-    top = [line for line in split_lines(head) if not line.blank][:TOP_LINES]
-    bottom = [line for line in split_lines(tail) if not line.blank][-BYLINE_LINES:]
+    top = first_lines(head, TOP_LINES)
+    bottom = last_lines(tail, BYLINE_LINES)
     publication, date = dated_publication(head, top)
     date = date or top_date(head, top) or dateline_date(head, top) or lead_date(head, top) or dateline_date(tail, bottom)
     publication = publication or byline_publication(tail, bottom)
