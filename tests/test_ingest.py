@@ -677,3 +677,21 @@ def test_lines_are_split_with_their_offsets_and_keys() -> None:
         for limit in (1, 2, 3, 8):
             assert first_lines(text, limit) == filled[:limit]
             assert last_lines(text, limit) == filled[-limit:]
+
+
+def test_menu_lines_pass_the_quick_test_before_their_items_are_counted() -> None:
+    import random
+
+    from kg.ingest import debris
+
+    rnd = random.Random(5)
+    alphabet = [*debris._SEPARATORS, "首", "页", "a", "1", "新闻中心"]
+    keys = ["首页|新闻|政协", "|||首页|新闻|政协", "一二三四五六七八九十|新闻|政协", "一二三四五六七八九十一|新闻|政协"]
+    keys += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 30))) for _ in range(20000)]
+    menus = 0
+    for key in keys:
+        for at_edge in (False, True):
+            if debris._is_nav(key, ("首页",), at_edge):
+                menus += 1
+                assert debris._NAV_START.match(key), key
+    assert menus > 1000

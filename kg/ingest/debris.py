@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from kg.errors import InputError
 from kg.ingest import markers
@@ -22,8 +23,12 @@ HEADER_LINES = 12
 (and before the first line of running text)."""
 METADATA_LENGTH = 120
 """Metadata and widget lines are at most this long (whitespace aside); longer lines are text."""
-_NAV_SEPARATORS = re.compile(r"[|｜│¦>›»]")
+_SEPARATORS = "|｜│¦>›»"
+_NAV_SEPARATORS = re.compile(f"[{_SEPARATORS}]")
 _NAV_ITEM = 10
+_NAV_START = re.compile(f"[^{_SEPARATORS}]{{0,{_NAV_ITEM}}}[{_SEPARATORS}]")
+"""What a menu starts with: its first item (at most _NAV_ITEM characters) or a separator; a quick test before
+_is_nav splits the line (a line of running text fails it within a few characters)."""
 _WIDGETS = re.compile(r"(?:[【\[][^】\]]{1,12}[】\]])+")
 _SOURCE_TEXT = r"[:：]\s*(?P<source>[^\s|｜]+)"
 
@@ -76,6 +81,11 @@ def strip_debris(text: str, norm: str, source: str) -> Cleaned:
 
 
 @cache
+def _set_of(markers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(markers)
+
+
+@cache
 def _source_pattern() -> re.Pattern[str]:
     labels = "|".join(re.escape(m) for m in sorted(markers.structure()["source_label"], key=len, reverse=True))
     return re.compile(rf"(?:{labels}){_SOURCE_TEXT}")
@@ -102,8 +112,12 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
     site_body: str | None = None
     # footers and bare menus count only after the last line of running text (so a 主办单位 or a table row
     # inside the article is kept), menus also before the first; the page header ends at its last menu
-    prose = [line.number for line in lines if is_prose(line) and not footer.search(line.key)]
-    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    def running(line: Line) -> bool:
+        return bool(line.key) and is_prose(line) and not footer.search(line.key)
+
+    first_prose = next((line.number for line in lines if running(line)), len(lines))
+    last_prose = next((line.number for line in reversed(lines) if running(line)), -1)
+    lists = _set_of(found["list"])
     header_end = -1
     non_blank = 0
     in_list = False  # inside a link list (您可能感兴趣的文稿 …) or the footer: drop until running text
@@ -114,7 +128,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         non_blank += 1
         in_header = non_blank <= HEADER_LINES and line.number < first_prose
         at_edge = in_header or line.number > last_prose
-        if key.rstrip(":：") in found["list"] or (
+        if key.rstrip(":：") in lists or (
             line.number > last_prose and len(key) <= METADATA_LENGTH and footer.search(key)
         ):
             drop[line.number], in_list = True, True
@@ -123,7 +137,9 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
             drop[line.number] = True
             continue
         in_list = False
-        if _is_nav(key, found["nav"], at_edge) or (len(key) <= METADATA_LENGTH and breadcrumb.search(key)):
+        if (_NAV_START.match(key) and _is_nav(key, found["nav"], at_edge)) or (
+            len(key) <= METADATA_LENGTH and breadcrumb.search(key)
+        ):
             drop[line.number] = True
             menus.add(line.number)
             if in_header:
@@ -144,7 +160,7 @@ def _classify(lines: list[Line], norm: str) -> tuple[list[bool], str | None, str
         ):
             drop[line.number] = True
     if date is None:  # a page header line dropped as debris may still date the page (2023-06-08 17:42 | 作者：…)
-        top = [line for line in lines if not line.blank][:HEADER_LINES]
+        top = list(islice((line for line in lines if line.key), HEADER_LINES))
         header = (norm[line.start : line.end] for line in top if drop[line.number] and len(line.key) <= METADATA_LENGTH)
         date = next((iso for iso in map(full_date, header) if iso), None)
     for line in lines[: max(header_end, 0)]:
