@@ -79,4 +79,8 @@ def is_text_name(path: str | Path) -> bool:
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _ESCAPED_BYTE.search(text) is not None
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+"""A byte that is not UTF-8, as Python keeps it in a file name (surrogateescape)."""
