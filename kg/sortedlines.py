@@ -41,6 +41,7 @@ class SortedLines:
         """when given, filled with every line added more than once and how many times (kg.rebuild)"""
         self._lines: list[bytes] = []
         self._chunks: list[Path] = []
+        self._added = 0
 
     def __enter__(self) -> SortedLines:
         return self
@@ -55,12 +56,15 @@ class SortedLines:
 
     def add(self, data: bytes) -> None:
         """Add the lines of ``data`` (each ending in a line break)."""
-        self._lines.extend(data.splitlines(keepends=True))
+        lines = data.splitlines(keepends=True)
+        self._added += len(lines)
+        self._lines.extend(lines)
         if len(self._lines) >= self.chunk_lines:
             self._spill()
 
     def add_lines(self, lines: list[bytes]) -> None:
         """Add lines (each ending in a line break)."""
+        self._added += len(lines)
         self._lines.extend(lines)
         if len(self._lines) >= self.chunk_lines:
             self._spill()
@@ -96,15 +100,19 @@ class SortedLines:
         # (as the chunks are) rather than in /tmp
         spill = ["-T", str(self.dest.parent)]
         merge = _start([sort, "-m", "-u", *spill, "-o", str(self.dest), "--", *chunks], env, stdout=None)
+        repeated: dict[bytes, int] | None = None
         try:
             if self.repeats is not None:
-                self.repeats.update(_repeated([sort, "-m", *spill], chunks, env))
+                repeated = _repeated([sort, "-m", *spill], chunks, env)
+                self.repeats.update(repeated)
         except BaseException:
             merge.kill()
             merge.wait()
             raise
         _finished(merge, "sort -m -u")
-        self.count = _count_lines(self.dest)
+        # with the repeated lines counted, the distinct ones are the lines added less the second and later
+        # copies of each: no need to read the merged file again (120 MB for the 5 MB benchmark corpus)
+        self.count = self._added - sum(repeated.values()) + len(repeated) if repeated is not None else _count_lines(self.dest)
 
     def _write(self, lines: Iterable[bytes]) -> None:
         with self.dest.open("wb") as out:
