@@ -76,7 +76,7 @@ class DocResult:
     id: str
     characters: int
     ntriples: bytes
-    summaries: list[graph.EntitySummary]
+    summaries: list[graph.SummaryRow]
     relations: list[tuple[str, str, str]]
     violations: list[str] = field(default_factory=list)
     facts: validate.Facts | None = None
@@ -152,6 +152,10 @@ class Cache:
         self.folder = folder
         self.fingerprint = fingerprint(settings)
         self.used: set[str] = set()
+        self._entries = os.path.join(folder, "entries")
+        self._made = False
+        """whether entries/ was made (or found) by this object: made once, not tried for every entry"""
+        self._written = 0
 
     def key(self, path: Path) -> str | None:
         """The key of ``path``'s entry; None when the file cannot be read (extraction will say why)."""
@@ -162,16 +166,17 @@ class Cache:
         named = os.fsencode(path)  # a file name that is not UTF-8 stays as its bytes
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + named + b"\0" + content.encode()).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / "entries" / f"{key}.kgc"
+    def _path(self, key: str) -> str:
+        return f"{self._entries}/{key}.kgc"  # a string: pathlib's joins cost more than reading the entry's name
 
     def has(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return os.path.isfile(self._path(key))
 
     def get(self, key: str) -> FileResult | None:
         """The entry stored under ``key``, or None (absent, unreadable or damaged: extract again)."""
         try:
-            data = self._path(key).read_bytes()
+            with open(self._path(key), "rb") as fh:
+                data = fh.read()
         except OSError:
             return None
         result = _decode(data)
@@ -182,7 +187,8 @@ class Cache:
     def peek(self, key: str) -> FileResult | None:
         """``get`` without counting the entry as used by this build (``prune`` removes it)."""
         try:
-            data = self._path(key).read_bytes()
+            with open(self._path(key), "rb") as fh:
+                data = fh.read()
         except OSError:
             return None
         return _decode(data)
@@ -191,17 +197,37 @@ class Cache:
         """Store ``result`` under ``key``, atomically (a temporary file renamed into place)."""
         if result.error is not None:
             return  # failures are tried again next time
-        dest = self._path(key)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=dest.parent)
+        data = _encode(result)
+        folder = self._entries
+        if not self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made = True
+        fd, tmp = self._temporary(folder, key)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_encode(result))
-            os.replace(tmp, dest)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(tmp, f"{folder}/{key}.kgc")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.used.add(key)
+
+    def _temporary(self, folder: str, key: str) -> tuple[int, str]:
+        """A new file to write an entry into, open for writing, and its name: named by this process and a
+        count of its entries, which no other live process uses (O_EXCL makes sure: on a clash, or when the
+        folder has gone meanwhile, tempfile.mkstemp makes one); "*.tmp", which ``prune`` removes when a
+        killed build leaves it."""
+        self._written += 1
+        tmp = f"{folder}/.{key[:8]}.{os.getpid()}-{self._written}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
+        except OSError:
+            os.makedirs(folder, exist_ok=True)
+            return tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=folder)
 
     def prune(self) -> int:
         """Remove the entries this build did not use and temporary files of killed builds; return how many."""
@@ -256,10 +282,7 @@ def _encode(result: FileResult) -> bytes:
             d.id,
             d.characters,
             d.ntriples,
-            tuple(
-                (s.type, s.name, tuple(s.aliases), tuple(tuple(a) for a in s.attrs), s.mentioned, s.anchor)
-                for s in d.summaries
-            ),
+            tuple(d.summaries),
             tuple(d.relations),
             tuple(d.violations),
             None if d.facts is None else (tuple(d.facts.values), tuple(d.facts.inverse), tuple(d.facts.types)),
@@ -290,7 +313,7 @@ def _decode(data: bytes) -> FileResult | None:
                 id_,
                 characters,
                 ntriples,
-                [graph.EntitySummary(*s) for s in summaries],
+                list(summaries),
                 list(relations),
                 list(violations),
                 None if facts is None else validate.Facts(list(facts[0]), list(facts[1]), list(facts[2])),

@@ -253,8 +253,7 @@ def extract_to_ntriples(
             gc.freeze()  # see _collector_spared
             for doc in result.docs:
                 report.characters += doc.characters
-                for summary in doc.summaries:
-                    table.add(summary)
+                table.add_rows(doc.summaries)
                 relations.update(doc.relations)
                 lines.add(doc.ntriples)
                 violations.update(doc.violations)
@@ -614,7 +613,7 @@ def _process(job: _Job) -> DocResult:
     ]
     summaries = graph.summarise(extraction)
     # sorted here, in parallel: the main process's sort then merges presorted runs (kg.sortedlines)
-    result = DocResult(doc.id, len(doc.text), graph.sorted_ntriples(triples), summaries, relations)
+    result = DocResult(doc.id, len(doc.text), graph.sorted_ntriples(triples), [s.row() for s in summaries], relations)
     if _settings.validate:
         started = time.perf_counter()
         result.violations, result.facts = _check(triples, summaries, graph.referenced_types(doc))

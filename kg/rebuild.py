@@ -75,7 +75,7 @@ class Stale(Exception):
     """The previous build's state cannot be used for this build (the reason is the message)."""
 
 
-Summary = tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...], bool, str]
+Summary = graph.SummaryRow
 Facts = tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple[str, str]]]
 
 
@@ -145,15 +145,14 @@ class FileState:
         characters = 0
         for doc in result.docs:
             characters += doc.characters
-            summaries += [(s.type, s.name, tuple(s.aliases), tuple(tuple(a) for a in s.attrs), s.mentioned, s.anchor)  # type: ignore[misc]
-                          for s in doc.summaries]  # fmt: skip
+            summaries += doc.summaries
             violations += doc.violations
-            relations += [tuple(r) for r in doc.relations]  # type: ignore[misc]
+            relations += doc.relations
             if doc.facts is not None:
                 facts = facts or ([], [], [])
-                facts[0].extend(tuple(t) for t in doc.facts.values)  # type: ignore[misc]
-                facts[1].extend(tuple(t) for t in doc.facts.inverse)  # type: ignore[misc]
-                facts[2].extend(tuple(t) for t in doc.facts.types)  # type: ignore[misc]
+                facts[0].extend(doc.facts.values)
+                facts[1].extend(doc.facts.inverse)
+                facts[2].extend(doc.facts.types)
         span = contents.add(marshal.dumps((marshal.dumps(summaries), marshal.dumps((facts, violations, relations)))))
         return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, span, contents)
 
@@ -547,11 +546,11 @@ def _changed_keys(gone: list[tuple[str, FileResult]], new: list[tuple[str, FileR
     """The entities whose contributions changed: every one a removed or added file names, and those a
     changed file (one path in both) now says something else about."""
 
-    def by_key(result: FileResult) -> dict[tuple[str, str, str], list[graph.EntitySummary]]:
-        found: dict[tuple[str, str, str], list[graph.EntitySummary]] = {}
+    def by_key(result: FileResult) -> dict[tuple[str, str, str], list[graph.SummaryRow]]:
+        found: dict[tuple[str, str, str], list[graph.SummaryRow]] = {}
         for doc in result.docs:
             for summary in doc.summaries:
-                found.setdefault((summary.type, summary.name, summary.anchor), []).append(summary)
+                found.setdefault((summary[0], summary[1], summary[5]), []).append(summary)
         return found
 
     before = {path: by_key(result) for path, result in gone}
