@@ -27,12 +27,13 @@ def load(path: Path) -> ox.Store:
     return load_into(ox.Store(), path)
 
 
-def load_into(store: ox.Store, path: Path) -> ox.Store:
-    """Bulk-load the RDF file at ``path`` (format from its suffix) into ``store`` (in memory or on disk)."""
+def load_into(store: ox.Store, path: Path, *, lenient: bool = False) -> ox.Store:
+    """Bulk-load the RDF file at ``path`` (format from its suffix) into ``store`` (in memory or on disk);
+    ``lenient`` skips pyoxigraph's checks of IRIs (for files made from terms it checked)."""
     if not path.is_file():
         raise InputError(str(path), "no such graph file; run `kg build` first or pass --graph")
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE)
+        store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE, lenient=lenient)
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError(str(path), f"cannot parse RDF: {exc}") from exc
     return store

@@ -19,7 +19,7 @@ import ctypes
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, NoReturn, TypeVar
@@ -66,7 +66,7 @@ def primed_map(
     initargs: tuple[Any, ...] = (),
     window: int = 256,
     depth: int = _DEPTH,
-) -> Iterator[Result | None]:
+) -> Generator[Result | None, None, None]:
     """``ordered_map`` whose first value is None, yielded as soon as the workers are started and sent
     their first jobs, so that the caller can do other work while they run."""
     return _map(function, jobs, workers, context, initializer, initargs, window, depth, primed=True)
@@ -82,7 +82,7 @@ def _map(
     window: int,
     depth: int,
     primed: bool,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     processes: list[Any] = []
     pipes: list[Connection] = []
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # no signal between fork and _serve's setup

@@ -678,6 +678,53 @@ def test_exports_written_by_two_processes_are_the_ones_written_by_one(
     assert outputs[1] == outputs[2]
 
 
+def test_store_loaded_beside_the_turtle_export_is_the_one_made_after_it(
+    sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes load the store while the Turtle file is written (no job waits for it); the store
+    they put in place holds the same triples and a manifest describing cppcc.ttl, as one process's."""
+    from kg.export import store as query_store
+    from kg.export.graphfile import GraphFile
+
+    monkeypatch.setattr(export, "PARALLEL_FROM_BYTES", 0)
+    stores = {}
+    for workers in (1, 2):
+        out, work = tmp_path / f"out{workers}", tmp_path / f"work{workers}"
+        work.mkdir()
+        (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
+        with GraphFile(work / "graph.nt", workdir=work) as built:
+            written, _ = export.write_all(["turtle", "nquads", "store"], built, out, workers=workers)
+        folder = out / "cppcc.oxigraph"
+        assert folder in written and sorted(p.name for p in out.iterdir()) == [
+            ".cppcc.oxigraph.lock", "cppcc.nq", "cppcc.oxigraph", "cppcc.ttl"
+        ]
+        manifest = query_store.read_manifest(folder)
+        assert manifest is not None and query_store.ensure(out / "cppcc.ttl") == folder  # fresh: not rebuilt
+        stat = (out / "cppcc.ttl").stat()
+        assert (manifest.size, manifest.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+        triples = set(ox.Store.read_only(str(folder / query_store.DB)))
+        assert len(triples) == manifest.triples
+        stores[workers] = (manifest.sha256, manifest.triples, triples)
+    assert stores[1] == stores[2]
+
+
+def test_a_failed_job_leaves_no_loaded_store_behind(sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.export.graphfile import GraphFile
+
+    def broken(graph: Any, out_dir: Path) -> list[Path]:
+        raise ExportError("turtle broke")
+
+    monkeypatch.setattr(export, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setitem(export.EXPORTERS, "turtle", f"{__name__}:_broken_turtle")
+    globals()["_broken_turtle"] = broken
+    out, work = tmp_path / "out", tmp_path / "work"
+    work.mkdir()
+    (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
+    with GraphFile(work / "graph.nt", workdir=work) as built, pytest.raises(ExportError, match="turtle broke"):
+        export.write_all(["turtle", "store"], built, out, workers=2)
+    assert [p.name for p in out.iterdir() if "oxigraph" in p.name and not p.name.endswith(".lock")] == []
+
+
 def test_graphml_escapes_and_json_lists_match_their_references() -> None:
     """The fast paths of kg.export.graphml (search, then str.replace; json's C string encoder) give what
     str.translate and json.dumps give, on values with every special character and Chinese text."""

@@ -94,12 +94,16 @@ def write(name: str, graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     return paths
 
 
-TOGETHER: tuple[tuple[str, ...], ...] = (
+JOBS: tuple[tuple[str, ...], ...] = (
     ("neo4j", "graphml", "gexf", "html"),  # the property graph, made once
-    ("turtle", "store"),  # the store's manifest describes the Turtle file
+    ("store",),  # loaded from the N-Triples by the main process meanwhile (_write_parallel)
     ("nquads", "trig"),  # the same quads
+    ("jsonld",),
+    ("turtle",),
+    ("ntriples",),
 )
-"""Formats written one after the other in one process, longest first: they share what they derive."""
+"""What one process writes at a time when two write a large graph: formats that share what they derive,
+one after the other. Longest first: each job goes to whichever process is free, so both end about together."""
 PARALLEL_FROM_BYTES = 4_000_000
 """A graph file from this size is exported by two processes at once (smaller ones are done in less time
 than starting them takes)."""
@@ -110,28 +114,56 @@ def write_all(
 ) -> tuple[list[Path], dict[str, float]]:
     """Write every format of ``names`` (in plan order) of ``graph`` into ``out_dir``; return the paths written
     and the seconds each format took. Large graphs are written by ``workers`` processes at once, each taking
-    the next group of formats (TOGETHER) when it is free."""
-    jobs = [[n for n in group if n in names] for group in TOGETHER]
-    jobs = [job for job in jobs if job] + [[n] for n in names if not any(n in group for group in TOGETHER)]
+    the next job (JOBS) when it is free."""
+    jobs = [[n for n in job if n in names] for job in JOBS]
+    jobs = [job for job in jobs if job]
     parallel = workers > 1 and len(jobs) > 1 and graph.path.stat().st_size >= PARALLEL_FROM_BYTES and hasattr(os, "fork")
     if parallel:
-        import multiprocessing
-
-        from kg.workers import ordered_map
-
-        results = list(ordered_map(
-            _write_job, [(job, graph, out_dir) for job in jobs], workers=min(workers, len(jobs)),
-            context=multiprocessing.get_context("fork"), depth=1,
-        ))
+        done = _write_parallel(jobs, graph, out_dir, workers)
     else:  # in plan order (Turtle first): what the formats derive is shared through ``graph`` anyway
         graph.workers = workers if hasattr(os, "fork") and graph.path.stat().st_size >= PARALLEL_FROM_BYTES else 1
         try:
-            results = [_write_job((list(names), graph, out_dir))]
+            done = _write_job((list(names), graph, out_dir))
         finally:
             graph.workers = 1
-    written = {name: paths for result in results for name, (paths, _) in result.items()}
-    seconds = {name: spent for result in results for name, (_, spent) in result.items()}
-    return [p for name in names for p in written[name]], {name: seconds[name] for name in names}
+    return [p for name in names for p in done[name][0]], {name: done[name][1] for name in names}
+
+
+def _write_parallel(jobs: list[list[str]], graph: GraphFile, out_dir: Path, workers: int) -> dict[str, tuple[list[Path], float]]:
+    """The jobs written by forked processes, but for the store: this process loads it meanwhile (it needs
+    no Turtle file: kg.export.store.load_store) and puts it in place with the manifest describing the Turtle
+    file once the others are done (store.install); on any error the loaded folder is removed. RocksDB never
+    runs in a forked process: one forked after RocksDB ran here would wait forever for its background threads."""
+    import multiprocessing
+    import time
+
+    from kg.export import store
+    from kg.workers import primed_map
+
+    forked = [job for job in jobs if job != ["store"]]
+    results = primed_map(
+        _write_job, [(job, graph, out_dir) for job in forked], workers=min(workers, len(forked)),
+        context=multiprocessing.get_context("fork"), depth=1,
+    )
+    done: dict[str, tuple[list[Path], float]] = {}
+    loaded: store.Loaded | None = None
+    try:
+        next(results)  # the processes are started and given their first jobs
+        if ["store"] in jobs:
+            started = time.perf_counter()
+            loaded = store.load_store(graph, out_dir)
+            loading = time.perf_counter() - started
+        for result in results:
+            assert result is not None
+            done.update(result)
+        if loaded is not None:
+            started = time.perf_counter()
+            done["store"] = (store.install(loaded, out_dir), loading + time.perf_counter() - started)
+    finally:
+        results.close()  # ends the processes when this stops early
+        if loaded is not None:
+            shutil.rmtree(loaded.folder, ignore_errors=True)
+    return done
 
 
 def _write_job(job: tuple[list[str], GraphFile, Path]) -> dict[str, tuple[list[Path], float]]:
@@ -182,14 +214,32 @@ def atomic_dir(dest: Path) -> Iterator[Path]:
     fails): readers see the old folder or the new one, never a half-written one (in the fallback, for an
     instant, neither). Only a folder is ever replaced; an OSError becomes an OutputError naming the path.
     """
+    tmp = temp_dir(dest)
+    try:
+        yield tmp
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise output_error(exc, dest) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    put_in_place(tmp, dest)
+
+
+def temp_dir(dest: Path) -> Path:
+    """A new temporary folder beside ``dest``, to be put in its place by ``put_in_place`` (atomic_dir's
+    first half; OutputError when ``dest`` is not a folder or the folder cannot be made)."""
     _refuse_unless(dest, stat.S_ISDIR, "a folder")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
     except OSError as exc:
         raise output_error(exc, dest) from exc
+
+
+def put_in_place(tmp: Path, dest: Path) -> None:
+    """The folder ``tmp`` (from ``temp_dir``) replaces ``dest`` as atomic_dir describes; removed on error."""
     try:
-        yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
         _replace_dir(tmp, dest)
     except OSError as exc:

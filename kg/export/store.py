@@ -10,7 +10,9 @@ SHA-256: when size and mtime match, the store is used as it is; when only the mt
 graph, whoever rewrote the file, and a large graph is parsed once, not on every query.
 
 A rebuild loads the file into a temporary folder beside the store, then swaps it in (kg.export.atomic_dir), holding
-a lock file so that two processes never build the same store at once. Readers open ``db/`` read-only (RocksDB
+a lock file so that two processes never build the same store at once. ``kg build`` loads its store from the
+build's N-Triples while other processes write the Turtle file (``load_store``), and puts it in place with its
+manifest once that file is written (``install``), under the same lock. Readers open ``db/`` read-only (RocksDB
 allows any number of read-only openers); a reader that opened the old store keeps reading its snapshot
 (its files stay open after the swap removes them). When the file's folder is not writable, the store lives
 under ``$XDG_CACHE_HOME/cppcc-kg/`` instead.
@@ -32,14 +34,15 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import ExportError, InputError
-from kg.export import BASENAME, atomic_dir, atomic_path
+from kg.export import BASENAME, atomic_dir, atomic_path, put_in_place, temp_dir
 from kg.export.graphfile import GraphFile
+from kg.export.staging import output_error
 
 SUFFIX = ".oxigraph"
 MANIFEST = "manifest.json"
@@ -68,9 +71,7 @@ def write_store(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     Its manifest describes the Turtle file written before it (list the ``turtle`` format before ``store``);
     the triples are loaded from the build's sorted N-Triples, the same graph (parsed faster than Turtle).
     """
-    turtle = out_dir / f"{BASENAME}.ttl"
-    if not turtle.is_file():
-        raise ExportError(f"{turtle}: the store export is made from the Turtle file; build with --formats turtle,store")
+    turtle = _turtle_of(out_dir)
     if not isinstance(graph, GraphFile):
         return [ensure(turtle)]
     return [ensure(turtle, content=graph.path, update=_update_of(graph))]
@@ -85,6 +86,64 @@ class Update:
     turtle: Path
     deletions: Sequence[bytes]
     insertions: Sequence[bytes]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A store loaded by ``load_store`` into a temporary folder beside ``dest``, without its manifest yet."""
+
+    folder: Path
+    dest: Path
+    triples: int
+
+
+def load_store(graph: GraphFile, out_dir: Path) -> Loaded:
+    """The ``store`` export's first half, which needs no Turtle file: the build's N-Triples loaded (or the
+    previous build's store changed, as write_store would) into a temporary folder beside the store of
+    ``out_dir/cppcc.ttl`` (kg.export.write_all runs it while other processes write that file). ``install``
+    finishes it; on an error the folder is removed."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)  # where the Turtle file goes decides where the store goes
+    except OSError as exc:
+        raise output_error(exc, out_dir) from exc
+    dest = store_dir(out_dir / f"{BASENAME}.ttl")
+    folder = temp_dir(dest)
+    try:
+        triples = _load(folder, graph.path, _update_of(graph), lenient=True)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise output_error(exc, dest) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Loaded(folder, dest, triples)
+
+
+def install(loaded: Loaded, out_dir: Path) -> list[Path]:
+    """The ``store`` export's second half, once ``out_dir/cppcc.ttl`` is written: the manifest describing
+    it is added to the folder ``load_store`` made, which then replaces the store (unless another process
+    made an up-to-date one meanwhile: then it is removed). The folder is gone when this returns or raises."""
+    try:
+        turtle = _turtle_of(out_dir)
+        if store_dir(turtle) != loaded.dest:
+            raise ExportError(f"{turtle}: its store goes to {store_dir(turtle)}, not {loaded.dest} where it was loaded")
+        with _lock(loaded.dest):
+            if _fresh(turtle, loaded.dest):
+                shutil.rmtree(loaded.folder)
+            else:
+                _write_manifest(loaded.folder, _manifest(turtle, loaded.triples))
+                put_in_place(loaded.folder, loaded.dest)
+    except BaseException:
+        shutil.rmtree(loaded.folder, ignore_errors=True)
+        raise
+    return [loaded.dest]
+
+
+def _turtle_of(out_dir: Path) -> Path:
+    turtle = out_dir / f"{BASENAME}.ttl"
+    if not turtle.is_file():
+        raise ExportError(f"{turtle}: the store export is made from the Turtle file; build with --formats turtle,store")
+    return turtle
 
 
 def _update_of(graph: GraphFile) -> Update | None:
@@ -116,7 +175,7 @@ def ensure(source: Path, content: Path | None = None, update: Update | None = No
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest):
         if not _fresh(source, dest):  # another process may have built it while we waited
-            _rebuild(source, dest, content or source, update)
+            _rebuild(source, dest, content or source, update, lenient=content is not None)
     return dest
 
 
@@ -171,24 +230,39 @@ def _fresh(source: Path, dest: Path) -> bool:
     return True
 
 
-def _rebuild(source: Path, dest: Path, content: Path, update: Update | None = None) -> None:
+def _rebuild(source: Path, dest: Path, content: Path, update: Update | None = None, *, lenient: bool) -> None:
+    manifest = _manifest(source, 0)  # the file before it is read: a change while loading is seen later
+    with atomic_dir(dest) as work:
+        triples = _load(work, content, update, lenient=lenient)
+        _write_manifest(work, replace(manifest, triples=triples))
+
+
+def _load(folder: Path, content: Path, update: Update | None, *, lenient: bool) -> int:
+    """A new store in ``folder`` holding the RDF file ``content``: ``update``'s store changed (_updated) when
+    that fits, else every triple bulk-loaded; the number of triples.
+
+    ``lenient`` (for a build's N-Triples, not for a file the user gave) skips pyoxigraph's IRI checks: the
+    build's N-Triples hold terms pyoxigraph checked when kg.graph made them (or dumped from a store), so
+    the same triples are loaded, about a tenth faster."""
     from kg.stats import load_into
 
+    try:
+        triples = _updated(folder / DB, update) if update is not None else None
+        if triples is None:
+            store = ox.Store(str(folder / DB))
+            load_into(store, content, lenient=lenient)
+            triples = len(store)
+            store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
+            store.flush()
+            del store  # closes RocksDB (releases its LOCK) before the folder moves
+    except OSError as exc:
+        raise _with_errno(exc, folder) from exc
+    return triples
+
+
+def _manifest(source: Path, triples: int) -> Manifest:
     stat = source.stat()
-    digest = _sha256(source)
-    with atomic_dir(dest) as work:
-        try:
-            triples = _updated(work / DB, update) if update is not None else None
-            if triples is None:
-                store = ox.Store(str(work / DB))
-                load_into(store, content)
-                triples = len(store)
-                store.optimize()  # compact the bulk-loaded files: lookups get faster (about 4 s at 1M triples)
-                store.flush()
-                del store  # closes RocksDB (releases its LOCK) before the folder moves
-        except OSError as exc:
-            raise _with_errno(exc, work) from exc
-        _write_manifest(work, Manifest(source.name, stat.st_size, stat.st_mtime_ns, digest, triples))
+    return Manifest(source.name, stat.st_size, stat.st_mtime_ns, _sha256(source), triples)
 
 
 def _updated(db: Path, update: Update) -> int | None:
