@@ -61,6 +61,9 @@ class PropertyGraph:
     stats: dict[str, int] = field(default_factory=dict)
     """Whole-graph counts from the graph's VoID description when it has one (``triples``, ``entities``,
     ``classes``, ``properties``, ``documents``); empty otherwise."""
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What exporters derive from these nodes and edges, made once for every exporter that needs it
+    (kg.export.graphml: the attribute values GraphML and GEXF both write)."""
 
     def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> object:
         """A networkx.MultiDiGraph with the same nodes, edges and attributes.

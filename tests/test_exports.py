@@ -743,3 +743,31 @@ def test_graphml_escapes_and_json_lists_match_their_references() -> None:
         items = [value, value[::-1], "委员"][: rng.randrange(4)]
         assert graphml.json_list(items) == json.dumps(items, ensure_ascii=False)
     assert graphml.json_list([1, "a"]) == json.dumps([1, "a"], ensure_ascii=False)
+
+
+def test_graphml_and_gexf_escape_every_edge_list_as_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edge lists are escaped all at once (joined by NUL): the same as escaping each; and a character XML
+    cannot carry is named at the first edge holding it, in both files, which are then not written."""
+    import random
+
+    from kg.export import graphml
+    from kg.graphview import Edge, Node, PropertyGraph
+
+    rng = random.Random(7)
+    values = ["".join(rng.choice('&<>"\n\r\t a;政协') for _ in range(rng.randrange(8))) for _ in range(2000)]
+    for escapes, special in ((graphml._TEXT_ESCAPES, graphml._TEXT_SPECIAL), (graphml._ATTR_ESCAPES, graphml._ATTR_SPECIAL)):
+        assert graphml._escape_each(values, escapes, special) == [
+            graphml._escaped(v, escapes) if special.search(v) else v for v in values
+        ]
+    nodes = [Node(f"http://x/{i}", "Person", f"人{i}") for i in range(3)]
+    edges = [
+        Edge(nodes[0].iri, nodes[1].iri, "accompanies", ["好"]),
+        Edge(nodes[1].iri, nodes[2].iri, "accompanies", ["坏\ufffe"]),
+        Edge(nodes[2].iri, nodes[0].iri, "praises", [], ["d\ud800"]),
+    ]
+    monkeypatch.setattr(graphml, "property_graph", lambda _: PropertyGraph(nodes, edges))
+    for writer in (graphml.write_graphml, graphml.write_gexf):
+        expected = f"edge {nodes[1].iri} accompanies {nodes[2].iri}: attribute sentences holds the character U+FFFE"
+        with pytest.raises(ExportError, match=re.escape(expected)):
+            writer(None, tmp_path)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,11 +126,55 @@ def _kind(value: str | int | bool) -> str:
 def _declared(graph: PropertyGraph) -> tuple[dict[str, str], dict[str, str]]:
     """Every node and edge attribute name with its type, in the order the files declare them."""
     nodes: dict[str, str] = {}
-    for node in graph.nodes:
-        for name, value in _node_attrs(node):
+    for attrs in _shared(graph).nodes:
+        for name, value in attrs:
             nodes.setdefault(name, _kind(value))
     edges = {name: "string" for name in ("predicate", "sentences", "documents", "dates", "label")}
     return nodes, edges
+
+
+@dataclass
+class _Shared:
+    """What GraphML and GEXF both write, made once per property graph (the two are written one after the
+    other): each node's attributes (_node_attrs), each edge's JSON lists (sentences, documents, dates)."""
+
+    nodes: list[list[tuple[str, str | int | bool]]]
+    lists: list[str]
+    """three per edge, in _edge_attrs' order"""
+
+
+def _shared(graph: PropertyGraph) -> _Shared:
+    found = graph.derived.get("graphml")
+    if isinstance(found, _Shared):
+        return found
+    nodes = [list(_node_attrs(node)) for node in graph.nodes]  # checked for XML first, as before
+    lists = [
+        json_list(values)
+        for edge in graph.edges
+        for values in (edge.sentences, edge.documents, edge.dates)
+    ]
+    if _NOT_XML.search("".join(lists)):  # name the first as _edge_attrs would
+        for edge in graph.edges:
+            dict(_edge_attrs(edge))
+    shared = _Shared(nodes, lists)
+    graph.derived["graphml"] = shared
+    return shared
+
+
+def _escape_each(values: list[str], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
+    """``[_escaped(v, escapes) if special.search(v) else v for v in values]``, done on all of them at once:
+    joined by NUL (no value holds one: XML cannot carry it, _xml refused it), escaped, split again."""
+    joined = "\0".join(values)
+    if not special.search(joined):
+        return values
+    return _escaped(joined, escapes).split("\0")
+
+
+def _edge_names(graph: PropertyGraph, escape: Callable[[str | int | bool], str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """``escape`` of every edge end (a node's IRI), of every predicate and of its graph name."""
+    ends = {end: escape(end) for edge in graph.edges for end in (edge.source, edge.target)}
+    predicates = {edge.predicate for edge in graph.edges}
+    return ends, {p: escape(p) for p in predicates}, {p: escape(term_names(p).graph_name) for p in predicates}
 
 
 def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
@@ -137,6 +182,7 @@ def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     written element by element."""
     pg = property_graph(graph)
     node_keys, edge_keys = _declared(pg)
+    shared = _shared(pg)
     ids = {("node", name): f"d{i}" for i, name in enumerate(node_keys)}
     ids.update({("edge", name): f"d{i}" for i, name in enumerate(edge_keys, start=len(node_keys))})
     dest = out_dir / f"{BASENAME}.graphml"
@@ -150,16 +196,28 @@ def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             kind = node_keys[name] if scope == "node" else edge_keys[name]
             fh.write(f'<key id="{key}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>\n')
         fh.write('<graph edgedefault="directed">\n')
-        for node in pg.nodes:
+        for node, attrs in zip(pg.nodes, shared.nodes):
             fh.write(f'<node id="{_attr(node.iri)}">\n')
-            fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in _node_attrs(node))
+            fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in attrs)
             fh.write("</node>\n")
-        for edge in pg.edges:
-            fh.write(f'<edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{_attr(edge.predicate)}">\n')
-            fh.writelines(_graphml_data(ids[("edge", name)], value) for name, value in _edge_attrs(edge))
-            fh.write("</edge>\n")
+        ends, predicates, _ = _edge_names(pg, _attr)
+        first = {p: _graphml_data(ids[("edge", "predicate")], p) for p in predicates}
+        last = {p: _graphml_data(ids[("edge", "label")], term_names(p).graph_name) for p in predicates}
+        sentences, documents, dates = (f'  <data key="{ids[("edge", name)]}">' for name in ("sentences", "documents", "dates"))
+        lists = iter(_escape_each(shared.lists, _TEXT_ESCAPES, _TEXT_SPECIAL))  # never empty: "[]" at least
+        for start in range(0, len(pg.edges), _BATCH):
+            fh.write("".join([
+                f'<edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{predicates[edge.predicate]}">\n'
+                f"{first[edge.predicate]}{sentences}{next(lists)}</data>\n{documents}{next(lists)}</data>\n"
+                f"{dates}{next(lists)}</data>\n{last[edge.predicate]}</edge>\n"
+                for edge in pg.edges[start : start + _BATCH]
+            ]))
         fh.write("</graph></graphml>\n")
     return [dest]
+
+
+_BATCH = 1000
+"""Edges written at a time."""
 
 
 def _graphml_data(key: str, value: str | int | bool) -> str:
@@ -172,6 +230,7 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     file is deterministic; node labels are the nodes' names, edge labels the relations' graph names."""
     pg = property_graph(graph)
     node_keys, edge_keys = _declared(pg)
+    shared = _shared(pg)
     node_keys.pop("label", None)  # an empty graph declares no keys
     edge_keys.pop("label", None)
     edge_keys["networkx_key"] = "string"
@@ -191,22 +250,27 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             fh.writelines(f'      <attribute id="{ids[name]}" title="{name}" type="{kind}" />\n' for name, kind in keys.items())
             fh.write("    </attributes>\n")
         fh.write("    <nodes>\n")
-        for node in pg.nodes:
-            values = dict(_node_attrs(node))
+        for node, attrs in zip(pg.nodes, shared.nodes):
+            values = dict(attrs)
             label = values.pop("label")
             fh.write(f'      <node id="{_attr(node.iri)}" label="{_attr(label)}">\n        <attvalues>\n')
             fh.writelines(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
             fh.write("        </attvalues>\n      </node>\n")
         fh.write("    </nodes>\n    <edges>\n")
-        for number, edge in enumerate(pg.edges):
-            values = dict(_edge_attrs(edge))
-            label = values.pop("label")
-            values["networkx_key"] = edge.predicate
-            fh.write(
-                f'      <edge source="{_attr(edge.source)}" target="{_attr(edge.target)}" id="{number}" label="{_attr(label)}">\n'
-                "        <attvalues>\n"
-            )
-            fh.writelines(f'          <attvalue for="{edge_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
-            fh.write("        </attvalues>\n      </edge>\n")
+        ends, predicates, labels = _edge_names(pg, _attr)
+        predicate, sentences, documents, dates, key = (
+            f'          <attvalue for="{edge_ids[name]}" value="'
+            for name in ("predicate", "sentences", "documents", "dates", "networkx_key")
+        )
+        lists = iter(_escape_each(shared.lists, _ATTR_ESCAPES, _ATTR_SPECIAL))
+        for start in range(0, len(pg.edges), _BATCH):
+            fh.write("".join([
+                f'      <edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{number}"'
+                f' label="{labels[edge.predicate]}">\n        <attvalues>\n'
+                f'{predicate}{predicates[edge.predicate]}" />\n{sentences}{next(lists)}" />\n'
+                f'{documents}{next(lists)}" />\n{dates}{next(lists)}" />\n{key}{predicates[edge.predicate]}" />\n'
+                "        </attvalues>\n      </edge>\n"
+                for number, edge in enumerate(pg.edges[start : start + _BATCH], start)
+            ]))
         fh.write("    </edges>\n  </graph>\n</gexf>\n")
     return [dest]
