@@ -681,31 +681,45 @@ def test_exports_written_by_two_processes_are_the_ones_written_by_one(
 def test_store_loaded_beside_the_turtle_export_is_the_one_made_after_it(
     sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two processes load the store while the Turtle file is written (no job waits for it); the store
-    they put in place holds the same triples and a manifest describing cppcc.ttl, as one process's."""
+    """Processes load the store while the Turtle file is written (no job waits for it): a forked one (in a
+    fresh interpreter, where RocksDB has not run), or this one when it runs other threads; the store put in
+    place holds the same triples and a manifest describing cppcc.ttl, as one made after the Turtle file."""
+    import subprocess
+    import sys
+
     from kg.export import store as query_store
     from kg.export.graphfile import GraphFile
 
     monkeypatch.setattr(export, "PARALLEL_FROM_BYTES", 0)
+    script = (
+        "import sys; from pathlib import Path; from kg import export; from kg.export.graphfile import GraphFile\n"
+        "export.PARALLEL_FROM_BYTES = 0\n"
+        "assert not export._threaded()\n"
+        "with GraphFile(Path(sys.argv[1]), workdir=Path(sys.argv[1]).parent) as built:\n"
+        "    export.write_all(['turtle', 'nquads', 'store'], built, Path(sys.argv[2]), workers=2)\n"
+    )
     stores = {}
-    for workers in (1, 2):
-        out, work = tmp_path / f"out{workers}", tmp_path / f"work{workers}"
+    for way in ("one process", "a forked process", "this process"):
+        out, work = tmp_path / f"out-{way}", tmp_path / f"work-{way}"
         work.mkdir()
         (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
-        with GraphFile(work / "graph.nt", workdir=work) as built:
-            written, _ = export.write_all(["turtle", "nquads", "store"], built, out, workers=workers)
+        if way == "a forked process":
+            subprocess.run([sys.executable, "-c", script, str(work / "graph.nt"), str(out)], check=True, timeout=300)
+        else:
+            monkeypatch.setattr(export, "_threaded", lambda: True)
+            with GraphFile(work / "graph.nt", workdir=work) as built:
+                written, _ = export.write_all(["turtle", "nquads", "store"], built, out, workers=1 if way == "one process" else 2)
+            assert out / "cppcc.oxigraph" in written
         folder = out / "cppcc.oxigraph"
-        assert folder in written and sorted(p.name for p in out.iterdir()) == [
-            ".cppcc.oxigraph.lock", "cppcc.nq", "cppcc.oxigraph", "cppcc.ttl"
-        ]
+        assert sorted(p.name for p in out.iterdir()) == [".cppcc.oxigraph.lock", "cppcc.nq", "cppcc.oxigraph", "cppcc.ttl"]
         manifest = query_store.read_manifest(folder)
         assert manifest is not None and query_store.ensure(out / "cppcc.ttl") == folder  # fresh: not rebuilt
         stat = (out / "cppcc.ttl").stat()
         assert (manifest.size, manifest.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
         triples = set(ox.Store.read_only(str(folder / query_store.DB)))
         assert len(triples) == manifest.triples
-        stores[workers] = (manifest.sha256, manifest.triples, triples)
-    assert stores[1] == stores[2]
+        stores[way] = (manifest.sha256, manifest.triples, triples)
+    assert stores["one process"] == stores["a forked process"] == stores["this process"]
 
 
 def test_a_failed_job_leaves_no_loaded_store_behind(sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

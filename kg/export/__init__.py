@@ -17,12 +17,16 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import ExportError, OutputError
 from kg.export.graphfile import GraphFile
 from kg.export.staging import describe_mode, exchange, output_error
+
+if TYPE_CHECKING:
+    from kg.export.store import Loaded
 
 # name -> "module:function"
 EXPORTERS: dict[str, str] = {
@@ -96,7 +100,7 @@ def write(name: str, graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
 
 JOBS: tuple[tuple[str, ...], ...] = (
     ("neo4j", "graphml", "gexf", "html"),  # the property graph, made once
-    ("store",),  # loaded from the N-Triples by the main process meanwhile (_write_parallel)
+    ("store",),  # loaded from the N-Triples, put in place once the Turtle file is written (_write_parallel)
     ("nquads", "trig"),  # the same quads
     ("jsonld",),
     ("turtle",),
@@ -123,58 +127,73 @@ def write_all(
     else:  # in plan order (Turtle first): what the formats derive is shared through ``graph`` anyway
         graph.workers = workers if hasattr(os, "fork") and graph.path.stat().st_size >= PARALLEL_FROM_BYTES else 1
         try:
-            done = _write_job((list(names), graph, out_dir))
+            done = {name: (paths, spent) for name, (paths, spent) in _write_job((list(names), graph, out_dir, False)).items() if isinstance(paths, list)}
         finally:
             graph.workers = 1
     return [p for name in names for p in done[name][0]], {name: done[name][1] for name in names}
 
 
 def _write_parallel(jobs: list[list[str]], graph: GraphFile, out_dir: Path, workers: int) -> dict[str, tuple[list[Path], float]]:
-    """The jobs written by forked processes, but for the store: this process loads it meanwhile (it needs
-    no Turtle file: kg.export.store.load_store) and puts it in place with the manifest describing the Turtle
-    file once the others are done (store.install); on any error the loaded folder is removed. RocksDB never
-    runs in a forked process: one forked after RocksDB ran here would wait forever for its background threads."""
+    """The jobs written by forked processes. The store does not wait for the Turtle file its manifest
+    describes: it is loaded into a temporary folder (kg.export.store.load_store) by a process of its own
+    beside the others, and put in place with its manifest here once every job is done (store.install); on
+    any error the loaded folder is removed. When this process runs other threads (RocksDB's, if it ran here:
+    a process forked then would wait forever in RocksDB for background threads it does not have), this
+    process loads the store itself while the others run."""
     import multiprocessing
     import time
+    from itertools import chain
 
     from kg.export import store
     from kg.workers import primed_map
 
-    forked = [job for job in jobs if job != ["store"]]
+    here = ["store"] in jobs and _threaded()
+    forked = [job for job in jobs if not (here and job == ["store"])]
     results = primed_map(
-        _write_job, [(job, graph, out_dir) for job in forked], workers=min(workers, len(forked)),
-        context=multiprocessing.get_context("fork"), depth=1,
+        _write_job, [(job, graph, out_dir, True) for job in forked],
+        workers=min(workers + (["store"] in forked), len(forked)), context=multiprocessing.get_context("fork"), depth=1,
     )
-    done: dict[str, tuple[list[Path], float]] = {}
-    loaded: store.Loaded | None = None
+    done: dict[str, tuple[list[Path] | store.Loaded, float]] = {}
+    loaded: list[store.Loaded] = []
     try:
         next(results)  # the processes are started and given their first jobs
-        if ["store"] in jobs:
-            started = time.perf_counter()
-            loaded = store.load_store(graph, out_dir)
-            loading = time.perf_counter() - started
-        for result in results:
+        for result in chain([_write_job((["store"], graph, out_dir, True))] if here else [], results):
             assert result is not None
             done.update(result)
-        if loaded is not None:
+            loaded += [outcome for outcome, _ in result.values() if isinstance(outcome, store.Loaded)]
+        for each in loaded:
             started = time.perf_counter()
-            done["store"] = (store.install(loaded, out_dir), loading + time.perf_counter() - started)
+            done["store"] = (store.install(each, out_dir), done["store"][1] + time.perf_counter() - started)
     finally:
         results.close()  # ends the processes when this stops early
-        if loaded is not None:
-            shutil.rmtree(loaded.folder, ignore_errors=True)
-    return done
+        for each in loaded:
+            shutil.rmtree(each.folder, ignore_errors=True)
+    return {name: (paths, spent) for name, (paths, spent) in done.items() if isinstance(paths, list)}
 
 
-def _write_job(job: tuple[list[str], GraphFile, Path]) -> dict[str, tuple[list[Path], float]]:
+def _threaded() -> bool:
+    """Whether this process runs threads besides this one (True where that cannot be told)."""
+    try:
+        return len(os.listdir("/proc/self/task")) > 1
+    except OSError:
+        return True
+
+
+def _write_job(job: tuple[list[str], GraphFile, Path, bool]) -> dict[str, tuple[list[Path] | Loaded, float]]:
+    """Each format of the job written in turn; with ``apart`` (when processes write the formats at once)
+    the store is only loaded (kg.export.store.load_store), to be put in place when the Turtle file is there."""
     import time
 
-    names, graph, out_dir = job
-    done = {}
+    names, graph, out_dir, apart = job
+    done: dict[str, tuple[list[Path] | Loaded, float]] = {}
     for name in names:
         started = time.perf_counter()
-        paths = write(name, graph, out_dir)
-        done[name] = (paths, time.perf_counter() - started)
+        if apart and name == "store":
+            from kg.export.store import load_store
+
+            done[name] = (load_store(graph, out_dir), time.perf_counter() - started)
+        else:
+            done[name] = (write(name, graph, out_dir), time.perf_counter() - started)
     return done
 
 
