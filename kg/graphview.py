@@ -235,16 +235,20 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
     local = {p: value(p).removeprefix(ONTOLOGY_NS) for p in {p for values in statements for p in values.get(_PREDICATE, ())}}
     dates: dict[tuple[bytes, str, bytes], set[str]] = defaultdict(set)
     evidence: dict[tuple[bytes, str, bytes], tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
-    for values in statements:
-        for s, p, o, d in _product(values, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM):
+    for values in statements:  # every (subject, predicate, object, document) of a statement (a SPARQL join)
+        if not (_SUBJECT in values and _PREDICATE in values and _OBJECT in values and _DERIVED_FROM in values):
+            continue
+        on = list(map(value, values.get(_ON_DATE, ())))  # else the document's date
+        on_dates = [date for date in on if date]
+        said = [texts[sn] for sn in values.get(_EVIDENCE, ()) if sn in texts]
+        for s, p, o in product(values[_SUBJECT], values[_PREDICATE], values[_OBJECT]):
             key = (s, local[p], o)
-            if p != _HOLDS_POSITION:
-                on = [value(date) for date in values.get(_ON_DATE, ())] or ([dated[d]] if d in dated else [])
-                dates[key].update(date for date in on if date)
-            for sn in values.get(_EVIDENCE, ()):
-                if sn in texts:
+            for d in values[_DERIVED_FROM]:
+                if p != _HOLDS_POSITION:
+                    dates[key].update(on_dates if on else [dated[d]] if d in dated and dated[d] else [])
+                if said:
                     sentences_of, docs_of = evidence[key]
-                    sentences_of.add(texts[sn])
+                    sentences_of.update(said)
                     docs_of.add(d)
     for values in tenures:
         for h, post, held in _product(values, _HOLDER, _POST, _HELD_ON):
@@ -252,16 +256,19 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
 
     edges = []
     nothing: tuple[set[bytes], set[bytes]] = (set(), set())
+    no_dates: set[str] = set()
+    iris = {s: node.iri for s, node in nodes.items()}
     for s, predicate, o in triples:
-        if s not in nodes or o not in nodes:
+        if s not in iris or o not in iris:
             continue
-        sentences_of, docs_of = evidence.get((s, predicate, o), nothing)
-        when = dates.get((s, predicate, o), set())
+        key = (s, predicate, o)
+        sentences_of, docs_of = evidence.get(key, nothing)
+        when = dates.get(key, no_dates)
         if s in doc_dates or o in doc_dates:
             when = when | {doc_dates[d] for d in (s, o) if d in doc_dates}
         edges.append(Edge(
-            nodes[s].iri, nodes[o].iri, predicate, sorted({text(t) for t in sentences_of})[:max_sentences],
-            sorted(text(d) for d in docs_of), sorted(when),
+            iris[s], iris[o], predicate, sorted(set(map(text, sentences_of)))[:max_sentences] if sentences_of else [],
+            sorted(map(text, docs_of)) if docs_of else [], sorted(when) if when else [],
         ))
     for s, node in nodes.items():
         node.documents.sort()
