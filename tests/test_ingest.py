@@ -591,6 +591,8 @@ def test_sanitize_treats_every_code_point_as_documented() -> None:
         return ch
 
     assert sanitize(everything) == "".join(map(expected, everything))
+    for ch in map(chr, [*range(0x10000, 0x10100), *range(0x1FFF0, 0x20010), *range(0x10FFF0, 0x110000)]):
+        assert sanitize(f"议{ch}事\U00020000") == f"议{expected(ch)}事\U00020000"  # only this character beyond the BMP
 
 
 def test_form_feeds_and_unicode_line_breaks_are_read_as_line_breaks(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import ConfigError
+from kg.ingest.chars import BEYOND_BMP
 
 _TABLES_VARIANTS = ("TWVariantsRev.txt", "HKVariantsRev.txt")
 _TABLE_CHARACTERS = "TSCharacters.txt"
@@ -63,6 +64,10 @@ class _Tables:
     """Finds the characters that are traditional in every use (the keys of ``plain``)."""
     any: re.Pattern[str]
     """Finds the characters ``full`` converts."""
+    any_in_bmp: re.Pattern[str]
+    """``any`` for the characters of the BMP alone: one class, which a search skips through in C (an
+    alternation cannot: ``any`` takes 6x as long over a text without any; kg.ingest.chars.BEYOND_BMP says
+    whether the other branch is worth trying)."""
     own: re.Pattern[str]
     """Finds the characters that are also simplified in some use (乾, 於): the only ones where the tables
     differ."""
@@ -83,7 +88,10 @@ def _tables() -> _Tables:
                 mapping[variant] = target
     full = {ord(source): target for source, target in mapping.items()}
     plain = {code: target for code, target in full.items() if chr(code) not in own}
-    return _Tables(full, plain, _char_class(plain), _char_class(full), _char_class(c for c in full if c not in plain))
+    basic = [code for code in full if code <= 0xFFFF]
+    return _Tables(
+        full, plain, _char_class(plain), _char_class(full), _char_class(basic), _char_class(c for c in full if c not in plain)
+    )
 
 
 def _char_class(codes: Iterable[int]) -> re.Pattern[str]:
@@ -114,7 +122,7 @@ def simplify(text: str, traditional: bool | None = None) -> str:
     Most texts are simplified: one scan (in C) that finds no character to convert returns the text as it
     is, and a text without 乾, 於 … needs no decision on its script."""
     tables = _tables()
-    if tables.any.search(text) is None:
+    if tables.any_in_bmp.search(text) is None and (BEYOND_BMP.search(text) is None or tables.any.search(text) is None):
         return text
     if traditional is None:
         traditional = tables.own.search(text) is not None and is_traditional(text)
