@@ -46,7 +46,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
@@ -127,13 +127,11 @@ class Counts:
         """Count the sorted N-Triples lines of whole subjects in ``data``, ``typed`` being its type lines'
         (subject, class): the same counts as ``add_block`` on each subject's lines, by C code over the lines'
         subjects and predicates."""
-        pairs = _SUBJECT_PREDICATE.findall(data)
-        if len(pairs) != data.count(b"\n"):
-            raise ValueError("a N-Triples line without subject and predicate in the graph file")
-        self.triples += len(pairs)
-        self.subjects += sum(1 for _ in groupby(map(itemgetter(0), pairs)))
-        self.properties.update(map(itemgetter(1), pairs))
-        self.property_subjects.update(map(itemgetter(1), map(itemgetter(0), groupby(pairs))))
+        parts = _line_parts(data)
+        self.triples += len(parts)
+        self.subjects += sum(1 for _ in groupby(map(itemgetter(0), parts)))
+        self.properties.update(map(itemgetter(1), parts))
+        self.property_subjects.update(map(itemgetter(1), map(itemgetter(0), groupby(map(itemgetter(0, 1), parts)))))
         self.classes.update(map(itemgetter(1), typed))
         self.entities += sum(1 for _ in groupby(map(itemgetter(0), typed)))
 
@@ -547,8 +545,24 @@ CHUNK_BYTES = 1 << 22
 """About how much of the graph file describe takes at a time (whole subjects: more for a larger subject)"""
 _FIRST_NEEDLE = b" " + _FIRST_BYTES + b" "
 _TYPE_NEEDLE = b" " + _TYPE_BYTES + b" "
-_SUBJECT_PREDICATE = re.compile(rb"([^ \n]+) ([^ \n]+) [^\n]*\n")
-"""a N-Triples line's subject and predicate (findall steps a line at a time: each match takes a whole line)"""
+
+
+def _line_parts(data: bytes) -> list[tuple[bytes, bytes, bytes]]:
+    """(subject, predicate, the rest) of each N-Triples line of ``data`` (whole lines), in order, by C code:
+    the lines split at their first two spaces, where a regex findall stepping a line at a time took 0.92
+    against 0.74 CPU-s over the 5 MB corpus's graph. ValueError for a line without a subject, a predicate
+    and something after them, as with the regex (which let a line starting with a space pass as one starting
+    after it)."""
+    lines = data.split(b"\n")
+    try:
+        if lines.pop():
+            raise IndexError  # text after the last line break
+        parts = list(map(itemgetter(0, 1, 2), map(bytes.split, lines, repeat(b" "), repeat(2))))
+        if parts and not (min(map(len, map(itemgetter(0), parts))) and min(map(len, map(itemgetter(1), parts)))):
+            raise IndexError  # an empty subject or predicate: a line starting with a space, or two in a row
+    except IndexError:
+        raise ValueError("a N-Triples line without subject and predicate in the graph file") from None
+    return parts
 
 
 def _subject_chunks(source: BinaryIO, start: int, end: int, size: int = 1 << 22) -> Iterator[bytes]:

@@ -257,3 +257,12 @@ def test_describe_by_several_processes_is_describe_by_one(
         assert end == start and written[end - 1 : end] == b"\n"
         before = written[written.rfind(b"\n", 0, end - 1) + 1 : end].split(b" ", 1)[0]
         assert not written.startswith(before + b" ", end), "a subject's lines are split between two ranges"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<a> <b>\n", b" <b> <c> .\n", b"<a>  <c> .\n", b"<a> <b> <c> .\n<a> <b> <d> .", b"<a>\n", b"\n"],
+)
+def test_a_line_without_subject_and_predicate_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError, match="without subject and predicate"):
+        void.Counts().add_chunk(b"<a> <b> <c> .\n" + data, [])
