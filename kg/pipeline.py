@@ -157,7 +157,10 @@ def build_to(
                     if report.changes is not None:
                         built.changes = report.changes
                         built.previous_out = stage.out
-                written, seconds = export.write_all(formats, built, stage.path, workers=settings.workers or os.cpu_count() or 1)
+                with Progress(progress, len(formats), unit="format", desc="writing") as shown:
+                    written, seconds = export.write_all(
+                        formats, built, stage.path, workers=settings.workers or os.cpu_count() or 1, on_written=shown.wrote
+                    )
             report.stages.update({f"export:{name}": spent for name, spent in seconds.items()})
             if report.state is not None and cache_dir is not None:
                 with _timed(report, "keep state"):
@@ -633,11 +636,13 @@ def _check(
 
 class Progress:
     """Documents extracted and taken from the cache, and files failed, on a progress bar over the ``total``
-    files (stderr): files done of all, rate and time left."""
+    files (stderr): files done of all, rate and time left; or, with another ``unit``, the export formats
+    written (``wrote``)."""
 
-    def __init__(self, enabled: bool, total: int | None = None) -> None:
+    def __init__(self, enabled: bool, total: int | None = None, *, unit: str = "file", desc: str = "building") -> None:
         self.enabled = enabled
         self.total = total
+        self.unit, self.desc = unit, desc
         self.extracted = self.cached = self.failed = 0
         self.bar: Any = None
 
@@ -645,7 +650,7 @@ class Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.total, unit="file", desc="building", leave=False)
+            self.bar = tqdm(total=self.total, unit=self.unit, desc=self.desc, leave=False)
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -665,6 +670,12 @@ class Progress:
                 f"documents: {self.extracted} extracted, {self.cached} from cache; files failed: {self.failed}",
                 refresh=False,
             )
+            self.bar.update(1)
+
+    def wrote(self, name: str) -> None:
+        """An export format is written (the bar of the export stage)."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{name} written", refresh=False)
             self.bar.update(1)
 
 

@@ -66,7 +66,7 @@ def test_unreadable_file_is_skipped_by_name_and_build_exits_nonzero(tmp_path: Pa
 
 def test_progress_counts_files_and_documents_and_quiet_silences_it(tmp_path: Path) -> None:
     """The bar (stderr) shows files done of all and the documents extracted, from the cache and failed, in a
-    first build and in a rebuild; --quiet leaves stderr empty."""
+    first build and in a rebuild, then the export formats written; --quiet leaves only what went wrong."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("a", "b", "c"):
@@ -75,6 +75,7 @@ def test_progress_counts_files_and_documents_and_quiet_silences_it(tmp_path: Pat
     out = tmp_path / "out"
     first = kg("build", str(corpus), "--out", str(out), "--formats", "turtle", "--workers", "1")
     assert "4/4" in first.stderr and "documents: 18 extracted, 0 from cache; files failed: 1" in first.stderr, first.stderr
+    assert "writing: 100%" in first.stderr and "1/1" in first.stderr and "turtle written" in first.stderr, first.stderr
     (corpus / "c.txt").write_text(SAMPLE.read_text(encoding="utf-8").replace("成都", "泸州"), encoding="utf-8")
     again = kg("build", str(corpus), "--out", str(out), "--formats", "turtle", "--workers", "1")
     assert "4/4" in again.stderr and "documents: 6 extracted, 12 from cache; files failed: 1" in again.stderr, again.stderr

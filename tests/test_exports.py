@@ -671,9 +671,11 @@ def test_exports_written_by_two_processes_are_the_ones_written_by_one(
         work.mkdir()
         (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
         monkeypatch.setattr(export, "PARALLEL_FROM_BYTES", 0)
+        told: list[str] = []
         with GraphFile(work / "graph.nt", workdir=work) as built:
-            written, seconds = export.write_all(names, built, out, workers=workers)
+            written, seconds = export.write_all(names, built, out, workers=workers, on_written=told.append)
         assert set(seconds) == set(names) and all(p.exists() for p in written)
+        assert sorted(told) == sorted(names), "each format is told once, when written (the progress bar)"
         outputs[workers] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert outputs[1] == outputs[2]
 

@@ -114,26 +114,35 @@ than starting them takes)."""
 
 
 def write_all(
-    names: Sequence[str], graph: GraphFile, out_dir: Path, *, workers: int = 2
+    names: Sequence[str], graph: GraphFile, out_dir: Path, *, workers: int = 2, on_written: Callable[[str], None] | None = None
 ) -> tuple[list[Path], dict[str, float]]:
     """Write every format of ``names`` (in plan order) of ``graph`` into ``out_dir``; return the paths written
     and the seconds each format took. Large graphs are written by ``workers`` processes at once, each taking
-    the next job (JOBS) when it is free."""
+    the next job (JOBS) when it is free. ``on_written`` is called with each format's name once it is written
+    (for a progress bar: in the order of JOBS when processes write them at once)."""
+    told = on_written or (lambda name: None)
     jobs = [[n for n in job if n in names] for job in JOBS]
     jobs = [job for job in jobs if job]
     parallel = workers > 1 and len(jobs) > 1 and graph.path.stat().st_size >= PARALLEL_FROM_BYTES and hasattr(os, "fork")
     if parallel:
-        done = _write_parallel(jobs, graph, out_dir, workers)
+        done = _write_parallel(jobs, graph, out_dir, workers, told)
     else:  # in plan order (Turtle first): what the formats derive is shared through ``graph`` anyway
         graph.workers = workers if hasattr(os, "fork") and graph.path.stat().st_size >= PARALLEL_FROM_BYTES else 1
+        done = {}
         try:
-            done = {name: (paths, spent) for name, (paths, spent) in _write_job((list(names), graph, out_dir, False)).items() if isinstance(paths, list)}
+            for name in names:
+                for each, (paths, spent) in _write_job(([name], graph, out_dir, False)).items():
+                    if isinstance(paths, list):
+                        done[each] = (paths, spent)
+                told(name)
         finally:
             graph.workers = 1
     return [p for name in names for p in done[name][0]], {name: done[name][1] for name in names}
 
 
-def _write_parallel(jobs: list[list[str]], graph: GraphFile, out_dir: Path, workers: int) -> dict[str, tuple[list[Path], float]]:
+def _write_parallel(
+    jobs: list[list[str]], graph: GraphFile, out_dir: Path, workers: int, told: Callable[[str], None]
+) -> dict[str, tuple[list[Path], float]]:
     """The jobs written by forked processes. The store does not wait for the Turtle file its manifest
     describes: it is loaded into a temporary folder (kg.export.store.load_store) by a process of its own
     beside the others, and put in place with its manifest here once every job is done (store.install); on
@@ -161,9 +170,13 @@ def _write_parallel(jobs: list[list[str]], graph: GraphFile, out_dir: Path, work
             assert result is not None
             done.update(result)
             loaded += [outcome for outcome, _ in result.values() if isinstance(outcome, store.Loaded)]
+            for name, (outcome, _) in result.items():
+                if not isinstance(outcome, store.Loaded):
+                    told(name)
         for each in loaded:
             started = time.perf_counter()
             done["store"] = (store.install(each, out_dir), done["store"][1] + time.perf_counter() - started)
+            told("store")
     finally:
         results.close()  # ends the processes when this stops early
         for each in loaded:
