@@ -182,3 +182,172 @@ def _other_lefts(judge: termtagger.Judge, text: str) -> set[int]:
     points.update(at + 1 for at in judge.commas)
     points.update(i + 1 for i, c in enumerate(text) if c in "“「‘『”」’』")
     return points
+
+
+def _plain_unquoted(judge: termtagger.Judge) -> list[tuple[int, int]]:
+    """Judge.unquoted as it was written first: _NOT_UNQUOTED searched in every span."""
+    import bisect
+
+    text = judge.norm
+    opens: list[int] = []
+    closes: list[int] = []
+    rule_ends: set[int] = set()
+    for end_index, (word, kinds) in judge.cue_hits:
+        start = end_index - len(word) + 1
+        if "rule_open" in kinds:
+            rule_ends.add(end_index + 1)
+        elif "open" in kinds and start not in rule_ends:
+            opens.append(end_index + 1)
+        if "close" in kinds:
+            closes.append(start)
+    found: set[tuple[int, int]] = set()
+    for open_end in opens:
+        stop = bisect.bisect_left(judge.stops, open_end)
+        limit = min(judge.stops[stop] if stop < len(judge.stops) else 1 << 30, open_end + termtagger._UNQUOTED_REACH, len(text))
+        segment = text[open_end:limit]
+        if segment.startswith("、") or not termtagger._QUOTE_SET.isdisjoint(segment[: termtagger.UNQUOTED_MAX]):
+            continue
+        commas = [i for i in range(open_end, limit) if text[i] == "、"]
+        rights = sorted({*commas, *closes[bisect.bisect_right(closes, open_end) : bisect.bisect_right(closes, limit)], limit})
+        for left in [open_end, *(at + 1 for at in commas)]:
+            for right in rights:
+                if right - left > termtagger.UNQUOTED_MAX:
+                    break
+                if right - left >= termtagger.UNQUOTED_MIN and not termtagger._NOT_UNQUOTED.search(text[left:right]):
+                    found.add((left, right))
+    return sorted(found)
+
+
+def _plain_features(self: termtagger.Judge, start: int, end: int) -> list[str]:
+    """Judge.features as it was written first: regex searches in the span, bigrams and dictionary tags
+    sliced from the text for each candidate, bisect from the module."""
+    import bisect
+
+    from kg.extract import words
+
+    def _next(points: list[int], at: int) -> int:
+        i = bisect.bisect_left(points, at)
+        return points[i] if i < len(points) else 1 << 30
+
+    norm = self.norm
+    text = norm[start:end]
+    size = len(text)
+    ql = 1 if start > 0 and norm[start - 1] in termtagger._QUOTE_CHARS else 0
+    qr = 1 if end < len(norm) and norm[end] in termtagger._QUOTE_CHARS else 0
+    before, after = start - ql, end + qr
+    feats = [
+        "len=" + str(min(size, 12)),
+        "f1=" + text[0],
+        "f2=" + text[:2],
+        "e1=" + text[-1],
+        "e2=" + text[-2:],
+        "e3=" + text[-3:],
+        "l1=" + norm[before - 1 : before] if before > 0 else "l1=",
+        "l2=" + norm[max(0, before - 2) : before],
+        "r1=" + norm[after : after + 1],
+        "r2=" + norm[after : after + 2],
+        "r3=" + norm[after : after + 3],
+    ]
+    if before in self.opens:
+        feats.append("lw=" + self.opens[before])
+    if after in self.closes:
+        feats.append("rw=" + self.closes[after])
+    quoted_inside = not termtagger._QUOTE_SET.isdisjoint(text)
+    if not ql and not qr and not quoted_inside:
+        feats.append("unq")
+    if ql and qr:
+        feats.append("title" if norm[start - 1] == "《" else "quoted")
+    elif quoted_inside:
+        feats.append("hasq")
+    if termtagger._FORMULA.search(text):
+        feats.append("formula")
+    if termtagger._QUESTION.search(text):
+        feats.append("question")
+    if termtagger._DIGIT.search(text):
+        feats.append("digit")
+    rule = self.exact.get((start, end))
+    if rule:
+        feats.append("rx=" + rule)
+    for type_ in sorted(set(self.cover[start:end]) - {""}):
+        feats.append("rin=" + type_)
+    if start > 0 and self.cover[start - 1] and self.cover[start - 1] == self.cover[start]:
+        feats.append("rcutl=" + self.cover[start])
+    if end < len(norm) and self.cover[end] and self.cover[end] == self.cover[end - 1]:
+        feats.append("rcutr=" + self.cover[end])
+    if text in self.generic:
+        feats.append("generic")
+    i = bisect.bisect_left(self.stops, start)
+    clause_start = self.stops[i - 1] + 1 if i > 0 else 0
+    clause_end = self.stops[i] if i < len(self.stops) else len(norm)
+    j = bisect.bisect_right(self.open_ends, before)
+    if j > 0 and self.open_ends[j - 1] > clause_start:
+        feats.append("op=" + self.opens[self.open_ends[j - 1]])
+    d = _next(self.deng, end)
+    if d < clause_end and d - end < 30:
+        feats.append("le=" + norm[d + 1 : d + 3])
+    feats += ["bg=" + text[k : k + 2] for k in range(size - 1)]
+    tag = words.tag
+    for k in (4, 3, 2):
+        if size > k and (found := tag(text[-k:])):
+            feats.append("et=" + found)
+            break
+    for k in (4, 3, 2):
+        if size > k and (found := tag(text[:k])):
+            feats.append("ft=" + found)
+            break
+    for k in (3, 2, 1):
+        if before - k >= 0 and (found := tag(norm[before - k : before])):
+            feats.append("lt=" + found)
+            break
+    for k in (3, 2, 1):
+        if found := tag(norm[after : after + k]):
+            feats.append("rt=" + found)
+            break
+    comma = _next(self.commas, clause_start)
+    if comma < clause_end and (norm[before - 1 : before] == "、" or norm[after : after + 1] == "、"):
+        feats.append("item")
+        lo = bisect.bisect_left(self.rule_terms, (clause_start, 0))
+        for a, b in self.rule_terms[lo:]:
+            if a >= clause_end:
+                break
+            if b <= start or a >= end:
+                feats.append("sib=" + self.cover[a])
+                break
+    return feats
+
+
+def test_candidates_and_features_are_those_the_plain_searches_give() -> None:
+    """Judge finds what _NOT_UNQUOTED, _QUESTION and _FORMULA look for once per text and keeps
+    bigrams and dictionary tags per place: the unquoted candidates, the flags of any span and the features
+    of every candidate are those of a search in each span (random texts of cue words, quote marks,
+    question words, digits, dashes and stops, and the sample corpus)."""
+    import random
+    import re
+
+    from tests.conftest import CORPUS
+
+    cues = termtagger._cues()
+    cue_words = sorted({word for _, (word, _) in cues.automaton.items()})
+    rng = random.Random(29)
+    pieces = [*rng.sample(cue_words, min(80, len(cue_words))), "“", "”", "《", "》", "「", "」", "，", "。", "、",
+              "\n", "如何", "怎么", "谁", "吗", "？", "如", "何", "1", "２０", "5", "—", "+", "＋", "等", "问题",
+              "委员", "社区", "停车", "改造", "协商", "；", "：", "(", "）", "!", "‘", "』"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(700)]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))][:12]
+    for text in texts:
+        rules = [termtagger.Span(a, min(len(text), a + rng.randint(1, 6)), rng.choice(["Topic", "Mechanism", "Place"]))
+                 for a in rng.sample(range(len(text)), min(3, len(text)))]
+        judge = termtagger.Judge(text, rules)
+        assert judge.commas == [m.start() for m in re.finditer("、", text)]
+        assert judge.deng == [m.start() for m in re.finditer("等", text)]
+        assert judge.stops == [m.start() for m in termtagger._STOP.finditer(text)]
+        assert judge.unquoted() == _plain_unquoted(judge), text
+        for start in range(0, len(text), 1 if len(text) < 80 else 7):
+            for end in range(start, min(len(text), start + 20) + 1):
+                span = text[start:end]
+                assert judge.has_question(start, end) == bool(termtagger._QUESTION.search(span)), span
+                assert judge.has_formula(start, end) == bool(termtagger._FORMULA.search(span)), span
+        spans = judge.all_candidates() + [(a, a + rng.randint(1, 12)) for a in rng.sample(range(len(text)), min(8, len(text)))]
+        for start, end in spans:
+            end = min(end, len(text))
+            assert judge.features(start, end) == _plain_features(judge, start, end), (text, start, end)

@@ -70,9 +70,10 @@ MIN_LENGTH = 4
 """Longest unquoted candidate (quoted and 《》 spans may be up to 60 characters)."""
 
 _STOP = re.compile("[，。；：！？,;:!?\n（）()]")
+_STOP_CHARS = "，。；：！？,;:!?\n（）()"
+"""_STOP's characters, found by str.find (a scan in C for each, no match object per stop)."""
 _OPEN_QUOTES = "“「‘『"
 _CLOSE_QUOTES = "”」’』"
-_QUOTE_MARK = re.compile("[“「‘『”」’』]")
 _QUOTED = re.compile("[“「《]([^“”「」《》，。；：！？\n]{1,60})[”」》]")
 _FORMULA = re.compile("[、—+＋]")
 _QUESTION = re.compile("如何|怎样|怎么|怎幺|谁|哪|吗|？")
@@ -80,6 +81,9 @@ _DIGIT = re.compile(r"\d")
 _QUOTE_CHARS = "“”「」‘’『』《》"
 _QUOTE_SET = frozenset(_QUOTE_CHARS)
 _NOT_UNQUOTED = re.compile("[、“”「」‘’『』《》]|" + _QUESTION.pattern)
+"""What an unquoted candidate may not hold (Judge keeps where it occurs); _FORMULA likewise."""
+_FORMULA_CHARS = "、—+＋"
+"""_FORMULA's characters."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ class Judge:
         lefts: set[int] = {0}
         self.opens: dict[int, str] = {}
         self.closes: dict[int, str] = {}
-        self.stops = [m.start() for m in _STOP.finditer(norm)]
+        self.stops = _places_of(norm, _STOP_CHARS)
         # the cue words of the whole text, found once (unquoted() reads them all); those inside a region
         # are the ones a search of each region alone finds, in the same order
         self.cue_hits: list[tuple[int, tuple[str, tuple[str, ...]]]] = list(cues.automaton.iter(norm))
@@ -142,16 +146,33 @@ class Judge:
                 lefts.add(end)
             if "close" in kinds:
                 self.closes.setdefault(start, word)
-        self.commas = [m.start() for m in re.finditer("、", norm)]
+        self.commas = _places(norm, "、")
         for at in self.stops:
             lefts.add(at + 1)
         for at in self.commas:
             lefts.add(at + 1)
-        for mark in _QUOTE_MARK.finditer(norm):
-            lefts.add(mark.end())
+        quote_chars = _places_of(norm, _QUOTE_CHARS)
+        for at in quote_chars:
+            if norm[at] not in "《》":  # the quote marks
+                lefts.add(at + 1)
         self.lefts = sorted(lefts)
         self.open_ends = sorted(self.opens)
-        self.deng = [m.start() for m in re.finditer("等", norm)]
+        self.deng = _places(norm, "等")
+        # where the text holds what _NOT_UNQUOTED, _QUESTION and _FORMULA look for, found once for the text
+        # instead of searching each candidate: their occurrences never overlap (no word of _QUESTION ends
+        # where another begins), so a candidate holds a match exactly when an occurrence lies inside it
+        self.question_starts: list[int] = []
+        self.question_ends: list[int] = []
+        for m in _QUESTION.finditer(norm):
+            self.question_starts.append(m.start())
+            self.question_ends.append(m.end())
+        bad = sorted([*((at, at + 1) for at in self.commas), *((at, at + 1) for at in quote_chars),
+                      *zip(self.question_starts, self.question_ends)])
+        self.bad_starts = [a for a, _ in bad]
+        self.bad_ends = [b for _, b in bad]
+        self.formula_places = _places_of(norm, _FORMULA_CHARS)
+        self._edge_tags: dict[int, str] = {}
+        self._bigrams: list[str] = [""] * len(norm)
         cover: list[str] = [""] * len(norm)
         exact: dict[tuple[int, int], str] = {}
         # the rule spans overlapping a window around a quote; the windows' starts and ends both rise (the
@@ -234,11 +255,13 @@ class Judge:
             hi = bisect.bisect_right(closes, limit)
             rights = sorted({*commas, *closes[lo:hi], limit})
             for left in [open_end, *(at + 1 for at in commas)]:
+                # a span holds a match of _NOT_UNQUOTED when the first occurrence from ``left`` on ends in it
+                b = _bisect_left(self.bad_starts, left)
+                bad_end = self.bad_ends[b] if b < len(self.bad_ends) else 1 << 30
                 for right in rights:
-                    if right - left > UNQUOTED_MAX:
+                    if right - left > UNQUOTED_MAX or right >= bad_end:
                         break
-                    text = norm[left:right]
-                    if right - left >= UNQUOTED_MIN and not _NOT_UNQUOTED.search(text):
+                    if right - left >= UNQUOTED_MIN:
                         found.add((left, right))
         return sorted(found)
 
@@ -248,8 +271,39 @@ class Judge:
 
     @staticmethod
     def _next(points: list[int], at: int) -> int:
-        i = bisect.bisect_left(points, at)
+        i = _bisect_left(points, at)
         return points[i] if i < len(points) else 1 << 30
+
+    def _edge_tag(self, edge: int, at: int) -> str:
+        """The feature of the first dictionary part of speech found at an edge, '' if none: "et=" for the
+        last 4, 3 or 2 characters before ``at``, "ft=" for the first 4, 3 or 2 from ``at`` (of a candidate of
+        five characters or more), "lt=" for the 3, 2 or 1 before ``at``, "rt=" for the 3, 2 or 1 from
+        ``at``; made once for each place of the text (candidates share their edges)."""
+        key = at * 4 + edge
+        feature = self._edge_tags.get(key)
+        if feature is None:
+            feature = ""
+            norm = self.norm
+            if edge == _ET:
+                feature = next(("et=" + t for k in (4, 3, 2) if (t := words.tag(norm[at - k : at]))), "")
+            elif edge == _FT:
+                feature = next(("ft=" + t for k in (4, 3, 2) if (t := words.tag(norm[at : at + k]))), "")
+            elif edge == _LT:
+                feature = next(("lt=" + t for k in (3, 2, 1) if at - k >= 0 and (t := words.tag(norm[at - k : at]))), "")
+            else:
+                feature = next(("rt=" + t for k in (3, 2, 1) if (t := words.tag(norm[at : at + k]))), "")
+            self._edge_tags[key] = feature
+        return feature
+
+    def has_question(self, start: int, end: int) -> bool:
+        """_QUESTION.search(norm[start:end]) finds a match."""
+        i = _bisect_left(self.question_starts, start)
+        return i < len(self.question_starts) and self.question_ends[i] <= end
+
+    def has_formula(self, start: int, end: int) -> bool:
+        """_FORMULA.search(norm[start:end]) finds a match."""
+        i = _bisect_left(self.formula_places, start)
+        return i < len(self.formula_places) and self.formula_places[i] < end
 
     def features(self, start: int, end: int) -> list[str]:
         norm = self.norm
@@ -282,11 +336,11 @@ class Judge:
             feats.append("title" if norm[start - 1] == "《" else "quoted")
         elif quoted_inside:
             feats.append("hasq")
-        if _FORMULA.search(text):
+        if self.has_formula(start, end):
             feats.append("formula")
-        if _QUESTION.search(text):
+        if self.has_question(start, end):
             feats.append("question")
-        if _DIGIT.search(text):
+        if _DIGIT.search(text):  # per span: a scan of the text for \d (a category, no fast skip) costs more
             feats.append("digit")
         rule = self.exact.get((start, end))
         if rule:
@@ -308,24 +362,28 @@ class Judge:
         d = self._next(self.deng, end)
         if d < clause_end and d - end < 30:
             feats.append("le=" + norm[d + 1 : d + 3])
-        feats += ["bg=" + text[k : k + 2] for k in range(size - 1)]
-        tag = words.tag
-        for k in (4, 3, 2):
-            if size > k and (found := tag(text[-k:])):
-                feats.append("et=" + found)
-                break
-        for k in (4, 3, 2):
-            if size > k and (found := tag(text[:k])):
-                feats.append("ft=" + found)
-                break
-        for k in (3, 2, 1):
-            if before - k >= 0 and (found := tag(norm[before - k : before])):
-                feats.append("lt=" + found)
-                break
-        for k in (3, 2, 1):
-            if found := tag(norm[after : after + k]):
-                feats.append("rt=" + found)
-                break
+        bigrams = self._bigrams  # "bg=" + text[k : k + 2] for k in range(size - 1), made once per place
+        for k in range(start, end - 1):
+            bigram = bigrams[k]
+            if not bigram:
+                bigram = bigrams[k] = "bg=" + norm[k : k + 2]
+            feats.append(bigram)
+        if size >= 5:  # every k of the loops below
+            for feature in (self._edge_tag(_ET, end), self._edge_tag(_FT, start)):
+                if feature:
+                    feats.append(feature)
+        else:
+            for k in (4, 3, 2):
+                if size > k and (found := words.tag(text[-k:])):
+                    feats.append("et=" + found)
+                    break
+            for k in (4, 3, 2):
+                if size > k and (found := words.tag(text[:k])):
+                    feats.append("ft=" + found)
+                    break
+        for feature in (self._edge_tag(_LT, before), self._edge_tag(_RT, after)):
+            if feature:
+                feats.append(feature)
         comma = self._next(self.commas, clause_start)
         if comma < clause_end and (norm[before - 1 : before] == "、" or norm[after : after + 1] == "、"):
             feats.append("item")
@@ -337,6 +395,41 @@ class Judge:
                     feats.append("sib=" + self.cover[a])
                     break
         return feats
+
+
+_ET, _FT, _LT, _RT = 0, 1, 2, 3
+"""The edges of Judge._edge_tag."""
+
+
+def _places(text: str, char: str) -> list[int]:
+    """Where ``char`` stands in ``text``, in order (a plain scan: what re.finditer(char) gives)."""
+    places: list[int] = []
+    at = text.find(char)
+    while at >= 0:
+        places.append(at)
+        at = text.find(char, at + 1)
+    return places
+
+
+def _places_of(text: str, chars: str) -> list[int]:
+    """Where any of ``chars`` stands in ``text``, in order (what re.finditer of their class gives)."""
+    places: list[int] = []
+    for char in chars:
+        places += _places(text, char)
+    places.sort()
+    return places
+
+
+def _bisect_left(points: list[int], at: int) -> int:
+    """bisect.bisect_left on a list of ints, compiled natively (the module's call costs more than the search)."""
+    lo, hi = 0, len(points)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if points[mid] < at:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def describe(norm: str, rule_spans: Sequence[Span]) -> Judge:
