@@ -340,7 +340,7 @@ def run() -> str:
         f"process ({merged_check / build['seconds']:.1%} of the build); with validation off the build takes "
         f"{unvalidated['seconds'] / build['seconds']:.0%} of the time. The defaults (every format, cache on) used "
         f"{float(everything['cpu']):.1f} CPU-seconds (at most **{jieba_cpu * (os.cpu_count() or 1) / float(everything['cpu']):.2f}× "
-        "jieba.lcut** on idle cores); exports, two processes writing groups of formats at once: "
+        "jieba.lcut** on idle cores); exports, forked processes writing jobs of formats at once (the store in one of its own): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in everything["stages"].items() if k.startswith("export"))
         + ".",
         "",
