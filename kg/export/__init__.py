@@ -247,14 +247,8 @@ def atomic_dir(dest: Path) -> Iterator[Path]:
     instant, neither). Only a folder is ever replaced; an OSError becomes an OutputError naming the path.
     """
     tmp = temp_dir(dest)
-    try:
+    with removed_on_error(tmp, dest):
         yield tmp
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise output_error(exc, dest) from exc
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     put_in_place(tmp, dest)
 
 
@@ -271,14 +265,22 @@ def temp_dir(dest: Path) -> Path:
 
 def put_in_place(tmp: Path, dest: Path) -> None:
     """The folder ``tmp`` (from ``temp_dir``) replaces ``dest`` as atomic_dir describes; removed on error."""
-    try:
+    with removed_on_error(tmp, dest):
         os.chmod(tmp, 0o777 & ~_umask())
         _replace_dir(tmp, dest)
+
+
+@contextmanager
+def removed_on_error(folder: Path, dest: Path) -> Iterator[None]:
+    """Remove ``folder`` (a temporary folder made for ``dest``) when the block raises; an OSError becomes an
+    OutputError naming ``dest``."""
+    try:
+        yield
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise output_error(exc, dest) from exc
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ExportError, InputError
-from kg.export import BASENAME, atomic_dir, atomic_path, put_in_place, temp_dir
+from kg.export import BASENAME, atomic_dir, atomic_path, put_in_place, removed_on_error, temp_dir
 from kg.export.graphfile import GraphFile
 from kg.export.staging import output_error
 
@@ -108,14 +108,8 @@ def load_store(graph: GraphFile, out_dir: Path) -> Loaded:
         raise output_error(exc, out_dir) from exc
     dest = store_dir(out_dir / f"{BASENAME}.ttl")
     folder = temp_dir(dest)
-    try:
+    with removed_on_error(folder, dest):
         triples = _load(folder, graph.path, _update_of(graph), lenient=True)
-    except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise output_error(exc, dest) from exc
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
     return Loaded(folder, dest, triples)
 
 
