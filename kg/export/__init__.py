@@ -106,10 +106,11 @@ JOBS: tuple[tuple[str, ...], ...] = (
     ("turtle",),
     ("ntriples",),
 )
-"""What one process writes at a time when two write a large graph: formats that share what they derive,
-one after the other. Longest first: each job goes to whichever process is free, so both end about together."""
+"""What one forked process writes at a time when processes write a large graph: formats that share what they
+derive, one after the other (the store in a process of its own beside them). Longest first: each job goes to
+whichever process is free, so they end about together."""
 PARALLEL_FROM_BYTES = 4_000_000
-"""A graph file from this size is exported by two processes at once (smaller ones are done in less time
+"""A graph file from this size is exported by forked processes at once (smaller ones are done in less time
 than starting them takes)."""
 
 
