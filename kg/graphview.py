@@ -115,7 +115,15 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
     cppcc:Document/Compilation; a node's label is its rdfs:label, else its dcterms:title. Edges are the
     triples of ENTITY_RELATIONS (and DOCUMENT_RELATIONS) between two nodes, with the evidence sentences and
     documents of the statements reifying them and the dates those give (cppcc:onDate, else the document's
-    dcterms:date; a tenure's heldOn for holdsPosition; the date of a document at either end)."""
+    dcterms:date; a tenure's heldOn for holdsPosition; the date of a document at either end).
+
+    Memory: what is read is folded in as it is read and kept as compact as the output allows. A subject's
+    values (a statement, tenure, quantity) are joined when the subject ends, not kept; a term kept many
+    times (a document, a sentence, an edge's ends) is one object (``terms``); the joins keep lists, not
+    sets, and deduplicate when the edges are made. In a build's graph every sentence comes before the
+    statements citing it (``…/sentence/`` sorts before ``…/stmt/``); a statement citing a sentence whose
+    text is not read yet waits for the end of the file (``deferred``), so any sorted file gives the same graph.
+    """
     kinds = {_cppcc(t): t for t in ENTITY_TYPES} | {_cppcc("Quantity"): "Quantity"}
     if include_documents:
         kinds |= {_cppcc("Document"): "Document", _cppcc("Compilation"): "Document"}
@@ -124,28 +132,71 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
     labels: dict[bytes, str] = {}
     titles: dict[bytes, str] = {}
     aliases: dict[bytes, list[str]] = defaultdict(list)
-    mentions: list[tuple[bytes, bytes]] = []
-    in_sentences: list[tuple[bytes, bytes]] = []
+    mentions: dict[bytes, list[bytes]] = defaultdict(list)  # subject -> documents it is mentionedIn
+    in_sentences: dict[bytes, list[bytes]] = defaultdict(list)  # subject -> sentences it is mentionedInSentence
     attrs: dict[bytes, dict[str, str]] = defaultdict(dict)
     dated: dict[bytes, str] = {}
     starts: dict[bytes, list[str]] = defaultdict(list)
     ends: dict[bytes, list[str]] = defaultdict(list)
     texts: dict[bytes, bytes] = {}
-    statements: list[dict[bytes, list[bytes]]] = []
-    tenures: list[dict[bytes, list[bytes]]] = []
-    quantities: list[tuple[bytes, dict[bytes, list[bytes]]]] = []
+    terms: dict[bytes, bytes] = {}  # one object per term kept many times
+    quantity: dict[bytes, tuple[dict[str, str], str]] = {}  # a quantity's attrs and label
     triples: list[tuple[bytes, str, bytes]] = []
     stats: dict[str, int] = {}
+    local: dict[bytes, str] = {}  # a statement's rdf:predicate -> ontology local name
+    dates: dict[_Key, list[str]] = defaultdict(list)
+    date_docs: dict[_Key, list[bytes]] = defaultdict(list)  # a statement without cppcc:onDate: its documents' dates
+    evidence: dict[_Key, tuple[list[bytes], list[bytes]]] = {}  # sentence texts and documents
+    deferred: list[dict[bytes, list[bytes]]] = []
+
+    def term(t: bytes) -> bytes:
+        return terms.setdefault(t, t)
+
+    def statement(values: dict[bytes, list[bytes]]) -> None:
+        """Every (subject, predicate, object, document) of a statement (a SPARQL join), with its evidence."""
+        if not (_SUBJECT in values and _PREDICATE in values and _OBJECT in values and _DERIVED_FROM in values):
+            return
+        on = list(map(value, values.get(_ON_DATE, ())))  # else the document's date
+        on_dates = [date for date in on if date]
+        said = [texts[sn] for sn in values.get(_EVIDENCE, ()) if sn in texts]
+        docs = [term(d) for d in values[_DERIVED_FROM]]
+        for s, p, o in product(values[_SUBJECT], values[_PREDICATE], values[_OBJECT]):
+            name = local.get(p)
+            if name is None:
+                name = local[p] = value(p).removeprefix(ONTOLOGY_NS)
+            key = (term(s), name, term(o))
+            if p != _HOLDS_POSITION:
+                if on:
+                    if on_dates:
+                        dates[key].extend(on_dates)
+                else:
+                    date_docs[key].extend(docs)
+            if said:
+                found = evidence.get(key)
+                if found is None:
+                    found = evidence[key] = ([], [])
+                found[0].extend(said)
+                found[1].extend(docs)
 
     def flush(s: bytes, values: dict[bytes, list[bytes]]) -> None:
         """A subject whose values are kept together (a statement, tenure, quantity, VoID dataset)."""
         types = values.get(_TYPE, ())
         if _STATEMENT in types:
-            statements.append(values)
+            if all(sn in texts for sn in values.get(_EVIDENCE, ())):
+                statement(values)
+            else:
+                deferred.append(values)
         if _TENURE in types:
-            tenures.append(values)
+            for h, post, held in _product(values, _HOLDER, _POST, _HELD_ON):
+                dates[(term(h), "holdsPosition", term(post))].append(value(held))
         if _QUANTITY in types:
-            quantities.append((s, values))
+            unit = value(values[_UNIT][0]) if _UNIT in values else ""
+            for number in values.get(_VALUE, ()):
+                for at_least in values.get(_AT_LEAST, ()):
+                    for counted in values.get(_COUNTED, ()):
+                        v, a, c = value(number), value(at_least), value(counted)
+                        quantity[s] = ({"value": v, "atLeast": a, "counted": c, "unit": unit},
+                                       f"{v}{'余' if a == 'true' else ''}{unit}{c}")
         if _VOID_DATASET in types:
             for name in _VOID_COUNTS:
                 counts = [int(n) for n in map(value, values.get(iri(_VOID + name), ())) if n.isdigit()]
@@ -161,9 +212,10 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
                 flush(current, kept)
                 kept = {}
             current = s
+        s = current  # one object per subject
         relation = wanted.get(p)
         if relation is not None:
-            triples.append((s, relation, o[:-3]))
+            triples.append((s, relation, term(o[:-3])))
         code = _CODES.get(p)
         if code is None:
             continue
@@ -173,11 +225,11 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
             if p == _TYPE and o in kinds:
                 kind_of[s] = kinds[o]
         elif code == _C_TEXT:
-            texts[s] = o
+            texts[term(s)] = o
         elif code == _C_MENTIONED_IN:
-            mentions.append((s, o))
+            mentions[s].append(term(o))
         elif code == _C_IN_SENTENCE:
-            in_sentences.append((s, o))
+            in_sentences[s].append(term(o))
         elif code == _C_ALT_LABEL:
             aliases[s].append(value(o))
         elif code == _C_LABEL:
@@ -196,35 +248,35 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
             attrs[s]["referenceSource"] = value(o)
     if kept:
         flush(current, kept)
+    for values in deferred:
+        statement(values)
+    for key, docs in date_docs.items():
+        dates[key].extend(dated[d] for d in docs if dated.get(d))
+    deferred.clear()  # what was read is freed once joined
+    terms.clear()
+    date_docs.clear()
 
     nodes = {s: Node(value(s), kind, labels.get(s, titles.get(s, ""))) for s, kind in kind_of.items()}
     decoded: dict[bytes, str] = {}
 
-    def text(term: bytes) -> str:  # a sentence's text, or a document's IRI, decoded once
-        found = decoded.get(term)
+    def text(t: bytes) -> str:  # a sentence's text, or a document's IRI, decoded once
+        found = decoded.get(t)
         if found is None:
-            found = decoded[term] = value(term)
+            found = decoded[t] = value(t)
         return found
 
     for s, node in nodes.items():
         node.aliases = sorted(aliases.get(s, ()))
         node.attrs.update(attrs.get(s, {}))
-    for s, d in mentions:
-        if s in nodes:
-            nodes[s].documents.append((text(d), titles.get(d, "")))
-    node_sentences: dict[bytes, set[bytes]] = defaultdict(set)
-    for s, sn in in_sentences:
-        if s in nodes and sn in texts:
-            node_sentences[s].add(texts[sn])
-    for s, values in quantities:
-        node = nodes[s]
-        unit = value(values[_UNIT][0]) if _UNIT in values else ""
-        for number in values.get(_VALUE, ()):
-            for at_least in values.get(_AT_LEAST, ()):
-                for counted in values.get(_COUNTED, ()):
-                    v, a, c = value(number), value(at_least), value(counted)
-                    node.attrs.update(value=v, atLeast=a, counted=c, unit=unit)
-                    node.label = f"{v}{'余' if a == 'true' else ''}{unit}{c}"
+        node.documents = sorted([(text(d), titles.get(d, "")) for d in mentions.get(s, ())])
+        said = [texts[sn] for sn in in_sentences.get(s, ()) if sn in texts]
+        node.sentences = sorted({text(t) for t in said})[:max_sentences]
+    mentions.clear()
+    in_sentences.clear()
+    texts.clear()
+    for s, (numbers, label) in quantity.items():
+        nodes[s].attrs.update(numbers)
+        nodes[s].label = label
     doc_dates = {s: date for s, date in dated.items() if s in nodes}
     for s, date in doc_dates.items():
         nodes[s].attrs.setdefault("date", date)
@@ -232,49 +284,28 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
         if first and s in nodes:  # an event named in several documents: the earliest start and the latest end they give
             nodes[s].attrs.update(startDate=min(first), endDate=max(ends.get(s) or first))
 
-    local = {p: value(p).removeprefix(ONTOLOGY_NS) for p in {p for values in statements for p in values.get(_PREDICATE, ())}}
-    dates: dict[tuple[bytes, str, bytes], set[str]] = defaultdict(set)
-    evidence: dict[tuple[bytes, str, bytes], tuple[set[bytes], set[bytes]]] = defaultdict(lambda: (set(), set()))
-    for values in statements:  # every (subject, predicate, object, document) of a statement (a SPARQL join)
-        if not (_SUBJECT in values and _PREDICATE in values and _OBJECT in values and _DERIVED_FROM in values):
-            continue
-        on = list(map(value, values.get(_ON_DATE, ())))  # else the document's date
-        on_dates = [date for date in on if date]
-        said = [texts[sn] for sn in values.get(_EVIDENCE, ()) if sn in texts]
-        for s, p, o in product(values[_SUBJECT], values[_PREDICATE], values[_OBJECT]):
-            key = (s, local[p], o)
-            for d in values[_DERIVED_FROM]:
-                if p != _HOLDS_POSITION:
-                    dates[key].update(on_dates if on else [dated[d]] if d in dated and dated[d] else [])
-                if said:
-                    sentences_of, docs_of = evidence[key]
-                    sentences_of.update(said)
-                    docs_of.add(d)
-    for values in tenures:
-        for h, post, held in _product(values, _HOLDER, _POST, _HELD_ON):
-            dates[(h, "holdsPosition", post)].add(value(held))
-
     edges = []
-    nothing: tuple[set[bytes], set[bytes]] = (set(), set())
-    no_dates: set[str] = set()
+    nothing: tuple[list[bytes], list[bytes]] = ([], [])
+    no_dates: list[str] = []
     iris = {s: node.iri for s, node in nodes.items()}
     for s, predicate, o in triples:
         if s not in iris or o not in iris:
             continue
         key = (s, predicate, o)
         sentences_of, docs_of = evidence.get(key, nothing)
-        when = dates.get(key, no_dates)
+        when = set(dates.get(key, no_dates))
         if s in doc_dates or o in doc_dates:
-            when = when | {doc_dates[d] for d in (s, o) if d in doc_dates}
+            when |= {doc_dates[d] for d in (s, o) if d in doc_dates}
         edges.append(Edge(
             iris[s], iris[o], predicate, sorted(set(map(text, sentences_of)))[:max_sentences] if sentences_of else [],
-            sorted(map(text, docs_of)) if docs_of else [], sorted(when) if when else [],
+            sorted(map(text, set(docs_of))) if docs_of else [], sorted(when) if when else [],
         ))
-    for s, node in nodes.items():
-        node.documents.sort()
-        node.sentences = sorted({text(t) for t in node_sentences.get(s, ())})[:max_sentences]
     edges.sort(key=lambda e: (e.source, e.predicate, e.target))
     return PropertyGraph(sorted(nodes.values(), key=lambda n: n.iri), edges, stats)
+
+
+_Key = tuple[bytes, str, bytes]
+"""An edge as the property graph joins it: (subject term, predicate local name, object term)."""
 
 
 def _cppcc(local: str) -> bytes:
