@@ -416,6 +416,44 @@ def test_array_delimiter_in_a_value_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_array_delimiter_is_found_past_the_first_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The values are searched for the delimiter some at a time (not the whole graph's text at once): one in
+    a later search is refused all the same, named as the first in the order of the files."""
+    from kg.export import neo4j
+
+    monkeypatch.setattr(neo4j, "_SEARCHED_AT_ONCE", 2)
+    store = ox.Store()
+    clean, *bad = sorted(("甲", "乙", "丙"), key=lambda name: entity_iri("Topic", name))  # in the files' order
+    for name in (clean, *bad):
+        node = ox.NamedNode(entity_iri("Topic", name))
+        store.add(ox.Quad(node, graph.A, graph.term("Topic")))
+        store.add(ox.Quad(node, graph.LABEL, graph.zh(name)))
+        for alias in ("x", "y", "z" if name == clean else "bad\x1f" + name):
+            store.add(ox.Quad(node, graph.ALT_LABEL, graph.zh(alias)))
+    first = entity_iri("Topic", bad[0])
+    with pytest.raises(ExportError, match=re.escape(f"node {first}: value ")):
+        export.write("neo4j", store, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("writer", ["neo4j", "graphml", "gexf"])
+def test_streamed_writers_give_the_same_files_in_any_batch(case: tuple[ox.Store, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
+    """GraphML and GEXF write edges a batch at a time and the Neo4j CSV files row by row: the files are the
+    ones the build wrote whatever the batch (one edge, two), and searching the delimiter two values at a time
+    changes nothing."""
+    from kg.export import graphml, neo4j
+
+    store, out = case
+    for batch in (1, 2):
+        monkeypatch.setattr(graphml, "_BATCH", batch)
+        monkeypatch.setattr(neo4j, "_SEARCHED_AT_ONCE", batch)
+        written = export.write(writer, store, tmp_path / str(batch))
+        for path in written:
+            expected = out / path.relative_to(tmp_path / str(batch))
+            assert path.read_bytes() == expected.read_bytes(), path.name
+
+
 # ---------------------------------------------------------------------------- GraphML / GEXF
 
 
@@ -782,13 +820,16 @@ def test_graphml_escapes_and_json_lists_match_their_references() -> None:
     assert graphml.json_list([1, "a"]) == json.dumps([1, "a"], ensure_ascii=False)
 
 
-def test_graphml_and_gexf_escape_every_edge_list_as_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Edge lists are escaped all at once (joined by NUL): the same as escaping each; and a character XML
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_graphml_and_gexf_escape_every_edge_list_as_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """Edge lists are escaped a batch at a time (joined by NUL): the same as escaping each; and a character XML
     cannot carry is named at the first edge holding it, in both files, which are then not written."""
     import random
 
     from kg.export import graphml
     from kg.graphview import Edge, Node, PropertyGraph
+
+    monkeypatch.setattr(graphml, "_BATCH", batch)
 
     rng = random.Random(7)
     values = ["".join(rng.choice('&<>"\n\r\t a;政协') for _ in range(rng.randrange(8))) for _ in range(2000)]

@@ -9,7 +9,7 @@ Edges carry ``predicate`` (ontology property), ``label`` (its graph-database nam
 list attributes are JSON arrays in a string (``json.loads`` gives the list back).
 
 Both files are written element by element from the property graph (networkx's writers took ten times
-longer); networkx reads them back (tests/test_exports.py). Order is stable (nodes and edges as kg.graphview
+longer), edges a batch at a time (_BATCH: nothing is held for the whole graph); networkx reads them back (tests/test_exports.py). Order is stable (nodes and edges as kg.graphview
 sorts them) and no date is written, so two writes of the same graph are byte-identical.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,8 @@ def json_list(values: Any) -> str:
     """``json.dumps(list(values), ensure_ascii=False)``; a list of strings (every list the exports write) is
     joined from json's own C string encoder, 6x faster than a json.dumps call per list."""
     items = list(values)
+    if not items:
+        return "[]"
     if all(type(item) is str for item in items):
         return "[" + ", ".join(map(_json_string, items)) + "]"
     return json.dumps(items, ensure_ascii=False)
@@ -124,41 +125,31 @@ def _kind(value: str | int | bool) -> str:
 
 
 def _declared(graph: PropertyGraph) -> tuple[dict[str, str], dict[str, str]]:
-    """Every node and edge attribute name with its type, in the order the files declare them."""
+    """Every node and edge attribute name with its type, in the order the files declare them (the order
+    _node_attrs gives them, node after node)."""
     nodes: dict[str, str] = {}
-    for attrs in _shared(graph).nodes:
-        for name, value in attrs:
-            nodes.setdefault(name, _kind(value))
+    for node in graph.nodes:
+        if not nodes:
+            nodes.update(dict.fromkeys(("type", "label", "aliases", "documents", "sentences"), "string"))
+        for name in sorted(node.attrs):
+            nodes.setdefault(name, _ATTR_KINDS.get(name, "string"))
+        nodes.setdefault("type_zh", "string")
     edges = {name: "string" for name in ("predicate", "sentences", "documents", "dates", "label")}
     return nodes, edges
 
 
-@dataclass
-class _Shared:
-    """What GraphML and GEXF both write, made once per property graph (the two are written one after the
-    other): each node's attributes (_node_attrs), each edge's JSON lists (sentences, documents, dates)."""
-
-    nodes: list[list[tuple[str, str | int | bool]]]
-    lists: list[str]
-    """three per edge, in _edge_attrs' order"""
+_ATTR_KINDS = {"value": "long", "atLeast": "boolean"}
+"""The node attributes _node_attrs gives as a number and a boolean (the others are strings)."""
 
 
-def _shared(graph: PropertyGraph) -> _Shared:
-    found = graph.derived.get("graphml")
-    if isinstance(found, _Shared):
-        return found
-    nodes = [list(_node_attrs(node)) for node in graph.nodes]  # checked for XML first, as before
-    lists = [
-        json_list(values)
-        for edge in graph.edges
-        for values in (edge.sentences, edge.documents, edge.dates)
-    ]
-    if _NOT_XML.search("".join(lists)):  # name the first as _edge_attrs would
-        for edge in graph.edges:
+def _edge_lists(edges: list[Edge], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
+    """The JSON lists of ``edges`` (sentences, documents, dates: three per edge, in _edge_attrs' order),
+    escaped; an ExportError naming the first edge with a character XML cannot carry, as _edge_attrs would."""
+    lists = [json_list(values) for edge in edges for values in (edge.sentences, edge.documents, edge.dates)]
+    if _NOT_XML.search("".join(lists)):
+        for edge in edges:
             dict(_edge_attrs(edge))
-    shared = _Shared(nodes, lists)
-    graph.derived["graphml"] = shared
-    return shared
+    return _escape_each(lists, escapes, special)
 
 
 def _escape_each(values: list[str], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
@@ -182,7 +173,6 @@ def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     written element by element."""
     pg = property_graph(graph)
     node_keys, edge_keys = _declared(pg)
-    shared = _shared(pg)
     ids = {("node", name): f"d{i}" for i, name in enumerate(node_keys)}
     ids.update({("edge", name): f"d{i}" for i, name in enumerate(edge_keys, start=len(node_keys))})
     dest = out_dir / f"{BASENAME}.graphml"
@@ -196,16 +186,16 @@ def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             kind = node_keys[name] if scope == "node" else edge_keys[name]
             fh.write(f'<key id="{key}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>\n')
         fh.write('<graph edgedefault="directed">\n')
-        for node, attrs in zip(pg.nodes, shared.nodes):
+        for node in pg.nodes:
             fh.write(f'<node id="{_attr(node.iri)}">\n')
-            fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in attrs)
+            fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in _node_attrs(node))
             fh.write("</node>\n")
         ends, predicates, _ = _edge_names(pg, _attr)
         first = {p: _graphml_data(ids[("edge", "predicate")], p) for p in predicates}
         last = {p: _graphml_data(ids[("edge", "label")], term_names(p).graph_name) for p in predicates}
         sentences, documents, dates = (f'  <data key="{ids[("edge", name)]}">' for name in ("sentences", "documents", "dates"))
-        lists = iter(_escape_each(shared.lists, _TEXT_ESCAPES, _TEXT_SPECIAL))  # never empty: "[]" at least
         for start in range(0, len(pg.edges), _BATCH):
+            lists = iter(_edge_lists(pg.edges[start : start + _BATCH], _TEXT_ESCAPES, _TEXT_SPECIAL))  # never empty: "[]" at least
             fh.write("".join([
                 f'<edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{predicates[edge.predicate]}">\n'
                 f"{first[edge.predicate]}{sentences}{next(lists)}</data>\n{documents}{next(lists)}</data>\n"
@@ -230,7 +220,6 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     file is deterministic; node labels are the nodes' names, edge labels the relations' graph names."""
     pg = property_graph(graph)
     node_keys, edge_keys = _declared(pg)
-    shared = _shared(pg)
     node_keys.pop("label", None)  # an empty graph declares no keys
     edge_keys.pop("label", None)
     edge_keys["networkx_key"] = "string"
@@ -250,8 +239,8 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             fh.writelines(f'      <attribute id="{ids[name]}" title="{name}" type="{kind}" />\n' for name, kind in keys.items())
             fh.write("    </attributes>\n")
         fh.write("    <nodes>\n")
-        for node, attrs in zip(pg.nodes, shared.nodes):
-            values = dict(attrs)
+        for node in pg.nodes:
+            values = dict(_node_attrs(node))
             label = values.pop("label")
             fh.write(f'      <node id="{_attr(node.iri)}" label="{_attr(label)}">\n        <attvalues>\n')
             fh.writelines(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
@@ -262,8 +251,8 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             f'          <attvalue for="{edge_ids[name]}" value="'
             for name in ("predicate", "sentences", "documents", "dates", "networkx_key")
         )
-        lists = iter(_escape_each(shared.lists, _ATTR_ESCAPES, _ATTR_SPECIAL))
         for start in range(0, len(pg.edges), _BATCH):
+            lists = iter(_edge_lists(pg.edges[start : start + _BATCH], _ATTR_ESCAPES, _ATTR_SPECIAL))
             fh.write("".join([
                 f'      <edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{number}"'
                 f' label="{labels[edge.predicate]}">\n        <attvalues>\n'

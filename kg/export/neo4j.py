@@ -24,9 +24,10 @@ from __future__ import annotations
 import csv
 import shlex
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from functools import partial
+from itertools import chain, islice
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
@@ -92,26 +93,31 @@ class _Table:
     name: str
     filename: str
     columns: tuple[Column, ...]
-    rows: list[list[str]]
+    rows: Callable[[], Iterable[list[str]]]
+    """the rows, made as they are written"""
 
 
 def write_neo4j(source: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
-    """``neo4j/``: CSV files per label and type, Cypher loaders for Neo4j and LadybugDB, import.sh."""
+    """``neo4j/``: CSV files per label and type, Cypher loaders for Neo4j and LadybugDB, import.sh.
+
+    Each CSV file is written row by row from the property graph (no table is held as rows or text)."""
     graph = property_graph(source)
     nodes, rels, pairs = tables(graph)
-    files: dict[str, bytes] = {}
-    for table in nodes + rels:
-        files[table.filename] = _csv_bytes(table)
-    files["schema.cypher"] = schema_cypher(nodes).encode()
-    files["load.cypher"] = load_cypher(nodes, rels).encode()
-    files["import.sh"] = import_sh(nodes, rels).encode()
-    files["load.ladybug.cypher"] = ladybug_cypher(nodes, rels, pairs).encode()
+    scripts = {
+        "schema.cypher": schema_cypher(nodes),
+        "load.cypher": load_cypher(nodes, rels),
+        "import.sh": import_sh(nodes, rels),
+        "load.ladybug.cypher": ladybug_cypher(nodes, rels, pairs),
+    }
+    names = sorted([table.filename for table in nodes + rels] + list(scripts))
     dest = out_dir / FOLDER
     with atomic_dir(dest) as tmp:
-        for name in sorted(files):
-            (tmp / name).write_bytes(files[name])
+        for table in nodes + rels:
+            _write_csv(table, tmp / table.filename)
+        for name, text in scripts.items():
+            (tmp / name).write_bytes(text.encode())
         (tmp / "import.sh").chmod(0o755)
-    return [dest / name for name in sorted(files)]
+    return [dest / name for name in names]
 
 
 # ---------------------------------------------------------------------------- tables
@@ -135,8 +141,7 @@ def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, 
         members = by_label[label]
         attrs = sorted({a for n in members for a in n.attrs})
         columns = NODE_COLUMNS + tuple(Column(_identifier(a, f"attribute {a!r}"), ATTR_TYPES.get(a, "string")) for a in attrs)
-        rows = [_node_row(n, attrs) for n in members]
-        node_tables.append(_Table(label, f"nodes_{label}.csv", columns, rows))
+        node_tables.append(_Table(label, f"nodes_{label}.csv", columns, partial(map, partial(_node_row, attrs=attrs), members)))
 
     by_type: dict[str, list[Edge]] = defaultdict(list)
     pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -150,7 +155,7 @@ def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, 
         by_type[shared[0]].append(edge)
         pairs[shared[0]].add((label_of[edge.source], label_of[edge.target]))
     rel_tables = [
-        _Table(t, f"rels_{t}.csv", REL_COLUMNS, [_rel_row(e, common[e.predicate]) for e in by_type[t]]) for t in sorted(by_type)
+        _Table(t, f"rels_{t}.csv", REL_COLUMNS, partial(map, partial(_rel_row, common=common), by_type[t])) for t in sorted(by_type)
     ]
     return node_tables, rel_tables, dict(pairs)
 
@@ -169,10 +174,10 @@ def _node_row(node: Node, attrs: Sequence[str]) -> list[str]:
     return row + [node.attrs.get(a, "") for a in attrs]
 
 
-def _rel_row(edge: Edge, common: list[str]) -> list[str]:
-    """``common``: the type, predicate IRI and Chinese name of the edge's predicate."""
+def _rel_row(edge: Edge, common: dict[str, list[str]]) -> list[str]:
+    """``common``: predicate -> the type, predicate IRI and Chinese name of its edges' rows."""
     join = ARRAY_DELIMITER.join
-    return [edge.source, edge.target, *common, join(edge.sentences), join(edge.documents), join(edge.dates)]
+    return [edge.source, edge.target, *common[edge.predicate], join(edge.sentences), join(edge.documents), join(edge.dates)]
 
 
 def _refuse_the_delimiter(graph: PropertyGraph) -> None:
@@ -185,7 +190,10 @@ def _refuse_the_delimiter(graph: PropertyGraph) -> None:
         chain.from_iterable(map(attrgetter("sentences"), nodes)),
         *(chain.from_iterable(map(attrgetter(name), edges)) for name in ("sentences", "documents", "dates")),
     )
-    if ARRAY_DELIMITER not in "\n".join(values):
+    while chunk := list(islice(values, _SEARCHED_AT_ONCE)):
+        if ARRAY_DELIMITER in "\n".join(chunk):
+            break
+    else:
         return
     labels = {n.iri: term_names(n.type).graph_name for n in nodes}
     for node in sorted(nodes, key=lambda n: labels[n.iri]):
@@ -194,6 +202,10 @@ def _refuse_the_delimiter(graph: PropertyGraph) -> None:
     for edge in sorted(edges, key=lambda e: term_names(e.predicate).graph_name):
         for array in (edge.sentences, edge.documents, edge.dates):
             _refuse(array, f"relationship {edge.source} {edge.predicate} {edge.target}")
+
+
+_SEARCHED_AT_ONCE = 20_000
+"""Array values joined for one search of the delimiter (all of them at once held the text of the whole graph)."""
 
 
 def _refuse(values: Sequence[str], where: str) -> None:
@@ -213,14 +225,11 @@ def _identifier(name: str, what: str) -> str:
     return name
 
 
-def _csv_bytes(table: _Table) -> bytes:
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.csv_header for c in table.columns])
-    writer.writerows(table.rows)
-    return buf.getvalue().encode("utf-8")
+def _write_csv(table: _Table, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([c.csv_header for c in table.columns])
+        writer.writerows(table.rows())
 
 
 # ---------------------------------------------------------------------------- Neo4j
