@@ -4,8 +4,7 @@
         lines.add(b"...\\n...\\n")
     # dest now holds every distinct line once, in byte order; lines.count says how many
 
-The build sorts its N-Triples with it (kg.pipeline) and the dataset exports their named graphs
-(kg.export.datasets), so memory stays flat however large the graph.
+The build sorts its N-Triples with it (kg.pipeline), so memory stays flat however large the graph.
 
 The spilled chunks are merged by ``sort -m`` (coreutils, byte order under LC_ALL=C) where there is one: 4x
 faster than heapq.merge, which runs Python code for every line (0.2 s against 0.75 s for the 825,000 lines of
