@@ -31,7 +31,7 @@ ENTITY_RELATIONS = (
 DOCUMENT_RELATIONS = ("speaker", "publishedIn", "mentionedIn")
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     iri: str
     type: str
@@ -42,7 +42,7 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     source: str
     target: str
