@@ -18,6 +18,7 @@ from kg.export.graphfile import GraphFile
 from kg.pipeline import build_to
 from kg.rebuild import DIRNAME as STATE
 from kg.settings import Settings
+from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
 
 from .conftest import CORPUS
@@ -186,11 +187,31 @@ def test_turtle_reuses_unchanged_chunks_and_never_a_damaged_one(graph_file: Path
     damaged = bytearray(old.read_bytes())
     damaged[len(damaged) // 2] ^= 0x01  # a chunk of the old Turtle no longer what the index says
     (tmp_path / "damaged.ttl").write_bytes(bytes(damaged))
+    gone, added = sorted(set(lines) - set(kept)), sorted(set(extra) - set(lines))
     for previous in (old, tmp_path / "damaged.ttl"):
-        with GraphFile(changed) as built:
-            built.previous_turtle = (previous, tmp_path / "index")
-            (new,) = rdf.write_turtle(built, tmp_path / f"new-{previous.stem}")
-        assert new.read_bytes() == expected
+        indexes = []
+        for changes in (None, (gone, added)):  # chunks compared by CRC-32, or known the same from the changes
+            with GraphFile(changed) as built:
+                built.previous_turtle = (previous, tmp_path / "index")
+                built.changes = changes
+                built.turtle_index = tmp_path / f"new-index-{changes is None}"
+                (new,) = rdf.write_turtle(built, tmp_path / f"new-{previous.stem}-{changes is None}")
+            assert new.read_bytes() == expected
+            indexes.append(rdf.read_turtle_index(built.turtle_index))
+        assert indexes[0] == indexes[1] and indexes[0] is not None and len(indexes[0]) > 20
+    # a chunk is touched by the changes exactly when its N-Triples changed
+    chunks = rdf.read_turtle_index(tmp_path / "index")
+    assert chunks is not None
+    firsts = [first + b" " for first, *_ in chunks]
+    before, after = graph_file.read_bytes(), changed.read_bytes()
+
+    def text(data: bytes, number: int) -> bytes:
+        start = lower_bound(data, firsts[number], 0, len(data)) if number else 0
+        return data[start : lower_bound(data, firsts[number + 1], 0, len(data)) if number + 1 < len(firsts) else len(data)]
+
+    touched = [rdf._touched(sorted(gone + added), chunks, firsts[1:], n) for n in range(len(chunks))]
+    assert touched == [text(before, n) != text(after, n) for n in range(len(chunks))]
+    assert 0 < sum(touched) < len(chunks)
 
 
 def test_counts_of_a_changed_subject(graph_file: Path) -> None:

@@ -18,8 +18,9 @@ import marshal
 import mmap
 import shutil
 import zlib
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,7 +47,7 @@ def write_turtle(graph: GraphFile, out_dir: Path) -> list[Path]:
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
         if previous is not None and graph.previous_turtle is not None:
             with graph.previous_turtle[0].open("rb") as old:
-                chunks = _write_reusing(graph.path, fh, previous, old)
+                chunks = _write_reusing(graph.path, fh, previous, old, graph.changes)
         else:
             chunks = _write_chunks(graph.path, fh, graph.workers)
     if graph.turtle_index is not None:
@@ -114,28 +115,50 @@ def _blocks(nt: Path) -> Iterator[bytes]:
             pending = text[cut:]
 
 
-def _write_reusing(nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO) -> list[Chunk]:
-    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same."""
+def _write_reusing(
+    nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO, changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
+) -> list[Chunk]:
+    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same.
+
+    With ``changes`` (the lines ``nt`` lost and gained since the graph the index was written from), a chunk
+    no changed line falls in is known to be the same without reading it (its length is still checked);
+    the others are compared by their CRC-32. The Turtle copied is always checked against its CRC-32."""
+    changed = sorted([*changes[0], *changes[1]]) if changes is not None else None
     with nt.open("rb") as fh:
         if nt.stat().st_size == 0:
             return []
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             size = len(data)
             starts = [0] + [lower_bound(data, first + b" ", 0, size) for first, *_ in previous[1:]] + [size]
+            ends = [first + b" " for first, *_ in previous[1:]]
             writer = _TurtleWriter(out)
-            for (_, crc, length, offset, ttl_length, ttl_crc), start, end in zip(previous, starts, starts[1:]):
+            for number, ((first, crc, length, offset, ttl_length, ttl_crc), start, end) in enumerate(zip(previous, starts, starts[1:])):
                 if start >= end:
                     continue
-                text = data[start:end]
-                if end - start == length and zlib.crc32(text) == crc:
-                    old.seek(offset)
-                    body = old.read(ttl_length)
-                    if len(body) == ttl_length and zlib.crc32(body) == ttl_crc:
-                        writer.copy(text, body)
+                if end - start == length and (
+                    not _touched(changed, previous, ends, number) if changed is not None else zlib.crc32(data[start:end]) == crc
+                ):
+                    body = _read_at(old, offset, ttl_length)
+                    if zlib.crc32(body) == ttl_crc:
+                        writer.reuse(first, crc, length, body, ttl_crc)
                         continue
                 for span_start, span_end in _spans(data, start, end):
                     writer.serialise(data[span_start:span_end])
             return writer.chunks
+
+
+def _touched(changed: list[bytes], previous: list[Chunk], ends: list[bytes], number: int) -> bool:
+    """Does a line of ``changed`` (sorted) fall in the previous chunk ``number``: from its first subject (the
+    file's start, for the first chunk) up to the next chunk's?"""
+    low = bisect_left(changed, previous[number][0] + b" ") if number else 0
+    high = bisect_left(changed, ends[number]) if number < len(ends) else len(changed)
+    return high > low
+
+
+def _read_at(old: BinaryIO, offset: int, length: int) -> bytes:
+    old.seek(offset)
+    body = old.read(length)
+    return body if len(body) == length else b""
 
 
 class _TurtleWriter:
@@ -150,12 +173,15 @@ class _TurtleWriter:
         self.copy(text, _turtle_body(text))
 
     def copy(self, text: bytes, body: bytes) -> None:
+        self.reuse(text[: text.find(b" ")], zlib.crc32(text), len(text), body, zlib.crc32(body))
+
+    def reuse(self, first: bytes, crc: int, length: int, body: bytes, body_crc: int) -> None:
+        """Write a chunk whose N-Triples (``first`` subject, CRC-32, ``length``) and Turtle's CRC-32 are known."""
         if not self.offset:
             self.out.write(_HEADER)
             self.offset = len(_HEADER)
         self.out.write(body)
-        first = text[: text.find(b" ")]
-        self.chunks.append((first, zlib.crc32(text), len(text), self.offset, len(body), zlib.crc32(body)))
+        self.chunks.append((first, crc, length, self.offset, len(body), body_crc))
         self.offset += len(body)
 
 
