@@ -14,7 +14,10 @@ modules call each other natively: one edited file, and the whole extractor runs 
     STATUS.compiled   True when the compiled modules are in use
     STATUS.reason     why not, for `kg build`'s summary and `kg --version` ("… run `make install`")
 
-KG_PURE_PYTHON=1 forces pure Python. Worker processes (forked or spawned) and Dask workers import kg
+``make install`` also saves the code of the extractor's regular expressions there (kg.rxcode), which
+``install()`` puts in ``re``'s cache.
+
+KG_PURE_PYTHON=1 forces pure Python (and compiles every pattern). Worker processes (forked or spawned) and Dask workers import kg
 too, so they make the same check and use the same modules.
 """
 
@@ -31,6 +34,8 @@ from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleS
 from importlib.util import spec_from_file_location
 from pathlib import Path
 from types import ModuleType
+
+from kg import rxcode
 
 ROOT = Path(__file__).resolve().parent.parent
 """The checkout (or site-packages, for a plain `pip install`: no build/ there, so pure Python)."""
@@ -50,6 +55,8 @@ class Status:
     compiled: bool = False
     reason: str = "not checked"
     modules: tuple[str, ...] = ()
+    patterns: int = 0
+    """regular expressions taken compiled from build/compiled (kg.rxcode) instead of compiled here"""
 
     def describe(self) -> str:
         if self.compiled:
@@ -142,6 +149,9 @@ def install(root: Path = ROOT, build: Path = BUILD) -> Status:
     if os.environ.get("KG_PURE_PYTHON", "") not in ("", "0"):
         STATUS.reason = "KG_PURE_PYTHON is set"
         return STATUS
+    # the extractor's regular expressions, compiled ahead of time (kg.rxcode): keyed by their text, so they
+    # hold whether or not the modules match the source
+    STATUS.patterns = rxcode.load(build / rxcode.FILENAME)
     binaries, reason = check(root, build)
     loaded = sorted(n for n in binaries if n in sys.modules)
     if binaries and loaded:  # imported before kg: mixing the two would call across the boundary

@@ -16,6 +16,7 @@ import ast
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from importlib.machinery import EXTENSION_SUFFIXES
@@ -133,7 +134,7 @@ def main(argv: list[str]) -> int:
     binaries, reason = compiled.check()
     if binaries and not args.force:
         print(f"compile_extractor: build/compiled matches the source ({len(binaries)} modules)")
-        return 0
+        return save_patterns()
     if reason:
         print(f"compile_extractor: {reason.split(' (')[0]}: compiling with mypyc …", flush=True)
     compiler = os.environ.get("CC", "cc").split()[0]
@@ -160,6 +161,30 @@ def main(argv: list[str]) -> int:
     if hashes(sources) != recorded:
         print("compile_extractor: a file changed while it was compiled: kg runs pure Python until `make install` again")
     print(f"compile_extractor: {len(sources)} modules compiled into {compiled.BUILD.relative_to(ROOT)} in {seconds:.0f} s")
+    return save_patterns()
+
+
+def save_patterns() -> int:
+    """The code of the extractor's regular expressions in build/compiled (kg.rxcode), recorded afresh (a few
+    seconds) in a process that compiles every pattern itself."""
+    from kg import rxcode
+
+    if not rxcode.supported():
+        print(f"compile_extractor: regular expressions are compiled at run time on Python {sys.version.split()[0]}")
+        return 0
+    dest = compiled.BUILD / rxcode.FILENAME
+    new = dest.with_name(dest.name + ".new")
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from kg import rxcode; print(rxcode.record(Path(sys.argv[1])))", str(new)],
+        cwd=ROOT, env={**os.environ, "KG_PURE_PYTHON": "1"}, capture_output=True, text=True,
+    )
+    if done.returncode:
+        new.unlink(missing_ok=True)
+        print(done.stderr, file=sys.stderr)
+        print("compile_extractor: the regular expressions could not be recorded (above); they are compiled at run time", file=sys.stderr)
+        return 1
+    new.replace(dest)
+    print(f"compile_extractor: {done.stdout.strip()} regular expressions saved compiled in {dest.relative_to(ROOT)}")
     return 0
 
 
