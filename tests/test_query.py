@@ -258,6 +258,26 @@ def test_store_is_built_once_and_rebuilt_when_the_file_changes(tmp_path: Path, s
     assert manifest is not None and manifest.triples == before + 1 and manifest.size == ttl.stat().st_size
 
 
+def test_a_build_graph_is_loaded_in_blocks_of_whole_lines(tmp_path: Path, sample_build: SampleBuild, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's own N-Triples (lenient) are bulk-loaded in blocks of whole lines, so that the loader's memory
+    does not grow with the graph; the store holds the same triples as one whole load."""
+    from kg import stats
+
+    nt = tmp_path / "g.nt"
+    lines = (sample_build.out / "cppcc.nt").read_bytes().splitlines(keepends=True)
+    long = b'<http://example.org/a> <http://example.org/b> "' + "长".encode() * 4000 + b'"@zh .\n'
+    nt.write_bytes(b"".join(lines[:3000]) + long + b"".join(lines[3000:]).rstrip(b"\n"))  # no newline at the end
+    whole = stats.load_into(ox.Store(), nt)
+    blocks: list[bytes] = []
+    real = ox.Store.bulk_load
+    monkeypatch.setattr(stats, "LOAD_BLOCK", 5000)  # shorter than the long line
+    monkeypatch.setattr(ox.Store, "bulk_load", lambda self, data, **k: (blocks.append(data.read()), real(self, blocks[-1], **k)))
+    blocked = stats.load_into(ox.Store(), nt, lenient=True)
+    assert len(blocks) > 10 and all(b.endswith(b"\n") for b in blocks[:-1]) and any(long in b for b in blocks)
+    assert b"".join(blocks) == nt.read_bytes()
+    assert len(blocked) == len(whole) == len(lines) + 1 and set(blocked) == set(whole)
+
+
 def test_store_export_is_written_by_the_build(sample_build: SampleBuild) -> None:
     folder = sample_build.out / "cppcc.oxigraph"
     manifest = query_store.read_manifest(folder)
