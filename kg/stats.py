@@ -31,12 +31,13 @@ def load(path: Path) -> ox.Store:
     return load_into(ox.Store(), path)
 
 
-LOAD_BLOCK = 128 << 20
+LOAD_BLOCK = 64 << 20
 """Bytes of a line-based file (N-Triples, N-Quads) bulk-loaded at a time by ``load_into(…, lenient=True)``:
-about 850,000 of a build's triples, under the million pyoxigraph's bulk loader takes in one batch (it works
-on one batch per thread at once). A build's whole N-Triples file loaded in one call peaked at 637 MB at the
-5 MB benchmark corpus (825,007 triples, one batch) and 1.8 GB at 50 MB (8.3 million triples); a block at a
-time, 691 MB at 50 MB for no more CPU. A file of one block loads as before."""
+about 430,000 of a build's triples. pyoxigraph's bulk loader takes up to a million triples in a batch and
+works on one batch per thread at once, so a build's whole N-Triples file loaded in one call peaked at 637 MB
+at the 5 MB benchmark corpus (825,007 triples) and 1,831 MB at 50 MB (8.3 million). A block at a time: 345 MB
+and 431 MB, for about the same CPU; the store's compaction (``optimize``) then merges the blocks' files, a
+second or two more at 5 MB."""
 
 
 def load_into(store: ox.Store, path: Path, *, lenient: bool = False) -> ox.Store:
