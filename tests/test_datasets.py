@@ -18,6 +18,7 @@ from kg.vocab import ONTOLOGY_NS, PREFIXES
 RDF, PROV, DCT, ONT = PREFIXES["rdf"], PREFIXES["prov"], PREFIXES["dcterms"], ONTOLOGY_NS
 D1, D2 = "<https://w3id.org/cppcc-kg/doc/d1>", "<https://w3id.org/cppcc-kg/doc/d2>"
 A, B = "<https://w3id.org/cppcc-kg/id/Person/甲>", "<https://w3id.org/cppcc-kg/id/Place/乙>"
+C = "<https://w3id.org/cppcc-kg/zz/丙>"  # after the statements in the file
 Q1, Q2 = "<https://w3id.org/cppcc-kg/quantity/q1>", "<https://w3id.org/cppcc-kg/quantity/q2>"
 S1, S2, S9 = ("<https://w3id.org/cppcc-kg/sentence/" + n + ">" for n in ("d1-s1", "d2-s1", "none"))
 ST = ["<https://w3id.org/cppcc-kg/stmt/" + n + ">" for n in ("1", "2", "3", "4")]
@@ -42,6 +43,7 @@ LINES = [  # (subject, predicate, object) -> the documents whose graphs hold it 
     ((A, HAS_QUANTITY, Q1), {D2}),
     ((A, LOCATED, B), set()),  # asserted by a statement derived from no document
     ((B, RUNS, A), set()),  # not asserted by any statement
+    ((B, IN_SENTENCE, S1), {D1}),  # mentions are looked up sorted by sentence: not in the file's order
     ((Q1, TYPE, f"<{ONT}Quantity>"), {D2}),  # a quantity: the graphs of the statements whose object it is
     ((Q1, f"<{ONT}value>", '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'), {D2}),
     ((Q2, TYPE, f"<{ONT}Quantity>"), set()),  # ... of no statement
@@ -55,6 +57,7 @@ LINES = [  # (subject, predicate, object) -> the documents whose graphs hold it 
     ((ST[0], OBJ, B), {D1}),
     ((ST[0], DERIVED, D1), {D1}),
     ((ST[0], f"<{ONT}evidence>", S1), {D1}),
+    ((ST[0], IN_SENTENCE, S2), {D1}),  # a statement's line goes with the statement, whatever it names
     ((ST[1], TYPE, f"<{RDF}Statement>"), {D2}),
     ((ST[1], SUBJ, A), {D2}),
     ((ST[1], PRED, RUNS), {D2}),
@@ -72,6 +75,9 @@ LINES = [  # (subject, predicate, object) -> the documents whose graphs hold it 
     ((TENURE, TYPE, f"<{ONT}Tenure>"), {D1, D2}),  # a tenure: the graphs of every document it is derived from
     ((TENURE, DERIVED, D1), {D1, D2}),
     ((TENURE, DERIVED, D2), {D1, D2}),
+    ((C, IN_SENTENCE, S9), set()),
+    ((C, IN_SENTENCE, S1), {D1}),
+    ((C, LABEL, '"丙"@zh'), set()),
 ]
 
 
@@ -84,14 +90,30 @@ def expected_nquads() -> bytes:
     return b"".join(out)
 
 
-@pytest.mark.parametrize("in_memory", [1, 300, datasets.BYTES_IN_MEMORY])
+JOINED, MAPPED = 0, datasets.JOIN_FROM_BYTES  # mentions in a sentence joined on disk or looked up in a map
+
+
+@pytest.mark.parametrize(
+    ("in_memory", "mentions", "join_from"),
+    [
+        (1, 1, JOINED),
+        (300, 2, JOINED),
+        (datasets.BYTES_IN_MEMORY, datasets.MENTIONS_IN_MEMORY, JOINED),
+        (1, 1, MAPPED),
+        (datasets.BYTES_IN_MEMORY, datasets.MENTIONS_IN_MEMORY, MAPPED),
+    ],
+)
 def test_each_line_goes_to_the_graphs_of_the_documents_it_comes_from(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: int, mentions: int, join_from: int
 ) -> None:
-    """Kept in memory or written to disk a block (or every few blocks) at a time, the same quads come out."""
+    """Kept in memory or written to disk a block (or every few blocks) at a time, the same quads come out;
+    and so they do whether the mentions in a sentence are joined to the sentences' documents on disk (sorted
+    in memory or merged from several runs) or looked up in a map."""
     nt = tmp_path / "graph.nt"
     nt.write_bytes(b"".join(sorted((" ".join(triple) + " .\n").encode() for triple, _ in LINES)))
     monkeypatch.setattr(datasets, "BYTES_IN_MEMORY", in_memory)
+    monkeypatch.setattr(datasets, "MENTIONS_IN_MEMORY", mentions)
+    monkeypatch.setattr(datasets, "JOIN_FROM_BYTES", join_from)
     with GraphFile(nt) as built:
         written = datasets.nquads(built, tmp_path / "graph.nq")
     assert written.read_bytes() == expected_nquads()
