@@ -44,7 +44,7 @@ import threading
 import weakref
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,10 +236,23 @@ class State:
     graph_crc: int = 0
     graph_size: int = 0
     folder: Path = field(default=Path())
+    _check: _Background | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph(self) -> Path:
         return self.folder / "graph.nt"
+
+    def checked(self) -> None:
+        """Wait for load's check of the graph file against its checksum; Stale when it does not match."""
+        check, self._check = self._check, None
+        if check is None:
+            return
+        try:
+            crc = check.result()
+        except OSError as exc:
+            raise Stale(f"cannot read {self.graph}: {exc.strerror or exc}") from None
+        if crc != self.graph_crc:
+            raise Stale(f"{self.graph} is damaged (its size or checksum does not match)")
 
     @property
     def turtle(self) -> tuple[Path, Path] | None:
@@ -318,8 +331,9 @@ def load_manifest(cache_dir: Path, fingerprint: str) -> Manifest | None:
 
 
 def load(manifest: Manifest) -> State:
-    """The whole state ``manifest`` starts (checking its graph file against the checksum); raises Stale when
-    it is damaged."""
+    """The whole state ``manifest`` starts; raises Stale when it is damaged. Its graph file's checksum is
+    summed in a thread while the caller goes on (0.07 s for the 5 MB corpus's): ``State.checked`` waits for it,
+    and apply calls that before it reads the graph."""
     path = manifest.folder / "state.bin"
     data = _read(path)
     try:
@@ -327,12 +341,19 @@ def load(manifest: Manifest) -> State:
     except (ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
         raise Stale(f"{path} is damaged ({exc})") from None
     try:
-        with state.graph.open("rb") as fh:
-            if os.fstat(fh.fileno()).st_size != state.graph_size or _crc(fh) != state.graph_crc:
-                raise Stale(f"{state.graph} is damaged (its size or checksum does not match)")
+        fh = state.graph.open("rb")
     except OSError as exc:
         raise Stale(f"cannot read {state.graph}: {exc.strerror or exc}") from None
+    if os.fstat(fh.fileno()).st_size != state.graph_size:
+        fh.close()
+        raise Stale(f"{state.graph} is damaged (its size or checksum does not match)")
+    state._check = _Background(lambda: _crc_closing(fh))
     return state
+
+
+def _crc_closing(fh: Any) -> int:
+    with fh:
+        return _crc(fh)
 
 
 def _write(path: Path, value: Any) -> None:
@@ -490,6 +511,7 @@ def apply(
     previous state does not add up."""
     import time
 
+    previous.checked()
     ahead = ahead or ReadAhead()
     if not ahead.kept <= {id(f) for f in files}:
         raise Stale("read ahead for a file this build does not have")
@@ -787,7 +809,7 @@ def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes
     size = len(old)
     view = memoryview(old)
     pieces: list[memoryview | bytes] = []  # what the new file is made of, in order
-    summed: _Summing | None = None
+    summed: _Background | None = None
     try:
         at = 0
         for line in sorted(deletions | insertions):
@@ -804,7 +826,7 @@ def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes
                 pieces.append(line)
                 at = where
         pieces.append(view[at:size])
-        summed = _Summing(pieces)
+        summed = _Background(lambda: _crc_of(pieces))
         with dest.open("wb") as out:
             for piece in pieces:
                 out.write(piece)
@@ -818,20 +840,21 @@ def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes
         view.release()
 
 
-class _Summing(threading.Thread):
-    """The CRC-32 of ``pieces`` one after another, summed in a thread of its own (``result`` waits for it)."""
+class _Background(threading.Thread):
+    """``work()`` run in a thread of its own; ``result`` waits for it and gives its value or raises its error.
+    For the passes over a whole graph file (a CRC-32, a read): zlib and file reads and writes let go of the
+    GIL on large buffers, so they run beside the main thread's work on another core."""
 
-    def __init__(self, pieces: Sequence[memoryview | bytes]) -> None:
-        super().__init__(name="kg-crc", daemon=True)
-        self.pieces = pieces
-        self.crc = 0
+    def __init__(self, work: Callable[[], int]) -> None:
+        super().__init__(name="kg-rebuild", daemon=True)
+        self.work = work
+        self.value = 0
         self.error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            for piece in self.pieces:
-                self.crc = zlib.crc32(piece, self.crc)
+            self.value = self.work()
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
 
@@ -839,7 +862,14 @@ class _Summing(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
-        return self.crc
+        return self.value
+
+
+def _crc_of(pieces: Sequence[memoryview | bytes]) -> int:
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc
 
 
 @contextmanager
