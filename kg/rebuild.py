@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kg import graph, void
 from kg.cache import FileResult, seal, unseal
@@ -62,6 +62,7 @@ MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
 removed (beyond that, merging every file again costs less)."""
 _CHECK_BATCH = 5000
+T = TypeVar("T")
 _MENTIONED = f"<{PREFIXES['cppcc']}mentionedIn>".encode()
 
 
@@ -236,7 +237,7 @@ class State:
     graph_crc: int = 0
     graph_size: int = 0
     folder: Path = field(default=Path())
-    _check: _Background | None = field(default=None, repr=False, compare=False)
+    _check: _Background[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph(self) -> Path:
@@ -352,8 +353,13 @@ def load(manifest: Manifest) -> State:
 
 
 def _crc_closing(fh: Any) -> int:
+    """The CRC-32 of the open file ``fh`` (closed after), in one call over its mapping: a thread summing it
+    beside Python code takes the GIL back once, not once a block."""
     with fh:
-        return _crc(fh)
+        if not os.fstat(fh.fileno()).st_size:
+            return 0
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return zlib.crc32(data)
 
 
 def _write(path: Path, value: Any) -> None:
@@ -540,24 +546,29 @@ def apply(
             _count(delta, new_lines, 1)
             touched.update(old_lines, new_lines)
 
-    with _mapped(previous.graph) as old:
-        deletions, insertions, state = _edit(previous, old, delta, touched)
-        state.files = files
-        state.graph_crc, state.graph_size = _splice(old, deletions, insertions, dest)
-    state.lines = previous.lines - len(deletions) + len(insertions)
+    if validate and previous.merged is None:
+        raise Stale("the previous build kept no merged-entity checks by entity")
 
-    merged = None
-    seconds = 0.0
-    if validate:
-        if previous.merged is None:
-            raise Stale("the previous build kept no merged-entity checks by entity")
+    def checked() -> tuple[dict[str, list[str]] | None, float]:
+        """The merged-entity checks run again where they may come out otherwise, and their seconds."""
+        if not validate or previous.merged is None:
+            return None, 0.0
         started = time.perf_counter()
         check_nodes = _nodes_to_check(previous.files, files, gone, new) | {graph.identity_term(k) for k in redescribed}
         terms = {graph.identity_term(key): key for key in all_keys}
         keys = sorted(terms[node] for node in check_nodes if node in terms)
         merged = {node: found for node, found in previous.merged.items() if node not in check_nodes}
         merged.update(_check(files, keys, _table(files, set(keys))))
-        seconds = time.perf_counter() - started
+        return merged, time.perf_counter() - started
+
+    with _mapped(previous.graph) as old:
+        deletions, insertions, state = _edit(previous, old, delta, touched)
+        state.files = files
+        state.graph_crc, state.graph_size = _splice(old, deletions, insertions, dest)
+    state.lines = previous.lines - len(deletions) + len(insertions)
+    # (not beside the splice: the checks hold the GIL, and each of the splice's few hundred writes would wait
+    # for it up to the interpreter's switch interval)
+    merged, seconds = checked()
     state.merged = merged
     relations = set(ahead.relations)
     violations = ahead.violations | {v for found in (merged or {}).values() for v in found}
@@ -809,7 +820,7 @@ def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes
     size = len(old)
     view = memoryview(old)
     pieces: list[memoryview | bytes] = []  # what the new file is made of, in order
-    summed: _Background | None = None
+    summed: _Background[int] | None = None
     try:
         at = 0
         for line in sorted(deletions | insertions):
@@ -840,29 +851,29 @@ def _splice(old: mmap.mmap | bytes, deletions: set[bytes], insertions: set[bytes
         view.release()
 
 
-class _Background(threading.Thread):
+class _Background(threading.Thread, Generic[T]):
     """``work()`` run in a thread of its own; ``result`` waits for it and gives its value or raises its error.
-    For the passes over a whole graph file (a CRC-32, a read): zlib and file reads and writes let go of the
-    GIL on large buffers, so they run beside the main thread's work on another core."""
+    For the passes over a whole graph file (writing it, its CRC-32): zlib and file reads and writes let go of
+    the GIL on large buffers, so they run beside the main thread's work on another core."""
 
-    def __init__(self, work: Callable[[], int]) -> None:
+    def __init__(self, work: Callable[[], T]) -> None:
         super().__init__(name="kg-rebuild", daemon=True)
         self.work = work
-        self.value = 0
+        self.done: list[T] = []
         self.error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            self.value = self.work()
+            self.done.append(self.work())
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
 
-    def result(self) -> int:
+    def result(self) -> T:
         self.join()
         if self.error is not None:
             raise self.error
-        return self.value
+        return self.done[0]
 
 
 def _crc_of(pieces: Sequence[memoryview | bytes]) -> int:
