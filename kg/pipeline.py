@@ -238,6 +238,7 @@ def extract_to_ntriples(
     by_focus: dict[str, list[str]] | None = {} if merged is not None else None
     violations: set[str] = set()
     states: list[rebuild.FileState] | None = [] if store is not None else None
+    tally = rebuild.Tally()
     repeats: dict[bytes, int] | None = {} if store is not None else None
     checking = checking_merged = 0.0
     with (
@@ -253,6 +254,7 @@ def extract_to_ntriples(
             key = keys[index]
             if states is not None and contents is not None and key is not None:
                 states.append(rebuild.FileState.of(str(files[index]), key, result, contents))
+                tally.add(result)
             gc.freeze()  # see _collector_spared
             for doc in result.docs:
                 report.characters += doc.characters
@@ -293,7 +295,7 @@ def extract_to_ntriples(
     if store is not None and states is not None and repeats is not None:
         report.state = rebuild.State(
             rebuild.fingerprint(store.fingerprint), states, repeats, described.firsts, described.dates, described.counts, described.lines,
-            by_focus if merged is not None else None, report.triples,
+            by_focus if merged is not None else None, report.triples, tally=tally,
         )
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report

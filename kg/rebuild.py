@@ -3,7 +3,7 @@
     OUT/.kg-cache/state/
         manifest.bin    the files of the build (path, cache key, document ids) and the graph file's checksum
         state.bin       what the graph is made of, file by file (FileState), and what is derived from it
-        contents.bin    what each file said about entities, facts, violations and relations (FileState.content),
+        contents.bin    what each file said about entities and facts (FileState.content),
                         one after another; state.bin says where each starts and its checksum
         graph.nt        the previous build's sorted N-Triples (the whole graph, first mentions and VoID too)
         cppcc.ttl       its Turtle (a hard link to the export) and turtle.index, the Turtle's chunks
@@ -56,7 +56,7 @@ from kg.sortedlines import lower_bound
 from kg.vocab import PREFIXES
 
 DIRNAME = "state"
-FORMAT = 4
+FORMAT = 5
 _MAGIC = b"KGSTATE1\n"
 MAX_CHANGED = (0.25, 16)
 """A rebuild changes the graph when at most this share of the files, or this many, were added, changed or
@@ -79,7 +79,6 @@ class Stale(Exception):
 
 
 Summary = graph.SummaryRow
-Facts = tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple[str, str]]]
 
 
 class Contents:
@@ -141,8 +140,9 @@ Span = tuple[int, int, int]
 @dataclass
 class FileState:
     """What one file gave the previous build, besides its lines (which its cache entry holds). What it says
-    about entities, facts, violations and relations is kept marshalled in a Contents file (``span`` of
-    ``source``) and read on first use: a build holds a few numbers per file, not the objects or their bytes."""
+    about entities and the facts of the merged checks is kept marshalled in a Contents file (``span`` of
+    ``source``) and read on first use: a build holds a few numbers per file, not the objects or their bytes.
+    (Its relations and violations are counted in State.tally.)"""
 
     path: str
     key: str
@@ -159,21 +159,17 @@ class FileState:
         values: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] | None = None
         types: list[tuple[str, str]] | None = None
         summaries: list[Summary] = []
-        violations: list[str] = []
-        relations: list[tuple[str, str, str]] = []
         characters = 0
         for doc in result.docs:
             characters += doc.characters
             summaries += doc.summaries
-            violations += doc.violations
-            relations += doc.relations
             if doc.facts is not None:
                 values = values or ([], [])
                 types = types if types is not None else []
                 values[0].extend(doc.facts.values)
                 values[1].extend(doc.facts.inverse)
                 types.extend(doc.facts.types)
-        parts = (summaries, values, types, (violations, relations))
+        parts = (summaries, values, types)
         span = contents.add(marshal.dumps(tuple(marshal.dumps(part) for part in parts)))
         return cls(path, key, list(result.base_ids), result.suffix, result.documents, characters, span, contents)
 
@@ -207,16 +203,48 @@ class FileState:
         types: list[tuple[str, str]] | None = self._part(2)
         return types
 
-    def notes(self) -> tuple[list[str], list[tuple[str, str, str]]]:
-        """The file's violations and relations."""
-        violations, relations = self._part(3)
-        return violations, relations
 
-    @property
-    def facts(self) -> Facts | None:
-        """Values, inverse values and types together (None without validation)."""
-        values, types = self.values(), self.types()
-        return None if values is None or types is None else (values[0], values[1], types)
+@dataclass
+class Tally:
+    """How many of the build's files name each entity, give each relation and each violation: the report's
+    figures a rebuild changes by the files added, changed and removed, without reading every file."""
+
+    entities: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(type, name, anchor) of the entities the files' summaries name"""
+    relations: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    violations: Counter[str] = field(default_factory=Counter)
+    """what the documents' own checks found (the merged-entity checks' are kept by focus node: State.merged)"""
+
+    def add(self, result: FileResult, sign: int = 1) -> None:
+        """Count what ``result`` (one file's) gives, or with ``sign`` -1 take it away (Stale below zero)."""
+        parts: tuple[tuple[Counter[Any], set[Any]], ...] = (
+            (self.entities, {(s[0], s[1], s[5]) for doc in result.docs for s in doc.summaries}),
+            (self.relations, {r for doc in result.docs for r in doc.relations}),
+            (self.violations, {v for doc in result.docs for v in doc.violations}),
+        )
+        for counts, found in parts:
+            if sign > 0:
+                counts.update(found)
+                continue
+            for item in found:
+                left = counts[item] - 1
+                if left < 0:
+                    raise Stale("the previous build's state does not count what a file gave")
+                if left:
+                    counts[item] = left
+                else:
+                    del counts[item]
+
+    def copy(self) -> Tally:
+        return Tally(Counter(self.entities), Counter(self.relations), Counter(self.violations))
+
+    def to_data(self) -> tuple[dict[Any, int], ...]:
+        return dict(self.entities), dict(self.relations), dict(self.violations)
+
+    @classmethod
+    def from_data(cls, data: tuple[dict[Any, int], ...]) -> Tally:
+        entities, relations, violations = data
+        return cls(Counter(entities), Counter(relations), Counter(violations))
 
 
 @dataclass
@@ -237,6 +265,7 @@ class State:
     graph_crc: int = 0
     graph_size: int = 0
     folder: Path = field(default=Path())
+    tally: Tally = field(default_factory=Tally)
     _check: _Background[int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -413,18 +442,19 @@ def _save_contents(files: list[FileState], path: Path) -> list[Span]:
 
 def _encode(state: State, spans: list[Span]) -> tuple[Any, ...]:
     files = [(f.characters, span) for f, span in zip(state.files, spans)]
-    return (FORMAT, files, state.repeats, state.firsts, state.dates, state.counts.to_data(), state.void_lines, state.merged)
+    return (FORMAT, files, state.repeats, state.firsts, state.dates, state.counts.to_data(), state.void_lines, state.merged,
+            state.tally.to_data())  # fmt: skip
 
 
 def _decode(manifest: Manifest, data: tuple[Any, ...]) -> State:
-    fmt, files, repeats, firsts, dates, counts, void_lines, merged = data
+    fmt, files, repeats, firsts, dates, counts, void_lines, merged, tally = data
     if fmt != FORMAT or len(files) != len(manifest.entries):
         raise ValueError("it does not belong to its manifest")
     contents = Contents(manifest.folder / "contents.bin")
     states = [FileState(path, key, base_ids, suffix, documents, characters, tuple(span), contents)
               for (path, key, base_ids, suffix, documents), (characters, span) in zip(manifest.entries, files)]  # fmt: skip
     return State(manifest.fingerprint, states, repeats, firsts, dates, void.Counts.from_data(counts), void_lines, merged,
-                 manifest.lines, manifest.graph_crc, manifest.graph_size, manifest.folder)  # fmt: skip
+                 manifest.lines, manifest.graph_crc, manifest.graph_size, manifest.folder, Tally.from_data(tally))  # fmt: skip
 
 
 def _crc(fh: Any) -> int:
@@ -521,7 +551,10 @@ def apply(
     ahead = ahead or ReadAhead()
     if not ahead.kept <= {id(f) for f in files}:
         raise Stale("read ahead for a file this build does not have")
-    unread = [f for f in files if id(f) not in ahead.kept]
+    tally = previous.tally.copy()
+    for sign, results in ((-1, gone), (1, new)):
+        for _, result in results:
+            tally.add(result, sign)
 
     delta: Counter[bytes] = Counter()
     touched: set[bytes] = set()
@@ -532,7 +565,7 @@ def apply(
                 _count(delta, lines, sign)
                 touched.update(lines)
     changed_keys = _changed_keys(gone, new)
-    all_keys = ahead.keys | {(s[0], s[1], s[5]) for f in unread for s in f.summaries}
+    all_keys = set(tally.entities)
 
     old_table = _table(previous.files, changed_keys)
     new_table = _table(files, changed_keys)
@@ -570,12 +603,9 @@ def apply(
     # for it up to the interpreter's switch interval)
     merged, seconds = checked()
     state.merged = merged
-    relations = set(ahead.relations)
-    violations = ahead.violations | {v for found in (merged or {}).values() for v in found}
-    for f in unread:
-        found_violations, found_relations = f.notes()
-        relations.update(found_relations)
-        violations.update(found_violations)
+    state.tally = tally
+    relations = set(tally.relations)
+    violations = set(tally.violations) | {v for found in (merged or {}).values() for v in found}
     return Outcome(
         state, Counter(k[0] for k in all_keys), Counter(p for _, p, _ in relations), sorted(violations), seconds,
         (sorted(deletions), sorted(insertions)),
@@ -584,29 +614,22 @@ def apply(
 
 @dataclass
 class ReadAhead:
-    """What apply reads of the files a rebuild keeps as they were, read by read_ahead before it is needed."""
+    """The files a rebuild keeps as they were whose summaries read_ahead decoded before apply needs them."""
 
     kept: set[int] = field(default_factory=set)
     """the FileStates read, by id() (the previous state's own, alive as long as it is)"""
-    keys: set[tuple[str, str, str]] = field(default_factory=set)
-    """(type, name, anchor) of every entity they say something about"""
-    violations: set[str] = field(default_factory=set)
-    relations: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def read_ahead(previous: State, kept: Iterable[int]) -> ReadAhead:
-    """What apply needs of the ``kept`` files (places in ``previous.files``: the files unchanged), read
-    while the new and changed files are extracted, which the main process otherwise only waits for (the
-    worker of a rebuild's one changed file loads every dictionary first). Their summaries stay decoded on
-    their FileState for apply's other passes."""
+    """Decode the summaries of the ``kept`` files (places in ``previous.files``: the files unchanged), which
+    apply's passes read, while the new and changed files are extracted, which the main process otherwise
+    only waits for (the worker of a rebuild's one changed file loads every dictionary first). They stay
+    decoded on their FileState. (What every file gives the report's figures is counted in ``State.tally``.)"""
     ahead = ReadAhead()
     for place in kept:
         f = previous.files[place]
         ahead.kept.add(id(f))
-        ahead.keys.update((s[0], s[1], s[5]) for s in f.summaries)
-        violations, relations = f.notes()
-        ahead.violations.update(violations)
-        ahead.relations.update(relations)
+        f.summaries  # noqa: B018  (decoded and kept)
     return ahead
 
 
