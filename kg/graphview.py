@@ -8,14 +8,20 @@ from ``property_graph(store)`` so they agree on what a node and an edge are.
           date for a document; startDate, endDate for a dated event}
     Edge: source iri, target iri, predicate (ontology property local name),
           sentences [evidence text], documents [doc iri], dates [ISO dates the documents give]
+
+The edges of a graph read from a file are an EdgeList: a sequence that holds each edge as a number and
+makes the Edge when it is read (most edges are mentions in documents, with no sentences, documents or
+dates: as objects they were most of the graph's memory). Exporters read them in one pass where they can.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import product
+from typing import overload
 
 import pyoxigraph as ox
 
@@ -54,10 +60,77 @@ class Edge:
     document's date; for holdsPosition the tenures' heldOn; for an edge to or from a document, its date."""
 
 
+class EdgeList(Sequence[Edge]):
+    """A property graph's edges in their order, held compactly: each edge is one number (its source,
+    predicate and target, numbered in order) in an array, and only the edges with sentences, documents or
+    dates keep those (most edges are a mention in a document, with none of them). An Edge is made each time
+    one is read: a new object, so changing it changes nothing here. Equal to a list of the same edges."""
+
+    def __init__(self, ends: Sequence[str], predicates: Sequence[str], keys: Iterable[int],
+                 lists: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> None:
+        self._ends = ends
+        """node IRIs, numbered in IRI order"""
+        self._predicates = predicates
+        """predicate names, numbered in name order"""
+        self._keys = array("q", keys)
+        """(source × len(predicates) + predicate) × len(ends) + target, sorted: the edges' order"""
+        self._lists = lists
+        """key -> sentences, documents and dates, for the edges that have any"""
+
+    def _edge(self, key: int) -> Edge:
+        ends = self._ends
+        rest, target = divmod(key, len(ends))
+        source, predicate = divmod(rest, len(self._predicates))
+        lists = self._lists.get(key)
+        if lists is None:
+            return Edge(ends[source], ends[target], self._predicates[predicate])
+        return Edge(ends[source], ends[target], self._predicates[predicate], list(lists[0]), list(lists[1]), list(lists[2]))
+
+    def lists(self) -> Iterator[tuple[Sequence[str], Sequence[str], Sequence[str]]]:
+        """The sentences, documents and dates of the edges that have any (``edge_lists``), in no set order."""
+        return iter(self._lists.values())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edge]: ...
+
+    def __getitem__(self, index: int | slice) -> Edge | list[Edge]:
+        if isinstance(index, slice):
+            return list(map(self._edge, self._keys[index]))
+        return self._edge(self._keys[index])
+
+    def __iter__(self) -> Iterator[Edge]:
+        return map(self._edge, self._keys)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"EdgeList({list(self)!r})"
+
+
+def edge_lists(edges: Sequence[Edge]) -> Iterator[tuple[Sequence[str], Sequence[str], Sequence[str]]]:
+    """The (sentences, documents, dates) of every edge that has any, in no set order: what a search through
+    all the edges' values needs, without making each edge of an EdgeList."""
+    if isinstance(edges, EdgeList):
+        return edges.lists()
+    return ((e.sentences, e.documents, e.dates) for e in edges)
+
+
 @dataclass
 class PropertyGraph:
     nodes: list[Node]
-    edges: list[Edge]
+    edges: Sequence[Edge]
+    """a list, or (graph_of_lines) an EdgeList"""
     stats: dict[str, int] = field(default_factory=dict)
     """Whole-graph counts from the graph's VoID description when it has one (``triples``, ``entities``,
     ``classes``, ``properties``, ``documents``); empty otherwise."""
@@ -284,24 +357,30 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
         if first and s in nodes:  # an event named in several documents: the earliest start and the latest end they give
             nodes[s].attrs.update(startDate=min(first), endDate=max(ends.get(s) or first))
 
-    edges = []
+    ordered = sorted(nodes, key=lambda s: nodes[s].iri)
+    number = {s: i for i, s in enumerate(ordered)}
+    names = sorted(set(wanted.values()))
+    named = {name: i for i, name in enumerate(names)}
+    keys = []
+    lists: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
     nothing: tuple[list[bytes], list[bytes]] = ([], [])
     no_dates: list[str] = []
-    iris = {s: node.iri for s, node in nodes.items()}
     for s, predicate, o in triples:
-        if s not in iris or o not in iris:
+        if s not in number or o not in number:
             continue
         key = (s, predicate, o)
         sentences_of, docs_of = evidence.get(key, nothing)
         when = set(dates.get(key, no_dates))
         if s in doc_dates or o in doc_dates:
             when |= {doc_dates[d] for d in (s, o) if d in doc_dates}
-        edges.append(Edge(
-            iris[s], iris[o], predicate, sorted(set(map(text, sentences_of)))[:max_sentences] if sentences_of else [],
-            sorted(map(text, set(docs_of))) if docs_of else [], sorted(when) if when else [],
-        ))
-    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return PropertyGraph(sorted(nodes.values(), key=lambda n: n.iri), edges, stats)
+        keys.append((number[s] * len(names) + named[predicate]) * len(ordered) + number[o])  # EdgeList's key
+        if sentences_of or docs_of or when:
+            lists[keys[-1]] = (
+                tuple(sorted(set(map(text, sentences_of)))[:max_sentences]), tuple(sorted(map(text, set(docs_of)))), tuple(sorted(when)),
+            )
+    triples.clear()
+    keys.sort()
+    return PropertyGraph([nodes[s] for s in ordered], EdgeList([nodes[s].iri for s in ordered], names, keys, lists), stats)
 
 
 _Key = tuple[bytes, str, bytes]

@@ -718,6 +718,23 @@ def test_property_graph_is_the_same_when_statements_come_before_what_they_cite(c
     assert any(e.sentences for e in got.edges) and any(e.dates for e in got.edges)
 
 
+def test_edge_list_reads_as_the_list_of_its_edges(case: tuple[ox.Store, Path]) -> None:
+    """graph_of_lines holds the edges as an EdgeList (numbers, and lists only where there are some): it reads
+    like the list of the same edges (index, slice, iteration, equality both ways), and each edge read is a
+    new object."""
+    from kg.graphview import EdgeList
+
+    store, _ = case
+    edges = property_graph(store).edges
+    assert isinstance(edges, EdgeList)
+    listed = list(edges)
+    assert edges == listed and listed == edges and edges != listed[:-1]
+    assert [edges[i] for i in range(len(edges))] == listed == edges[:] and edges[1:3] == listed[1:3] and edges[-1] == listed[-1]
+    assert any(not e.sentences and not e.documents for e in listed) and any(e.sentences for e in listed)
+    edges[0].sentences.append("changed")
+    assert edges[0] == listed[0] and "changed" not in edges[0].sentences
+
+
 def test_exports_written_by_two_processes_are_the_ones_written_by_one(
     sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

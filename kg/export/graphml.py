@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ _ATTR_KINDS = {"value": "long", "atLeast": "boolean"}
 """The node attributes _node_attrs gives as a number and a boolean (the others are strings)."""
 
 
-def _edge_lists(edges: list[Edge], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
+def _edge_lists(edges: Sequence[Edge], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
     """The JSON lists of ``edges`` (sentences, documents, dates: three per edge, in _edge_attrs' order),
     escaped; an ExportError naming the first edge with a character XML cannot carry, as _edge_attrs would."""
     lists = [json_list(values) for edge in edges for values in (edge.sentences, edge.documents, edge.dates)]
@@ -161,11 +161,22 @@ def _escape_each(values: list[str], escapes: tuple[tuple[str, str], ...], specia
     return _escaped(joined, escapes).split("\0")
 
 
-def _edge_names(graph: PropertyGraph, escape: Callable[[str | int | bool], str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """``escape`` of every edge end (a node's IRI), of every predicate and of its graph name."""
-    ends = {end: escape(end) for edge in graph.edges for end in (edge.source, edge.target)}
-    predicates = {edge.predicate for edge in graph.edges}
-    return ends, {p: escape(p) for p in predicates}, {p: escape(term_names(p).graph_name) for p in predicates}
+class _Made(dict[str, str]):
+    """``make(key)`` of each key, made when first asked for (a pass over the edges to find them all would
+    make every edge of an EdgeList once more)."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        made = self[key] = self.make(key)
+        return made
+
+
+def _edge_names(escape: Callable[[str | int | bool], str]) -> tuple[_Made, _Made, _Made]:
+    """``escape`` of each edge end (a node's IRI), of each predicate and of its graph name, made as asked for."""
+    return _Made(escape), _Made(escape), _Made(lambda p: escape(term_names(p).graph_name))
 
 
 def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
@@ -190,17 +201,18 @@ def write_graphml(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             fh.write(f'<node id="{_attr(node.iri)}">\n')
             fh.writelines(_graphml_data(ids[("node", name)], value) for name, value in _node_attrs(node))
             fh.write("</node>\n")
-        ends, predicates, _ = _edge_names(pg, _attr)
-        first = {p: _graphml_data(ids[("edge", "predicate")], p) for p in predicates}
-        last = {p: _graphml_data(ids[("edge", "label")], term_names(p).graph_name) for p in predicates}
+        ends, predicates, _ = _edge_names(_attr)
+        first = _Made(lambda p: _graphml_data(ids[("edge", "predicate")], p))
+        last = _Made(lambda p: _graphml_data(ids[("edge", "label")], term_names(p).graph_name))
         sentences, documents, dates = (f'  <data key="{ids[("edge", name)]}">' for name in ("sentences", "documents", "dates"))
         for start in range(0, len(pg.edges), _BATCH):
-            lists = iter(_edge_lists(pg.edges[start : start + _BATCH], _TEXT_ESCAPES, _TEXT_SPECIAL))  # never empty: "[]" at least
+            batch = pg.edges[start : start + _BATCH]  # made once (an EdgeList makes the edges it is asked for)
+            lists = iter(_edge_lists(batch, _TEXT_ESCAPES, _TEXT_SPECIAL))  # never empty: "[]" at least
             fh.write("".join([
                 f'<edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{predicates[edge.predicate]}">\n'
                 f"{first[edge.predicate]}{sentences}{next(lists)}</data>\n{documents}{next(lists)}</data>\n"
                 f"{dates}{next(lists)}</data>\n{last[edge.predicate]}</edge>\n"
-                for edge in pg.edges[start : start + _BATCH]
+                for edge in batch
             ]))
         fh.write("</graph></graphml>\n")
     return [dest]
@@ -246,20 +258,21 @@ def write_gexf(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
             fh.writelines(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n' for k, v in values.items())
             fh.write("        </attvalues>\n      </node>\n")
         fh.write("    </nodes>\n    <edges>\n")
-        ends, predicates, labels = _edge_names(pg, _attr)
+        ends, predicates, labels = _edge_names(_attr)
         predicate, sentences, documents, dates, key = (
             f'          <attvalue for="{edge_ids[name]}" value="'
             for name in ("predicate", "sentences", "documents", "dates", "networkx_key")
         )
         for start in range(0, len(pg.edges), _BATCH):
-            lists = iter(_edge_lists(pg.edges[start : start + _BATCH], _ATTR_ESCAPES, _ATTR_SPECIAL))
+            batch = pg.edges[start : start + _BATCH]
+            lists = iter(_edge_lists(batch, _ATTR_ESCAPES, _ATTR_SPECIAL))
             fh.write("".join([
                 f'      <edge source="{ends[edge.source]}" target="{ends[edge.target]}" id="{number}"'
                 f' label="{labels[edge.predicate]}">\n        <attvalues>\n'
                 f'{predicate}{predicates[edge.predicate]}" />\n{sentences}{next(lists)}" />\n'
                 f'{documents}{next(lists)}" />\n{dates}{next(lists)}" />\n{key}{predicates[edge.predicate]}" />\n'
                 "        </attvalues>\n      </edge>\n"
-                for number, edge in enumerate(pg.edges[start : start + _BATCH], start)
+                for number, edge in enumerate(batch, start)
             ]))
         fh.write("    </edges>\n  </graph>\n</gexf>\n")
     return [dest]

@@ -322,11 +322,12 @@ def document_table(graph: PropertyGraph) -> tuple[list[dict[str, Any]], dict[str
             titles[n.iri] = n.label
             if "date" in n.attrs:
                 dates[n.iri] = n.attrs["date"]
-    iris = set(titles) | {d for n in graph.nodes for d, _ in n.documents} | {d for e in graph.edges for d in e.documents}
+    iris = set(titles) | {d for n in graph.nodes for d, _ in n.documents}
     iris |= {n.iri for n in graph.nodes if n.type == "Document"}
     labels = {n.iri: n.label for n in graph.nodes}
     publications: dict[str, set[str]] = {}
-    for e in graph.edges:
+    for e in graph.edges:  # one pass (an EdgeList makes each edge as it is read)
+        iris.update(e.documents)
         if e.predicate == "publishedIn" and e.target in labels:
             publications.setdefault(e.source, set()).add(labels[e.target])
     rows: list[dict[str, Any]] = []

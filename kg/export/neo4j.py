@@ -25,11 +25,13 @@ import csv
 import shlex
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -37,7 +39,7 @@ from kg.errors import ExportError
 from kg.export import atomic_dir
 from kg.export.graphfile import GraphFile
 from kg.export.naming import cypher_name, cypher_string, term_names
-from kg.graphview import Edge, Node, PropertyGraph, property_graph
+from kg.graphview import Edge, Node, PropertyGraph, edge_lists, property_graph
 from kg.vocab import ONTOLOGY_NS
 
 FOLDER = "neo4j"
@@ -94,38 +96,40 @@ class _Table:
     filename: str
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[list[str]]]
-    """the rows, made as they are written"""
+    """the rows, made as they are written (none for a relationship table: those are written together, in
+    one pass over the edges, by _write_relationships)"""
 
 
 def write_neo4j(source: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     """``neo4j/``: CSV files per label and type, Cypher loaders for Neo4j and LadybugDB, import.sh.
 
-    Each CSV file is written row by row from the property graph (no table is held as rows or text)."""
+    Each CSV file is written row by row from the property graph (no table is held as rows or text); the
+    relationship files are written at once, in one pass over the edges."""
     graph = property_graph(source)
-    nodes, rels, pairs = tables(graph)
-    scripts = {
-        "schema.cypher": schema_cypher(nodes),
-        "load.cypher": load_cypher(nodes, rels),
-        "import.sh": import_sh(nodes, rels),
-        "load.ladybug.cypher": ladybug_cypher(nodes, rels, pairs),
-    }
-    names = sorted([table.filename for table in nodes + rels] + list(scripts))
+    _refuse_the_delimiter(graph)
+    nodes, label_of = node_tables(graph)
     dest = out_dir / FOLDER
     with atomic_dir(dest) as tmp:
-        for table in nodes + rels:
+        for table in nodes:
             _write_csv(table, tmp / table.filename)
+        rels, pairs = _write_relationships(graph, label_of, tmp)
+        scripts = {
+            "schema.cypher": schema_cypher(nodes),
+            "load.cypher": load_cypher(nodes, rels),
+            "import.sh": import_sh(nodes, rels),
+            "load.ladybug.cypher": ladybug_cypher(nodes, rels, pairs),
+        }
         for name, text in scripts.items():
             (tmp / name).write_bytes(text.encode())
         (tmp / "import.sh").chmod(0o755)
-    return [dest / name for name in names]
+    return [dest / name for name in sorted([table.filename for table in nodes + rels] + list(scripts))]
 
 
 # ---------------------------------------------------------------------------- tables
 
 
-def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, set[tuple[str, str]]]]:
-    """Node tables per label, relationship tables per type, and the (start, end) label pairs of each type."""
-    _refuse_the_delimiter(graph)
+def node_tables(graph: PropertyGraph) -> tuple[list[_Table], dict[str, str]]:
+    """Node tables per label, and each node's label by IRI."""
     by_label: dict[str, list[Node]] = defaultdict(list)
     label_of: dict[str, str] = {}
     labels: dict[str, str] = {}  # node type -> label
@@ -142,22 +146,31 @@ def tables(graph: PropertyGraph) -> tuple[list[_Table], list[_Table], dict[str, 
         attrs = sorted({a for n in members for a in n.attrs})
         columns = NODE_COLUMNS + tuple(Column(_identifier(a, f"attribute {a!r}"), ATTR_TYPES.get(a, "string")) for a in attrs)
         node_tables.append(_Table(label, f"nodes_{label}.csv", columns, partial(map, partial(_node_row, attrs=attrs), members)))
+    return node_tables, label_of
 
-    by_type: dict[str, list[Edge]] = defaultdict(list)
+
+def _write_relationships(graph: PropertyGraph, label_of: dict[str, str], folder: Path) -> tuple[list[_Table], dict[str, set[tuple[str, str]]]]:
+    """The relationship files, one per type, written at once as the edges come; returns their tables (in
+    name order, without rows) and the (start, end) label pairs of each type."""
     pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
     common: dict[str, list[str]] = {}  # predicate -> the type, predicate IRI and Chinese name of its edges' rows
-    for edge in graph.edges:
-        shared = common.get(edge.predicate)
-        if shared is None:
-            names = term_names(edge.predicate)
-            rel_type = _identifier(names.graph_name, f"property cppcc:{edge.predicate}")
-            shared = common[edge.predicate] = [rel_type, ONTOLOGY_NS + edge.predicate, names.zh]
-        by_type[shared[0]].append(edge)
-        pairs[shared[0]].add((label_of[edge.source], label_of[edge.target]))
-    rel_tables = [
-        _Table(t, f"rels_{t}.csv", REL_COLUMNS, partial(map, partial(_rel_row, common=common), by_type[t])) for t in sorted(by_type)
-    ]
-    return node_tables, rel_tables, dict(pairs)
+    writers: dict[str, Any] = {}
+    with ExitStack() as files:
+        for edge in graph.edges:
+            shared = common.get(edge.predicate)
+            if shared is None:
+                names = term_names(edge.predicate)
+                rel_type = _identifier(names.graph_name, f"property cppcc:{edge.predicate}")
+                shared = common[edge.predicate] = [rel_type, ONTOLOGY_NS + edge.predicate, names.zh]
+            writer = writers.get(shared[0])
+            if writer is None:
+                fh = files.enter_context((folder / f"rels_{shared[0]}.csv").open("w", encoding="utf-8", newline=""))
+                writer = writers[shared[0]] = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+                writer.writerow([c.csv_header for c in REL_COLUMNS])
+            writer.writerow(_rel_row(edge, common))
+            pairs[shared[0]].add((label_of[edge.source], label_of[edge.target]))
+    tables = [_Table(t, f"rels_{t}.csv", REL_COLUMNS, tuple) for t in sorted(writers)]
+    return tables, dict(pairs)
 
 
 def _node_row(node: Node, attrs: Sequence[str]) -> list[str]:
@@ -188,7 +201,7 @@ def _refuse_the_delimiter(graph: PropertyGraph) -> None:
         chain.from_iterable(map(attrgetter("aliases"), nodes)),
         map(itemgetter(0), chain.from_iterable(map(attrgetter("documents"), nodes))),
         chain.from_iterable(map(attrgetter("sentences"), nodes)),
-        *(chain.from_iterable(map(attrgetter(name), edges)) for name in ("sentences", "documents", "dates")),
+        chain.from_iterable(chain.from_iterable(edge_lists(edges))),
     )
     while chunk := list(islice(values, _SEARCHED_AT_ONCE)):
         if ARRAY_DELIMITER in "\n".join(chunk):
