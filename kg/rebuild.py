@@ -567,8 +567,8 @@ def apply(
     changed_keys = _changed_keys(gone, new)
     all_keys = set(tally.entities)
 
-    old_table = _table(previous.files, changed_keys)
-    new_table = _table(files, changed_keys)
+    old_table = _table(previous.files, changed_keys, ahead)
+    new_table = _table(files, changed_keys, ahead)
     redescribed: set[tuple[str, str, str]] = set()
     for key in sorted(changed_keys):
         old_lines = graph.ntriples(graph.entity_lines(old_table, key)).splitlines(keepends=True) if key in old_table.aliases else []
@@ -591,7 +591,7 @@ def apply(
         terms = {graph.identity_term(key): key for key in all_keys}
         keys = sorted(terms[node] for node in check_nodes if node in terms)
         merged = {node: found for node, found in previous.merged.items() if node not in check_nodes}
-        merged.update(_check(files, keys, _table(files, set(keys))))
+        merged.update(_check(files, keys, _table(files, set(keys), ahead)))
         return merged, time.perf_counter() - started
 
     with _mapped(previous.graph) as old:
@@ -618,18 +618,23 @@ class ReadAhead:
 
     kept: set[int] = field(default_factory=set)
     """the FileStates read, by id() (the previous state's own, alive as long as it is)"""
+    names: dict[str, set[int]] = field(default_factory=dict)
+    """the entity names their summaries hold, each with the files (by id()) that name it"""
 
 
 def read_ahead(previous: State, kept: Iterable[int]) -> ReadAhead:
-    """Decode the summaries of the ``kept`` files (places in ``previous.files``: the files unchanged), which
-    apply's passes read, while the new and changed files are extracted, which the main process otherwise
-    only waits for (the worker of a rebuild's one changed file loads every dictionary first). They stay
+    """Decode the summaries of the ``kept`` files (places in ``previous.files``: the files unchanged), and
+    note which files name each entity, so that apply's passes look only at the files naming an entity they
+    are about; done while the new and changed files are extracted, which the main process otherwise only
+    waits for (the worker of a rebuild's one changed file loads every dictionary first). The summaries stay
     decoded on their FileState. (What every file gives the report's figures is counted in ``State.tally``.)"""
     ahead = ReadAhead()
+    names = ahead.names
     for place in kept:
         f = previous.files[place]
         ahead.kept.add(id(f))
-        f.summaries  # noqa: B018  (decoded and kept)
+        for name in {summary[1] for summary in f.summaries}:
+            names.setdefault(name, set()).add(id(f))
     return ahead
 
 
@@ -660,11 +665,15 @@ def _count(delta: Counter[bytes], lines: list[bytes], sign: int) -> None:
         delta.subtract(lines)
 
 
-def _table(files: Iterable[FileState], keys: set[tuple[str, str, str]]) -> graph.EntityTable:
-    """The EntityTable of ``files`` (in order) restricted to ``keys`` (what EntityTable.add does, inline)."""
+def _table(files: Iterable[FileState], keys: set[tuple[str, str, str]], ahead: ReadAhead | None = None) -> graph.EntityTable:
+    """The EntityTable of ``files`` (in order) restricted to ``keys`` (what EntityTable.add does, inline).
+    With ``ahead``, of the files it read only those whose summaries name one of the keys are looked at."""
     table = graph.EntityTable()
     names = {name for _, name, _ in keys}
     aliases, attrs, mentioned = table.aliases, table.attrs, table.mentioned
+    if ahead is not None:
+        naming = set().union(*(ahead.names.get(name, ()) for name in names))
+        files = [f for f in files if id(f) in naming or id(f) not in ahead.kept]
     for f in files:
         for type_, name, more, pairs, is_mentioned, anchor in f.summaries:
             if name in names and (key := (type_, name, anchor)) in keys:
