@@ -20,7 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import chain, product
 from typing import overload
 
 import pyoxigraph as ox
@@ -201,6 +201,8 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
     if include_documents:
         kinds |= {_cppcc("Document"): "Document", _cppcc("Compilation"): "Document"}
     wanted = {_cppcc(p): p for p in ENTITY_RELATIONS + (list(DOCUMENT_RELATIONS) if include_documents else [])}
+    names = sorted(wanted.values())
+    wanted.pop(_MENTIONED_IN, None)  # those edges are made from ``mentions`` (most edges: not kept twice)
     kind_of: dict[bytes, str] = {}
     labels: dict[bytes, str] = {}
     titles: dict[bytes, str] = {}
@@ -344,7 +346,6 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
         node.documents = sorted([(text(d), titles.get(d, "")) for d in mentions.get(s, ())])
         said = [texts[sn] for sn in in_sentences.get(s, ()) if sn in texts]
         node.sentences = sorted({text(t) for t in said})[:max_sentences]
-    mentions.clear()
     in_sentences.clear()
     texts.clear()
     for s, (numbers, label) in quantity.items():
@@ -359,13 +360,13 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
 
     ordered = sorted(nodes, key=lambda s: nodes[s].iri)
     number = {s: i for i, s in enumerate(ordered)}
-    names = sorted(set(wanted.values()))
     named = {name: i for i, name in enumerate(names)}
     keys = []
     lists: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
     nothing: tuple[list[bytes], list[bytes]] = ([], [])
     no_dates: list[str] = []
-    for s, predicate, o in triples:
+    mentioned = ((s, "mentionedIn", d) for s, docs in mentions.items() for d in docs) if include_documents else ()
+    for s, predicate, o in chain(triples, mentioned):
         if s not in number or o not in number:
             continue
         key = (s, predicate, o)
@@ -379,6 +380,7 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
                 tuple(sorted(set(map(text, sentences_of)))[:max_sentences]), tuple(sorted(map(text, set(docs_of)))), tuple(sorted(when)),
             )
     triples.clear()
+    mentions.clear()
     keys.sort()
     return PropertyGraph([nodes[s] for s in ordered], EdgeList([nodes[s].iri for s in ordered], names, keys, lists), stats)
 
