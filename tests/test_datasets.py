@@ -132,3 +132,29 @@ def test_work_files_are_removed_when_the_export_fails(tmp_path: Path, monkeypatc
     with GraphFile(nt) as built, pytest.raises(OSError, match="disk full"):
         datasets.nquads(built, tmp_path / "graph.nq")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nq", "graph.nt"]
+
+
+@pytest.mark.parametrize("kernel", ["cannot copy between the files", "has no copy_file_range"])
+def test_named_graphs_copied_by_reading_where_the_kernel_cannot_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    import errno
+    import os
+
+    nt = tmp_path / "graph.nt"
+    nt.write_bytes(b"".join(sorted((" ".join(triple) + " .\n").encode() for triple, _ in LINES)))
+    monkeypatch.setattr(datasets, "BYTES_IN_MEMORY", 300)
+    calls = []
+    if kernel == "has no copy_file_range":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    else:
+
+        def cannot(*args: object) -> int:
+            calls.append(args)
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", cannot)
+    with GraphFile(nt) as built:
+        written = datasets.nquads(built, tmp_path / "graph.nq")
+    assert written.read_bytes() == expected_nquads()
+    assert len(calls) == (1 if kernel == "cannot copy between the files" else 0)  # tried once, then read

@@ -22,7 +22,9 @@ graph, and memory does not hold every sentence or subject. TriG is the same quad
 
 from __future__ import annotations
 
+import errno
 import marshal
+import os
 import shutil
 from array import array
 from collections import defaultdict
@@ -326,7 +328,8 @@ class _NamedGraphs:
     def _spill(self) -> None:
         if self.file is None:
             self.file = self.path.open("wb")
-        for name, blocks in self.graphs.items():
+        for name in sorted(self.graphs):  # the runs of each write in the order write reads them
+            blocks = self.graphs[name]
             length = sum(map(len, blocks))
             self.file.writelines(blocks)
             self.runs.setdefault(name, array("q")).extend((self.size, length))
@@ -343,18 +346,40 @@ class _NamedGraphs:
         self._spill()
         self.file.close()
         self.file = None
+        out.flush()
         with self.path.open("rb") as spilled:
+            in_kernel = hasattr(os, "copy_file_range")
             for name in sorted(self.runs):
                 runs = self.runs[name]
                 for i in range(0, len(runs), 2):
-                    spilled.seek(runs[i])
-                    left = runs[i + 1]
-                    while left:
-                        data = spilled.read(min(left, 1 << 22))
-                        if not data:
-                            raise OSError(f"{self.path} ended before the quads written to it")
-                        out.write(data)
-                        left -= len(data)
+                    in_kernel = _copy(spilled.fileno(), out.fileno(), runs[i], runs[i + 1], in_kernel)
+        out.seek(0, os.SEEK_END)  # the writer's position after what was copied past it
+
+
+def _copy(source: int, dest: int, offset: int, length: int, in_kernel: bool) -> bool:
+    """Append ``length`` bytes of file ``source`` from ``offset`` to file ``dest``: with ``in_kernel``, by
+    os.copy_file_range (the bytes are not read into Python), else read 4 MB at a time. Whether the kernel
+    can copy the next run: not where it cannot copy between these files."""
+    while length:
+        if in_kernel:
+            try:
+                done = os.copy_file_range(source, dest, length, offset)
+            except OSError as error:
+                if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                    raise
+                in_kernel = False
+                continue
+        else:
+            data = os.pread(source, min(length, 1 << 22), offset)
+            done = len(data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(dest, view) :]
+        if not done:
+            raise OSError(f"the named graphs' work file ended before the quads written to it (offset {offset})")
+        offset += done
+        length -= done
+    return in_kernel
 
 
 def copy_nquads(graph: GraphFile, dest: Path) -> None:
