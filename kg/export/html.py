@@ -22,6 +22,7 @@ import os
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -152,15 +153,21 @@ def html_from_file(graph_file: Path, dest: Path, options: HtmlOptions) -> Path:
 
 
 def write_page(graph: PropertyGraph, dest: Path, options: HtmlOptions) -> Path:
-    """Write the page of ``graph`` to ``dest`` atomically, as UTF-8."""
-    page = render_page(graph, options)
-    with atomic_path(dest) as tmp:
-        tmp.write_bytes(page.encode("utf-8"))
+    """Write the page of ``graph`` to ``dest`` atomically, as UTF-8, part by part (the page is not held
+    whole, as text nor as bytes, beside its data)."""
+    with atomic_path(dest) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.writelines(page_parts(graph, options))
     return dest
 
 
 def render_page(graph: PropertyGraph, options: HtmlOptions) -> str:
     """The whole page as text: assets inlined, data embedded, CSP hashes for the two inline scripts."""
+    return "".join(page_parts(graph, options))
+
+
+def page_parts(graph: PropertyGraph, options: HtmlOptions) -> Iterator[str]:
+    """The page (``render_page``) as consecutive parts: html_assets/page.html between its markers, and what
+    each marker stands for."""
     data_json = script_json(packed(page_data(graph, options)))
     library = _sigma_js() if _renderer(options) == "sigma" else _vis_js()
     assert library is not None  # _renderer picks sigma only when its bundle is there
@@ -172,7 +179,13 @@ def render_page(graph: PropertyGraph, options: HtmlOptions) -> str:
         "PAGE_JS": page_js,
         "SCRIPT_HASHES": " ".join(f"'sha256-{_sha256(s)}'" for s in (library, page_js)),
     }
-    return _MARKER.sub(lambda m: parts[m[1]], _asset("page.html"))
+    template = _asset("page.html")
+    end = 0
+    for marker in _MARKER.finditer(template):
+        yield template[end : marker.start()]
+        yield parts[marker[1]]
+        end = marker.end()
+    yield template[end:]
 
 
 def _renderer(options: HtmlOptions) -> str:
