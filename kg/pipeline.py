@@ -75,6 +75,8 @@ class BuildReport:
     """what the next build with the cache starts from (kg.rebuild); None without the cache"""
     previous_turtle: tuple[Path, Path] | None = field(default=None, repr=False)
     """the previous build's Turtle and its chunk index, when this build changed its graph (kg.rebuild)"""
+    previous_jsonld: tuple[Path, Path] | None = field(default=None, repr=False)
+    """the previous build's JSON-LD and its chunk index, likewise"""
     changes: tuple[list[bytes], list[bytes]] | None = field(default=None, repr=False)
     """the lines the graph lost and gained since the previous build, when this build changed its graph"""
 
@@ -152,8 +154,8 @@ def build_to(
             )
             with GraphFile(ntriples, workdir=workdir) as built, _timed(report, "export"):
                 if report.state is not None:
-                    built.previous_turtle = report.previous_turtle
-                    built.turtle_index = workdir / "turtle.index"
+                    built.previous_turtle, built.previous_jsonld = report.previous_turtle, report.previous_jsonld
+                    built.turtle_index, built.jsonld_index = workdir / "turtle.index", workdir / "jsonld.index"
                     if report.changes is not None:
                         built.changes = report.changes
                         built.previous_out = stage.out
@@ -164,9 +166,10 @@ def build_to(
             report.stages.update({f"export:{name}": spent for name, spent in seconds.items()})
             if report.state is not None and cache_dir is not None:
                 with _timed(report, "keep state"):
-                    turtle = stage.path / "cppcc.ttl" if "turtle" in formats else None
-                    rebuild.save(report.state, cache_dir, ntriples, turtle, workdir / "turtle.index")
-                report.state = report.previous_turtle = report.changes = None
+                    chunked = [(stage.path / "cppcc.ttl", workdir / "turtle.index")] if "turtle" in formats else []
+                    chunked += [(stage.path / "cppcc.jsonld", workdir / "jsonld.index")] if "jsonld" in formats else []
+                    rebuild.save(report.state, cache_dir, ntriples, chunked)
+                report.state = report.previous_turtle = report.previous_jsonld = report.changes = None
             shutil.rmtree(workdir)
             stage.commit()
     except OSError as exc:
@@ -357,7 +360,8 @@ def _rebuild(
         report.stages["validate (workers, CPU)"] = sum(d.check_seconds for _, r in new for d in r.docs)
         report.stages["validate (merged entities)"] = outcome.check_seconds
     store.prune()
-    report.state, report.previous_turtle, report.changes = outcome.state, previous.turtle, outcome.changes
+    report.state, report.changes = outcome.state, outcome.changes
+    report.previous_turtle, report.previous_jsonld = previous.turtle, previous.jsonld
     report.seconds = report.stages["extract"] = time.perf_counter() - started
     return report
 

@@ -7,6 +7,7 @@
                         one after another; state.bin says where each starts and its checksum
         graph.nt        the previous build's sorted N-Triples (the whole graph, first mentions and VoID too)
         cppcc.ttl       its Turtle (a hard link to the export) and turtle.index, the Turtle's chunks
+        cppcc.jsonld    its JSON-LD (a hard link) and jsonld.index, the JSON-LD's chunks
 
 kg.cache keeps what extraction made of each file; this keeps what the merge made of all of them. A build
 with the cache (kg.pipeline.extract_to_ntriples) saves the state at the end. The next build, when the same
@@ -24,8 +25,8 @@ the same document ids), extracts the new and changed files and changes the graph
 - the merged-entity checks (kg.validate.MergedChecks) run again on the entities whose description or
   facts changed, or whose values' types did; violations are kept by focus node;
 - the new sorted N-Triples are the old file with the removed lines cut out and the new ones put in, in
-  one pass (each found by binary search); the Turtle reuses every chunk whose N-Triples did not change
-  (kg.export.rdf).
+  one pass (each found by binary search); the Turtle and the JSON-LD reuse every chunk whose N-Triples did
+  not change (kg.export.rdf, kg.export.jsonld).
 
 A rebuild's output is byte-identical to a clean build's (tests/test_rebuild.py builds both, for added,
 changed and removed files). Anything unexpected (a state that does not read back, whose graph's checksum
@@ -286,8 +287,21 @@ class State:
 
     @property
     def turtle(self) -> tuple[Path, Path] | None:
-        ttl, index = self.folder / "cppcc.ttl", self.folder / "turtle.index"
-        return (ttl, index) if ttl.is_file() and index.is_file() else None
+        return self.kept("cppcc.ttl")
+
+    @property
+    def jsonld(self) -> tuple[Path, Path] | None:
+        return self.kept("cppcc.jsonld")
+
+    def kept(self, name: str) -> tuple[Path, Path] | None:
+        """The previous build's export ``name`` (one of KEPT) and its chunk index, when both were kept."""
+        export, index = self.folder / name, self.folder / KEPT[name]
+        return (export, index) if export.is_file() and index.is_file() else None
+
+
+KEPT = {"cppcc.ttl": "turtle.index", "cppcc.jsonld": "jsonld.index"}
+"""The exports a state keeps (hard links) with the index of their chunks: a rebuild copies their unchanged
+chunks (kg.export.rdf, kg.export.jsonld)."""
 
 
 # ---------------------------------------------------------------------------- saving and loading
@@ -311,9 +325,9 @@ class Manifest:
     graph_size: int = 0
 
 
-def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, turtle_index: Path | None) -> None:
-    """Keep ``state`` with its graph file (moved), and the Turtle written from it (linked) with its index
-    (moved), in ``cache_dir/state``, replacing the previous state."""
+def save(state: State, cache_dir: Path, graph_file: Path, chunked: Sequence[tuple[Path, Path]] = ()) -> None:
+    """Keep ``state`` with its graph file (moved), and the exports written from it chunk by chunk (``chunked``:
+    each file, linked, with its chunk index, moved: KEPT), in ``cache_dir/state``, replacing the previous state."""
     final = cache_dir / DIRNAME
     new = cache_dir / f"{DIRNAME}.new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
@@ -324,12 +338,13 @@ def save(state: State, cache_dir: Path, graph_file: Path, turtle: Path | None, t
             with (new / "graph.nt").open("rb") as fh:
                 state.graph_size = os.fstat(fh.fileno()).st_size
                 state.graph_crc = _crc(fh)
-        if turtle is not None and turtle_index is not None and turtle.is_file() and turtle_index.is_file():
-            try:
-                os.link(turtle, new / "cppcc.ttl")
-            except OSError:
-                shutil.copyfile(turtle, new / "cppcc.ttl")
-            _move(turtle_index, new / "turtle.index")
+        for export, index in chunked:
+            if export.name in KEPT and export.is_file() and index.is_file():
+                try:
+                    os.link(export, new / export.name)
+                except OSError:
+                    shutil.copyfile(export, new / export.name)
+                _move(index, new / KEPT[export.name])
         spans = _save_contents(state.files, new / "contents.bin")
         _write(new / "state.bin", _encode(state, spans))
         entries = [(f.path, f.key, f.base_ids, f.suffix, f.documents) for f in state.files]

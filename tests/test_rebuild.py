@@ -3,6 +3,7 @@ byte-identical to a clean build's, and a state that cannot be used is said so an
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from kg import rebuild, void
 from kg.cache import DIRNAME, Cache, FileResult
-from kg.export import rdf
+from kg.export import jsonld, rdf
 from kg.export.graphfile import GraphFile
 from kg.pipeline import build_to
 from kg.rebuild import DIRNAME as STATE
@@ -25,7 +26,7 @@ from kg.vocab import PREFIXES
 from .conftest import CORPUS
 
 SAMPLE = (CORPUS / "2021-sichuan-youshilaixieshang-conference-speeches.txt").read_text(encoding="utf-8")
-FORMATS = "turtle,ntriples,nquads"
+FORMATS = "turtle,ntriples,nquads,jsonld"
 
 
 def _text(place: str, date: str = "2021年6月") -> str:
@@ -223,6 +224,52 @@ def test_turtle_reuses_unchanged_chunks_and_never_a_damaged_one(graph_file: Path
     touched = [rdf._touched(sorted(gone + added), chunks, firsts[1:], n) for n in range(len(chunks))]
     assert touched == [text(before, n) != text(after, n) for n in range(len(chunks))]
     assert 0 < sum(touched) < len(chunks)
+
+
+def test_jsonld_reuses_unchanged_chunks_and_never_a_damaged_one(graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON-LD of a changed graph, written reusing the previous file's unchanged chunks, is the JSON-LD
+    written from nothing; a chunk of the old file that is not what its index says is made again."""
+    monkeypatch.setattr(rdf, "TURTLE_CHUNK", 3000)
+    with GraphFile(graph_file) as built:
+        built.jsonld_index = tmp_path / "index"
+        _, old = jsonld.write_jsonld(built, tmp_path / "old")
+    assert old.read_bytes() == b"".join(_jsonld_in_one_go(graph_file))
+    lines = graph_file.read_bytes().splitlines(keepends=True)
+    rng = random.Random(7)
+    kept = [line for line in lines if rng.random() > 0.01]
+    extra = [b"<https://w3id.org/cppcc-kg/id/Platform/%d> <http://www.w3.org/2000/01/rdf-schema#label> \"x\"@zh .\n" % i for i in range(3)]
+    changed = tmp_path / "changed.nt"
+    changed.write_bytes(b"".join(sorted(set(kept + extra))))
+    with GraphFile(changed) as built:
+        _, fresh = jsonld.write_jsonld(built, tmp_path / "fresh")
+    expected = fresh.read_bytes()
+    damaged = bytearray(old.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    (tmp_path / "damaged.jsonld").write_bytes(bytes(damaged))
+    gone, added = sorted(set(lines) - set(kept)), sorted(set(extra) - set(lines))
+    made: list[bytes] = []
+    serialise = jsonld._NodeWriter.serialise
+    monkeypatch.setattr(jsonld._NodeWriter, "serialise", lambda self, text: (made.append(text), serialise(self, text))[1])
+    chunks = rdf.read_index(tmp_path / "index", jsonld._INDEX_MAGIC)
+    assert chunks is not None and len(chunks) > 20
+    for previous in (old, tmp_path / "damaged.jsonld"):
+        for changes in (None, (gone, added)):
+            made.clear()
+            with GraphFile(changed) as built:
+                built.previous_jsonld = (previous, tmp_path / "index")
+                built.changes = changes
+                _, new = jsonld.write_jsonld(built, tmp_path / f"new-{previous.stem}-{changes is None}")
+            assert new.read_bytes() == expected
+            assert 0 < len(made) < len(chunks) / 2, "most chunks copied, the changed ones made again"
+
+
+def _jsonld_in_one_go(nt: Path) -> list[bytes]:
+    """cppcc.jsonld as one pass over every node writes it (what write_jsonld wrote before it had chunks)."""
+    ctx = jsonld.context()
+    head = json.dumps({"@context": ctx}, ensure_ascii=False, indent=1)
+    with GraphFile(nt) as graph:
+        nodes = list(jsonld.node_texts(graph, ctx))
+    return [(head[:-2] + ',\n "@graph": [' + ("\n  " + ",\n  ".join(nodes) if nodes else "") + "\n ]\n}\n").encode("utf-8")]
 
 
 def test_counts_of_a_changed_subject(graph_file: Path) -> None:

@@ -43,8 +43,13 @@ class GraphFile:
         """(Turtle file, its chunk index) of the previous build, for kg.export.rdf.write_turtle to reuse"""
         self.turtle_index: Path | None = None
         """where kg.export.rdf.write_turtle saves the chunk index of the Turtle it writes"""
+        self.previous_jsonld: tuple[Path, Path] | None = None
+        """(JSON-LD file, its chunk index) of the previous build, for kg.export.jsonld.write_jsonld to reuse"""
+        self.jsonld_index: Path | None = None
+        """where kg.export.jsonld.write_jsonld saves the chunk index of the JSON-LD it writes"""
         self.changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
-        """the lines this graph lost and gained since the previous build's (``previous_turtle``'s) graph"""
+        """the lines this graph lost and gained since the previous build's (``previous_turtle``'s and
+        ``previous_jsonld``'s) graph"""
         self.previous_out: Path | None = None
         """the folder holding the previous build's exports (kg.export.store updates a copy of its store)"""
         self.workers = 1

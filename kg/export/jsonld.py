@@ -21,17 +21,19 @@ in the order of the Turtle, values in a stable order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.export import BASENAME, atomic_path
 from kg.export.graphfile import GraphFile, datatype, language, value
+from kg.export.rdf import Chunk, blocks, read_index, save_index, write_reusing
 from kg.graph import ontology_store
 from kg.vocab import ONTOLOGY_NS, PREFIXES
 
@@ -80,7 +82,11 @@ def context() -> dict[str, Any]:
 def write_jsonld(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
     """``cppcc.jsonld`` (context embedded) and ``context.jsonld`` (the context alone).
 
-    ``cppcc.jsonld`` is written node by node (one node object a line) as the sorted file is read."""
+    ``cppcc.jsonld`` is written node by node (one node object a line) as the sorted file is read, in the
+    chunks Turtle is written in (kg.export.rdf: runs of whole subjects). With ``GraphFile.jsonld_index`` set,
+    the chunks are saved there; a rebuild gives the previous file and its index (``GraphFile.previous_jsonld``)
+    and copies the nodes of every chunk whose N-Triples have not changed (a node is made from its subject's
+    lines alone), as Turtle does."""
     ctx = context()
     if not isinstance(graph, GraphFile):
         with GraphFile.of_store(graph) as file:
@@ -91,69 +97,119 @@ def write_jsonld(graph: GraphFile | ox.Store, out_dir: Path) -> list[Path]:
         tmp.write_text(head + "\n", encoding="utf-8")
     written = [dest]
     dest = out_dir / f"{BASENAME}.jsonld"
-    with atomic_path(dest) as tmp, tmp.open("w", encoding="utf-8") as fh:
-        fh.write(head[:-2] + ',\n "@graph": [')
-        separator = "\n  "
-        batch: list[str] = []
-        for node in node_texts(graph, ctx):
-            batch.append(node)
-            if len(batch) >= 1000:
-                fh.write(separator + ",\n  ".join(batch))
-                separator, batch = ",\n  ", []
-        if batch:
-            fh.write(separator + ",\n  ".join(batch))
-        fh.write("\n ]\n}\n")
+    previous = read_index(graph.previous_jsonld[1], _INDEX_MAGIC) if graph.previous_jsonld else None
+    with atomic_path(dest) as tmp, tmp.open("wb") as fh:
+        writer = _NodeWriter(fh, (head[:-2] + ',\n "@graph": [').encode("utf-8"), ctx)
+        if previous is not None and graph.previous_jsonld is not None:
+            with graph.previous_jsonld[0].open("rb") as old:
+                chunks = write_reusing(graph.path, writer, previous, old, graph.changes)
+        else:
+            for text in blocks(graph.path):
+                writer.serialise(text)
+            chunks = writer.chunks
+        writer.close()
+    if graph.jsonld_index is not None:
+        save_index(graph.jsonld_index, _INDEX_MAGIC, chunks)
     written.append(dest)
     return written
 
 
+_INDEX_MAGIC = b"KGJSONLD1\n"
+
+
+class _NodeWriter:
+    """Writes the JSON-LD chunk after chunk (kg.export.rdf.ChunkWriter): the head once, then each chunk's node
+    objects, one a line, and the end of the file on ``close``."""
+
+    def __init__(self, out: BinaryIO, head: bytes, ctx: dict[str, Any]) -> None:
+        self.out, self.head = out, head
+        self.offset = 0
+        self.chunks: list[Chunk] = []
+        self.nodes = _Nodes(ctx)
+
+    def serialise(self, text: bytes) -> None:
+        body = _SEPARATOR.join(self.nodes.texts(text.splitlines(keepends=True))).encode("utf-8")
+        self.reuse(text[: text.find(b" ")], zlib.crc32(text), len(text), body, zlib.crc32(body))
+
+    def reuse(self, first: bytes, crc: int, length: int, body: bytes, body_crc: int) -> None:
+        if not self.offset:
+            self.out.write(self.head + b"\n  ")
+            self.offset = len(self.head) + 3
+        else:
+            self.out.write(_SEPARATOR_BYTES)
+            self.offset += len(_SEPARATOR_BYTES)
+        self.out.write(body)
+        self.chunks.append((first, crc, length, self.offset, len(body), body_crc))
+        self.offset += len(body)
+
+    def close(self) -> None:
+        if not self.offset:
+            self.out.write(self.head)
+        self.out.write(b"\n ]\n}\n")
+
+
+_SEPARATOR = ",\n  "
+_SEPARATOR_BYTES = _SEPARATOR.encode("ascii")
+
+
 def node_texts(graph: GraphFile, ctx: dict[str, Any]) -> Iterator[str]:
     """One node object per subject as ``json.dumps(node, ensure_ascii=False)`` writes it, in the file's order
-    (subjects in IRI order; keys in the order they first occur, values in line order).
+    (subjects in IRI order; keys in the order they first occur, values in line order)."""
+    return _Nodes(ctx).texts(graph.lines())
+
+
+class _Nodes:
+    """Node objects made from N-Triples lines, with what they look up kept from one call to the next.
 
     The JSON is put together from strings rather than dumped (json.dumps of a dict per node cost a third of
     the export): the JSON key and value of a line's predicate and object are looked up by the line's text
     after the subject, made when first met (kept for IRIs, blank nodes and typed literals, which recur; up
     to ``_CACHED`` at a time)."""
-    compact = _Compactor(ctx)
-    keys: dict[bytes, tuple[str, bool]] = {}  # predicate term -> JSON key, whether it is coerced to @id
-    pairs: dict[bytes, tuple[str, str]] = {}  # "predicate object .\n" -> JSON key and value
-    prefix = b"\0"
-    start = 0
-    node: dict[str, list[str]] = {}
-    node_id = ""
-    for line in graph.lines():
-        if not line.startswith(prefix):
-            if node_id:
-                yield _node_text(node_id, node)
-            start = line.index(b" ") + 1
-            prefix = line[:start]
-            node_id, node = _json(compact.node_id(line[: start - 1])), {}
-        rest = line[start:]
-        found = pairs.get(rest)
-        if found is None:
-            p, o = rest.split(b" ", 1)
-            o = o[:-3] if o.endswith(b" .\n") else o[: o.rindex(b" .")]
-            if p == _TYPE_TERM and o[:1] == b"<":
-                found = ('"@type"', _json(compact.vocab(value(o))))
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.compact = _Compactor(ctx)
+        self.keys: dict[bytes, tuple[str, bool]] = {}  # predicate term -> JSON key, whether it is coerced to @id
+        self.pairs: dict[bytes, tuple[str, str]] = {}  # "predicate object .\n" -> JSON key and value
+
+    def texts(self, lines: Iterable[bytes]) -> Iterator[str]:
+        """The node object of each subject of ``lines`` (whole subjects, sorted)."""
+        compact, keys, pairs = self.compact, self.keys, self.pairs
+        prefix = b"\0"
+        start = 0
+        node: dict[str, list[str]] = {}
+        node_id = ""
+        for line in lines:
+            if not line.startswith(prefix):
+                if node_id:
+                    yield _node_text(node_id, node)
+                start = line.index(b" ") + 1
+                prefix = line[:start]
+                node_id, node = _json(compact.node_id(line[: start - 1])), {}
+            rest = line[start:]
+            found = pairs.get(rest)
+            if found is None:
+                p, o = rest.split(b" ", 1)
+                o = o[:-3] if o.endswith(b" .\n") else o[: o.rindex(b" .")]
+                if p == _TYPE_TERM and o[:1] == b"<":
+                    found = ('"@type"', _json(compact.vocab(value(o))))
+                else:
+                    key = keys.get(p)
+                    if key is None:
+                        name = compact.vocab(value(p))
+                        key = keys[p] = (_json(name), name in compact.coerced)
+                    found = (key[0], _json(compact.value(key[1], o)))
+                if o[:1] != b'"' or o[-1:] == b">":
+                    if len(pairs) >= _CACHED:
+                        pairs.clear()
+                    pairs[rest] = found
+            key_json, item = found
+            values = node.get(key_json)
+            if values is None:
+                node[key_json] = [item]
             else:
-                key = keys.get(p)
-                if key is None:
-                    name = compact.vocab(value(p))
-                    key = keys[p] = (_json(name), name in compact.coerced)
-                found = (key[0], _json(compact.value(key[1], o)))
-            if o[:1] != b'"' or o[-1:] == b">":
-                if len(pairs) >= _CACHED:
-                    pairs.clear()
-                pairs[rest] = found
-        key_json, item = found
-        values = node.get(key_json)
-        if values is None:
-            node[key_json] = [item]
-        else:
-            values.append(item)
-    if node_id:
-        yield _node_text(node_id, node)
+                values.append(item)
+        if node_id:
+            yield _node_text(node_id, node)
 
 
 _CACHED = 200_000

@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
@@ -51,17 +51,27 @@ def write_turtle(graph: GraphFile, out_dir: Path) -> list[Path]:
         else:
             chunks = _write_chunks(graph.path, fh, graph.workers)
     if graph.turtle_index is not None:
-        graph.turtle_index.write_bytes(_INDEX_MAGIC + marshal.dumps(chunks))
+        save_index(graph.turtle_index, _INDEX_MAGIC, chunks)
     return [dest]
 
 
 def read_turtle_index(path: Path) -> list[Chunk] | None:
     """The chunks ``write_turtle`` saved at ``path``; None when it cannot be read."""
+    return read_index(path, _INDEX_MAGIC)
+
+
+def save_index(path: Path, magic: bytes, chunks: list[Chunk]) -> None:
+    """Keep the chunks of a file written chunk by chunk at ``path``, after ``magic`` (its writer's mark)."""
+    path.write_bytes(magic + marshal.dumps(chunks))
+
+
+def read_index(path: Path, magic: bytes) -> list[Chunk] | None:
+    """The chunks ``save_index`` kept at ``path`` with ``magic``; None when it cannot be read."""
     try:
         data = path.read_bytes()
-        if not data.startswith(_INDEX_MAGIC):
+        if not data.startswith(magic):
             return None
-        chunks = marshal.loads(data[len(_INDEX_MAGIC):])
+        chunks = marshal.loads(data[len(magic):])
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if not isinstance(chunks, list) or not all(isinstance(c, tuple) and len(c) == 6 for c in chunks):
@@ -81,22 +91,22 @@ def _write_chunks(nt: Path, out: BinaryIO, workers: int = 1) -> list[Chunk]:
 
         sent: deque[bytes] = deque()  # the blocks whose Turtle is awaited, in order
 
-        def blocks() -> Iterator[bytes]:
-            for text in _blocks(nt):
+        def in_order() -> Iterator[bytes]:
+            for text in blocks(nt):
                 sent.append(text)
                 yield text
 
         context = multiprocessing.get_context("fork")
         # one block at a time per worker: a block and its Turtle are larger than a pipe holds
-        for body in ordered_map(_turtle_body, blocks(), workers=workers, context=context, window=4 * workers, depth=1):
+        for body in ordered_map(_turtle_body, in_order(), workers=workers, context=context, window=4 * workers, depth=1):
             writer.copy(sent.popleft(), body)
     else:
-        for text in _blocks(nt):
+        for text in blocks(nt):
             writer.serialise(text)
     return writer.chunks
 
 
-def _blocks(nt: Path) -> Iterator[bytes]:
+def blocks(nt: Path) -> Iterator[bytes]:
     """The N-Triples of ``nt`` in runs of whole subjects of about TURTLE_CHUNK bytes."""
     pending = b""
     with nt.open("rb") as fh:
@@ -118,11 +128,19 @@ def _blocks(nt: Path) -> Iterator[bytes]:
 def _write_reusing(
     nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO, changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
 ) -> list[Chunk]:
-    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same.
+    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same."""
+    return write_reusing(nt, _TurtleWriter(out), previous, old, changes)
+
+
+def write_reusing(
+    nt: Path, writer: ChunkWriter, previous: list[Chunk], old: BinaryIO, changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
+) -> list[Chunk]:
+    """What ``writer`` writes of ``nt``, each previous chunk (of ``previous``, an index of ``old``) copied from
+    ``old`` when its N-Triples are the same, the others serialised; the new file's chunks.
 
     With ``changes`` (the lines ``nt`` lost and gained since the graph the index was written from), a chunk
     no changed line falls in is known to be the same without reading it (its length is still checked);
-    the others are compared by their CRC-32. The Turtle copied is always checked against its CRC-32."""
+    the others are compared by their CRC-32. The text copied is always checked against its CRC-32."""
     changed = sorted([*changes[0], *changes[1]]) if changes is not None else None
     with nt.open("rb") as fh:
         if nt.stat().st_size == 0:
@@ -131,7 +149,6 @@ def _write_reusing(
             size = len(data)
             starts = [0] + [lower_bound(data, first + b" ", 0, size) for first, *_ in previous[1:]] + [size]
             ends = [first + b" " for first, *_ in previous[1:]]
-            writer = _TurtleWriter(out)
             for number, ((first, crc, length, offset, ttl_length, ttl_crc), start, end) in enumerate(zip(previous, starts, starts[1:])):
                 if start >= end:
                     continue
@@ -159,6 +176,18 @@ def _read_at(old: BinaryIO, offset: int, length: int) -> bytes:
     old.seek(offset)
     body = old.read(length)
     return body if len(body) == length else b""
+
+
+class ChunkWriter(Protocol):
+    """Writes a file chunk after chunk (runs of whole subjects of the N-Triples) and keeps its index."""
+
+    chunks: list[Chunk]
+
+    def serialise(self, text: bytes) -> None:
+        """Write the chunk of the N-Triples ``text``."""
+
+    def reuse(self, first: bytes, crc: int, length: int, body: bytes, body_crc: int) -> None:
+        """Write a chunk whose N-Triples (``first`` subject, CRC-32, ``length``) and text's CRC-32 are known."""
 
 
 class _TurtleWriter:
