@@ -340,10 +340,18 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
             found = decoded[t] = value(t)
         return found
 
+    entries: dict[bytes, tuple[str, str]] = {}
+
+    def document(d: bytes) -> tuple[str, str]:  # one (IRI, title) tuple per document, shared by every node it mentions
+        found = entries.get(d)
+        if found is None:
+            found = entries[d] = (text(d), titles.get(d, ""))
+        return found
+
     for s, node in nodes.items():
         node.aliases = sorted(aliases.get(s, ()))
         node.attrs.update(attrs.get(s, {}))
-        node.documents = sorted([(text(d), titles.get(d, "")) for d in mentions.get(s, ())])
+        node.documents = sorted([document(d) for d in mentions.get(s, ())])
         said = [texts[sn] for sn in in_sentences.get(s, ()) if sn in texts]
         node.sentences = sorted({text(t) for t in said})[:max_sentences]
     in_sentences.clear()
