@@ -142,10 +142,18 @@ _ATTR_KINDS = {"value": "long", "atLeast": "boolean"}
 """The node attributes _node_attrs gives as a number and a boolean (the others are strings)."""
 
 
+_NO_LISTS = ("[]", "[]", "[]")
+
+
 def _edge_lists(edges: Sequence[Edge], escapes: tuple[tuple[str, str], ...], special: re.Pattern[str]) -> list[str]:
     """The JSON lists of ``edges`` (sentences, documents, dates: three per edge, in _edge_attrs' order),
     escaped; an ExportError naming the first edge with a character XML cannot carry, as _edge_attrs would."""
-    lists = [json_list(values) for edge in edges for values in (edge.sentences, edge.documents, edge.dates)]
+    lists: list[str] = []
+    for edge in edges:
+        if edge.sentences or edge.documents or edge.dates:
+            lists += (json_list(edge.sentences), json_list(edge.documents), json_list(edge.dates))
+        else:  # most edges (mentions in documents)
+            lists += _NO_LISTS
     if _NOT_XML.search("".join(lists)):
         for edge in edges:
             dict(_edge_attrs(edge))
