@@ -146,9 +146,6 @@ class PropertyGraph:
     stats: dict[str, int] = field(default_factory=dict)
     """Whole-graph counts from the graph's VoID description when it has one (``triples``, ``entities``,
     ``classes``, ``properties``, ``documents``); empty otherwise."""
-    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-    """What exporters derive from these nodes and edges, made once for every exporter that needs it (none
-    does now: GraphML and GEXF make their attribute values a batch at a time rather than hold them all)."""
 
     def to_networkx(self, join: Callable[[Iterable[str]], str] = "\n".join) -> object:
         """A networkx.MultiDiGraph with the same nodes, edges and attributes.

@@ -9,8 +9,9 @@ Edges carry ``predicate`` (ontology property), ``label`` (its graph-database nam
 list attributes are JSON arrays in a string (``json.loads`` gives the list back).
 
 Both files are written element by element from the property graph (networkx's writers took ten times
-longer), edges a batch at a time (_BATCH: nothing is held for the whole graph); networkx reads them back (tests/test_exports.py). Order is stable (nodes and edges as kg.graphview
-sorts them) and no date is written, so two writes of the same graph are byte-identical.
+longer), edges a batch at a time (_BATCH: nothing is held for the whole graph); networkx reads them back
+(tests/test_exports.py). Order is stable (nodes and edges as kg.graphview sorts them) and no date is
+written, so two writes of the same graph are byte-identical.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def write_turtle(graph: GraphFile, out_dir: Path) -> list[Path]:
     with atomic_path(dest) as tmp, tmp.open("wb") as fh:
         if previous is not None and graph.previous_turtle is not None:
             with graph.previous_turtle[0].open("rb") as old:
-                chunks = _write_reusing(graph.path, fh, previous, old, graph.changes)
+                chunks = write_reusing(graph.path, _TurtleWriter(fh), previous, old, graph.changes)
         else:
             chunks = _write_chunks(graph.path, fh, graph.workers)
     if graph.turtle_index is not None:
@@ -123,13 +123,6 @@ def blocks(nt: Path) -> Iterator[bytes]:
             if cut:  # every subject before the last complete line's, whose lines may go on in the next block
                 yield text[:cut]
             pending = text[cut:]
-
-
-def _write_reusing(
-    nt: Path, out: BinaryIO, previous: list[Chunk], old: BinaryIO, changes: tuple[Sequence[bytes], Sequence[bytes]] | None = None
-) -> list[Chunk]:
-    """Turtle of ``nt``, each previous chunk copied from ``old`` when its N-Triples are the same."""
-    return write_reusing(nt, _TurtleWriter(out), previous, old, changes)
 
 
 def write_reusing(
