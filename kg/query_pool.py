@@ -18,8 +18,7 @@ Limits. pyoxigraph cannot interrupt a query, so queries never run in the server 
 deadline is killed (SIGKILL) and replaced: 503. Each worker caps its data segment (RLIMIT_DATA) at its idle
 size plus ``memory_mb``: a query that needs more makes an allocation fail, the worker aborts, and the client
 gets 503 naming the limit (the worker is replaced). A result is serialised into a buffer that refuses to grow
-past ``max_result_bytes``: 422. A worker that died while idle (the OOM killer, a stray signal) is passed
-over and replaced when a request would take it. Workers are forked by a fork server (a fresh single-threaded process with the
+past ``max_result_bytes``: 422. Workers are forked by a fork server (a fresh single-threaded process with the
 query code loaded, never the threaded server: see _context) and named ``kg-query``; they open the same
 on-disk store read-only (so a worker starts quickly whatever the graph size, and the store's pages
 are shared through the page cache), and run each query on a deep stack (kg.query.on_deep_stack).
