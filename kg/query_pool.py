@@ -296,15 +296,8 @@ class QueryPool:
             raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"{self.limits.slow_workers} long-running queries kept the "
                           f"server busy for {self.limits.timeout:g} s; try again later")  # fmt: skip
         try:
-            worker, dead = None, []
             with self._lock:
-                while worker is None and self._slow_idle:
-                    worker = self._slow_idle.pop()
-                    if not worker.process.is_alive():  # died while idle: dropped (slow workers start on demand)
-                        dead.append(worker)
-                        worker = None
-            for each in dead:
-                self._lost(each)
+                worker = self._slow_idle.pop() if self._slow_idle else None
             if worker is None:
                 worker = self._start("slow")
             started = time.monotonic()
@@ -317,17 +310,11 @@ class QueryPool:
             self._slots.release()
 
     def _take_cheap(self, deadline: float) -> _Worker:
-        """The next idle cheap worker. One that died while idle (the OOM killer, a stray signal) is
-        replaced and passed over, so no request pays for it; one that dies after this check is _send's."""
-        while True:
-            try:
-                worker = self._cheap.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy for "
-                              f"{self.limits.timeout:g} s; try again later") from None  # fmt: skip
-            if worker.process.is_alive():
-                return worker
-            self._lost(worker)
+        try:
+            return self._cheap.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy for "
+                          f"{self.limits.timeout:g} s; try again later") from None  # fmt: skip
 
     def _send(self, worker: _Worker, job: tuple[str, dict[str, str], list[str]]) -> None:
         try:

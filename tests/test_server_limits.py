@@ -64,14 +64,6 @@ def _answers_cheap(server: Server) -> None:
     assert status == 200 and "双流区政协".encode() in body
 
 
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` still runs (not ended, not a zombie waiting to be reaped)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 # ---------------------------------------------------------------------------- queries
 
 
@@ -133,23 +125,6 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
-
-
-def test_workers_that_died_idle_are_replaced_before_a_request_meets_them(server: Server) -> None:
-    workers = server.workers()
-    for pid in workers:  # every idle worker, of both lanes, as the OOM killer might
-        os.kill(pid, signal.SIGKILL)
-    for pid in workers:
-        while _running(pid):
-            time.sleep(0.01)
-    status, body = _query(server, CHEAP)
-    assert status == 200, body  # not "a query worker was lost": the dead ones were passed over and replaced
-    for _ in range(100):
-        if len(server.workers()) >= 2 and not set(workers) & set(server.workers()):
-            break
-        time.sleep(0.1)
-    assert len(server.workers()) >= 2 and not set(workers) & set(server.workers()), server.workers()
-    _answers_cheap(server)
 
 
 def test_a_query_over_the_memory_limit_is_stopped_with_503(server: Server) -> None:
