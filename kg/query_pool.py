@@ -230,7 +230,8 @@ class QueryPool:
         self.store_dir = store_dir
         self.limits = limits
         self.events: Counter[str] = Counter()
-        """what happened: cheap, slow (queries answered per lane), demoted, paused, stopped-busy, timeout, memory"""
+        """what happened: cheap, slow (queries answered per lane), demoted, paused, stopped-busy, timeout, memory,
+        lost-idle (workers found dead while idle, passed over and replaced)"""
         self._context = _context()
         self._cheap: queue.Queue[_Worker] = queue.Queue()
         self._slow_idle: list[_Worker] = []
@@ -252,7 +253,8 @@ class QueryPool:
         if self._is_known_slow(key):
             return self._run_slow(job, deadline, key)
         worker = self._take_cheap(deadline)
-        self._send(worker, job)
+        while not self._delivered(worker, job):
+            worker = self._take_cheap(deadline)
         if worker.conn.poll(max(0.0, min(self.limits.slow_after, deadline - time.monotonic()))):
             return self._finish(worker, deadline)
         # still running: an expensive query
@@ -296,12 +298,10 @@ class QueryPool:
             raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"{self.limits.slow_workers} long-running queries kept the "
                           f"server busy for {self.limits.timeout:g} s; try again later")  # fmt: skip
         try:
-            with self._lock:
-                worker = self._slow_idle.pop() if self._slow_idle else None
-            if worker is None:
-                worker = self._start("slow")
+            worker = self._take_slow()
+            while not self._delivered(worker, job):
+                worker = self._take_slow()
             started = time.monotonic()
-            self._send(worker, job)
             answer = self._finish(worker, deadline)
             if time.monotonic() - started < self.limits.slow_after:  # it was slow once (a busy moment): no more
                 self._forget_slow(key)
@@ -310,19 +310,49 @@ class QueryPool:
             self._slots.release()
 
     def _take_cheap(self, deadline: float) -> _Worker:
-        try:
-            return self._cheap.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy for "
-                          f"{self.limits.timeout:g} s; try again later") from None  # fmt: skip
+        """An idle cheap-lane worker that is alive, waiting for one until the deadline."""
+        while True:
+            try:
+                worker = self._cheap.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"all {self.limits.workers} query workers stayed busy "
+                              f"for {self.limits.timeout:g} s; try again later") from None  # fmt: skip
+            if self._idle_alive(worker):
+                return worker
 
-    def _send(self, worker: _Worker, job: tuple[str, dict[str, str], list[str]]) -> None:
+    def _take_slow(self) -> _Worker:
+        """An idle slow-lane worker that is alive, or a new one."""
+        while True:
+            with self._lock:
+                worker = self._slow_idle.pop() if self._slow_idle else None
+            if worker is None:
+                return self._start("slow")
+            if self._idle_alive(worker):
+                return worker
+
+    def _idle_alive(self, worker: _Worker) -> bool:
+        """Whether an idle worker is still there. An idle worker has nothing to send, so a pipe with something to
+        read has its other end closed: the worker died while idle (the OOM killer, a stray SIGKILL). Such a
+        worker is dropped (a cheap one replaced) and the request takes another, instead of failing on it."""
+        try:
+            closed = worker.conn.poll(0)
+        except OSError:
+            closed = True
+        if closed:
+            self.events["lost-idle"] += 1
+            self._lost(worker)
+        return not closed
+
+    def _delivered(self, worker: _Worker, job: tuple[str, dict[str, str], list[str]]) -> bool:
+        """Send ``job`` to ``worker``; False when the worker turns out to have died since it was checked
+        (the job never reached it, so another worker may run it: the worker is dropped, a cheap one replaced)."""
         try:
             worker.conn.send(job)
-        except OSError as exc:  # it died while idle (killed from outside): start another, report this one
-            self._kill(worker)
-            self._replace_later(worker)
-            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"a query worker was lost ({exc}); try again") from exc
+        except OSError:
+            self.events["lost-idle"] += 1
+            self._lost(worker)
+            return False
+        return True
 
     def _finish(self, worker: _Worker, deadline: float) -> Answer:
         """Wait for ``worker``'s answer until the deadline; then give the worker back to its lane."""
