@@ -76,3 +76,34 @@ def test_a_failed_merge_names_the_command(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(OSError, match="disk full"), SortedLines(tmp_path / "out.nt", chunk_lines=10) as collected:
         collected.add_lines(_lines(5, 100))
     assert not list(tmp_path.glob("out.nt.*"))
+
+
+def test_an_error_while_chunks_are_sorting_stops_the_sorts_and_removes_the_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spilled chunk is sorted by a ``sort`` process in the background while lines keep coming; a build that
+    fails meanwhile leaves neither a sort running nor a chunk behind."""
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("lists child processes through /proc")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sort").write_text("#!/bin/sh\nexec sleep 30\n")  # a sort that is still running when the block fails
+    (fake / "sort").chmod(0o755)
+    monkeypatch.setattr(shutil, "which", lambda name: str(fake / name) if name == "sort" else None)
+
+    def sleeping() -> list[int]:
+        children = [int(pid) for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()]
+        ours = []
+        for pid in children:
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:  # it ended meanwhile
+                continue
+            if b"sleep" in command or str(fake).encode() in command or b"pytest" in command:  # (before its exec)
+                ours.append(pid)
+        return ours
+
+    with pytest.raises(RuntimeError, match="stop"), SortedLines(tmp_path / "out.nt", chunk_lines=10) as collected:
+        collected.add_lines(_lines(5, 100))  # one chunk, spilled: the block goes on while it is sorted
+        assert list(tmp_path.glob("out.nt.*")) and sleeping(), "the chunk is being sorted in the background"
+        raise RuntimeError("stop")
+    assert not list(tmp_path.glob("out.nt*"))
+    assert not sleeping()
