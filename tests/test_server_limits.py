@@ -123,6 +123,25 @@ def test_idle_workers_killed_from_outside_are_passed_over(sample_build: SampleBu
         _answers_cheap(running)
 
 
+def test_a_long_running_lane_worker_killed_while_idle_is_passed_over(sample_build: SampleBuild) -> None:
+    """The same in the long-running lane: a query known to run long finds the lane's idle worker dead and
+    runs on a new one."""
+    with running_server("--graph", str(sample_build.out), "--workers", "2", "--slow-workers", "1",
+                        "--slow-after", "0.05", "--timeout", "120") as running:  # fmt: skip
+        status, body = _query(running, PAIRS)  # runs past --slow-after: its worker moves to the lane
+        assert status == 200, body[:300]
+        lane = [pid for pid, nices in ((pid, thread_nices(pid)) for pid in running.workers()) if SLOW_NICE in nices.values()]
+        assert len(lane) == 1, lane
+        os.kill(lane[0], signal.SIGKILL)
+        _wait_ended(lane)
+        status, again = _query(running, PAIRS)  # known to run long: straight to that lane
+        assert status == 200 and again == body, again[:300]
+
+
+# a count over every pair of triples: long enough to pass --slow-after, short enough to finish
+PAIRS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
 def _wait_ended(pids: list[int]) -> None:
     """Wait until every thread of every process of ``pids`` has ended: a process's files (its pipes) are
     closed with its last thread, which may end after the main one shows as a zombie."""
