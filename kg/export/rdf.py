@@ -19,7 +19,6 @@ import mmap
 import shutil
 import zlib
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -81,29 +80,40 @@ def read_index(path: Path, magic: bytes) -> list[Chunk] | None:
 
 def _write_chunks(nt: Path, out: BinaryIO, workers: int = 1) -> list[Chunk]:
     """Turtle of ``nt`` read a block at a time (no mapping: memory stays flat however large the graph);
-    with ``workers`` > 1, the blocks are serialised by that many forked processes (a few blocks in flight),
-    and written in order."""
+    with ``workers`` > 1, the blocks are serialised by that many forked processes, and written in order.
+    Only where each block lies goes to a worker, which reads the block itself: the messages to the workers
+    stay small, so each can be sent two blocks ahead (the main process never waits to send while a worker
+    waits to answer) and works while the main process writes."""
     writer = _TurtleWriter(out)
     if workers > 1:
         import multiprocessing
 
         from kg.workers import ordered_map
 
-        sent: deque[bytes] = deque()  # the blocks whose Turtle is awaited, in order
-
-        def in_order() -> Iterator[bytes]:
+        def spans() -> Iterator[tuple[Path, int, int]]:
+            at = 0
             for text in blocks(nt):
-                sent.append(text)
-                yield text
+                yield nt, at, at + len(text)
+                at += len(text)
 
         context = multiprocessing.get_context("fork")
-        # one block at a time per worker: a block and its Turtle are larger than a pipe holds
-        for body in ordered_map(_turtle_body, in_order(), workers=workers, context=context, window=4 * workers, depth=1):
-            writer.copy(sent.popleft(), body)
+        for chunk in ordered_map(_turtle_of_span, spans(), workers=workers, context=context, window=4 * workers):
+            writer.reuse(*chunk)
     else:
         for text in blocks(nt):
             writer.serialise(text)
     return writer.chunks
+
+
+def _turtle_of_span(job: tuple[Path, int, int]) -> tuple[bytes, int, int, bytes, int]:
+    """In a worker: the block ``start``..``end`` of ``path`` read and serialised, with what the index keeps of
+    it (``_TurtleWriter.reuse``'s arguments)."""
+    path, start, end = job
+    with path.open("rb") as fh:
+        fh.seek(start)
+        text = fh.read(end - start)
+    body = _turtle_body(text)
+    return text[: text.find(b" ")], zlib.crc32(text), len(text), body, zlib.crc32(body)
 
 
 def blocks(nt: Path) -> Iterator[bytes]:
