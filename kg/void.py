@@ -42,7 +42,6 @@ import heapq
 import mmap
 import os
 import re
-import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg.filecopy import append_range
 from kg.sortedlines import lower_bound
 from kg.vocab import BASE, PREFIXES
 
@@ -455,13 +455,23 @@ def add_first_mentions(
 
         from kg.workers import ordered_map
 
-        jobs = [(path, start, end, merged.with_name(f"{merged.name}.{i}"), dates) for i, (start, end) in enumerate(ranges)]
-        parts = list(ordered_map(_first_mentions_part, jobs, workers=len(jobs), context=multiprocessing.get_context("fork"), depth=1))
-        with merged.open("wb") as out:
-            for _, _, _, part, _ in jobs:
-                with part.open("rb") as fh:
-                    shutil.copyfileobj(fh, out, 1 << 22)
-                part.unlink()
+        # the first part is written where the whole goes, the others beside it and then appended (in the kernel)
+        outs = [merged] + [merged.with_name(f"{merged.name}.{i}") for i in range(1, len(ranges))]
+        jobs = [(path, start, end, out, dates) for (start, end), out in zip(ranges, outs)]
+        try:
+            parts = list(ordered_map(_first_mentions_part, jobs, workers=len(jobs), context=multiprocessing.get_context("fork"), depth=1))
+            with merged.open("r+b") as out:  # not "ab": copy_file_range refuses a file opened to append
+                out.seek(0, os.SEEK_END)
+                in_kernel = True
+                for part in outs[1:]:
+                    with part.open("rb") as fh:
+                        in_kernel = append_range(fh.fileno(), out.fileno(), 0, os.fstat(fh.fileno()).st_size, in_kernel)
+        except BaseException:
+            merged.unlink(missing_ok=True)
+            raise
+        finally:
+            for part in outs[1:]:
+                part.unlink(missing_ok=True)
     else:
         parts = [_first_mentions_part((path, 0, ranges[0][1], merged, dates))]
     added = sum(part[0] for part in parts)

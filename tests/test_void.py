@@ -259,6 +259,29 @@ def test_describe_by_several_processes_is_describe_by_one(
         assert not written.startswith(before + b" ", end), "a subject's lines are split between two ranges"
 
 
+def test_a_failed_part_leaves_the_file_as_it_was_and_no_part_behind(
+    sample_build: SampleBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first part is written where the whole file goes and the others beside it: a part that fails
+    (in its forked process) leaves the graph file as it was, and neither the whole nor any part."""
+    path = tmp_path / "g.nt"
+    path.write_bytes((sample_build.out / "cppcc.nt").read_bytes())
+    before = path.read_bytes()
+    monkeypatch.setattr(void, "PARALLEL_FROM_BYTES", 1000)
+    part = void._first_mentions_part
+
+    def failing(job: tuple[Path, int, int, Path, dict[bytes, tuple[str, bytes]]]) -> object:
+        if job[1]:  # not the first part
+            raise ValueError("a part failed")
+        return part(job)
+
+    monkeypatch.setattr(void, "_first_mentions_part", failing)
+    with pytest.raises(ValueError, match="a part failed"):
+        void.describe(path, workers=3)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.nt"]
+
+
 @pytest.mark.parametrize(
     "data",
     [b"<a> <b>\n", b" <b> <c> .\n", b"<a>  <c> .\n", b"<a> <b> <c> .\n<a> <b> <d> .", b"<a>\n", b"\n"],

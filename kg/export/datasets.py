@@ -22,7 +22,6 @@ graph, and memory does not hold every sentence or subject. TriG is the same quad
 
 from __future__ import annotations
 
-import errno
 import marshal
 import os
 import shutil
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.export.graphfile import GraphFile, iri
+from kg.filecopy import append_range
 from kg.sortedlines import SortedLines
 from kg.vocab import ONTOLOGY_NS, PREFIXES
 
@@ -352,34 +352,8 @@ class _NamedGraphs:
             for name in sorted(self.runs):
                 runs = self.runs[name]
                 for i in range(0, len(runs), 2):
-                    in_kernel = _copy(spilled.fileno(), out.fileno(), runs[i], runs[i + 1], in_kernel)
+                    in_kernel = append_range(spilled.fileno(), out.fileno(), runs[i], runs[i + 1], in_kernel)
         out.seek(0, os.SEEK_END)  # the writer's position after what was copied past it
-
-
-def _copy(source: int, dest: int, offset: int, length: int, in_kernel: bool) -> bool:
-    """Append ``length`` bytes of file ``source`` from ``offset`` to file ``dest``: with ``in_kernel``, by
-    os.copy_file_range (the bytes are not read into Python), else read 4 MB at a time. Whether the kernel
-    can copy the next run: not where it cannot copy between these files."""
-    while length:
-        if in_kernel:
-            try:
-                done = os.copy_file_range(source, dest, length, offset)
-            except OSError as error:
-                if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-                    raise
-                in_kernel = False
-                continue
-        else:
-            data = os.pread(source, min(length, 1 << 22), offset)
-            done = len(data)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(dest, view) :]
-        if not done:
-            raise OSError(f"the named graphs' work file ended before the quads written to it (offset {offset})")
-        offset += done
-        length -= done
-    return in_kernel
 
 
 def copy_nquads(graph: GraphFile, dest: Path) -> None:
