@@ -800,8 +800,15 @@ def test_store_loaded_beside_the_turtle_export_is_the_one_made_after_it(
     assert stores["one process"] == stores["a forked process"] == stores["this process"]
 
 
-def test_a_failed_job_leaves_no_loaded_store_behind(sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_failed_job_leaves_no_loaded_store_behind(
+    sample_build: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threaded: bool
+) -> None:
+    """Whether the store is loaded by a process of its own or, in a process running threads, by a thread of
+    this one (while the forked processes write the rest), a job that fails leaves no loaded store behind."""
     from kg.export.graphfile import GraphFile
+
+    monkeypatch.setattr(export, "_threaded", lambda: threaded)
 
     def broken(graph: Any, out_dir: Path) -> list[Path]:
         raise ExportError("turtle broke")

@@ -149,10 +149,11 @@ def _write_parallel(
     beside the others, and put in place with its manifest here once every job is done (store.install); on
     any error the loaded folder is removed. When this process runs other threads (RocksDB's, if it ran here:
     a process forked then would wait forever in RocksDB for background threads it does not have), this
-    process loads the store itself while the others run."""
+    process loads the store itself, in a thread (pyoxigraph loads without the GIL), while this thread keeps
+    handing the others their next jobs: loaded in this thread, it left them idle after their first job."""
     import multiprocessing
+    import threading
     import time
-    from itertools import chain
 
     from kg.export import store
     from kg.workers import primed_map
@@ -165,24 +166,63 @@ def _write_parallel(
     )
     done: dict[str, tuple[list[Path] | store.Loaded, float]] = {}
     loaded: list[store.Loaded] = []
+    beside: list[dict[str, tuple[list[Path] | Loaded, float]]] = []  # what the thread loading the store here made
+    failed: list[BaseException] = []
+
+    def load_here() -> None:
+        try:
+            beside.append(_write_job((["store"], graph, out_dir, True)))
+        except BaseException as exc:  # raised in this thread once it has ended (below)
+            failed.append(exc)
+
+    def take(result: dict[str, tuple[list[Path] | Loaded, float]]) -> None:
+        done.update(result)
+        loaded.extend(outcome for outcome, _ in result.values() if isinstance(outcome, store.Loaded))
+        for name, (outcome, _) in result.items():
+            if not isinstance(outcome, store.Loaded):
+                told(name)
+
+    loading = threading.Thread(target=load_here, name="kg-store-load", daemon=True) if here else None
+    # a store process stopped early (another job failed) cannot remove its temporary folder: this one does
+    sweep = ["store"] in forked
+    earlier = _store_temps(out_dir) if sweep else set()
     try:
         next(results)  # the processes are started and given their first jobs
-        for result in chain([_write_job((["store"], graph, out_dir, True))] if here else [], results):
+        if loading is not None:
+            loading.start()
+        for result in results:
             assert result is not None
-            done.update(result)
-            loaded += [outcome for outcome, _ in result.values() if isinstance(outcome, store.Loaded)]
-            for name, (outcome, _) in result.items():
-                if not isinstance(outcome, store.Loaded):
-                    told(name)
+            take(result)
+        if loading is not None:
+            loading.join()
+            if failed:
+                raise failed[0]
+            take(beside.pop())
         for each in loaded:
             started = time.perf_counter()
             done["store"] = (store.install(each, out_dir), done["store"][1] + time.perf_counter() - started)
             told("store")
     finally:
         results.close()  # ends the processes when this stops early
+        if loading is not None and loading.ident is not None:
+            loading.join()  # a load cannot be stopped: wait for it, then remove what it made and was not taken
+            loaded.extend(outcome for result in beside for outcome, _ in result.values() if isinstance(outcome, store.Loaded))
         for each in loaded:
             shutil.rmtree(each.folder, ignore_errors=True)
+        if sweep:
+            for left in _store_temps(out_dir) - earlier:
+                shutil.rmtree(left, ignore_errors=True)
     return {name: (paths, spent) for name, (paths, spent) in done.items() if isinstance(paths, list)}
+
+
+def _store_temps(out_dir: Path) -> set[Path]:
+    """The temporary folders beside the store of ``out_dir``'s Turtle file (where it goes once ``out_dir`` exists)."""
+    from kg.export import store
+
+    if not out_dir.is_dir():
+        return set()
+    dest = store.store_dir(out_dir / f"{BASENAME}.ttl")
+    return set(dest.parent.glob(f".{dest.name}.*.tmp")) if dest.parent.is_dir() else set()
 
 
 def _threaded() -> bool:
