@@ -164,7 +164,8 @@ class SortedLines:
 MERGE_WITH_SORT = True
 """Sort and merge spilled chunks with the system's ``sort`` when there is one (tests turn it off to compare)."""
 _SORTING = 2
-"""Chunks sorted at once in the background (each ``sort`` holds its chunk in memory: about 40 MB)."""
+"""Chunks sorted at once in the background (each ``sort`` holds its chunk in memory: 37 MB for 250,000 lines
+of the 5 MB benchmark corpus's graph)."""
 
 
 def _c_locale() -> dict[str, str]:
