@@ -873,3 +873,32 @@ def test_graphml_and_gexf_escape_every_edge_list_as_one_at_a_time(tmp_path: Path
         with pytest.raises(ExportError, match=re.escape(expected)):
             writer(None, tmp_path)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_jobs_beside_the_store_give_way_to_it(sample_build: Any, tmp_path: Path) -> None:
+    """The store is the export stage's longest job: a forked process writing other formats lowers its own
+    priority (JOB_NICE) so that all end about together; a job written in this process changes nothing."""
+    import multiprocessing
+
+    from kg.export.graphfile import GraphFile
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "graph.nt").write_bytes((sample_build.out / "cppcc.nt").read_bytes())
+    context = multiprocessing.get_context("fork")
+    told: Any = context.Queue()
+
+    def job() -> None:  # in a forked process, as write_all runs each job
+        with GraphFile(work / "graph.nt", workdir=work) as built:
+            export._write_job((["ntriples"], built, tmp_path / "forked", True))
+        told.put(os.getpriority(os.PRIO_PROCESS, 0))
+
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    process = context.Process(target=job)
+    process.start()
+    process.join(60)
+    assert process.exitcode == 0
+    assert told.get(timeout=5) == max(start, export.JOB_NICE)
+    with GraphFile(work / "graph.nt", workdir=work) as built:
+        export._write_job((["ntriples"], built, tmp_path / "here", False))
+    assert os.getpriority(os.PRIO_PROCESS, 0) == start, "this process keeps its priority"
