@@ -156,8 +156,8 @@ def _write_parallel(
     process loads the store itself, in a thread (pyoxigraph loads without the GIL), while this thread keeps
     handing the others their next jobs: loaded in this thread, it left them idle after their first job."""
     import multiprocessing
-    import threading
     import time
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from kg.export import store
     from kg.workers import primed_map
@@ -170,14 +170,6 @@ def _write_parallel(
     )
     done: dict[str, tuple[list[Path] | store.Loaded, float]] = {}
     loaded: list[store.Loaded] = []
-    beside: list[dict[str, tuple[list[Path] | Loaded, float]]] = []  # what the thread loading the store here made
-    failed: list[BaseException] = []
-
-    def load_here() -> None:
-        try:
-            beside.append(_write_job((["store"], graph, out_dir, True)))
-        except BaseException as exc:  # raised in this thread once it has ended (below)
-            failed.append(exc)
 
     def take(result: dict[str, tuple[list[Path] | Loaded, float]]) -> None:
         done.update(result)
@@ -186,31 +178,31 @@ def _write_parallel(
             if not isinstance(outcome, store.Loaded):
                 told(name)
 
-    loading = threading.Thread(target=load_here, name="kg-store-load", daemon=True) if here else None
+    pool = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load") if here else None
+    loading: Future[dict[str, tuple[list[Path] | Loaded, float]]] | None = None  # the store loaded here, not yet taken
     # a store process stopped early (another job failed) cannot remove its temporary folder: this one does
     sweep = ["store"] in forked
     earlier = _store_temps(out_dir) if sweep else set()
     try:
         next(results)  # the processes are started and given their first jobs
-        if loading is not None:
-            loading.start()
+        if pool is not None:
+            loading = pool.submit(_write_job, (["store"], graph, out_dir, True))
         for result in results:
             assert result is not None
             take(result)
         if loading is not None:
-            loading.join()
-            if failed:
-                raise failed[0]
-            take(beside.pop())
+            take(loading.result())  # the load's exception, if it failed
+            loading = None
         for each in loaded:
             started = time.perf_counter()
             done["store"] = (store.install(each, out_dir), done["store"][1] + time.perf_counter() - started)
             told("store")
     finally:
         results.close()  # ends the processes when this stops early
-        if loading is not None and loading.ident is not None:
-            loading.join()  # a load cannot be stopped: wait for it, then remove what it made and was not taken
-            loaded.extend(outcome for result in beside for outcome, _ in result.values() if isinstance(outcome, store.Loaded))
+        if pool is not None:
+            pool.shutdown()  # a load cannot be stopped: wait for it, then remove what it made and was not taken
+        if loading is not None and loading.exception() is None:
+            loaded.extend(outcome for outcome, _ in loading.result().values() if isinstance(outcome, store.Loaded))
         for each in loaded:
             shutil.rmtree(each.folder, ignore_errors=True)
         if sweep:
