@@ -361,13 +361,15 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
         node.aliases = sorted(aliases.get(s, ()))
         node.attrs.update(attrs.get(s, {}))
         node.documents = sorted([document(d) for d in mentions.get(s, ())])
-        said = [texts[sn] for sn in in_sentences.get(s, ()) if sn in texts]
+        said = [texts[sn] for sn in in_sentences.pop(s, ()) if sn in texts]  # freed as the nodes take their sentences
         node.sentences = sorted({text(t) for t in said})[:max_sentences]
     in_sentences.clear()
     texts.clear()
     for s, (numbers, label) in quantity.items():
         nodes[s].attrs.update(numbers)
         nodes[s].label = label
+    for folded in (quantity, labels, aliases, attrs, kind_of):  # in the nodes now: freed before the edges are made
+        folded.clear()
     doc_dates = {s: date for s, date in dated.items() if s in nodes}
     for s, date in doc_dates.items():
         nodes[s].attrs.setdefault("date", date)
@@ -387,8 +389,8 @@ def graph_of_lines(file: GraphFile, *, include_documents: bool = True, max_sente
         if s not in number or o not in number:
             continue
         key = (s, predicate, o)
-        sentences_of, docs_of = evidence.get(key, nothing)
-        when = set(dates.get(key, no_dates))
+        sentences_of, docs_of = evidence.pop(key, nothing)  # each edge is read once: its joins are freed as
+        when = set(dates.pop(key, no_dates))  # the edges' own lists are made, so the two are not held at once
         if s in doc_dates or o in doc_dates:
             when |= {doc_dates[d] for d in (s, o) if d in doc_dates}
         keys.append((number[s] * len(names) + named[predicate]) * len(ordered) + number[o])  # EdgeList's key
