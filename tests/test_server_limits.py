@@ -242,9 +242,12 @@ def test_cheap_queries_are_answered_while_expensive_ones_run(server: Server) -> 
     assert [status for status, _, _ in answers] == [200] * 5, answers
     assert all(status == 503 for status, _, _ in outcomes), outcomes
     said = " | ".join(sorted(body.decode("utf-8") for _, body, _ in outcomes))
-    for reason in ("ran past the 8 s time limit and was stopped", "waited for a long-running slot past the 8 s time limit",
-                   "1 long-running queries are running and 1 more are waiting"):  # fmt: skip
-        assert said.count(reason) == 1, said
+    assert said.count("1 long-running queries are running and 1 more are waiting") == 1, said
+    # the other two were stopped by the time limit: the one running in the slot, and the one paused for it. The
+    # two started together, so their limits fall milliseconds apart: when the first one's stop frees the slot
+    # before the second one's limit, the second resumes for those milliseconds and is stopped running
+    ran, waited = said.count("ran past the 8 s time limit and was stopped"), said.count("waited for a long-running slot past the 8 s time limit")
+    assert ran >= 1 and ran + waited == 2, said
     last_expensive = max(at for _, _, at in outcomes)
     assert answers[-1][2] < last_expensive, "the cheap queries were answered while the expensive ones ran"
     _answers_cheap(server)
