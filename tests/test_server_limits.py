@@ -218,8 +218,8 @@ def test_a_query_over_the_memory_limit_is_stopped_with_503(server: Server) -> No
 
 def test_cheap_queries_are_answered_while_expensive_ones_run(server: Server) -> None:
     """Three expensive queries at once with one slow slot: one runs on (reniced) until the time limit stops
-    it, one is paused waiting for the slot until the time limit, the third is stopped at once with a 503
-    that says why; cheap queries are answered meanwhile."""
+    it, one is paused waiting for the slot until the time limit (or resumes in its last milliseconds, see
+    below), the third is stopped at once with a 503 that says why; cheap queries are answered meanwhile."""
 
     def timed(text: str) -> tuple[int, bytes, float]:
         status, body = _query(server, text)
