@@ -28,6 +28,7 @@ from kg.export.html import (
     page_data,
     render_page,
     script_json,
+    script_json_parts,
     select,
     unpacked,
     write_html,
@@ -171,6 +172,15 @@ def test_page_data_travels_as_columns_and_comes_back_whole() -> None:
         data = page_data(graph, HtmlOptions())
         embedded = json.loads(script_json(packed(data)))
         assert isinstance(embedded["nodes"], dict) and unpacked(embedded) == data
+
+
+def test_page_data_is_written_in_parts_that_make_the_same_text() -> None:
+    for graph in (_synthetic(60), _dated_graph(), PropertyGraph([], [])):
+        data = packed(page_data(graph, HtmlOptions()))
+        parts = list(script_json_parts(data))
+        assert len(parts) > len(data) and "".join(parts) == script_json(data)
+    tricky = {"a": {"<b>": {"c": [1, "\u2028&"], "d": {}}, "e": {}}, "f": {1: "x", "g": None}, "h": {True: 2}, "i": "</script>"}
+    assert "".join(script_json_parts(tricky, depth=5)) == script_json(tricky)
 
 
 def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
